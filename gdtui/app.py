@@ -1,0 +1,132 @@
+"""The Textual app: global keys, navigation between screens, theme and store wiring."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from gdtui import __version__
+from gdtui.lessons import Course, load_course
+from gdtui.screens import AREAS, area
+from gdtui.store import Store
+
+
+class GdtuiApp(App[None]):
+    """gdtui: a terminal game and tutor that teaches how a neural network learns."""
+
+    TITLE = "gdtui"
+    SUB_TITLE = "how a neural network learns"
+    CSS_PATH = "styles/app.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        lessons_dir: Path | None = None,
+        start_screen: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.lessons_dir = lessons_dir
+        self.start_screen = start_screen
+        self._course: Course | None = None
+
+    @property
+    def course(self) -> Course:
+        """The lessons, loaded once on first use."""
+        if self._course is None:
+            self._course = load_course(self.lessons_dir)
+        return self._course
+
+    def get_default_screen(self) -> Screen:
+        from gdtui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        theme = self.store.get_setting("theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        if self.store.notice:
+            self.notify(self.store.notice, title="Progress file", severity="warning", timeout=20)
+        if self.start_screen:
+            self.open_area(self.start_screen)
+
+    def watch_theme(self, theme: str) -> None:
+        # Saved as soon as it changes, so the next start looks the same.
+        self.store.set_setting("theme", theme)
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def open_area(self, name: str, **options: Any) -> None:
+        """Open the screen of an area by name (``lessons``, ``guess``, ...)."""
+        found = area(name)
+        if found is None:
+            self.notify(f"There is no screen called '{name}'.", severity="error")
+            return
+        if found.module is None:
+            self.notify(f"{found.title} is not built yet. It is coming soon.", title=found.title)
+            return
+        module_name, _, class_name = found.module.partition(":")
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+        self.push_screen(screen_class(**options))
+
+    def open_lesson(self, lesson_id: str | None) -> None:
+        """Open the lesson screen on one lesson (reusing a lesson screen already on top)."""
+        from gdtui.screens.lesson import LessonScreen
+
+        if lesson_id is None:
+            self.open_area("lessons")
+        elif isinstance(self.screen, LessonScreen):
+            self.screen.show_lesson(lesson_id)
+        else:
+            self.push_screen(LessonScreen(lesson_id=lesson_id))
+
+    def action_back(self) -> None:
+        """Go back one screen; the home screen is the bottom of the stack."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        """Show the keys and the help text of the current screen."""
+        from gdtui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for each in AREAS:
+            status = "" if each.module else " (not built yet)"
+            yield SystemCommand(
+                f"Open {each.title}",
+                each.description + status,
+                lambda name=each.name: self.open_area(name),
+            )
+        for lesson in self.course.lessons:
+            yield SystemCommand(
+                f"Lesson {lesson.order}: {lesson.title}",
+                lesson.summary,
+                lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
+            )
+        yield SystemCommand("Home", "Back to the home screen", self.go_home)
+
+    def go_home(self) -> None:
+        """Pop every screen above the home screen."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    @property
+    def version(self) -> str:
+        """The gdtui version, shown in help."""
+        return __version__

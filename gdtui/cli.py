@@ -1,0 +1,101 @@
+"""The ``gdtui`` command: start the app, or run one of the headless subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from gdtui import __version__
+
+# Subcommands whose options live next to the code they drive: name -> (module, help).
+SUBCOMMANDS = {
+    "check": ("gdtui.cli_check", "validate lesson and flashcard files"),
+    "guess": ("gdtui.cli_guess", "play the guessing game without the UI"),
+    "train": ("gdtui.cli_train", "train a network without the UI"),
+    "cards": ("gdtui.cli_cards", "flashcard statistics and export"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (subcommand modules add their own options)."""
+    parser = argparse.ArgumentParser(
+        prog="gdtui",
+        description="A terminal game and tutor that teaches how a neural network learns.",
+        epilog="Run 'gdtui' with no command to start the app. Press ? inside for help.",
+    )
+    parser.add_argument("--version", action="version", version=f"gdtui {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where progress is stored (default: $GDTUI_DATA_DIR or the user data directory)",
+    )
+    parser.add_argument(
+        "--lessons", type=Path, help="read lessons from this directory instead of the course"
+    )
+    parser.add_argument(
+        "--open",
+        metavar="SCREEN",
+        help="start on a screen: lessons, cards, guess, lab, backprop, landscape",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # an area that is not built yet has no command
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``gdtui`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is not None:
+        try:
+            return args.run(args)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0
+    return run_app(args)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the store and run the Textual app."""
+    from gdtui.store import Store, StoreError
+
+    from gdtui.screens import AREAS
+
+    if args.open is not None and args.open not in {a.name for a in AREAS}:
+        names = ", ".join(a.name for a in AREAS)
+        print(f"gdtui: there is no screen called '{args.open}' (try: {names})", file=sys.stderr)
+        return 2
+    if args.lessons is not None and not args.lessons.is_dir():
+        print(f"gdtui: lesson directory not found: {args.lessons}", file=sys.stderr)
+        return 2
+    try:
+        store = Store.open(args.data_dir)
+    except StoreError as error:
+        print(f"gdtui: {error}", file=sys.stderr)
+        return 1
+    from gdtui.app import GdtuiApp
+
+    app = GdtuiApp(store=store, lessons_dir=args.lessons, start_screen=args.open)
+    try:
+        app.run()
+    finally:
+        store.close()
+    if app.return_code:
+        return app.return_code
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

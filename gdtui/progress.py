@@ -1,0 +1,61 @@
+"""What the home screen says about the learner: last activity and overall progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from gdtui.lessons import Course
+from gdtui.store import Store, now
+
+
+@dataclass
+class Overview:
+    """Numbers for the home screen."""
+
+    lessons_read: int
+    lessons_total: int
+    last_activity: str | None
+    first_run: bool
+    next_lesson: str | None
+    """Title of the first unread lesson, if any."""
+
+    @property
+    def share_read(self) -> float:
+        """Lessons read as a share of all lessons (0..1)."""
+        return self.lessons_read / self.lessons_total if self.lessons_total else 0.0
+
+
+def time_ago(then: datetime, at: datetime | None = None) -> str:
+    """A short human phrase: 'just now', '5 minutes ago', '2 days ago'."""
+    seconds = max(0, int(((at or now()) - then).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def overview(store: Store, course: Course) -> Overview:
+    """Gather what the home screen shows."""
+    read = store.read_lessons()
+    ids = [lesson.id for lesson in course.lessons]
+    last = store.last_activity()
+    unread = next((lesson.title for lesson in course.lessons if lesson.id not in read), None)
+    return Overview(
+        lessons_read=len(read.intersection(ids)),
+        lessons_total=len(ids),
+        last_activity=None if last is None else f"{last[2]} ({time_ago(last[0])})",
+        first_run=last is None,
+        next_lesson=unread,
+    )
+
+
+def next_lesson_id(store: Store, course: Course) -> str | None:
+    """The lesson to continue with: the last one opened if unread, else the first unread."""
+    read = store.read_lessons()
+    last = store.get_setting("last_lesson")
+    if last and last not in read and course.get(last):
+        return last
+    unread = next((lesson.id for lesson in course.lessons if lesson.id not in read), None)
+    return unread or last or (course.lessons[0].id if course.lessons else None)

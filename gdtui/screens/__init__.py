@@ -1,0 +1,36 @@
+"""The screens of gdtui and where each lives, so the app can import them only when opened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    """One place the learner can go: a screen, its key on the home screen, and its module."""
+
+    name: str
+    title: str
+    key: str
+    description: str
+    module: str | None
+    """``package.module:ClassName`` of the screen, or None while it is not built yet."""
+
+
+AREAS: tuple[Area, ...] = (
+    Area("lessons", "Lessons", "1", "Read the course: loss, backprop, learning rate, ...",
+         "gdtui.screens.lesson:LessonScreen"),
+    Area("cards", "Flashcards", "2", "Recall what you read, with spaced repetition",
+         "gdtui.screens.cards:CardsScreen"),
+    Area("guess", "Guessing game", "3", "Find a secret number with a fixed learning rate", None),
+    Area("lab", "Training lab", "4", "Train a real network live and tune it", None),
+    Area("backprop", "Backprop stepper", "5", "Walk through one training step, number by number",
+         None),
+    Area("landscape", "Loss landscape", "6", "Watch optimizers walk downhill on a loss surface",
+         None),
+)
+
+
+def area(name: str) -> Area | None:
+    """The area with this name, or None."""
+    return next((a for a in AREAS if a.name == name), None)

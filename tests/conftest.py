@@ -1,0 +1,59 @@
+"""Shared fixtures: a store in a temporary data dir and an app wired to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gdtui.lessons import default_lessons_dir
+from gdtui.store import Store
+
+SAMPLE_LESSON = """---
+id: {id}
+title: {title}
+order: {order}
+minutes: 3
+summary: A lesson for tests.
+---
+# {title}
+
+{body}
+"""
+
+
+def write_lesson(
+    directory: Path, name: str, *, id: str, order: int, title: str = "", body: str = ""
+) -> Path:
+    """Write a small valid lesson file and return its path."""
+    path = directory / name
+    path.write_text(
+        SAMPLE_LESSON.format(id=id, order=order, title=title or id.title(), body=body or "Text."),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A fresh store in a temporary data directory."""
+    opened = Store.open(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path):
+    """Build a GdtuiApp on a temporary data dir (and optionally another lesson dir)."""
+    from gdtui.app import GdtuiApp
+
+    stores: list[Store] = []
+
+    def build(lessons_dir: Path | None = None, data_dir: Path | None = None, **options):
+        opened = Store.open(data_dir or tmp_path / "data")
+        stores.append(opened)
+        return GdtuiApp(store=opened, lessons_dir=lessons_dir or default_lessons_dir(), **options)
+
+    yield build
+    for opened in stores:
+        opened.close()

@@ -1,0 +1,97 @@
+"""End to end: the installed ``gdtui`` command in a real terminal (tmux) at 80x24."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+GDTUI = Path(sys.executable).with_name("gdtui")
+
+
+class Terminal:
+    """A tmux session on a private server, read with capture-pane."""
+
+    def __init__(self, command: str, width: int = 80, height: int = 24):
+        self.socket = f"gdtui-test-{uuid.uuid4().hex[:8]}"
+        self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "main")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "main", key)
+            time.sleep(0.15)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal_factory():
+    opened: list[Terminal] = []
+
+    def start(*args: str) -> Terminal:
+        # The trailing echo keeps the pane open after gdtui exits so its last words can be read.
+        command = " ".join([str(GDTUI), *args]) + "; echo gdtui-exited-$?; sleep 30"
+        terminal = Terminal(command)
+        opened.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in opened:
+        terminal.close()
+
+
+def test_tmux_is_installed():
+    assert shutil.which("tmux"), "the end-to-end tests need tmux (apt-get install tmux)"
+    assert GDTUI.exists(), f"the gdtui command is not installed next to {sys.executable}"
+
+
+def test_read_a_lesson_quit_and_find_it_marked_read(terminal_factory, tmp_path):
+    data = tmp_path / "data"
+    term = terminal_factory("--data-dir", str(data))
+    home = term.wait_for("Welcome to gdtui!")
+    assert "Lessons read: 0 of 7" in home
+    term.keys("1")
+    term.wait_for("n Next")
+    lesson = term.wait_for("Contents")
+    assert "Lesson 1: A network that guesses" in lesson
+    term.keys("End")
+    term.wait_for("Lesson read")
+    term.keys("escape")
+    term.wait_for("Lessons read: 1 of 7")
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")
+
+    again = terminal_factory("--data-dir", str(data))
+    home = again.wait_for("Welcome back")
+    assert "1/7 read" in home
+    assert "finished lesson 'A network that guesses'" in home
+    again.keys("1")
+    lesson = again.wait_for("✓ 1. A network")
+    again.keys("q")
+    again.wait_for("gdtui-exited-0")

@@ -1,0 +1,135 @@
+"""The home screen, driven like a learner would: keys, clicks, resizes."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from gdtui.screens.help import HelpScreen
+from gdtui.screens.home import HomeScreen
+from gdtui.screens.lesson import LessonScreen
+
+
+def shown(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_first_run_greets_and_suggests_a_path(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        greeting = shown(app, "#greeting")
+        assert "Welcome to gdtui!" in greeting
+        assert "read the first lesson" in greeting and "guessing game" in greeting
+        assert "Lessons read: 0 of 7" in shown(app, "#progress-text")
+        areas = app.screen.query_one("#areas", OptionList)
+        labels = [str(areas.get_option_at_index(i).prompt) for i in range(areas.option_count)]
+        for title in ("Lessons", "Flashcards", "Guessing game", "Training lab"):
+            assert any(title in label for label in labels), title
+
+
+async def test_number_key_opens_lessons_and_escape_comes_back(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_arrows_and_enter_open_an_area(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_clicking_an_area_opens_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.click("#areas", offset=(5, 1))
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_an_area_not_built_says_so(make_app):
+    from gdtui.screens import AREAS
+
+    missing = [a for a in AREAS if a.module is None]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for each in missing:
+            app.open_area(each.name)
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert any("not built yet" in n.message for n in app._notifications)
+
+
+async def test_help_lists_the_keys_of_the_current_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen.keys)
+        assert keys["c"] == "Continue reading" and keys["q, ^q"] == "Quit"
+        assert keys["?"] == "Help" and keys["esc"] == "Back"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_after_reading_the_home_screen_shows_what_was_done(make_app):
+    app = make_app()
+    app.store.mark_read("guessing-network")
+    app.store.log("lesson", "finished lesson 'A network that guesses'")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Last time: finished lesson 'A network that guesses'" in shown(app, "#greeting")
+        assert "Lessons read: 1 of 7" in shown(app, "#progress-text")
+        await pilot.press("c")  # continue reading: the first unread lesson
+        await pilot.pause()
+        assert app.screen.lesson_id == "loss"
+
+
+async def test_resizing_keeps_the_areas_visible(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in ((200, 60), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            areas = app.screen.query_one("#areas", OptionList)
+            assert areas.region.width > 40 and areas.region.height >= 4
+            assert app.screen.query_one("#greeting").region.height >= 3
+
+
+async def test_command_palette_lists_every_screen(make_app):
+    from gdtui.screens import AREAS
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for each in AREAS:
+            assert f"Open {each.title}" in titles
+        assert "Lesson 2: Measuring the mistake" in titles
+
+
+async def test_theme_is_saved_and_restored(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_a_damaged_progress_file_is_announced(make_app, tmp_path):
+    data = tmp_path / "broken"
+    data.mkdir()
+    (data / "gdtui.db").write_bytes(b"garbage" * 200)
+    app = make_app(data_dir=data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("could not be read" in n.message for n in app._notifications)

@@ -40,6 +40,8 @@ async def test_a_lesson_shows_its_text_and_contents(make_app, tmp_path):
         assert screen.query_one(Markdown).source.startswith("# First")
         toc = screen.query_one(MarkdownTableOfContents).table_of_contents
         assert [name for _, name, _ in toc][:3] == ["First", "Part 1", "Part 2"]
+        tree = screen.query_one("#toc Tree")
+        assert tree.region.width > 15  # the contents are wide enough to read
         assert "Lesson 1: First" in screen.sub_title
 
 

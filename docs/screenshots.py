@@ -1,0 +1,40 @@
+"""Save SVG screenshots of gdtui's screens (used by the README), taken by the app itself.
+
+    python docs/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from gdtui.app import GdtuiApp
+from gdtui.store import Store
+
+DOCS = Path(__file__).resolve().parent
+
+
+async def shoot(name: str, keys: list[str], size=(100, 30), setup=None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp))
+        if setup:
+            setup(store)
+        app = GdtuiApp(store=store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.3)
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause(0.3)
+            app.save_screenshot(filename=f"{name}.svg", path=str(DOCS))
+        store.close()
+    print(f"saved docs/{name}.svg")
+
+
+async def main() -> None:
+    await shoot("home", [])
+    await shoot("lesson", ["1", "pagedown"])
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

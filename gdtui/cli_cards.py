@@ -1,0 +1,152 @@
+"""``gdtui cards stats`` and ``gdtui cards export FILE``: flashcards without the UI."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from gdtui.cardfile import Flashcard, load_cards
+from gdtui.lessons import Course, load_course
+
+ANKI_HEADER = ("#separator:tab", "#html:false", "#tags column:3")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``stats`` and ``export`` subcommands."""
+    commands = parser.add_subparsers(dest="cards_command", metavar="ACTION")
+    # SUPPRESS keeps a top-level `gdtui --data-dir X cards stats` from being overwritten.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="where progress is stored (same as gdtui --data-dir)")
+    common.add_argument("--lessons", type=Path, default=argparse.SUPPRESS,
+                        help="read cards from this lesson directory instead of the course")
+
+    stats = commands.add_parser(
+        "stats", parents=[common], help="what is due, reviews per day, retention, mastery",
+        description="Show flashcard statistics: what is due, reviews per day, retention, "
+        "streak and per-lesson mastery.",
+    )
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write the cards as a file Anki can import",
+        description="Write every flashcard as a tab-separated file that Anki imports "
+        "(front, back, tags). Use - to write to standard output.",
+    )
+    export.add_argument("file", type=Path, help="the file to write (- for standard output)")
+    export.add_argument("--lesson", metavar="ID", help="only the cards of this lesson")
+    parser.set_defaults(cards_parser=parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``gdtui cards ACTION``; returns the exit code."""
+    if args.cards_command is None:
+        args.cards_parser.print_usage(sys.stderr)
+        _error("choose an action: 'gdtui cards stats' or 'gdtui cards export FILE'")
+        return 2
+    course = _course(getattr(args, "lessons", None))
+    if course is None:
+        return 2
+    if args.cards_command == "stats":
+        return _stats(args, course)
+    return _export(args, course)
+
+
+def _course(lessons_dir: Path | None) -> Course | None:
+    if lessons_dir is not None and not lessons_dir.is_dir():
+        _error(f"lesson directory not found: {lessons_dir}")
+        return None
+    return load_course(lessons_dir)
+
+
+def _error(message: str) -> None:
+    print(f"gdtui cards: {message}", file=sys.stderr)
+
+
+def _stats(args: argparse.Namespace, course: Course) -> int:
+    from gdtui.cards import stats_for
+    from gdtui.store import Store, StoreError
+
+    try:
+        store = Store.open(getattr(args, "data_dir", None))
+    except StoreError as error:
+        _error(str(error))
+        return 1
+    try:
+        stats = stats_for(store, course.lessons)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats.to_dict(), indent=2))
+        return 0
+    retention = "no reviews yet" if stats.retention is None else f"{stats.retention:.0%}"
+    last_week = sum(count for _, count in stats.reviews_per_day[-7:])
+    lines = [
+        f"Cards: {stats.total_cards} ({stats.studied} studied, "
+        f"{stats.total_cards - stats.studied} new)",
+        f"Due now: {stats.due_now}   today: {stats.due_today}   tomorrow: {stats.due_tomorrow}"
+        f"   this week: {stats.due_week}",
+        f"Reviews: {stats.reviews_total} in all, {last_week} in the last 7 days",
+        f"Retention (reviews not graded Again): {retention}",
+        f"Streak: {stats.streak} day{'s' if stats.streak != 1 else ''}",
+        "Mastery (cards you would still recall a week after reviewing them):",
+    ]
+    for lesson in stats.mastery:
+        lines.append(
+            f"  {lesson.title}: {lesson.mastered}/{lesson.cards} mastered "
+            f"({lesson.share:.0%}), {lesson.studied} studied"
+        )
+    print("\n".join(lines))
+    return 0
+
+
+def anki_rows(cards: list[Flashcard]) -> list[tuple[str, str, str]]:
+    """(front, back, tags) for each card; choices are listed on the front."""
+    rows = []
+    for card in cards:
+        front = card.front()
+        if card.choices:
+            front += "\n" + "\n".join(f"{n}. {c.text}" for n, c in enumerate(card.choices, 1))
+        tags = f"gdtui gdtui::{card.lesson_id}"
+        rows.append((front, card.back(), tags))
+    return rows
+
+
+def anki_text(cards: list[Flashcard]) -> str:
+    """The whole export file: Anki's header lines, then one tab-separated row per card."""
+    out = io.StringIO()
+    out.write("\n".join(ANKI_HEADER) + "\n")
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    for row in anki_rows(cards):
+        writer.writerow([field.replace("\t", " ") for field in row])
+    return out.getvalue()
+
+
+def _export(args: argparse.Namespace, course: Course) -> int:
+    cards, problems = load_cards(course.lessons)
+    if args.lesson:
+        if course.get(args.lesson) is None:
+            known = ", ".join(lesson.id for lesson in course.lessons) or "none"
+            _error(f"no lesson '{args.lesson}' (lessons: {known})")
+            return 2
+        cards = [card for card in cards if card.lesson_id == args.lesson]
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if not cards:
+        _error("there are no cards to export")
+        return 1
+    text = anki_text(cards)
+    if str(args.file) == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _error(f"cannot write {args.file}: {error.strerror}")
+        return 1
+    print(f"wrote {len(cards)} card(s) to {args.file}", file=sys.stderr)
+    return 0

@@ -1,0 +1,134 @@
+"""The start view of the flashcards screen, and the summary shown after a session."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from gdtui import cards as deck
+from gdtui.lessons import Lesson, Problem
+
+ALL_LESSONS = "all"
+SHOWN_PROBLEMS = 5
+
+
+class CardStart(VerticalScroll):
+    """What is due, the Review/Cram/Stats buttons, the lessons to cram, and the settings."""
+
+    class SettingChanged(Message):
+        """The learner entered a valid setting (already checked)."""
+
+        def __init__(self, key: str, value: float, name: str) -> None:
+            super().__init__()
+            self.key = key
+            self.value = value
+            self.name = name
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="start-info")
+        with Horizontal(id="start-buttons"):
+            yield Button("Review (r)", id="review-button", variant="primary",
+                         action="screen.review")
+            yield Button("Cram (c)", id="cram-button", action="screen.cram")
+            yield Button("Stats (s)", id="stats-button", action="screen.stats")
+        yield Label("Cram: pick a lesson, then press c (or enter)", classes="hint")
+        yield OptionList(id="cram-lessons")
+        with Horizontal(id="settings"):
+            yield Label("New cards a day")
+            yield Input(id="new-per-day")
+            yield Label("Desired retention")
+            yield Input(id="retention")
+        yield Static(id="settings-error", classes="error")
+        yield Static(id="card-problems", classes="error")
+
+    def show_counts(
+        self, counts: deck.DeckCounts, settings: deck.CardSettings, lessons: int, outlook: str
+    ) -> None:
+        """Say what is due now, what is new today, and (when nothing is due) what comes next."""
+        lines = [
+            f"[b]{counts.due_now}[/b] due now · [b]{counts.new_today}[/b] new available today "
+            f"(up to {settings.new_per_day} a day)",
+            f"{counts.total} cards in {lessons} lessons, {counts.new_total} not studied yet.",
+        ]
+        if not counts.due_now:
+            lines.append(outlook[0].upper() + outlook[1:] + ".")
+        self.query_one("#start-info", Static).update("\n".join(lines))
+
+    def show_lessons(self, lessons: list[Lesson], card_counts: dict[str, int]) -> None:
+        """List 'All lessons' and each lesson with its number of cards, for cram."""
+        options = self.query_one("#cram-lessons", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        total = sum(card_counts.values())
+        options.add_option(Option(f"All lessons ({total} cards)", id=ALL_LESSONS))
+        for lesson in lessons:
+            count = card_counts.get(lesson.id, 0)
+            label = Content(f"{lesson.order}. {lesson.title} ({count} cards)")
+            options.add_option(Option(label, id=lesson.id, disabled=not count))
+        options.highlighted = highlighted if highlighted is not None else 0
+
+    def chosen_lesson(self) -> str:
+        """The id of the highlighted lesson in the cram list (or ALL_LESSONS)."""
+        options = self.query_one("#cram-lessons", OptionList)
+        if options.highlighted is None:
+            return ALL_LESSONS
+        return options.get_option_at_index(options.highlighted).id or ALL_LESSONS
+
+    def show_settings(self, settings: deck.CardSettings) -> None:
+        """Put the current settings in their fields."""
+        self.query_one("#new-per-day", Input).value = str(settings.new_per_day)
+        self.query_one("#retention", Input).value = f"{settings.desired_retention:g}"
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """List the cards that could not be read (they are skipped)."""
+        box = self.query_one("#card-problems", Static)
+        box.display = bool(problems)
+        if problems:
+            listed = "\n".join(str(p) for p in problems[:SHOWN_PROBLEMS])
+            extra = len(problems) - SHOWN_PROBLEMS
+            more = f"\n... and {extra} more" if extra > 0 else ""
+            box.update(Content(f"{len(problems)} card(s) could not be read and are skipped "
+                               f"(run 'gdtui check'):\n{listed}{more}"))
+
+    @on(Input.Submitted, "#new-per-day, #retention")
+    def setting_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        error = self.query_one("#settings-error", Static)
+        if event.input.id == "new-per-day":
+            value, message = deck.parse_new_per_day(event.value)
+            key, name = deck.NEW_PER_DAY_SETTING, "New cards a day"
+        else:
+            value, message = deck.parse_retention(event.value)
+            key, name = deck.RETENTION_SETTING, "Desired retention"
+        if value is None:
+            error.update(Content(f"{name}: {message} Kept the last good value."))
+            return
+        error.update("")
+        self.post_message(self.SettingChanged(key, value, name))
+
+
+class SessionSummary(Vertical):
+    """The end of a session: what was done and when the next cards are due."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary-text")
+        with Horizontal(id="summary-buttons"):
+            yield Button("Back to start", id="summary-start", variant="primary",
+                         action="screen.start")
+            yield Button("Stats", id="summary-stats", action="screen.stats")
+
+    def show(self, summary: deck.Summary, finished: bool) -> None:
+        """Fill in the figures of a finished (or paused) session."""
+        self.query_one("#summary-text", Static).update(Content.assemble(
+            ("Session finished\n\n" if finished else "Session paused\n\n", "bold"),
+            f"Cards reviewed: {summary.reviewed} ({summary.cards} different)\n",
+            f"Right on the first try: {summary.right_first_try} of {summary.cards}\n\n",
+            summary.next_due[0].upper() + summary.next_due[1:] + "\n\n",
+            "Everything is saved. u takes back the last grade.",
+        ))
+        self.query_one("#summary-start", Button).focus()

@@ -1,0 +1,226 @@
+"""``gdtui train``: train a network without the UI and show how the loss fell.
+
+    gdtui train [--dataset moons] [--hidden 8,8] [--activation tanh] [--optimizer adam]
+                [--lr 0.01] [--batch-size 32] [--steps 2000] [--seed 0] [--noise 0.1]
+                [--data FILE.csv] [--preset NAME] [--json] ...
+
+Prints a loss table and a chart, or with --json exactly one JSON object:
+{"status": "ok"|"diverged", "history": [{"step", "train_loss", "val_loss"}, ...],
+ "final": {"train_loss", "val_loss", "train_accuracy", "val_accuracy"}, "steps_per_second"}
+(accuracies are null for regression; a number that is not finite is written as null).
+The history has one entry per evaluation (every --eval-every steps) plus the last step.
+
+Exit codes: 0 trained; 1 the loss diverged (the output still shows the run up to that point,
+and stderr says why); 2 a bad option or unreadable data (one line on stderr).
+
+Options arrive as text and go through the same checks as the Training Lab's fields, so a bad
+value gets the same message. NumPy is imported only when training starts, to keep the
+``gdtui`` command quick to start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+
+DEFAULT_STEPS = 2000
+MAX_STEPS = 1_000_000
+TABLE_ROWS = 10
+CHART_WIDTH, CHART_HEIGHT = 80, 18
+
+
+# (group, option, metavar, help); every value arrives as text and is checked in run()
+OPTIONS = (
+    ("data", "--dataset", "NAME",
+     "circle, xor, gaussians, moons, spiral, spiral3, sine or plane (default: moons)"),
+    ("data", "--data", "FILE.csv", "learn from a CSV of numbers instead: inputs, then the target"),
+    ("data", "--points", "N", "number of points to draw (default: 500)"),
+    ("data", "--noise", "X", "noise, 0 to 1 (default: 0.1)"),
+    ("data", "--validation-share", "X", "share kept for validation (default: 0.5)"),
+    ("data", "--features", "LIST", "input features, like x1,x2,x1^2 (default: raw inputs)"),
+    ("training", "--preset", "NAME",
+     "start from a named preset, like 'overfit me'; other options change it"),
+    ("training", "--hidden", "LIST",
+     "units per hidden layer, like 8,8; 'none' for no hidden layer (default: 8,8)"),
+    ("training", "--activation", "NAME", "linear, sigmoid, tanh or relu (default: tanh)"),
+    ("training", "--loss", "NAME", "auto, mse or cross_entropy (default: auto)"),
+    ("training", "--optimizer", "NAME", "sgd, momentum or adam (default: adam)"),
+    ("training", "--lr", "X", "learning rate (default: 0.01)"),
+    ("training", "--batch-size", "N", "points per step (default: 32)"),
+    ("training", "--regularization", "NAME", "none, l1 or l2 (default: none)"),
+    ("training", "--regularization-rate", "X", "strength of l1/l2 (default: 0.001)"),
+    ("training", "--steps", "N", f"training steps (default: {DEFAULT_STEPS})"),
+    ("training", "--seed", "N", "seed for data, weights and batches (default: 0)"),
+    ("training", "--eval-every", "N", "evaluate every N steps (default: 10)"),
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``gdtui train``."""
+    groups = {"data": parser.add_argument_group("data"),
+              "training": parser.add_argument_group("network and training")}
+    for group, option, metavar, help_text in OPTIONS:
+        groups[group].add_argument(option, metavar=metavar, help=help_text)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _whole_number(text: str, label: str, low: int, high: int) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ValueError(f"{label} must be a whole number from {low} to {high}")
+    return value
+
+
+def _number(text: str, label: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValueError(f"{label} must be a number, like 0.1")
+    return value
+
+
+def _settings(args: argparse.Namespace):
+    """Settings from the options (ValueError with a field-level message when one is bad)."""
+    from gdtui import trainer_settings as ts
+
+    if args.preset is not None:
+        if args.preset not in ts.PRESETS:
+            raise ValueError(f"unknown preset {args.preset!r}; choose one of "
+                             f"{', '.join(repr(name) for name in ts.PRESETS)}")
+        values = dict(ts.PRESETS[args.preset])
+    else:
+        values = {}
+    text_options = {"dataset": args.dataset, "activation": args.activation, "loss": args.loss,
+                    "optimizer": args.optimizer, "regularization": args.regularization,
+                    "data_file": args.data}
+    values.update({k: v.strip() for k, v in text_options.items() if v is not None})
+    if args.points is not None:
+        values["n_points"] = _whole_number(args.points, "--points", *ts.POINTS_RANGE)
+    for name in ("noise", "validation_share", "regularization_rate"):
+        text = getattr(args, name)
+        if text is not None:
+            values[name] = _number(text, "--" + name.replace("_", "-"))
+    if args.lr is not None:
+        values["learning_rate"] = ts.parse_learning_rate(args.lr)
+    if args.hidden is not None:
+        values["hidden_layers"] = ts.parse_hidden_layers(args.hidden)
+    if args.features is not None:
+        values["features"] = ts.parse_features(args.features)
+    if args.batch_size is not None:
+        values["batch_size"] = _whole_number(args.batch_size, "--batch-size", 1,
+                                             ts.MAX_BATCH_SIZE)
+    if args.seed is not None:
+        values["seed"] = _whole_number(args.seed, "--seed", 0, 2**32 - 1)
+    if args.eval_every is not None:
+        values["eval_every"] = _whole_number(args.eval_every, "--eval-every", 1, 10_000)
+    return ts.settings_from_dict(values)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train as the options say and print the result; see the module docstring for exits."""
+    try:
+        steps = DEFAULT_STEPS if args.steps is None else _whole_number(
+            args.steps, "--steps", 1, MAX_STEPS)
+        settings = _settings(args)
+        from gdtui.trainer import Session
+
+        session = Session(settings)
+    except ValueError as error:  # SettingsError and DataError are ValueErrors
+        print(f"gdtui train: {error}", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    taken = session.run(steps, save_undo=False)
+    elapsed = time.perf_counter() - start
+    steps_per_second = taken / elapsed if elapsed > 0 else 0.0
+    final = session.evaluate()
+    history = list(session.history.evaluations)
+    if history[-1].step != final.step:
+        history.append(final)
+    if args.json:
+        print(json.dumps(_as_json(session.status, history, final, steps_per_second)))
+    else:
+        print(_report(session, history, final, taken, elapsed))
+    if session.status == "diverged":
+        from gdtui.trainer import learning_rate_down
+
+        smaller = learning_rate_down(settings.learning_rate)
+        print(f"gdtui train: {session.message} (at step {session.step + 1}); try a smaller "
+              f"learning rate, like --lr {smaller:g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _as_json(status: str, history, final, steps_per_second: float) -> dict:
+    return {
+        "status": status,
+        "history": [{"step": e.step, "train_loss": _finite(e.train_loss),
+                     "val_loss": _finite(e.validation_loss)} for e in history],
+        "final": {"train_loss": _finite(final.train_loss),
+                  "val_loss": _finite(final.validation_loss),
+                  "train_accuracy": final.train_accuracy,
+                  "val_accuracy": final.validation_accuracy},
+        "steps_per_second": round(steps_per_second, 1),
+    }
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _report(session, history, final, taken: int, elapsed: float) -> str:
+    s = session.settings
+    data = (s.data_file if s.data_file else
+            f"{s.dataset} ({s.n_points} points, noise {s.noise:g})")
+    shape = "-".join(str(n) for n in session.network.layer_sizes)
+    lines = [f"data: {data}, seed {s.seed}",
+             f"network: {shape} {s.activation}, {session.loss_name} loss, {s.optimizer}, "
+             f"learning rate {s.learning_rate:g}, batch {s.batch_size}", ""]
+    lines.append(f"{'step':>8}  {'train loss':>11}  {'val loss':>11}  {'train acc':>9}  "
+                 f"{'val acc':>9}")
+    every = max(1, math.ceil((len(history) - 1) / TABLE_ROWS))
+    rows = history[::every]
+    if rows[-1] is not history[-1]:
+        rows.append(history[-1])
+    for e in rows:
+        lines.append(f"{e.step:>8}  {e.train_loss:>11.4f}  {e.validation_loss:>11.4f}  "
+                     f"{_percent(e.train_accuracy):>9}  {_percent(e.validation_accuracy):>9}")
+    lines += ["", _chart(history), ""]
+    rate = f"{taken / elapsed:,.0f} steps/s" if elapsed > 0 else "instantly"
+    outcome = (f"validation accuracy {_percent(final.validation_accuracy)}"
+               if session.is_classification else f"validation loss {final.validation_loss:.4f}")
+    lines.append(f"{session.status}: {taken} steps in {elapsed:.2f} s ({rate}); {outcome}")
+    return "\n".join(lines)
+
+
+def _chart(history) -> str:
+    """The train and validation loss as a plotext chart (colour only on a terminal)."""
+    import plotext as plt
+
+    thin = max(1, len(history) // (2 * CHART_WIDTH))  # about two points per column is plenty
+    points = [e for e in history[::thin] if math.isfinite(e.train_loss)
+              and math.isfinite(e.validation_loss)]
+    steps = [e.step for e in points]
+    plt.clear_figure()
+    plt.plotsize(CHART_WIDTH, CHART_HEIGHT)
+    plt.theme("pro" if sys.stdout.isatty() else "clear")
+    plt.plot(steps, [e.validation_loss for e in points], label="validation", marker="x")
+    plt.plot(steps, [e.train_loss for e in points], label="train", marker="dot")
+    if points and min(min(e.train_loss, e.validation_loss) for e in points) > 0:
+        plt.yscale("log")
+    plt.title("loss (log scale)" if points else "loss")
+    plt.xlabel("step")
+    chart = plt.build()
+    plt.clear_figure()
+    return chart if sys.stdout.isatty() else plt.uncolorize(chart)

@@ -1,0 +1,404 @@
+"""A training session: network, data, optimizer and history, driven one `run(n)` at a time.
+
+Typical use (from a thread worker; a Session is not thread-safe, so call it from one thread
+and post copies of what a screen needs):
+
+    session = Session(Settings(dataset="spiral", hidden_layers=(16, 16)))
+    while not cancelled:
+        session.run(50, should_stop=lambda: cancelled, save_undo=first_chunk)
+        grid = session.predict_grid(40, 20)
+    session.update(learning_rate=0.3)      # keeps weights and history, records the change
+    session.rebuild(hidden_layers=(4,))    # a new network: history starts again
+    session.undo()                         # back to just before the last saved run()
+
+Settings, SettingsError, the learning-rate ladder and presets live in trainer_settings;
+hints and challenges in trainer_hints and trainer_challenges. All are re-exported here.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gdtui.data import DataError, Dataset, feature_columns, load_csv, make_dataset
+from gdtui.nn import MLP, MiniBatches, prepare_targets, with_ones_column
+from gdtui.nn_optim import make_optimizer
+from gdtui.trainer_challenges import (  # noqa: F401  (re-exported for screens)
+    CHALLENGES,
+    Challenge,
+    Verdict,
+    challenge_by_id,
+    judge,
+)
+from gdtui.trainer_hints import hints as session_hints
+from gdtui.trainer_settings import (  # noqa: F401  (re-exported for screens)
+    HIDDEN_LAYERS_HELP,
+    LEARNING_RATE_LADDER,
+    LIVE_SETTINGS,
+    PRESETS,
+    Settings,
+    SettingsError,
+    learning_rate_down,
+    learning_rate_up,
+    parse_features,
+    parse_hidden_layers,
+    parse_learning_rate,
+    settings_from_dict,
+)
+
+DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
+MAX_UNDO = 20
+
+
+class RebuildNeeded(ValueError):
+    """`update()` was asked to change a setting that needs a new network."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"changing {', '.join(fields)} needs a new network: use rebuild()")
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss and accuracy on the whole training and validation sets after `step` steps.
+
+    Accuracies are None for regression.
+    """
+
+    step: int
+    train_loss: float
+    validation_loss: float
+    train_accuracy: float | None
+    validation_accuracy: float | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A setting changed mid-run, before step `step + 1`: a marker on the loss chart."""
+
+    step: int
+    name: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class History:
+    """What happened so far. `train_loss[i]` is the mini-batch loss of step i + 1.
+
+    Losses here are data losses: a regularisation penalty is not included, so training and
+    validation losses stay comparable.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The network's answer on an nx-by-ny grid of raw inputs, for the decision-region panel.
+
+    Row j is at height `ys[j]` (row 0 is the bottom), column i at `xs[i]`. Classification
+    fills `classes` (ny, nx) and `probabilities` (ny, nx, n_classes); regression fills
+    `values` (ny, nx). For mse on classes, "probabilities" are the outputs clipped to [0, 1].
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    extent: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
+    classes: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
+    values: np.ndarray | None = None
+
+
+@dataclass
+class _UndoPoint:
+    settings: Settings
+    parameters: np.ndarray
+    optimizer: Any
+    batches: MiniBatches
+    step: int
+    status: str
+    message: str
+    sizes: tuple[int, int, int]
+
+
+class Session:
+    """Owns the network, the data, the optimizer and the history of one training run."""
+
+    def __init__(self, settings: Settings | None = None, dataset: Dataset | None = None):
+        """Build everything from `settings` (checked; SettingsError or DataError if bad).
+
+        `dataset` may be passed in to skip making or loading one.
+        """
+        self._given_dataset = dataset
+        self._build((settings or Settings()).check())
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self, settings: Settings) -> None:
+        dataset = self._given_dataset
+        if dataset is None:
+            if settings.data_file:
+                dataset = load_csv(settings.data_file, settings.validation_share, settings.seed)
+            else:
+                dataset = make_dataset(settings.dataset, settings.n_points, settings.noise,
+                                       settings.validation_share, settings.seed)
+        loss = settings.loss
+        if loss == "auto":
+            loss = "cross_entropy" if dataset.kind == "classification" else "mse"
+        if loss == "cross_entropy" and dataset.kind != "classification":
+            raise SettingsError("loss", f"loss: cross-entropy is for classification, and "
+                                        f"{dataset.name} is a regression dataset; use mse")
+        try:
+            train_inputs = feature_columns(dataset.train_inputs, settings.features)
+            validation_inputs = feature_columns(dataset.validation_inputs, settings.features)
+        except DataError as error:
+            raise SettingsError("features", str(error)) from None
+        n_outputs = dataset.n_classes if dataset.n_classes > 2 else 1
+        self.settings = settings
+        self.dataset = dataset
+        self.loss_name = loss
+        self.network = MLP((train_inputs.shape[1], *settings.hidden_layers, n_outputs),
+                           settings.activation, settings.seed)
+        self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
+        # the network's inputs: the chosen feature columns of the raw points
+        self.train_features, self.validation_features = train_inputs, validation_inputs
+        self._validation_inputs = with_ones_column(validation_inputs)
+        self._train_targets = prepare_targets(dataset.train_targets, loss, n_outputs)
+        self._validation_targets = prepare_targets(dataset.validation_targets, loss, n_outputs)
+        self._batches = MiniBatches(with_ones_column(train_inputs), self._train_targets,
+                                    settings.batch_size, np.random.default_rng([settings.seed, 2]))
+        self.history = History()
+        self.step = 0
+        self.status = "ok"  # or "diverged"
+        self.message = ""
+        self._undo: list[_UndoPoint] = []
+        first = self.evaluate()
+        self.history.evaluations.append(first)
+        self.starting_loss = first.train_loss
+
+    def rebuild(self, **changes: Any) -> None:
+        """Apply any setting changes and start over with a new network and an empty history.
+
+        Raises SettingsError (or DataError for a bad CSV) and then keeps the current session.
+        """
+        settings = self.settings.replace(**changes)
+        current = dict(self.__dict__)
+        if any(name in changes for name in ("dataset", "data_file", "n_points", "noise",
+                                            "validation_share", "seed")):
+            self._given_dataset = None
+        try:
+            self._build(settings)
+        except ValueError:
+            self.__dict__.update(current)
+            raise
+
+    def reset(self) -> None:
+        """Start again with the same settings: the same seed gives the same first weights."""
+        self.rebuild()
+
+    # --- training -------------------------------------------------------------------------
+
+    def update(self, **changes: Any) -> list[Change]:
+        """Change settings that keep the network (see LIVE_SETTINGS) without losing history.
+
+        Each real change is recorded in `history.changes`. Raises SettingsError for a bad
+        value and RebuildNeeded for settings that need `rebuild()`; nothing changes then.
+        """
+        structural = sorted(name for name in changes if name not in LIVE_SETTINGS)
+        known = set(Settings.__dataclass_fields__)
+        unknown = [name for name in structural if name not in known]
+        if unknown:
+            raise SettingsError(unknown[0], f"unknown setting {unknown[0]!r}")
+        if structural:
+            raise RebuildNeeded(structural)
+        settings = self.settings.replace(**changes)
+        recorded = []
+        for name in sorted(changes):
+            old, new = getattr(self.settings, name), getattr(settings, name)
+            if old != new:
+                recorded.append(Change(self.step, name, old, new))
+        if "optimizer" in changes and settings.optimizer != self.settings.optimizer:
+            self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
+        self.optimizer.learning_rate = settings.learning_rate
+        self._batches.batch_size = settings.batch_size
+        self.settings = settings
+        self.history.changes.extend(recorded)
+        return recorded
+
+    def run(self, n_steps: int, should_stop: Callable[[], bool] | None = None,
+            save_undo: bool = True) -> int:
+        """Train for up to `n_steps` mini-batch steps; return how many were taken.
+
+        Stops early when `should_stop()` returns True (checked before every step) or when the
+        loss diverges (then `status` is "diverged" and `message` says why; the step that
+        diverged is not applied). With `save_undo`, `undo()` can return to this moment; a
+        worker running one long run in chunks saves only before its first chunk.
+        """
+        if self.status == "diverged" or n_steps <= 0:
+            return 0
+        if save_undo:
+            self._save_undo_point()
+        network, optimizer, batches = self.network, self.optimizer, self._batches
+        parameters, gradients = [network.parameter_vector], [network.gradient_vector]
+        loss_name, settings = self.loss_name, self.settings
+        regularization, rate = settings.regularization, settings.regularization_rate
+        train_losses = self.history.train_loss
+        limit = DIVERGENCE_FACTOR * self.starting_loss
+        taken = 0
+        with np.errstate(all="ignore"):  # overflow is reported as divergence, not a warning
+            while taken < n_steps:
+                if should_stop is not None and should_stop():
+                    break
+                inputs, targets = batches.next()
+                loss = network.compute_gradients(inputs, targets, loss_name)
+                if not loss <= limit:  # also true for NaN
+                    self._diverged(loss)
+                    break
+                network.add_regularization(regularization, rate)
+                optimizer.step(parameters, gradients)
+                train_losses.append(loss)
+                taken += 1
+                self.step += 1
+                if self.step % settings.eval_every == 0:
+                    self.history.evaluations.append(self.evaluate())
+        return taken
+
+    def _diverged(self, loss: float) -> None:
+        self.status = "diverged"
+        if math.isnan(loss):
+            self.message = "diverged: the loss became NaN (not a number)"
+        elif math.isinf(loss):
+            self.message = "diverged: the loss became infinite"
+        else:
+            self.message = (f"diverged: the loss grew over {DIVERGENCE_FACTOR:.0f} times its "
+                            "starting value")
+
+    # --- undo -----------------------------------------------------------------------------
+
+    def _save_undo_point(self) -> None:
+        history = self.history
+        self._undo.append(_UndoPoint(
+            self.settings, self.network.parameter_vector.copy(), copy.deepcopy(self.optimizer),
+            self._batches.snapshot(), self.step, self.status, self.message,
+            (len(history.train_loss), len(history.evaluations), len(history.changes))))
+        del self._undo[:-MAX_UNDO]
+
+    @property
+    def can_undo(self) -> bool:
+        """True when there is a saved moment to go back to."""
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """Go back to just before the last saved run(): weights, optimizer, settings, history.
+
+        Returns False when there is nothing to undo.
+        """
+        if not self._undo:
+            return False
+        point = self._undo.pop()
+        self.settings = point.settings
+        self.network.parameter_vector[...] = point.parameters
+        self.optimizer = point.optimizer
+        self._batches = point.batches
+        self.step, self.status, self.message = point.step, point.status, point.message
+        n_losses, n_evaluations, n_changes = point.sizes
+        del self.history.train_loss[n_losses:]
+        del self.history.evaluations[n_evaluations:]
+        del self.history.changes[n_changes:]
+        return True
+
+    # --- looking at the network -----------------------------------------------------------
+
+    @property
+    def epoch(self) -> int:
+        """Which pass over the training data the steps are in (1 from the first step; 0 before)."""
+        return self._batches.epoch
+
+    @property
+    def is_classification(self) -> bool:
+        """True when the targets are classes."""
+        return self.dataset.kind == "classification"
+
+    def _loss_and_accuracy(self, inputs_with_ones: np.ndarray, targets: np.ndarray,
+                           labels: np.ndarray) -> tuple[float, float | None]:
+        loss, outputs = self.network.loss_and_outputs(inputs_with_ones, targets, self.loss_name)
+        if not self.is_classification:
+            return loss, None
+        return loss, float(np.mean(self.classes_from_outputs(outputs) == labels))
+
+    def classes_from_outputs(self, outputs: np.ndarray) -> np.ndarray:
+        """Predicted class per row of network outputs."""
+        if outputs.shape[1] > 1:
+            return outputs.argmax(axis=1)
+        threshold = 0.0 if self.loss_name == "cross_entropy" else 0.5  # logit 0 = 50 %
+        return (outputs[:, 0] > threshold).astype(np.int64)
+
+    def evaluate(self) -> Evaluation:
+        """Loss and accuracy of the current network on all training and validation points."""
+        with np.errstate(all="ignore"):
+            train = self._loss_and_accuracy(self._batches.inputs, self._train_targets,
+                                            self.dataset.train_targets)
+            validation = self._loss_and_accuracy(self._validation_inputs, self._validation_targets,
+                                                 self.dataset.validation_targets)
+        return Evaluation(self.step, train[0], validation[0], train[1], validation[1])
+
+    def probabilities(self, outputs: np.ndarray) -> np.ndarray:
+        """Class probabilities, shape (n, n_classes), from network outputs."""
+        if self.loss_name == "mse":
+            clipped = np.clip(outputs, 0.0, 1.0)
+            if outputs.shape[1] == 1:
+                return np.column_stack([1.0 - clipped[:, 0], clipped[:, 0]])
+            total = clipped.sum(axis=1, keepdims=True)
+            return np.where(total > 0, clipped / np.where(total > 0, total, 1.0),
+                            1.0 / outputs.shape[1])
+        if outputs.shape[1] == 1:
+            p = 0.5 * (1.0 + np.tanh(0.5 * outputs[:, 0]))  # sigmoid, overflow-free
+            return np.column_stack([1.0 - p, p])
+        shifted = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    def extent(self) -> tuple[float, ...]:
+        """(min, max) per raw input over all points, padded by 5 %: x_min, x_max[, y_min, y_max]."""
+        inputs = self.dataset.inputs
+        low, high = inputs.min(axis=0), inputs.max(axis=0)
+        pad = 0.05 * np.maximum(high - low, 1e-9)
+        return tuple(float(v) for pair in zip(low - pad, high + pad, strict=True) for v in pair)
+
+    def predict_grid(self, nx: int, ny: int) -> Grid:
+        """Evaluate the network on an nx-by-ny grid over the data (2 raw inputs only)."""
+        if self.dataset.n_inputs != 2:
+            raise ValueError("the decision-region panel needs data with 2 inputs")
+        x_min, x_max, y_min, y_max = self.extent()
+        xs, ys = np.linspace(x_min, x_max, nx), np.linspace(y_min, y_max, ny)
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        raw = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+        with np.errstate(all="ignore"):
+            outputs = self.network.forward(feature_columns(raw, self.settings.features))
+            extent = (x_min, x_max, y_min, y_max)
+            if not self.is_classification:
+                return Grid(xs, ys, extent, values=outputs[:, 0].reshape(ny, nx))
+            probabilities = self.probabilities(outputs)
+        classes = self.classes_from_outputs(outputs).reshape(ny, nx)
+        return Grid(xs, ys, extent, classes, probabilities.reshape(ny, nx, -1))
+
+    def predict_curve(self, n: int = 100) -> tuple[np.ndarray, np.ndarray]:
+        """The fitted curve (xs, ys) of a 1-input regression, over the data's extent."""
+        if self.dataset.n_inputs != 1 or self.is_classification:
+            raise ValueError("a fitted curve needs regression data with 1 input")
+        x_min, x_max = self.extent()
+        xs = np.linspace(x_min, x_max, n)
+        with np.errstate(all="ignore"):
+            outputs = self.network.forward(feature_columns(xs[:, None], self.settings.features))
+        return xs, outputs[:, 0]
+
+    def hints(self) -> list[str]:
+        """Plain-language hints about the run so far (see trainer_hints.hints)."""
+        return session_hints(self)

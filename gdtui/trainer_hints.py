@@ -1,0 +1,100 @@
+"""Hints: read a session's history and say, in plain words, what seems to be going on."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gdtui.trainer_settings import learning_rate_down, learning_rate_up
+
+if TYPE_CHECKING:
+    from gdtui.trainer import Evaluation, Session
+
+MIN_EVALUATIONS = 5  # look at trends only after this many evaluations
+SMALL_LEARNING_RATE = 0.001
+
+
+def _overfitting(evaluations: list[Evaluation]) -> bool:
+    """Validation loss well above its best while training loss kept falling since then."""
+    if len(evaluations) < MIN_EVALUATIONS:
+        return False
+    best = min(range(len(evaluations)), key=lambda i: evaluations[i].validation_loss)
+    recent = evaluations[-3:]
+    recent_validation = sum(e.validation_loss for e in recent) / len(recent)
+    risen = recent_validation > 1.5 * evaluations[best].validation_loss + 0.02
+    falling = evaluations[-1].train_loss < evaluations[best].train_loss
+    return risen and falling and best < len(evaluations) - 3
+
+
+def _jumpy(evaluations: list[Evaluation]) -> bool:
+    """Training loss went up between evaluations often, and is not already tiny."""
+    recent = [e.train_loss for e in evaluations[-12:]]
+    if len(recent) < MIN_EVALUATIONS * 2 or recent[-1] < 0.05:
+        return False
+    ups = sum(later > 1.05 * earlier for earlier, later in pairwise(recent))
+    return ups >= len(recent) // 3
+
+
+def _barely_moving(session: Session) -> bool:
+    """A small learning rate, and the loss has hardly dropped."""
+    evaluations = session.history.evaluations
+    small = session.settings.learning_rate <= SMALL_LEARNING_RATE
+    if not small or session.step < 200 or len(evaluations) < MIN_EVALUATIONS:
+        return False
+    first, last = evaluations[0].train_loss, evaluations[-1].train_loss
+    return last > 0.95 * first
+
+
+def _stalled_high(session: Session) -> bool:
+    """Flat for the last third of the run, and still far from right."""
+    evaluations = session.history.evaluations
+    if session.step < 1000 or len(evaluations) < MIN_EVALUATIONS * 3:
+        return False
+    third = evaluations[-len(evaluations) // 3]
+    last = evaluations[-1]
+    flat = abs(third.train_loss - last.train_loss) < 0.02 * third.train_loss
+    if session.is_classification:
+        return flat and (last.train_accuracy or 0.0) < 0.85
+    return flat and last.train_loss > 0.1 * evaluations[0].train_loss
+
+
+def dead_units(session: Session) -> int:
+    """How many ReLU units output 0 for every training point (they can no longer learn)."""
+    if session.settings.activation != "relu" or not session.settings.hidden_layers:
+        return 0
+    trace = session.network.trace(session.train_features)
+    return int(sum(np.all(a <= 0.0, axis=0).sum() for a in trace.activations[:-1]))
+
+
+def hints(session: Session) -> list[str]:
+    """Hint strings for the run so far, most important first; empty when all looks fine."""
+    settings, evaluations = session.settings, session.history.evaluations
+    rate = settings.learning_rate
+    found = []
+    if session.status == "diverged":
+        found.append(f"the loss blew up: a learning rate of {rate:g} is too large here; "
+                     f"undo and try {learning_rate_down(rate):g}")
+        return found
+    if _overfitting(evaluations):
+        found.append("validation loss rising while training loss falls: overfitting. More "
+                     "data, L2 regularization or a smaller network will help")
+    if _jumpy(evaluations):
+        found.append(f"the training loss jumps up and down: the learning rate may be too "
+                     f"large; try {learning_rate_down(rate):g}")
+    if _barely_moving(session):
+        found.append(f"the loss is barely moving: the learning rate may be too small; "
+                     f"try {learning_rate_up(rate):g}")
+    elif _stalled_high(session):
+        if not settings.hidden_layers and session.is_classification:
+            found.append("with no hidden layer the network can only draw a straight line: "
+                         "add a hidden layer, or features like x1^2 and x2^2")
+        else:
+            found.append("training has stalled with a high loss: the network may be too "
+                         "small or the inputs too plain; add units, a layer, or features")
+    dead = dead_units(session)
+    if dead:
+        found.append(f"{dead} ReLU unit{'s' if dead > 1 else ''} output 0 for every point "
+                     "(dead units) and no longer learn: try a smaller learning rate and reset")
+    return found

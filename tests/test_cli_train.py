@@ -1,0 +1,139 @@
+"""``gdtui train``: the headless training command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gdtui.cli_train import configure, run
+
+
+def train(capsys, *options: str) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    code = run(parser.parse_args(list(options)))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def strict_json(text: str) -> dict:
+    """Parse JSON, refusing NaN and Infinity, which are not JSON."""
+    def refuse(constant):
+        raise ValueError(f"not valid JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_defaults_learn_the_moons_to_95_percent(capsys):
+    code, out, err = train(capsys, "--json")
+    result = strict_json(out)
+    assert code == 0 and err == ""
+    assert set(result) == {"status", "history", "final", "steps_per_second"}
+    assert result["status"] == "ok"
+    assert set(result["final"]) == {"train_loss", "val_loss", "train_accuracy", "val_accuracy"}
+    assert result["final"]["val_accuracy"] >= 0.95
+    assert [h["step"] for h in result["history"]] == list(range(0, 2001, 10))
+    assert set(result["history"][0]) == {"step", "train_loss", "val_loss"}
+    assert result["history"][-1]["train_loss"] < result["history"][0]["train_loss"]
+    assert result["steps_per_second"] > 0
+
+
+def test_same_seed_same_numbers(capsys):
+    options = ("--dataset", "xor", "--hidden", "4", "--steps", "300", "--seed", "3", "--json")
+    first = strict_json(train(capsys, *options)[1])
+    second = strict_json(train(capsys, *options)[1])
+    other = strict_json(train(capsys, *options[:-2], "4", "--json")[1])
+    for result in (first, second, other):
+        del result["steps_per_second"]
+    assert first == second
+    assert first != other
+
+
+def test_text_report_has_a_table_a_chart_and_a_summary(capsys):
+    code, out, _ = train(capsys, "--steps", "105", "--hidden", "4,4", "--activation", "relu")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "data: moons (500 points, noise 0.1), seed 0"
+    assert lines[1].startswith("network: 2-4-4-1 relu, cross_entropy loss, adam")
+    assert "train loss" in lines[3] and "val acc" in lines[3]
+    assert lines[4].split()[0] == "0" and any(line.split()[:1] == ["105"] for line in lines)
+    assert "loss (log scale)" in out and "validation" in out
+    assert "\x1b[" not in out  # no colour codes when not on a terminal
+    assert max(len(line) for line in lines) <= 80
+    assert lines[-1].startswith("ok: 105 steps in")
+
+
+def test_a_diverging_run_exits_1_with_valid_json_and_a_reason(capsys):
+    code, out, err = train(capsys, "--dataset", "sine", "--optimizer", "sgd", "--lr", "1e200",
+                           "--eval-every", "1", "--json")
+    result = strict_json(out)
+    assert code == 1 and result["status"] == "diverged"
+    assert result["final"]["val_accuracy"] is None  # regression
+    assert None in [h["train_loss"] for h in result["history"]]  # infinity became null
+    assert "diverged: the loss became infinite" in err
+    assert "try a smaller learning rate" in err
+
+
+def test_a_diverging_text_run_says_so(capsys):
+    code, out, err = train(capsys, "--dataset", "sine", "--optimizer", "sgd", "--lr", "10")
+    assert code == 1
+    assert out.splitlines()[-1].startswith("diverged:")
+    assert err.startswith("gdtui train: diverged: the loss grew over 1000 times")
+    assert "--lr 3" in err
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--hidden", "8,99"], "hidden layers: use up to 6 numbers from 1 to 16, like 8,8"),
+    (["--lr", "-1"], "learning rate must be a positive number"),
+    (["--lr", "fast"], "learning rate must be a positive number"),
+    (["--steps", "0"], "--steps must be a whole number from 1 to 1000000"),
+    (["--batch-size", "x"], "--batch-size must be a whole number from 1 to 1000"),
+    (["--noise", "abc"], "--noise must be a number, like 0.1"),
+    (["--noise", "5"], "noise must be a number from 0 to 1"),
+    (["--dataset", "donut"], "dataset: choose one of circle, xor"),
+    (["--activation", "gelu"], "activation: choose one of linear, sigmoid, tanh, relu"),
+    (["--features", "x1,x7"], "features: unknown x7"),
+    (["--dataset", "sine", "--loss", "cross_entropy"], "cross-entropy is for classification"),
+    (["--preset", "nope"], "unknown preset 'nope'; choose one of 'default'"),
+])
+def test_bad_options_get_one_clear_line_and_exit_2(capsys, options, message):
+    code, out, err = train(capsys, *options)
+    assert code == 2 and out == ""
+    assert err.startswith("gdtui train: ") and message in err
+    assert err.count("\n") == 1
+
+
+def test_a_bad_csv_names_the_line(capsys, tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("x,y,label\n1,2,0\n3,4,1\n5,6,0\n7,1\n")
+    code, _, err = train(capsys, "--data", str(path))
+    assert code == 2
+    assert err == "gdtui train: data.csv:5: expected 3 numbers, found 2\n"
+
+
+def test_a_csv_trains(capsys, tmp_path):
+    path = tmp_path / "line.csv"
+    path.write_text("".join(f"{x},{0.5 * x + 1}\n" for x in range(20)))
+    code, out, _ = train(capsys, "--data", str(path), "--steps", "50", "--json")
+    result = strict_json(out)
+    assert code == 0 and result["final"]["train_accuracy"] is None
+
+
+def test_preset_with_an_override(capsys):
+    code, out, _ = train(capsys, "--preset", "overfit me", "--steps", "20", "--lr", "0.003")
+    assert code == 0
+    assert "data: moons (100 points, noise 0.3)" in out
+    assert "network: 2-16-16-16-1 tanh, cross_entropy loss, adam, learning rate 0.003, " \
+           "batch 20" in out
+
+
+def test_the_command_module_does_not_import_numpy():
+    code = ("import sys, gdtui.cli_train; "
+            "print('numpy' in sys.modules, 'plotext' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False"]

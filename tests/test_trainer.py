@@ -1,0 +1,376 @@
+"""The training session, as the Training Lab will drive it."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from gdtui.data import DataError
+from gdtui.trainer import (
+    CHALLENGES,
+    LEARNING_RATE_LADDER,
+    PRESETS,
+    Change,
+    RebuildNeeded,
+    Session,
+    Settings,
+    SettingsError,
+    challenge_by_id,
+    judge,
+    learning_rate_down,
+    learning_rate_up,
+    parse_features,
+    parse_hidden_layers,
+    parse_learning_rate,
+    settings_from_dict,
+)
+
+SMALL = Settings(n_points=200)  # moons, 8-8 tanh, adam 0.01, 100 training points
+
+
+def test_history_records_every_step_and_regular_evaluations():
+    session = Session(SMALL.replace(eval_every=25))
+    assert session.run(100) == 100
+    history = session.history
+    assert session.step == 100 and len(history.train_loss) == 100
+    assert [e.step for e in history.evaluations] == [0, 25, 50, 75, 100]
+    assert session.epoch == 25  # 100 training points: 4 steps a pass (32, 32, 32, 4)
+    assert history.evaluations[-1].train_loss < history.evaluations[0].train_loss
+    assert 0.0 <= history.evaluations[-1].validation_accuracy <= 1.0
+
+
+def test_changing_the_learning_rate_mid_run_keeps_history_and_marks_the_change():
+    session = Session(SMALL)
+    session.run(50)
+    weights = session.network.parameter_vector.copy()
+    recorded = session.update(learning_rate=0.3)
+    assert recorded == [Change(50, "learning_rate", 0.01, 0.3)]
+    assert session.history.changes == recorded
+    assert session.optimizer.learning_rate == 0.3
+    assert np.array_equal(session.network.parameter_vector, weights)  # nothing reset
+    session.run(50)
+    assert session.step == 100 and len(session.history.train_loss) == 100
+
+
+def test_optimizer_and_batch_size_change_live():
+    session = Session(SMALL)
+    session.run(10)
+    session.update(optimizer="sgd", batch_size=8)
+    assert session.optimizer.name == "sgd" and session.optimizer.learning_rate == 0.01
+    assert len(session._batches.next()[0]) <= 8
+    assert {c.name for c in session.history.changes} == {"optimizer", "batch_size"}
+    session.update(batch_size=8)  # the same value again is not a change
+    assert len(session.history.changes) == 2
+
+
+def test_update_refuses_structural_and_bad_changes_and_changes_nothing():
+    session = Session(SMALL)
+    with pytest.raises(RebuildNeeded, match="changing hidden_layers needs a new network"):
+        session.update(hidden_layers=(4,), learning_rate=0.1)
+    with pytest.raises(SettingsError) as error:
+        session.update(learning_rate=-1)
+    assert error.value.field == "learning_rate"
+    assert str(error.value) == "learning rate must be a positive number"
+    assert session.settings == SMALL and session.history.changes == []
+
+
+def test_same_seed_same_numbers_however_the_run_is_chunked():
+    whole = Session(SMALL)
+    whole.run(300)
+    chunked = Session(SMALL)
+    for _ in range(6):
+        chunked.run(50, save_undo=False)
+    assert np.array_equal(whole.network.parameter_vector, chunked.network.parameter_vector)
+    assert whole.history.train_loss == chunked.history.train_loss
+
+
+def test_should_stop_is_asked_before_every_step():
+    session = Session(SMALL)
+    asked = []
+
+    def should_stop():
+        asked.append(True)
+        return len(asked) > 7
+
+    assert session.run(100, should_stop=should_stop) == 7
+    assert session.step == 7
+
+
+def test_a_huge_learning_rate_diverges_with_a_plain_message_and_no_warning():
+    session = Session(Settings(dataset="sine", loss="mse", optimizer="sgd", learning_rate=10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        taken = session.run(1000)
+    assert taken < 1000
+    assert session.status == "diverged"
+    assert session.message == "diverged: the loss grew over 1000 times its starting value"
+    assert np.isfinite(session.network.parameter_vector).all()  # the bad step was not applied
+    assert session.run(10) == 0
+    assert "undo and try 3" in session.hints()[0]
+
+
+def test_an_infinite_loss_is_named_as_such():
+    session = Session(Settings(dataset="sine", loss="mse", optimizer="sgd",
+                               learning_rate=1e200))
+    session.run(10)
+    assert session.message == "diverged: the loss became infinite"
+
+
+def test_a_nan_weight_shows_up_as_a_nan_loss():
+    session = Session(SMALL)
+    session.network.parameter_vector[0] = np.nan
+    assert session.run(5) == 0
+    assert session.message == "diverged: the loss became NaN (not a number)"
+
+
+def test_undo_restores_weights_optimizer_settings_and_history_exactly():
+    session = Session(SMALL)
+    session.run(100)
+    weights, adam_steps = session.network.parameter_vector.copy(), session.optimizer.t
+    sizes = len(session.history.train_loss), len(session.history.evaluations)
+    session.update(learning_rate=0.1)
+    session.run(50)
+    assert session.undo()
+    assert np.array_equal(session.network.parameter_vector, weights)
+    assert session.optimizer.t == adam_steps and session.step == 100
+    assert (len(session.history.train_loss), len(session.history.evaluations)) == sizes
+    assert session.settings.learning_rate == 0.1  # changed before the undone run: kept
+    # going forward again from the restored state repeats the same batches
+    session.run(50)
+    again = session.network.parameter_vector.copy()
+    session.undo()
+    session.run(50)
+    assert np.array_equal(session.network.parameter_vector, again)
+
+
+def test_undo_after_divergence_brings_back_a_healthy_session():
+    session = Session(Settings(dataset="sine", loss="mse", optimizer="sgd", learning_rate=0.1))
+    session.run(20)
+    session.update(learning_rate=10)
+    session.run(100)
+    assert session.status == "diverged"
+    assert session.undo()
+    assert session.status == "ok" and session.message == ""
+    assert session.step == 20 and session.settings.learning_rate == 10
+    assert session.undo() and session.step == 0  # two runs, two undos
+    assert not session.can_undo and not session.undo()
+
+
+def test_rebuild_starts_a_new_network_and_keeps_the_session_when_refused():
+    session = Session(SMALL)
+    session.run(30)
+    session.rebuild(hidden_layers=(4,), activation="relu")
+    assert session.network.layer_sizes == (2, 4, 1) and session.step == 0
+    assert len(session.history.evaluations) == 1 and not session.can_undo
+    with pytest.raises(SettingsError, match="hidden layers: use up to 6 numbers from 1 to 16"):
+        session.rebuild(hidden_layers=(4, 40))
+    assert session.network.layer_sizes == (2, 4, 1)
+    session.reset()
+    first = session.network.parameter_vector.copy()
+    session.run(10)
+    session.reset()
+    assert np.array_equal(session.network.parameter_vector, first)  # same seed, same start
+
+
+def test_overfit_preset_validation_loss_rises_while_training_loss_falls():
+    session = Session(settings_from_dict(PRESETS["overfit me"]))
+    assert len(session.dataset.train_inputs) == 20
+    session.run(1500)
+    evaluations = session.history.evaluations
+    best = min(evaluations, key=lambda e: e.validation_loss)
+    last = evaluations[-1]
+    assert 0 < best.step < 500
+    assert last.validation_loss > 2 * best.validation_loss
+    assert last.train_loss < best.train_loss / 10
+    assert any("overfitting" in hint for hint in session.hints())
+
+
+def test_l2_regularization_keeps_weights_smaller():
+    plain, regularized = Session(SMALL), Session(SMALL.replace(regularization="l2",
+                                                                regularization_rate=0.01))
+    plain.run(500)
+    regularized.run(500)
+    size = [np.linalg.norm(s.network.parameter_vector * s.network.weight_mask)
+            for s in (plain, regularized)]
+    assert size[1] < 0.8 * size[0]
+
+
+def test_predict_grid_covers_the_data_with_classes_and_probabilities():
+    session = Session(Settings(dataset="spiral3", n_points=150))
+    session.run(200)
+    grid = session.predict_grid(30, 12)
+    assert grid.classes.shape == (12, 30) and grid.probabilities.shape == (12, 30, 3)
+    assert np.allclose(grid.probabilities.sum(axis=2), 1.0)
+    assert np.array_equal(grid.classes, grid.probabilities.argmax(axis=2))
+    x_min, x_max, y_min, y_max = grid.extent
+    inputs = session.dataset.inputs
+    assert x_min < inputs[:, 0].min() and inputs[:, 0].max() < x_max
+    assert y_min < inputs[:, 1].min() and inputs[:, 1].max() < y_max
+    assert grid.ys[0] == y_min and grid.xs[-1] == x_max
+
+
+def test_binary_grid_agrees_with_the_networks_own_classes():
+    session = Session(SMALL.replace(features=("x1", "x2", "x1^2")))
+    session.run(200)
+    grid = session.predict_grid(5, 4)
+    raw = np.column_stack([np.tile(grid.xs, 4), np.repeat(grid.ys, 5)])
+    from gdtui.data import feature_columns
+
+    outputs = session.network.forward(feature_columns(raw, session.settings.features))
+    assert np.array_equal(grid.classes.ravel(), (outputs[:, 0] > 0).astype(int))
+    assert np.allclose(grid.probabilities[..., 1].ravel(), 1 / (1 + np.exp(-outputs[:, 0])))
+
+
+def test_regression_gives_a_curve_or_a_value_grid():
+    sine = Session(Settings(dataset="sine", n_points=200, learning_rate=0.03))
+    sine.run(1500)
+    xs, ys = sine.predict_curve(50)
+    assert np.abs(ys - np.sin(np.pi * xs)).mean() < 0.1
+    with pytest.raises(ValueError, match="needs data with 2 inputs"):
+        sine.predict_grid(10, 10)
+    plane = Session(Settings(dataset="plane", n_points=100))
+    assert plane.predict_grid(6, 3).values.shape == (3, 6)
+    assert plane.evaluate().validation_accuracy is None
+
+
+def test_mse_on_classes_uses_clipped_outputs_as_probabilities():
+    session = Session(Settings(dataset="spiral3", loss="mse", n_points=90))
+    session.run(50)
+    assert session.network.n_outputs == 3
+    grid = session.predict_grid(4, 4)
+    assert ((grid.probabilities >= 0) & (grid.probabilities <= 1)).all()
+
+
+def test_cross_entropy_on_regression_is_refused_for_the_loss_field():
+    with pytest.raises(SettingsError) as error:
+        Session(Settings(dataset="sine", loss="cross_entropy"))
+    assert error.value.field == "loss"
+    assert "use mse" in str(error.value)
+
+
+def test_a_csv_file_can_be_the_data(tmp_path):
+    path = tmp_path / "points.csv"
+    rows = [f"{x:.3f},{y:.3f},{int(x * y > 0)}"
+            for x, y in np.random.default_rng(0).uniform(-1, 1, (80, 2))]
+    path.write_text("a,b,class\n" + "\n".join(rows) + "\n")
+    session = Session(Settings(data_file=str(path), hidden_layers=(8,)))
+    assert session.dataset.kind == "classification" and session.loss_name == "cross_entropy"
+    session.run(20)
+    (tmp_path / "bad.csv").write_text("1,2\n3\n")
+    with pytest.raises(DataError, match="bad.csv:2: expected 2 numbers, found 1"):
+        session.rebuild(data_file=str(tmp_path / "bad.csv"))
+    assert session.step == 20  # the old session is still there
+
+
+# --- settings, text fields, presets, ladder ------------------------------------------------------
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"hidden_layers": (8,) * 7}, "hidden_layers", "hidden layers: use up to 6 numbers"),
+    ({"hidden_layers": (17,)}, "hidden_layers", "from 1 to 16, like 8,8"),
+    ({"learning_rate": 0}, "learning_rate", "learning rate must be a positive number"),
+    ({"batch_size": 0}, "batch_size", "batch size: use a whole number from 1 to 1000"),
+    ({"activation": "gelu"}, "activation", "activation: choose one of linear, sigmoid"),
+    ({"dataset": "donut"}, "dataset", "dataset: choose one of circle"),
+    ({"regularization": "l3"}, "regularization", "regularization: choose one of none, l1, l2"),
+    ({"features": ("x3",)}, "features", "features: choose from x1, x2"),
+    ({"dataset": "sine", "features": ("x2",)}, "features", "x2 not available for sine"),
+    ({"validation_share": 0.95}, "validation_share", "validation share must be a number"),
+    ({"colour": "red"}, "colour", "unknown setting 'colour'"),
+])
+def test_bad_settings_name_the_field_with_a_clear_message(changes, field, message):
+    with pytest.raises(SettingsError, match=message) as error:
+        Settings().replace(**changes)
+    assert error.value.field == field
+
+
+def test_text_fields_parse_or_explain():
+    assert parse_hidden_layers("8,8") == (8, 8)
+    assert parse_hidden_layers(" 4 2 ") == (4, 2)
+    assert parse_hidden_layers("") == () == parse_hidden_layers("none")
+    for bad in ("8,x", "1,2,3,4,5,6,7", "0,4", "20"):
+        with pytest.raises(SettingsError, match="like 8,8"):
+            parse_hidden_layers(bad)
+    assert parse_features("x1, x1^2") == ("x1", "x1^2")
+    with pytest.raises(SettingsError, match="unknown x9"):
+        parse_features("x9")
+    assert parse_learning_rate("3e-2") == 0.03
+    for bad in ("fast", "-1", "nan", "inf"):
+        with pytest.raises(SettingsError, match="learning rate must be a positive number"):
+            parse_learning_rate(bad)
+
+
+def test_presets_are_json_ready_and_load_back_to_the_same_settings():
+    for name, values in PRESETS.items():
+        settings = settings_from_dict(json.loads(json.dumps(values)))
+        assert settings.to_dict() == values, name
+        Session(settings.replace(n_points=40))  # every preset builds
+
+
+def test_learning_rate_ladder_steps_from_any_value():
+    assert learning_rate_up(0.01) == 0.03 and learning_rate_down(0.01) == 0.003
+    assert learning_rate_up(0.02) == 0.03 and learning_rate_down(0.02) == 0.01
+    assert learning_rate_up(10) == 10 and learning_rate_down(0.00001) == 0.00001
+    assert learning_rate_up(0.1 + 0.2) == 1  # 0.30000000000000004 counts as 0.3
+    assert learning_rate_up(50) == 10 and learning_rate_down(1e-9) == 0.00001
+    climbed = [LEARNING_RATE_LADDER[0]]
+    while climbed[-1] != LEARNING_RATE_LADDER[-1]:
+        climbed.append(learning_rate_up(climbed[-1]))
+    assert tuple(climbed) == LEARNING_RATE_LADDER
+
+
+# --- hints and challenges ---------------------------------------------------------------------
+
+def test_hint_for_a_learning_rate_too_small():
+    session = Session(SMALL.replace(learning_rate=0.00001))
+    session.run(300)
+    assert session.hints() == ["the loss is barely moving: the learning rate may be too small; "
+                               "try 0.0001"]
+
+
+def test_hint_for_a_network_without_hidden_layers_on_the_circle():
+    session = Session(Settings(dataset="circle", n_points=200, hidden_layers=(),
+                               learning_rate=0.03))
+    session.run(1500)
+    assert any("only draw a straight line" in hint for hint in session.hints())
+
+
+def test_no_hints_when_training_goes_well():
+    session = Session(SMALL)
+    session.run(1000)
+    assert session.hints() == []
+
+
+def test_challenge_passes_with_the_right_features_and_fails_without():
+    challenge = challenge_by_id("feature-engineer")
+    session = Session(challenge.settings().replace(features=("x1^2", "x2^2"), learning_rate=0.03))
+    session.run(500)
+    verdict = judge(challenge, session)
+    assert verdict.passed and verdict.message.startswith("done: validation accuracy")
+    assert verdict.score <= 500
+    plain = Session(challenge.settings())
+    plain.run(300)
+    verdict = judge(challenge, plain)
+    assert not verdict.passed and verdict.score is None
+    assert "not yet: best validation accuracy so far" in verdict.message
+
+
+def test_challenge_rules_locked_and_steady_settings():
+    challenge = challenge_by_id("bold-steps")
+    session = Session(challenge.settings().replace(learning_rate=1))
+    session.run(600)
+    verdict = judge(challenge, session)
+    assert verdict.passed and verdict.score == 1
+    session.update(learning_rate=3)
+    assert "learning rate was changed mid-run at step 600" in judge(challenge, session).message
+    session.rebuild(optimizer="adam")
+    assert judge(challenge, session).message == "optimizer must stay 'sgd' for this challenge"
+
+
+def test_every_challenge_starts_from_valid_settings():
+    assert len({c.id for c in CHALLENGES}) == len(CHALLENGES)
+    for challenge in CHALLENGES:
+        session = Session(challenge.settings())
+        assert not judge(challenge, session).passed  # nothing is won before training

@@ -68,8 +68,9 @@ def main() -> None:
             bare_times.append(time_to_text(f"{sys.executable} {bare}", "bare textual app ready"))
     g, b = statistics.median(gdtui_times), statistics.median(bare_times)
     print(f"runs: {args.runs} each, tmux 80x24, median seconds to first full screen")
-    print(f"gdtui home screen : {g:.3f} s  (min {min(gdtui_times):.3f}, max {max(gdtui_times):.3f})")
-    print(f"bare Textual label: {b:.3f} s  (min {min(bare_times):.3f}, max {max(bare_times):.3f})")
+    for name, median, times in (("gdtui home screen ", g, gdtui_times),
+                                ("bare Textual label", b, bare_times)):
+        print(f"{name}: {median:.3f} s  (min {min(times):.3f}, max {max(times):.3f})")
     print(f"ratio gdtui / bare: {g / b:.2f}")
 
 

@@ -69,9 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the store and run the Textual app."""
-    from gdtui.store import Store, StoreError
-
     from gdtui.screens import AREAS
+    from gdtui.store import Store, StoreError
 
     if args.open is not None and args.open not in {a.name for a in AREAS}:
         names = ", ".join(a.name for a in AREAS)

@@ -41,9 +41,9 @@ def test_progress_survives_reopening(tmp_path):
 def test_a_killed_process_loses_nothing(tmp_path):
     # The child writes and is killed without closing: every change was already committed.
     code = (
-        "import os; from gdtui.store import Store; s = Store.open(%r); "
+        f"import os; from gdtui.store import Store; s = Store.open({str(tmp_path)!r}); "
         "s.mark_read('backprop'); s.set_setting('theme', 'gruvbox'); os._exit(9)"
-    ) % str(tmp_path)
+    )
     result = subprocess.run([sys.executable, "-c", code])
     assert result.returncode == 9
     opened = Store.open(tmp_path)

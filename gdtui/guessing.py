@@ -247,16 +247,27 @@ class Game:
         return f"{rate}: not {window} after {len(self.guesses)} guesses."
 
 
-def short_outcome(game: Game) -> str:
-    """How ``game`` ended, without the learning rate: "within 2 at guess 7",
-    "never: it keeps jumping between 30 and 40" or "not within 2 after 20 guesses"."""
-    window = f"within {format_number(game.tolerance)}"
-    if game.outcome is Outcome.CONVERGED:
-        return f"{window} at guess {game.steps}"
-    if game.outcome is Outcome.OSCILLATING and game.oscillation is not None:
-        low, high = (format_number(value) for value in game.oscillation)
+def outcome_words(
+    outcome: Outcome,
+    tolerance: float,
+    guesses: int,
+    oscillation: tuple[float, float] | None = None,
+) -> str:
+    """How a game ended after ``guesses`` guesses, without the learning rate:
+    "within 2 at guess 7", "never: it keeps jumping between 30 and 40" or
+    "not within 2 after 20 guesses"."""
+    window = f"within {format_number(tolerance)}"
+    if outcome is Outcome.CONVERGED:
+        return f"{window} at guess {guesses}"
+    if outcome is Outcome.OSCILLATING and oscillation is not None:
+        low, high = (format_number(value) for value in oscillation)
         return f"never: it keeps jumping between {low} and {high}"
-    return f"not {window} after {len(game.guesses)} guesses"
+    return f"not {window} after {guesses} guesses"
+
+
+def short_outcome(game: Game) -> str:
+    """How ``game`` ended, in the words of ``outcome_words``."""
+    return outcome_words(game.outcome, game.tolerance, len(game.guesses), game.oscillation)
 
 
 def _check_game(

@@ -636,6 +636,18 @@ def test_short_outcome_says_how_a_game_ended_without_the_rate():
     assert short_outcome(play(37, 50, 1, max_steps=5)) == "not within 2 after 5 guesses"
 
 
+def test_outcome_words_describe_a_game_the_player_answered():
+    from gdtui.guessing import outcome_words
+
+    guesser = ComputerGuesser(10)
+    for said in ("too high", "too high", "too low"):  # the secret is 37
+        guesser.answer(said)
+    assert outcome_words(guesser.outcome, guesser.tolerance, len(guesser.guesses),
+                         guesser.oscillation) == "never: it keeps jumping between 30 and 40"
+    assert outcome_words(Outcome.CONVERGED, 2, 3) == "within 2 at guess 3"
+    assert outcome_words(Outcome.OUT_OF_STEPS, 0.5, 20) == "not within 0.5 after 20 guesses"
+
+
 def test_nudge_learning_rate_climbs_and_descends_the_ladder():
     from gdtui.guessing import LEARNING_RATE_LADDER, nudge_learning_rate
 

@@ -1,0 +1,303 @@
+"""The guessing game screen: the settings, four modes in tabs, and the fewest guesses saved."""
+
+from __future__ import annotations
+
+import random
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tabs
+
+from gdtui.guessing import (
+    DEFAULT_LEARNING_RATE,
+    DEFAULT_MAX_STEPS,
+    Answer,
+    format_number,
+    nudge_learning_rate,
+    parse_learning_rate,
+    parse_secret,
+    parse_steps,
+    random_number,
+)
+from gdtui.screens.guess_compare import ComparePane
+from gdtui.screens.guess_keep import GameFinished, KeepPane
+from gdtui.screens.guess_watch import WatchPane
+
+MODES = {
+    "keep": "You keep the secret",
+    "watch": "Watch it learn",
+    "compare": "Compare rates",
+    "shrink": "Shrinking steps",
+}
+# Short names for the line of fewest guesses, which must fit in 80 columns.
+SHORT = {"keep": "keep the secret", "watch": "watch", "shrink": "shrinking"}
+# Which actions make sense in which mode; the others are hidden from the footer.
+MODE_ACTIONS = {
+    "answer": {"keep"},
+    "new_game": {"keep", "watch", "shrink"},
+    "play": {"watch", "shrink"},
+    "step": {"watch", "shrink"},
+    "speed": {"watch", "shrink"},
+    "new_secret": {"watch", "compare", "shrink"},
+    "show_answer": {"compare"},
+    "lesson": {"compare"},
+}
+FIELDS = {
+    "learning-rate": ("learning_rate", parse_learning_rate),
+    "steps": ("max_steps", parse_steps),
+    "secret": ("secret", parse_secret),
+}
+
+
+class GuessScreen(Screen[None]):
+    """Find a secret number by moving a guess exactly the learning rate at a time."""
+
+    HELP_TITLE = "Guessing game"
+    HELP = """
+The guessing game from the course. A secret number from 1 to 100; a guesser that moves by
+exactly the **learning rate** after each "too high" or "too low"; and the question: how many
+guesses until one is **within 2** of the secret? It is gradient descent on one number: the answer
+gives the direction (the sign of the gradient), the learning rate gives the size of the step.
+
+Four modes, in tabs (click them, or press `1` to `4`):
+
+1. **You keep the secret**: think of a number; the computer guesses from 50. Answer with `h`
+   or `↓` (too high), `l` or `↑` (too low), `r` (right, within 2), or the buttons. An answer that
+   contradicts an earlier one is caught, and the computer says when it can never land.
+2. **Watch it learn**: the computer finds the secret (◆) on a number line; the green band is
+   "within 2". `space` plays or pauses, `n` shows one guess, `f` changes the speed, `g` starts
+   over. The chart draws each guess against the guess number.
+3. **Compare rates**: rates 2, 10 and 50 (add your own in the box) on the same secret, then
+   every rate from 1 to 60 over all 100 secrets. `a` shows an answer to the discussion question,
+   `o` opens the lesson on learning rates.
+4. **Shrinking steps**: the step halves each time the guess jumps past the secret, so it lands
+   from any learning rate, like a learning-rate schedule or Adam.
+
+At the top: the **learning rate**, the most guesses (**steps**) and the **secret**. Type a value
+and press `enter` (`escape` leaves a field). `[` and `]` (or `-` and `+`) move the learning
+rate down or up a rung of 1, 2, 3, 4, 5, 6, 8, 10, ..., 50, 60; `s` picks a random secret.
+A value that is not allowed gets a message under the fields, and the last good value stays.
+When a game lands, your fewest guesses for that mode and learning rate are saved and shown.
+"""
+    CSS_PATH = "../styles/guess.tcss"
+    AUTO_FOCUS = "#guess-tabs Tabs"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    BINDINGS = [
+        *(Binding(str(number), f"mode('{mode}')", title, show=False)
+          for number, (mode, title) in enumerate(MODES.items(), start=1)),
+        Binding("left_square_bracket,minus", "nudge(-1)", "Rate -", key_display="["),
+        Binding("right_square_bracket,plus", "nudge(1)", "Rate +", key_display="]"),
+        Binding("h,down", "answer('too high')", "Too high", key_display="h"),
+        Binding("l,up", "answer('too low')", "Too low", key_display="l"),
+        Binding("r", "answer('right')", "Right!"),
+        Binding("g", "new_game", "New game"),
+        Binding("space", "play", "Play"),
+        Binding("n", "step", "Step"),
+        Binding("f", "speed", "Speed"),
+        Binding("s", "new_secret", "New secret"),
+        Binding("a", "show_answer", "Answer"),
+        Binding("o", "lesson", "Lesson"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, secret: int | None = None, seed: int | None = None) -> None:
+        super().__init__()
+        self.rng = random.Random(seed)
+        self.learning_rate = DEFAULT_LEARNING_RATE
+        self.max_steps = DEFAULT_MAX_STEPS
+        self.secret = parse_secret(secret) if secret is not None else random_number(self.rng)
+        self.errors: dict[str, str] = {}
+        self._mode_shown = "keep"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="settings"):
+            yield Label("Learning rate")
+            yield Input(format_number(self.learning_rate), id="learning-rate", compact=True)
+            yield Label("Steps")
+            yield Input(str(self.max_steps), id="steps", compact=True)
+            yield Label("Secret")
+            yield Input(str(self.secret), id="secret", compact=True)
+        yield Static(id="settings-error", classes="error")
+        yield Static(id="best", classes="hint")
+        with TabbedContent(id="guess-tabs", initial="keep"):
+            with TabPane(f"1 {MODES['keep']}", id="keep"):
+                yield KeepPane(id="keep-pane")
+            with TabPane(f"2 {MODES['watch']}", id="watch"):
+                yield WatchPane("watch", shrink=False, id="watch-pane")
+            with TabPane(f"3 {MODES['compare']}", id="compare"):
+                yield ComparePane(id="compare-pane")
+            with TabPane(f"4 {MODES['shrink']}", id="shrink"):
+                yield WatchPane("shrink", shrink=True, id="shrink-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_errors()
+        self.apply_settings()
+
+    @property
+    def mode(self) -> str:
+        """The active mode: keep, watch, compare or shrink."""
+        return self.query_one(TabbedContent).active or "keep"
+
+    def apply_settings(self) -> None:
+        """Give every mode the current settings and show the fewest guesses for them."""
+        self.query_one(KeepPane).setup(self.learning_rate, self.max_steps)
+        for pane in self.query(WatchPane).results(WatchPane):
+            pane.setup(self.secret, self.learning_rate, self.max_steps)
+        self.query_one(ComparePane).setup(self.secret, self.max_steps)
+        self.refresh_best()
+
+    def refresh_best(self) -> None:
+        """The fewest guesses saved for the current learning rate, per mode."""
+        best = self.app.store.best_guesses()
+        rate = float(self.learning_rate)
+        found = [f"{name} {best[(mode, rate)]}" for mode, name in SHORT.items()
+                 if (mode, rate) in best]
+        text = ", ".join(found) if found else "none yet (saved when a game lands)"
+        self.query_one("#best", Static).update(
+            f"Fewest guesses at learning rate {format_number(rate)}: {text}"
+        )
+
+    # -- settings ---------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#settings Input")
+    def setting_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.change_setting(event.input):
+            self.query_one("#guess-tabs Tabs", Tabs).focus()  # the game keys work again
+
+    @on(Input.Blurred, "#settings Input")
+    def setting_left(self, event: Input.Blurred) -> None:
+        self.change_setting(event.input)
+
+    def change_setting(self, field: Input) -> bool:
+        """Take a typed value if it is allowed (True); else say why next to the fields and keep
+        the last good value (False)."""
+        name, parse = FIELDS[field.id or ""]
+        if name not in self.errors and field.value == format_number(getattr(self, name)):
+            return True  # nothing new (enter, then leaving the field)
+        try:
+            value = parse(field.value)
+        except ValueError as error:
+            kept = format_number(getattr(self, name))
+            self.errors[name] = f"{error} (kept {kept})"
+            self._show_errors()
+            return False
+        self.errors.pop(name, None)
+        setattr(self, name, value)
+        self._show_errors()
+        self.apply_settings()
+        return True
+
+    def _show_errors(self) -> None:
+        error = self.query_one("#settings-error", Static)
+        error.update(Content("; ".join(self.errors.values())))
+        error.display = bool(self.errors)
+
+    def _set(self, name: str, value: float, field_id: str) -> None:
+        setattr(self, name, value)
+        self.errors.pop(name, None)
+        self.query_one(f"#{field_id}", Input).value = format_number(value)
+        self._show_errors()
+        self.apply_settings()
+
+    def action_nudge(self, direction: int) -> None:
+        """Move the learning rate one rung down or up the ladder."""
+        self._set("learning_rate", nudge_learning_rate(self.learning_rate, direction),
+                  "learning-rate")
+
+    def action_new_secret(self) -> None:
+        """A new random secret for the computer."""
+        self._set("secret", random_number(self.rng), "secret")
+
+    # -- modes ------------------------------------------------------------------------------
+
+    def action_mode(self, mode: str) -> None:
+        """Switch to a mode by its tab id."""
+        self.query_one(TabbedContent).active = mode
+        self.mode_changed()
+
+    @on(TabbedContent.TabActivated)
+    def mode_changed(self) -> None:
+        """Pause the games out of sight; show the keys of the mode in sight."""
+        if self.mode == self._mode_shown:
+            return  # a key switch is also announced by the tabs: the footer is rebuilt once
+        self._mode_shown = self.mode
+        if self.mode == "compare":
+            self.query_one(ComparePane).show_sweep()  # 0.1 s: only for those who look
+        for pane in self.query(WatchPane).results(WatchPane):
+            if pane.mode != self.mode:
+                pane.pause()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        modes = MODE_ACTIONS.get(action)
+        return modes is None or self.mode in modes
+
+    def _watch_pane(self) -> WatchPane | None:
+        return self.query_one(f"#{self.mode}-pane", WatchPane) \
+            if self.mode in ("watch", "shrink") else None
+
+    def action_answer(self, said: str) -> None:
+        """Answer the computer's guess (you keep the secret)."""
+        self.query_one(KeepPane).answer(Answer(said))
+
+    def action_new_game(self) -> None:
+        """Start again: a new game to answer, or the watched game from its first guess."""
+        pane = self._watch_pane()
+        if pane is not None:
+            pane.restart()
+        else:
+            self.query_one(KeepPane).new_game()
+
+    def action_play(self) -> None:
+        """Play or pause the watched game."""
+        if (pane := self._watch_pane()) is not None:
+            pane.toggle_play()
+
+    def action_step(self) -> None:
+        """Show one more guess of the watched game."""
+        if (pane := self._watch_pane()) is not None:
+            pane.step()
+
+    def action_speed(self) -> None:
+        """Slow, normal or fast."""
+        if (pane := self._watch_pane()) is not None:
+            pane.cycle_speed()
+
+    def action_show_answer(self) -> None:
+        """Reveal an answer to the discussion question."""
+        self.query_one(ComparePane).reveal()
+
+    def action_leave(self) -> None:
+        """Escape: out of a field first (the game keys work again), else back."""
+        if isinstance(self.focused, Input):
+            self.query_one("#guess-tabs Tabs", Tabs).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_lesson(self) -> None:
+        """Open the lesson on learning rates."""
+        self.app.open_lesson("learning-rate")
+
+    # -- results ----------------------------------------------------------------------------
+
+    @on(GameFinished)
+    def game_finished(self, event: GameFinished) -> None:
+        rate = format_number(event.learning_rate)
+        title = MODES[event.mode].lower()
+        if event.guesses is not None and self.app.store.record_guesses(
+            event.mode, event.learning_rate, event.guesses
+        ):
+            self.notify(f"Your fewest guesses at learning rate {rate} ({title}): {event.guesses}.",
+                        title="Saved")
+        self.app.store.log(
+            "guess", f"played the guessing game ({title}) at learning rate {rate}: {event.outcome}"
+        )
+        self.refresh_best()

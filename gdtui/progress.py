@@ -59,3 +59,18 @@ def next_lesson_id(store: Store, course: Course) -> str | None:
         return last
     unread = next((lesson.id for lesson in course.lessons if lesson.id not in read), None)
     return unread or last or (course.lessons[0].id if course.lessons else None)
+
+
+def guess_status(store: Store) -> str:
+    """The guessing game's line on the home screen: its fewest guesses so far."""
+    best = store.best_guesses()
+    if not best:
+        return "not played yet"
+    (_mode, rate), guesses = min(best.items(), key=lambda item: (item[1], item[0][1]))
+    return f"best: {guesses} guesses at learning rate {rate:g}"
+
+
+def lab_status(store: Store) -> str:
+    """The training lab's line on the home screen: how many challenges have a saved result."""
+    done = len(store.challenge_bests())
+    return f"{done} challenge{'s' if done != 1 else ''} scored" if done else "no challenge yet"

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from gdtui.progress import next_lesson_id, overview
+from gdtui.progress import guess_status, lab_status, next_lesson_id, overview
 from gdtui.screens import AREAS
 
 WELCOME = (
@@ -81,6 +81,10 @@ Your progress is saved as you go; you can quit at any time and resume later.
             from gdtui.cards import home_status
 
             return home_status(self.app.store, self.app.course.lessons)
+        if name == "guess":
+            return guess_status(self.app.store)
+        if name == "lab":
+            return lab_status(self.app.store)
         return ""
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,45 @@
+"""What the home screen says about the learner, computed without a screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gdtui.lessons import load_course
+from gdtui.progress import guess_status, lab_status, next_lesson_id, overview, time_ago
+from tests.conftest import write_lesson
+
+
+def test_time_ago_reads_naturally():
+    at = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
+    assert time_ago(at - timedelta(seconds=20), at) == "just now"
+    assert time_ago(at - timedelta(minutes=1), at) == "1 minute ago"
+    assert time_ago(at - timedelta(hours=5), at) == "5 hours ago"
+    assert time_ago(at - timedelta(days=3, hours=2), at) == "3 days ago"
+
+
+def test_overview_and_next_lesson(store, tmp_path):
+    for order, lesson_id in enumerate(("one", "two", "three"), start=1):
+        write_lesson(tmp_path, f"{order}.md", id=lesson_id, order=order)
+    course = load_course(tmp_path)
+    info = overview(store, course)
+    assert (info.first_run, info.lessons_read, info.lessons_total) == (True, 0, 3)
+    assert next_lesson_id(store, course) == "one"
+    store.open_lesson("two")  # opened but not finished: continue there
+    assert next_lesson_id(store, course) == "two"
+    store.mark_read("two")
+    store.log("lesson", "finished lesson 'Two'")
+    info = overview(store, course)
+    assert info.first_run is False and info.lessons_read == 1
+    assert info.share_read == 1 / 3
+    assert info.last_activity == "finished lesson 'Two' (just now)"
+    assert next_lesson_id(store, course) == "one"
+
+
+def test_game_and_lab_status_lines(store):
+    assert guess_status(store) == "not played yet"
+    store.record_guesses("watch", 10, 9)
+    store.record_guesses("keep", 2, 7)
+    assert guess_status(store) == "best: 7 guesses at learning rate 2"
+    assert lab_status(store) == "no challenge yet"
+    store.record_challenge("spiral", 0.97, "97%")
+    assert lab_status(store) == "1 challenge scored"

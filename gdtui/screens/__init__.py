@@ -26,9 +26,9 @@ AREAS: tuple[Area, ...] = (
          "gdtui.screens.guess:GuessScreen"),
     Area("lab", "Training lab", "4", "Train a real network live and tune it", None),
     Area("backprop", "Backprop stepper", "5", "Walk through one training step, number by number",
-         None),
+         "gdtui.screens.backprop:BackpropScreen"),
     Area("landscape", "Loss landscape", "6", "Watch optimizers walk downhill on a loss surface",
-         None),
+         "gdtui.screens.landscape:LandscapeScreen"),
 )
 
 

@@ -1,0 +1,446 @@
+"""The loss landscape of a model with two parameters, and optimizers walking on it.
+
+Two models, each the engine's MLP with one input and one output and no hidden layer, so its
+only parameters are a weight w and a bias b:
+
+- "line": y = w·x + b fitted to a few points with mean squared error. The loss is a quadratic
+  bowl in (w, b), so its curvature is the same everywhere, and plain gradient descent
+  converges exactly when learning_rate × curvature < 2 (curvature = the largest eigenvalue of
+  the Hessian, the matrix of second derivatives).
+- "sigmoid": p = σ(w·x + b) with cross-entropy on points labelled 0 or 1 that overlap, so the
+  lowest point is finite. Not a bowl: flat far out, curved near the minimum.
+
+Every loss and gradient comes from the engine; the paths are the engine's optimizers
+(nn_optim) applied to the two parameters, step by step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from gdtui.nn import MLP, with_ones_column
+from gdtui.nn_functions import prepare_targets
+from gdtui.nn_optim import OPTIMIZERS, make_optimizer
+from gdtui.stepper import format_number, parse_number, plain_number
+
+OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
+LEARNING_RATE_LADDER = (0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0,
+                        2.0, 3.0, 5.0, 10.0)
+MAX_LEARNING_RATE = 100.0
+DEFAULT_STEPS = 200
+# A walk has converged once the loss stays within this share of its starting distance from
+# the lowest loss; it has diverged once it is this many times further than at the start.
+CONVERGED_SHARE = 1e-3
+DIVERGED_FACTOR = 10.0
+ESCAPE = 1e4  # a parameter this large has flown off the map for good
+OSCILLATION_WINDOW = 20  # recent steps looked at to tell zig-zag from crawling
+START_MOVES = 24  # an arrow key moves the start 1/24 of the map
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The part of the (w, b) plane shown on the map."""
+
+    w_low: float
+    w_high: float
+    b_low: float
+    b_high: float
+
+    def point(self, column: float, row: float, columns: int, rows: int) -> tuple[float, float]:
+        """The (w, b) at the centre of a cell; row 0 is the top (highest b)."""
+        w = self.w_low + (column + 0.5) * (self.w_high - self.w_low) / columns
+        b = self.b_high - (row + 0.5) * (self.b_high - self.b_low) / rows
+        return w, b
+
+    def cell(self, w: float, b: float, columns: int, rows: int) -> tuple[int, int] | None:
+        """The (column, row) holding (w, b), or None outside the map."""
+        if not (math.isfinite(w) and math.isfinite(b)):
+            return None
+        column = math.floor((w - self.w_low) / (self.w_high - self.w_low) * columns)
+        row = math.floor((self.b_high - b) / (self.b_high - self.b_low) * rows)
+        if 0 <= column < columns and 0 <= row < rows:
+            return column, row
+        return None
+
+    def clamp(self, w: float, b: float) -> tuple[float, float]:
+        """(w, b) moved inside the map."""
+        return (min(max(w, self.w_low), self.w_high), min(max(b, self.b_low), self.b_high))
+
+
+@dataclass(frozen=True)
+class Model:
+    """A two-parameter model, its small data set, the map to draw and a starting point."""
+
+    name: str
+    title: str
+    formula: str
+    loss: str  # the engine's loss: "mse" or "cross_entropy"
+    inputs: tuple[float, ...]
+    targets: tuple[float, ...]
+    extent: Extent
+    start: tuple[float, float]
+    quadratic: bool
+
+
+MODELS: dict[str, Model] = {
+    "line": Model(
+        "line", "Line fit, mean squared error", "y = w·x + b, L = mean((y − t)²)", "mse",
+        (0.5, 1.0, 1.5, 2.0, 2.5, 3.0), (0.6, 1.4, 1.6, 2.9, 3.3, 4.4),
+        Extent(-1.5, 4.0, -3.0, 3.0), (-0.5, 2.5), quadratic=True),
+    "sigmoid": Model(
+        "sigmoid", "Sigmoid unit, cross-entropy", "p = σ(w·x + b), cross-entropy",
+        "cross_entropy",
+        (-3.5, -2.5, -1.5, -0.5, 0.0, 1.0, 1.5, 2.5, 3.5, 4.5),
+        (0, 0, 0, 1, 0, 1, 0, 1, 1, 1),
+        Extent(-4.0, 6.0, -5.0, 5.0), (-3.0, 4.0), quadratic=False),
+}
+DEFAULT_MODEL = "line"
+
+
+class Landscape:
+    """A model's loss and gradient at any (w, b), computed by the engine."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.network = MLP((1, 1), activation="linear")
+        self.weight, self.bias = self.network.parameters()
+        inputs = np.array(model.inputs, dtype=np.float64)[:, None]
+        self.inputs = inputs
+        self.targets = np.array(model.targets, dtype=np.float64)
+        self._inputs_with_ones = with_ones_column(inputs)
+        self._prepared = prepare_targets(self.targets, model.loss, 1)
+        self._minimum: tuple[float, float, float] | None = None
+
+    def _place(self, w: float, b: float) -> None:
+        self.weight[0, 0] = w
+        self.bias[0] = b
+
+    def loss(self, w: float, b: float) -> float:
+        """The engine's loss over the data set at (w, b)."""
+        self._place(w, b)
+        loss, _ = self.network.loss_and_outputs(self._inputs_with_ones, self._prepared,
+                                                self.model.loss)
+        return loss
+
+    def gradient(self, w: float, b: float) -> np.ndarray:
+        """The engine's gradient (dL/dw, dL/db) at (w, b)."""
+        self._place(w, b)
+        self.network.compute_gradients(self._inputs_with_ones, self._prepared, self.model.loss)
+        gradient_w, gradient_b = self.network.gradients()
+        return np.array([gradient_w[0, 0], gradient_b[0]])
+
+    def hessian(self, w: float, b: float, step: float = 1e-4) -> np.ndarray:
+        """The 2×2 matrix of second derivatives, from central differences of the engine's
+        gradient (exact up to rounding for the line, whose gradient is linear in w and b)."""
+        columns = []
+        for direction in ((step, 0.0), (0.0, step)):
+            up = self.gradient(w + direction[0], b + direction[1])
+            down = self.gradient(w - direction[0], b - direction[1])
+            columns.append((up - down) / (2 * step))
+        matrix = np.column_stack(columns)
+        return (matrix + matrix.T) / 2
+
+    def curvature(self, w: float, b: float) -> float:
+        """The largest eigenvalue of the Hessian at (w, b): how sharply the steepest direction
+        bends."""
+        return float(np.linalg.eigvalsh(self.hessian(w, b))[-1])
+
+    @property
+    def minimum(self) -> tuple[float, float, float]:
+        """(w, b, loss) at the lowest point, found by Newton's method on the engine's
+        gradient (one step for the line; a few for the sigmoid unit)."""
+        if self._minimum is None:
+            point = np.zeros(2)
+            loss = self.loss(*point)
+            for _ in range(50):
+                move = np.linalg.solve(self.hessian(*point), self.gradient(*point))
+                shrink = 1.0
+                while shrink > 1e-6 and self.loss(*(point - shrink * move)) > loss:
+                    shrink /= 2  # halve a step that would go uphill
+                point = point - shrink * move
+                loss = self.loss(*point)
+                if np.max(np.abs(shrink * move)) < 1e-12:
+                    break
+            self._minimum = (float(point[0]), float(point[1]), loss)
+        return self._minimum
+
+    def grid(self, columns: int, rows: int) -> np.ndarray:
+        """The loss at the centre of every cell of the map, shape (rows, columns), row 0 on
+        top."""
+        extent = self.model.extent
+        losses = np.empty((rows, columns))
+        for row in range(rows):
+            for column in range(columns):
+                losses[row, column] = self.loss(*extent.point(column, row, columns, rows))
+        return losses
+
+
+def shade_levels(losses: np.ndarray, minimum_loss: float, levels: int = 12) -> np.ndarray:
+    """Each cell's loss as a level 0 (lowest) to `levels` − 1, evenly spaced in the logarithm
+    of the height above the minimum, so the valley floor and the far walls both show detail."""
+    above = np.maximum(losses - minimum_loss, 0.0)
+    floor = max(float(above.max()), 1e-12) * 1e-4
+    heights = np.log(above + floor)
+    low, high = float(heights.min()), float(heights.max())
+    share = (heights - low) / (high - low) if high > low else np.zeros_like(heights)
+    return np.minimum((share * levels).astype(int), levels - 1)
+
+
+# --- walking downhill ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Path:
+    """Where an optimizer went: points[k] = (w, b) after k steps and losses[k] there."""
+
+    optimizer: str
+    learning_rate: float
+    points: np.ndarray
+    losses: np.ndarray
+    escaped: bool  # stopped early: the loss stopped being a number or a parameter flew off
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken."""
+        return len(self.points) - 1
+
+
+def run_path(landscape: Landscape, optimizer: str, learning_rate: float,
+             start: tuple[float, float], steps: int = DEFAULT_STEPS) -> Path:
+    """Walk from `start` with the engine's optimizer `optimizer` ("sgd", "momentum", "adam") on
+    the two parameters, taking up to `steps` steps."""
+    walker = make_optimizer(optimizer, learning_rate)
+    network = landscape.network
+    landscape._place(*start)
+    points = [start]
+    losses = [landscape.loss(*start)]
+    escaped = False
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            network.compute_gradients(landscape._inputs_with_ones, landscape._prepared,
+                                      landscape.model.loss)
+            walker.step(network.parameters(), network.gradients())
+            w, b = float(landscape.weight[0, 0]), float(landscape.bias[0])
+            loss = landscape.loss(w, b)
+            points.append((w, b))
+            losses.append(loss)
+            if not math.isfinite(loss) or max(abs(w), abs(b)) > ESCAPE:
+                escaped = True
+                break
+    return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a walk did: "converged", "diverged", "oscillating" or "crawling", with the step
+    it became clear (converged or diverged) and a sentence for the learner."""
+
+    kind: str
+    step: int | None
+    text: str
+
+
+def classify(path: Path, minimum_loss: float) -> Outcome:
+    """Say what happened to a walk: converged at step k, diverged, oscillating or crawling."""
+    gaps = path.losses - minimum_loss
+    start_gap = max(float(gaps[0]), 1e-12)
+    if path.escaped:
+        return Outcome("diverged", path.steps, f"diverged: flew off at step {path.steps}")
+    close = gaps <= CONVERGED_SHARE * start_gap
+    if close[-1]:
+        # the first step from which the walk stays close to the minimum
+        far = np.flatnonzero(~close)
+        step = int(far[-1]) + 1 if len(far) else 0
+        return Outcome("converged", step, f"converged at step {step}")
+    far_off = np.flatnonzero(gaps > DIVERGED_FACTOR * start_gap)
+    if len(far_off) and gaps[-1] > start_gap:
+        step = int(far_off[0])
+        return Outcome("diverged", step, f"diverged: loss grew to "
+                       f"{format_number(float(path.losses[-1]))}")
+    # Crawling walks go downhill at every recent step; anything else is bouncing about.
+    moves = np.diff(path.points[-OSCILLATION_WINDOW - 1:], axis=0)
+    turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0  # the walk reversed its direction
+    climbs = np.diff(path.losses[-OSCILLATION_WINDOW - 1:]) > 1e-12 * start_gap
+    if (len(turns) and turns.mean() >= 0.5) or climbs.any():
+        return Outcome("oscillating", None, "oscillating: still bouncing")
+    return Outcome("crawling", None, "crawling: still creeping down")
+
+
+def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:
+    """The rule for plain gradient descent on a quadratic bowl, with the numbers filled in,
+    and whether it predicts convergence: learning_rate × curvature < 2."""
+    product = learning_rate * curvature
+    numbers = (f"lr {plain_number(learning_rate)} × curvature {format_number(curvature)} = "
+               f"{format_number(product)}")
+    if product < 1:
+        return f"{numbers} < 2: converges, without zig-zag", True
+    if product < 2:
+        return f"{numbers} < 2: converges, zig-zagging across the valley", True
+    if product == 2:
+        return f"{numbers} = 2: bounces between the walls forever", False
+    return f"{numbers} > 2: diverges", False
+
+
+# --- what the learner controls -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Walker:
+    """One of the two paths the learner sets up: an optimizer and its learning rate."""
+
+    optimizer: str
+    learning_rate: float
+    visible: bool = True
+
+    @property
+    def title(self) -> str:
+        """"gradient descent, lr 0.1"."""
+        return f"{OPTIMIZER_TITLES[self.optimizer]}, lr {plain_number(self.learning_rate)}"
+
+    def next_optimizer(self) -> Walker:
+        """The same walker with the next optimizer of OPTIMIZERS."""
+        at = OPTIMIZERS.index(self.optimizer)
+        return replace(self, optimizer=OPTIMIZERS[(at + 1) % len(OPTIMIZERS)])
+
+    def nudge_learning_rate(self, direction: int) -> Walker:
+        """The next learning rate up (direction > 0) or down the ladder."""
+        rate = self.learning_rate
+        if direction > 0:
+            above = [r for r in LEARNING_RATE_LADDER if r > rate * (1 + 1e-9)]
+            rate = above[0] if above else rate
+        else:
+            below = [r for r in LEARNING_RATE_LADDER if r < rate * (1 - 1e-9)]
+            rate = below[-1] if below else rate
+        return replace(self, learning_rate=rate)
+
+
+DEFAULT_WALKERS = (Walker("sgd", 0.1), Walker("momentum", 0.02))
+
+
+def parse_learning_rate(text: str) -> float:
+    """A learning rate typed by the learner: above 0, at most MAX_LEARNING_RATE."""
+    value = parse_number(text, "learning rate", 0.0, MAX_LEARNING_RATE)
+    if value == 0:
+        raise ValueError("learning rate must be above 0, like 0.1")
+    return value
+
+
+def move_start(extent: Extent, start: tuple[float, float], dw: int, db: int
+               ) -> tuple[float, float]:
+    """The start moved by (dw, db) arrow presses, each 1/START_MOVES of the map, kept on it."""
+    w = start[0] + dw * (extent.w_high - extent.w_low) / START_MOVES
+    b = start[1] + db * (extent.b_high - extent.b_low) / START_MOVES
+    return extent.clamp(w, b)
+
+
+class Explorer:
+    """Everything the landscape screen shows: a model, a start point and two walkers, with
+    their paths and what happened to them, recomputed whenever the learner changes one."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, steps: int = DEFAULT_STEPS) -> None:
+        self.steps = steps
+        self.walkers = list(DEFAULT_WALKERS)
+        self.selected = 0
+        self.load_model(model)
+
+    def load_model(self, name: str) -> None:
+        """Switch to the model called `name`, starting from its usual start point."""
+        self.model = MODELS[name]
+        self.landscape = Landscape(self.model)
+        self.start = self.model.start
+        self.recompute()
+
+    def next_model(self) -> None:
+        """Switch to the other model."""
+        names = list(MODELS)
+        self.load_model(names[(names.index(self.model.name) + 1) % len(names)])
+
+    def recompute(self) -> None:
+        """Walk both paths again from the start."""
+        minimum_loss = self.landscape.minimum[2]
+        self.paths = [run_path(self.landscape, walker.optimizer, walker.learning_rate,
+                               self.start, self.steps) for walker in self.walkers]
+        self.outcomes = [classify(path, minimum_loss) for path in self.paths]
+
+    # -- what the learner changes ----------------------------------------------------------
+
+    def set_start(self, w: float, b: float) -> None:
+        """Start both walks from (w, b), rounded to 2 decimals and kept on the map."""
+        self.start = self.model.extent.clamp(round(w, 2), round(b, 2))
+        self.recompute()
+
+    def move_start(self, dw: int, db: int) -> None:
+        """Move the start by arrow presses (see move_start)."""
+        self.set_start(*move_start(self.model.extent, self.start, dw, db))
+
+    def select(self, index: int) -> None:
+        """Edit walker `index` (0 or 1) from now on; a hidden walker is shown again."""
+        self.selected = index
+        if not self.walkers[index].visible:
+            self.walkers[index] = replace(self.walkers[index], visible=True)
+
+    def _change(self, walker: Walker) -> None:
+        self.walkers[self.selected] = walker
+        self.recompute()
+
+    def next_optimizer(self) -> None:
+        """The selected walker uses the next optimizer."""
+        self._change(self.walkers[self.selected].next_optimizer())
+
+    def nudge_learning_rate(self, direction: int) -> None:
+        """The selected walker's learning rate one rung up or down the ladder."""
+        self._change(self.walkers[self.selected].nudge_learning_rate(direction))
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """The selected walker's learning rate."""
+        if not 0 < learning_rate <= MAX_LEARNING_RATE:
+            raise ValueError(f"learning rate must be above 0 and at most {MAX_LEARNING_RATE:g}")
+        self._change(replace(self.walkers[self.selected], learning_rate=learning_rate))
+
+    def toggle_second(self) -> None:
+        """Show or hide the second walker."""
+        second = self.walkers[1]
+        self.walkers[1] = replace(second, visible=not second.visible)
+        if not self.walkers[1].visible:
+            self.selected = 0
+
+    # -- what the screen shows -------------------------------------------------------------
+
+    @property
+    def walker(self) -> Walker:
+        """The walker being edited."""
+        return self.walkers[self.selected]
+
+    @property
+    def longest(self) -> int:
+        """The steps of the longest visible path."""
+        return max(path.steps for path, walker in zip(self.paths, self.walkers, strict=True)
+                   if walker.visible)
+
+    def status(self, index: int, shown: int) -> tuple[str, str]:
+        """Two lines about walker `index` after `shown` steps: where it is, and what happened
+        once that is clear (converged or diverged at a step already shown, or the end)."""
+        path, outcome = self.paths[index], self.outcomes[index]
+        at = min(shown, path.steps)
+        where = f"step {at}  loss {format_number(float(path.losses[at]))}"
+        if outcome.step is not None and shown >= outcome.step or shown >= path.steps:
+            return where, outcome.text
+        return where, "walking…"
+
+    def rule(self) -> list[str]:
+        """The curvature rule for the selected walker's learning rate, with the numbers."""
+        learning_rate = self.walker.learning_rate
+        w, b, _ = self.landscape.minimum
+        if self.model.quadratic:
+            curvature = self.landscape.curvature(w, b)
+            text, _ = curvature_rule(learning_rate, curvature)
+            lines = ["Plain gradient descent converges if lr × curvature < 2 (curvature: the "
+                     "top eigenvalue of the Hessian):", text]
+        else:
+            here = self.landscape.curvature(*self.start)
+            at_minimum = self.landscape.curvature(w, b)
+            text, _ = curvature_rule(learning_rate, at_minimum)
+            lines = [f"Not a bowl: curvature {format_number(here)} at ◆, "
+                     f"{format_number(at_minimum)} at ★. Near ★, plain gradient descent:", text]
+        return lines

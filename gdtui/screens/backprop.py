@@ -1,0 +1,328 @@
+"""The backprop stepper screen: one training step of a tiny network, a key press at a time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual_plotext import PlotextPlot
+
+from gdtui.stepper import (
+    ACTIVATION_CHOICES,
+    LIMIT,
+    PRESETS,
+    RUN_LENGTHS,
+    STAGE_TITLES,
+    STAGES,
+    Stepper,
+    format_number,
+    parse_inputs,
+    parse_learning_rate,
+    parse_number,
+    parse_target,
+    plain_number,
+)
+from gdtui.widgets.network_diagram import NetworkDiagram
+
+STAGE_MARKS = "①②③④⑤"
+
+
+class BackpropScreen(Screen[None]):
+    """Forward, loss, backward, nudge check and update, every number from the engine."""
+
+    HELP_TITLE = "Backprop stepper"
+    HELP = """
+One training step of a tiny network, one key press at a time. The network has one input `x`
+(or two), two hidden units `h1`, `h2` and an output unit `y`; every unit computes a weighted
+sum `z` of what comes in plus a bias, then squashes it (σ, the sigmoid, or tanh). The loss
+compares `y` with the target `t`: **L = (y − t)²**. Every number is computed by the same
+engine that trains the networks in the training lab.
+
+The five stages, in the bar at the top:
+
+1. **Forward pass**: each unit's weighted sum and activation, with the numbers.
+2. **Loss**: how far the prediction is from the target.
+3. **Backward pass**: output layer first, each weight's gradient as a product of local slopes
+   (the chain rule), written out with their values.
+4. **Nudge check**: raise the chosen weight by a tiny `h` and ask the engine for the loss again.
+   The measured slope must match the backprop gradient.
+5. **Update**: every weight moves by −learning rate × gradient; the new loss is shown.
+
+The diagram shows each unit's value, and after "∂" its gradient dL/dz once the backward pass
+reaches it; the unit being computed is highlighted. The chart shows the loss after each update.
+
+Weights: `w1`, `w2` go from the input to `h1`, `h2` (with two inputs `w12` is from `x1` to
+`h2`), `b1`, `b2` are the hidden biases, `v1`, `v2` go from `h1`, `h2` to `y`, `c` is the
+output bias. The lesson's single unit has just `w` and `b`.
+
+Edit the fields at the bottom and press `enter`: the input `x` (two numbers with a comma for
+two inputs), the target, the learning rate, and the chosen weight's value (pick the weight in
+the list or with `w`; it is also the one the nudge check nudges). A value that is not allowed
+shows a message and the last good value stays. Changing the network starts the loss chart
+again; changing the learning rate does not.
+
+With the target at 1 a sigmoid output cannot overshoot it. To see a step that makes the loss
+**larger**, set the target to 0.5 and the learning rate to 20.
+"""
+    CSS_PATH = "../styles/backprop.tcss"
+    AUTO_FOCUS = "#explain-box"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("space,n", "next", "Next step", key_display="space"),
+        Binding("b", "back", "Step back"),
+        Binding("r", f"run({RUN_LENGTHS[0]})", f"{RUN_LENGTHS[0]} steps"),
+        Binding("R", f"run({RUN_LENGTHS[1]})", f"{RUN_LENGTHS[1]} steps", key_display="R"),
+        Binding("w", "next_weight", "Next weight"),
+        Binding("a", "activation", "σ/tanh"),
+        Binding("p", "preset", "Network"),
+        *(Binding(str(k), f"stage('{stage}')", f"Go to {STAGE_TITLES[stage].lower()}",
+                  show=False) for k, stage in enumerate(STAGES, start=1)),
+    ]
+
+    def __init__(self, preset: str = "hidden") -> None:
+        super().__init__()
+        self.stepper = Stepper(preset=preset if preset in PRESETS else "hidden")
+        self.errors: dict[str, str] = {}
+        self._chart_drawn: tuple[float, ...] | None = None
+        # the weights in the list, to refill it only when the network changes shape
+        self._listed: list[str] = self.stepper.weight_names
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="stages")
+        with Horizontal(id="top"):
+            yield NetworkDiagram(id="diagram")
+            yield PlotextPlot(id="loss-chart")
+        with VerticalScroll(id="explain-box"):
+            yield Static(id="explain")
+        with Horizontal(id="fields"):
+            yield Label("x")
+            yield Input(id="inputs", compact=True)
+            yield Label("target")
+            yield Input(id="target", compact=True)
+            yield Label("rate")
+            yield Input(id="rate", compact=True)
+            names = self.stepper.weight_names
+            yield Select([(name, name) for name in names], value=self.stepper.chosen,
+                         id="weight-choice", allow_blank=False, compact=True)
+            yield Input(id="weight-value", compact=True)
+        yield Static(id="message", classes="error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(0.1, self._draw_chart)
+        self.fill_fields()
+        self.show_step()
+
+    def on_resize(self) -> None:
+        self.show_step()
+        self._chart_drawn = None  # redraw the chart at its new size
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def show_step(self) -> None:
+        """Draw the stage bar, the diagram and the explanation of the current step."""
+        stepper, step = self.stepper, self.stepper.step
+        wide = self.size.width >= 100
+        bar = Text()
+        for mark, stage in zip(STAGE_MARKS, STAGES, strict=True):
+            style = "reverse bold" if stage == step.stage else "dim"
+            title = STAGE_TITLES[stage] if wide else STAGE_TITLES[stage].split()[0]
+            bar.append(f" {mark} {title} ", style)
+        bar.append(f"  round {stepper.rounds + 1} · {stepper.position + 1}/"
+                   f"{len(stepper.steps)}", "dim")
+        self.query_one("#stages", Static).update(bar)
+        self.query_one(NetworkDiagram).show(stepper.diagram(), stepper.target)
+        # The round so far, earlier steps dimmed, scrolled so the current step is on top.
+        text, current_line = Text(), 0
+        for index, shown in enumerate(stepper.steps[: stepper.position + 1]):
+            current = index == stepper.position
+            if index:
+                text.append("\n\n")
+            current_line = text.plain.count("\n")
+            text.append(shown.title, "bold underline" if current else "bold dim")
+            for line in (*shown.formulas, *self._columns(shown.table)):
+                text.append("\n" + line, "" if current else "dim")
+            if shown.note:
+                text.append("\n" + shown.note, "italic" if current else "italic dim")
+        self.query_one("#explain", Static).update(text)
+        box = self.query_one("#explain-box", VerticalScroll)
+        self.call_after_refresh(box.scroll_to, y=current_line, animate=False)
+
+    def _columns(self, lines: tuple[str, ...]) -> list[str]:
+        """A long list of short lines side by side in two columns when there is room."""
+        width = max((len(line) for line in lines), default=0) + 3
+        room = self.query_one("#explain-box").content_size.width
+        if len(lines) <= 5 or 2 * width > room:
+            return list(lines)
+        half = (len(lines) + 1) // 2
+        return [left.ljust(width) + right
+                for left, right in zip(lines[:half], [*lines[half:], ""], strict=True)]
+
+    def _draw_chart(self) -> None:
+        losses = tuple(self.stepper.losses)
+        if losses == self._chart_drawn:
+            return
+        self._chart_drawn = losses
+        chart = self.query_one("#loss-chart", PlotextPlot)
+        plt = chart.plt
+        plt.clear_figure()
+        if chart.size.height > 10:
+            plt.title("loss after each update")
+        every = max(1, len(losses) // 200)  # about two points a column is plenty
+        shown = list(range(0, len(losses), every))
+        plt.plot(shown, [losses[k] for k in shown], marker="braille", color="cyan+")
+        plt.scatter([len(losses) - 1], [losses[-1]], marker="●", color="cyan+")
+        last = max(len(losses) - 1, 1)
+        plt.xlim(0, last)
+        plt.xticks(sorted({0, last // 2, last}))
+        top = max(max(losses), 1e-9)
+        plt.ylim(0, top * 1.1)
+        plt.yticks([0, top / 2, top], ["0", format_number(top / 2), format_number(top)])
+        chart.refresh()
+
+    def fill_fields(self) -> None:
+        """Put the current values into the fields and the weight list."""
+        stepper = self.stepper
+        self.query_one("#inputs", Input).value = ", ".join(plain_number(v)
+                                                          for v in stepper.inputs)
+        self.query_one("#target", Input).value = plain_number(stepper.target)
+        self.query_one("#rate", Input).value = plain_number(stepper.learning_rate)
+        choice = self.query_one("#weight-choice", Select)
+        with self.prevent(Select.Changed):
+            if self._listed != stepper.weight_names:
+                self._listed = stepper.weight_names
+                choice.set_options([(name, name) for name in self._listed])
+            choice.value = stepper.chosen
+        self.query_one("#weight-value", Input).value = plain_number(
+            stepper.weight(stepper.chosen))
+
+    def show_message(self, field: str, error: str | None) -> None:
+        """Show or clear the message of one field."""
+        if error is None:
+            self.errors.pop(field, None)
+        else:
+            self.errors[field] = error
+        self.query_one("#message", Static).update(Text("; ".join(self.errors.values())))
+
+    def changed(self) -> None:
+        """Redraw everything after the network changed."""
+        self.fill_fields()
+        self.show_step()
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        """One step further; past the update, apply it."""
+        before = self.stepper.loss()
+        last = self.stepper.position == len(self.stepper.steps) - 1
+        self.stepper.next()
+        if last:
+            self._log(1, before)
+            self.fill_fields()
+        self.show_step()
+
+    def action_back(self) -> None:
+        """One step back (into the previous update when at the start of a round)."""
+        self.stepper.back()
+        self.changed()
+
+    def action_run(self, count: int) -> None:
+        """Apply many updates in a row and show the loss chart falling."""
+        before = self.stepper.loss()
+        self.stepper.run(count)
+        self._log(count, before)
+        self.changed()
+
+    def action_stage(self, stage: str) -> None:
+        """Jump to the first step of a stage."""
+        self.stepper.go_to(stage)
+        self.show_step()
+
+    def action_next_weight(self) -> None:
+        """Choose the next weight for the nudge check and for editing."""
+        names = self.stepper.weight_names
+        self.stepper.choose(names[(names.index(self.stepper.chosen) + 1) % len(names)])
+        self.changed()
+
+    def action_activation(self) -> None:
+        """Switch every unit between sigmoid and tanh."""
+        now = ACTIVATION_CHOICES.index(self.stepper.activation)
+        self.stepper.set_activation(ACTIVATION_CHOICES[(now + 1) % len(ACTIVATION_CHOICES)])
+        self.notify(f"Every unit now uses {self.stepper.activation}.", timeout=3)
+        self.changed()
+
+    def action_preset(self) -> None:
+        """The next starting network."""
+        names = list(PRESETS)
+        name = names[(names.index(self.stepper.preset) + 1) % len(names)]
+        self.stepper.load_preset(name)
+        self.notify(f"Network: {PRESETS[name].title}.", timeout=3)
+        self.changed()
+
+    def _log(self, count: int, before: float) -> None:
+        after = self.stepper.loss()
+        self.app.store.log("backprop", f"took {count} backprop step{'s' * (count > 1)}: loss "
+                                       f"{format_number(before)} → {format_number(after)}")
+
+    # -- fields --------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#weight-choice")
+    def weight_chosen(self, event: Select.Changed) -> None:
+        # a late message from a list of another network's weights is ignored
+        if event.value in self.stepper.weight_names and event.value != self.stepper.chosen:
+            self.stepper.choose(event.value)
+            self.changed()
+
+    @on(Input.Submitted, "#fields Input")
+    def field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply_field(event.input)
+        self.query_one("#explain-box").focus()
+
+    @on(Input.Blurred, "#fields Input")
+    def field_left(self, event: Input.Blurred) -> None:
+        self.apply_field(event.input)
+
+    def apply_field(self, field: Input) -> None:
+        """Take a typed value if it is allowed; else say why and keep the last good value."""
+        stepper, text, name = self.stepper, field.value, field.id or ""
+        if text.strip() == self._kept(name):
+            return  # unchanged (or just put back after a bad value): keep any message
+        try:
+            if name == "inputs":
+                new = parse_inputs(text, stepper.n_inputs)
+                if tuple(new) != tuple(stepper.inputs):
+                    stepper.set_inputs(new)
+            elif name == "target":
+                new_target = parse_target(text, stepper.activation)
+                if new_target != stepper.target:
+                    stepper.set_target(new_target)
+            elif name == "rate":
+                new_rate = parse_learning_rate(text)
+                if new_rate != stepper.learning_rate:
+                    stepper.set_learning_rate(new_rate)
+            else:
+                value = parse_number(text, stepper.chosen, -LIMIT, LIMIT)
+                if value != stepper.weight(stepper.chosen):
+                    stepper.set_weight(stepper.chosen, value)
+        except ValueError as error:
+            kept = self._kept(name)
+            self.show_message(name, f"{error} (kept {kept})")
+        else:
+            self.show_message(name, None)
+        self.changed()
+
+    def _kept(self, name: str) -> str:
+        stepper = self.stepper
+        if name == "inputs":
+            return ", ".join(plain_number(v) for v in stepper.inputs)
+        if name == "target":
+            return plain_number(stepper.target)
+        if name == "rate":
+            return plain_number(stepper.learning_rate)
+        return plain_number(stepper.weight(stepper.chosen))

@@ -1,0 +1,272 @@
+"""The loss landscape screen: a map of the loss over two parameters, and two optimizers
+walking downhill on it from a start point the learner picks."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
+from gdtui.stepper import format_number, plain_number
+from gdtui.widgets.heatmap import PALETTE, LossMap, Trail
+
+COLORS = ("#ffffff", "#ff5f5f")
+TICK = 0.05  # seconds between animation frames
+SLOW_STEPS = 40  # the first steps are shown one a frame, later ones three a frame
+
+
+class LandscapeScreen(Screen[None]):
+    """Watch gradient descent, momentum and Adam walk downhill on a loss map."""
+
+    HELP_TITLE = "Loss landscape"
+    HELP = """
+A model with just two parameters, a weight `w` and a bias `b`, so its loss can be drawn as a
+map: `w` runs left to right, `b` bottom to top, and the colour is the height of the loss,
+dark blue where it is low, yellow where it is high. ★ marks the lowest point and ◆ the start.
+
+Two models (`m` switches):
+
+- **Line fit**: a line y = w·x + b fitted to six points with mean squared error. Its loss is a
+  bowl (a long narrow valley here), so plain gradient descent converges exactly when
+  **learning rate × curvature < 2**; the panel fills in the numbers.
+- **Sigmoid unit**: p = σ(w·x + b) with cross-entropy on points labelled 0 and 1. Not a bowl:
+  flatter far out, more curved near the minimum.
+
+Two walkers start from ◆ and take up to 200 steps: path 1 (white) and path 2 (red). Each is
+gradient descent, momentum or Adam with its own learning rate, computed by the same optimizers
+that train the networks in the lab. Small rates crawl, good ones glide, large ones zig-zag
+across the valley or fly off the map; the panel says which happened.
+
+- Arrow keys move the start; a click on the map puts it there.
+- `1` or `2` picks the path you edit; `o` changes its optimizer; `[` and `]` its learning rate
+  (or type one in the box and press `enter`; a value that is not allowed shows a message and
+  the last good value stays). `c` hides or shows path 2.
+- `space` plays or pauses, `n` shows one more step, `e` jumps to the end, `g` starts again.
+"""
+    CSS_PATH = "../styles/landscape.tcss"
+    AUTO_FOCUS = "#map"
+    BINDINGS = [
+        Binding("left", "move(-1, 0)", "Start ←", show=False),
+        Binding("right", "move(1, 0)", "Start →", show=False),
+        Binding("up", "move(0, 1)", "Start ↑", show=False),
+        Binding("down", "move(0, -1)", "Start ↓", show=False),
+        Binding("1", "select(0)", "Edit path 1", show=False),
+        Binding("2", "select(1)", "Edit path 2", show=False),
+        Binding("o", "optimizer", "Optimizer"),
+        Binding("left_square_bracket,minus", "rate(-1)", "Rate -", key_display="["),
+        Binding("right_square_bracket,plus", "rate(1)", "Rate +", key_display="]"),
+        Binding("space", "play", "Play/pause"),
+        Binding("n", "step", "Step"),
+        Binding("e", "end", "End"),
+        Binding("g", "restart", "Again"),
+        Binding("m", "model", "Model"),
+        Binding("c", "compare", "Path 2"),
+    ]
+
+    def __init__(self, model: str = "line") -> None:
+        super().__init__()
+        self.explorer = Explorer(model if model in MODELS else DEFAULT_MODEL)
+        self.shown = 0
+        self.playing = True
+        self.logged = False
+        self._grids: dict[tuple[str, int, int], object] = {}
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield LossMap(id="map")
+            with Vertical(id="side"):
+                yield Static(id="model-info")
+                yield Static(id="path-0", classes="path")
+                yield Static(id="path-1", classes="path")
+                yield Static(id="rule")
+                with Horizontal(id="rate-row"):
+                    yield Label("", id="rate-label")
+                    yield Input(id="rate", compact=True)
+                yield Static(id="message", classes="error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(TICK, self._tick)
+        self.refresh_all()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        """Redraw the panel and the map after something changed."""
+        explorer = self.explorer
+        model = explorer.model
+        w, b, loss = explorer.landscape.minimum
+        self.query_one("#model-info", Static).update(Text.assemble(
+            (model.title, "bold"), f"\n{model.formula}\n",
+            ("★", "bold"), f" min   w {format_number(w)} b {format_number(b)} "
+            f"L {format_number(loss)}\n",
+            ("◆", "bold"), f" start w {format_number(explorer.start[0])} "
+            f"b {format_number(explorer.start[1])} ", ("←↑↓→", "dim")))
+        self.query_one("#rule", Static).update("\n".join(explorer.rule()))
+        self.query_one("#rate-label", Label).update(f"lr of path {explorer.selected + 1}")
+        self.query_one("#rate", Input).value = plain_number(explorer.walker.learning_rate)
+        self.draw()
+
+    def draw(self) -> None:
+        """Show the paths up to the current step, on the map and in the panel."""
+        explorer = self.explorer
+        trails = []
+        for index, (walker, path) in enumerate(zip(explorer.walkers, explorer.paths,
+                                                   strict=True)):
+            box = self.query_one(f"#path-{index}", Static)
+            box.display = walker.visible
+            box.set_class(index == explorer.selected, "selected")
+            if not walker.visible:
+                continue
+            where, what = explorer.status(index, self.shown)
+            box.update(Text.assemble(
+                f"{index + 1} ", ("●", f"bold {COLORS[index]}"), f" {walker.title}\n",
+                f"  {where}\n  ", (what, "bold" if what != "walking…" else "")))
+            trails.append(Trail(path.points[: self.shown + 1], COLORS[index]))
+        map_widget = self.query_one(LossMap)
+        w, b, _ = explorer.landscape.minimum
+        map_widget.show(explorer.model.extent, self._levels(*map_widget.grid_size), (w, b),
+                        explorer.start, trails)
+
+    def _levels(self, columns: int, rows: int):
+        key = (self.explorer.model.name, columns, rows)
+        if key not in self._grids:
+            landscape = self.explorer.landscape
+            self._grids[key] = shade_levels(landscape.grid(columns, rows),
+                                            landscape.minimum[2], len(PALETTE))
+        return self._grids[key]
+
+    @on(LossMap.SizeChanged)
+    def map_resized(self) -> None:
+        self.draw()
+
+    def _tick(self) -> None:
+        if not self.playing:
+            return
+        if self.shown >= self.explorer.longest:
+            self.playing = False
+            self._log()
+            return
+        self.shown += 1 if self.shown < SLOW_STEPS else 3
+        self.shown = min(self.shown, self.explorer.longest)
+        self.draw()
+
+    def _log(self) -> None:
+        if self.logged:
+            return
+        self.logged = True
+        explorer = self.explorer
+        walks = [f"{walker.title}: {outcome.text}"
+                 for walker, outcome in zip(explorer.walkers, explorer.outcomes, strict=True)
+                 if walker.visible]
+        self.app.store.log("landscape", f"walked the {explorer.model.title.lower()} "
+                                        f"landscape with {'; '.join(walks)}")
+
+    def restart(self) -> None:
+        """Show the walks again from the first step."""
+        self.shown = 0
+        self.playing = True
+        self.logged = False
+        self.refresh_all()
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def action_move(self, dw: int, db: int) -> None:
+        """Move the start point one notch."""
+        self.explorer.move_start(dw, db)
+        self.restart()
+
+    @on(LossMap.Picked)
+    def map_clicked(self, event: LossMap.Picked) -> None:
+        self.explorer.set_start(event.w, event.b)
+        self.restart()
+
+    def action_select(self, index: int) -> None:
+        """Edit path 1 or 2."""
+        self.explorer.select(index)
+        self.show_message(None)
+        self.refresh_all()
+
+    def action_optimizer(self) -> None:
+        """The next optimizer for the path being edited."""
+        self.explorer.next_optimizer()
+        self.restart()
+
+    def action_rate(self, direction: int) -> None:
+        """The learning rate of the path being edited, a rung up or down."""
+        self.explorer.nudge_learning_rate(direction)
+        self.show_message(None)
+        self.restart()
+
+    def action_play(self) -> None:
+        """Play or pause the walks (from the start again once they are over)."""
+        if self.shown >= self.explorer.longest:
+            self.shown = 0
+        self.playing = not self.playing
+        self.draw()
+
+    def action_step(self) -> None:
+        """One more step of each walk."""
+        self.playing = False
+        self.shown = min(self.shown + 1, self.explorer.longest)
+        self.draw()
+
+    def action_end(self) -> None:
+        """Show the whole walks."""
+        self.playing = False
+        self.shown = self.explorer.longest
+        self._log()
+        self.draw()
+
+    def action_restart(self) -> None:
+        """Play the walks again from the start point."""
+        self.restart()
+
+    def action_model(self) -> None:
+        """Switch between the line fit and the sigmoid unit."""
+        self.explorer.next_model()
+        self.restart()
+
+    def action_compare(self) -> None:
+        """Show or hide path 2."""
+        self.explorer.toggle_second()
+        self.refresh_all()
+
+    # -- the learning-rate box ---------------------------------------------------------------
+
+    def show_message(self, error: str | None) -> None:
+        """Show or clear the message under the learning-rate box."""
+        self.query_one("#message", Static).update(Text(error or ""))
+
+    @on(Input.Submitted, "#rate")
+    def rate_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply_rate(event.value)
+        self.query_one(LossMap).focus()
+
+    @on(Input.Blurred, "#rate")
+    def rate_left(self, event: Input.Blurred) -> None:
+        self.apply_rate(event.value)
+
+    def apply_rate(self, text: str) -> None:
+        """Take a typed learning rate if it is allowed; else say why and keep the old one."""
+        kept = plain_number(self.explorer.walker.learning_rate)
+        if text.strip() == kept:
+            return  # unchanged, or just put back after a bad value: keep any message
+        try:
+            learning_rate = parse_learning_rate(text)
+        except ValueError as error:
+            self.show_message(f"{error} (kept {kept})")
+            self.query_one("#rate", Input).value = kept
+            return
+        self.show_message(None)
+        self.explorer.set_learning_rate(learning_rate)
+        self.restart()

@@ -1,0 +1,230 @@
+"""A loss map: the loss over a grid of (w, b) drawn with coloured half blocks "▀" (two map
+cells per character, top and bottom), dark where the loss is low and bright where it is high,
+with the minimum, the start and the optimizers' paths drawn on top. A click picks a point.
+
+The left gutter labels b (up), the bottom row labels w (right).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from gdtui.landscape import Extent
+from gdtui.stepper import format_number
+
+# Low loss dark blue, high loss yellow (like the viridis colour map): readable both ways.
+PALETTE = ("#30123b", "#3b2f80", "#3e4fb0", "#3a6fc8", "#2c8ec9", "#22a8b0", "#2dbf8a",
+           "#5dd05f", "#9cdb3b", "#cbe02e", "#ecd92c", "#fde725")
+GUTTER = 6  # columns for the b labels
+
+
+@dataclass(frozen=True)
+class Trail:
+    """A path to draw: its points (w, b) so far, its colour, and the marker of its head."""
+
+    points: np.ndarray
+    color: str
+    head: str = "●"
+
+
+@lru_cache(maxsize=4096)
+def _style(foreground: str, background: str, bold: bool = False) -> Style:
+    return Style(color=Color.parse(foreground), bgcolor=Color.parse(background), bold=bold)
+
+
+def clip_segment(start: tuple[float, float], stop: tuple[float, float], width: float,
+                 height: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The part of the segment inside [0, width) × [0, height), or None (Liang–Barsky)."""
+    (x0, y0), (x1, y1) = start, stop
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0), (dx, width - 1e-9 - x0), (-dy, y0), (dy, height - 1e-9 - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return None
+    return (x0 + low * dx, y0 + low * dy), (x0 + high * dx, y0 + high * dy)
+
+
+def segment_cells(start: tuple[float, float], stop: tuple[float, float], width: int,
+                  height: int) -> list[tuple[int, int]]:
+    """The map cells a straight line from `start` to `stop` (in cell units) crosses."""
+    clipped = clip_segment(start, stop, width, height)
+    if clipped is None:
+        return []
+    (x0, y0), (x1, y1) = clipped
+    count = max(1, math.ceil(max(abs(x1 - x0), abs(y1 - y0)) * 2))
+    cells = []
+    for k in range(count + 1):
+        cell = (int(x0 + (x1 - x0) * k / count), int(y0 + (y1 - y0) * k / count))
+        if not cells or cells[-1] != cell:
+            cells.append(cell)
+    return cells
+
+
+class LossMap(Widget, can_focus=True):
+    """The loss landscape as a coloured map, with paths on it."""
+
+    DEFAULT_CSS = """
+    LossMap {
+        width: 1fr;
+        height: 1fr;
+        min-height: 8;
+    }
+    LossMap:focus { background-tint: $foreground 0%; }
+    LossMap > .loss-map--label { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {"loss-map--label"}
+
+    class Picked(Message):
+        """The learner clicked the point (w, b) on the map."""
+
+        def __init__(self, w: float, b: float) -> None:
+            super().__init__()
+            self.w, self.b = w, b
+
+    class SizeChanged(Message):
+        """The map now has room for `columns` × `rows` cells: it needs a new grid."""
+
+        def __init__(self, columns: int, rows: int) -> None:
+            super().__init__()
+            self.columns, self.rows = columns, rows
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.extent: Extent | None = None
+        self.levels: np.ndarray | None = None
+        self.minimum: tuple[float, float] | None = None
+        self.start: tuple[float, float] | None = None
+        self.trails: list[Trail] = []
+        self._marks: dict[tuple[int, int], tuple[str, str]] = {}
+
+    @property
+    def grid_size(self) -> tuple[int, int]:
+        """(columns, rows) of map cells that fit: two rows per line, one line for labels."""
+        return max(1, self.size.width - GUTTER), max(2, 2 * (self.size.height - 1))
+
+    def on_resize(self) -> None:
+        self.post_message(self.SizeChanged(*self.grid_size))
+
+    def show(self, extent: Extent, levels: np.ndarray | None, minimum: tuple[float, float],
+             start: tuple[float, float], trails: Sequence[Trail]) -> None:
+        """Draw `levels` (shape rows × columns, each 0..len(PALETTE)-1) and the marks."""
+        self.extent, self.levels = extent, levels
+        self.minimum, self.start, self.trails = minimum, start, list(trails)
+        self._marks = self._place_marks()
+        self.refresh()
+
+    def _place_marks(self) -> dict[tuple[int, int], tuple[str, str]]:
+        """Characters drawn over the map, by (column, line)."""
+        marks: dict[tuple[int, int], tuple[str, str]] = {}
+        if self.extent is None:
+            return marks
+        columns, rows = self.grid_size
+
+        def to_cells(w: float, b: float) -> tuple[float, float]:
+            e = self.extent
+            return ((w - e.w_low) / (e.w_high - e.w_low) * columns,
+                    (e.b_high - b) / (e.b_high - e.b_low) * rows)
+
+        def inside(point: tuple[float, float]) -> bool:
+            return 0 <= point[0] < columns and 0 <= point[1] < rows
+
+        for trail in self.trails:
+            points = [to_cells(w, b) for w, b in trail.points]
+            for start, stop in zip(points, points[1:], strict=False):
+                # a step to or from far off the map would paint a line across all of it
+                if inside(start) and inside(stop):
+                    for column, row in segment_cells(start, stop, columns, rows):
+                        marks.setdefault((column, row // 2), ("·", trail.color))
+            for column, row in points[:-1]:
+                if inside((column, row)):
+                    marks[(int(column), int(row) // 2)] = ("•", trail.color)
+        for trail in self.trails:
+            column, row = to_cells(*trail.points[-1])
+            if inside((column, row)):
+                marks[(int(column), int(row) // 2)] = (trail.head, trail.color)
+        for point, mark in ((self.start, ("◆", "#ffffff")), (self.minimum, ("★", "#ffffff"))):
+            if point is not None:
+                cell = self.extent.cell(point[0], point[1], columns, rows)
+                if cell is not None:
+                    marks[(cell[0], cell[1] // 2)] = mark
+        return marks
+
+    def on_click(self, event: events.Click) -> None:
+        if self.extent is None:
+            return
+        columns, rows = self.grid_size
+        column, line = event.x - GUTTER, event.y
+        if 0 <= column < columns and 0 <= line < rows // 2:
+            w, b = self.extent.point(column, 2 * line + 0.5, columns, rows)
+            self.post_message(self.Picked(w, b))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        label_style = self.get_component_rich_style("loss-map--label", partial=True)
+        columns, rows = self.grid_size
+        if self.extent is None or self.levels is None or self.levels.shape != (rows, columns):
+            return Strip([Segment(" " * width)])
+        if y >= rows // 2:
+            return Strip([Segment(self._w_labels(width), label_style)])
+        segments = [Segment(self._b_label(y, rows // 2).rjust(GUTTER - 1) + " ", label_style)]
+        top, bottom = self.levels[2 * y], self.levels[2 * y + 1]
+        run, run_style = "", None  # neighbouring cells of one style become one segment
+        for column in range(columns):
+            upper, lower = PALETTE[top[column]], PALETTE[bottom[column]]
+            mark = self._marks.get((column, y))
+            if mark is None:
+                char, style = "▀", _style(upper, lower)
+            else:
+                char, style = mark[0], _style(mark[1], lower, bold=True)
+            if style is not run_style and run:
+                segments.append(Segment(run, run_style))
+                run = ""
+            run += char
+            run_style = style
+        if run:
+            segments.append(Segment(run, run_style))
+        return Strip(segments)
+
+    def _b_label(self, line: int, lines: int) -> str:
+        e = self.extent
+        if line == 0:
+            return f"b {format_number(e.b_high, 2)}"
+        if line == lines - 1:
+            return format_number(e.b_low, 2)
+        if line == lines // 2:
+            return format_number((e.b_high + e.b_low) / 2, 2)
+        return ""
+
+    def _w_labels(self, width: int) -> str:
+        e = self.extent
+        columns = width - GUTTER
+        low, high = format_number(e.w_low, 2), format_number(e.w_high, 2)
+        middle = f"w {format_number((e.w_low + e.w_high) / 2, 2)} →"
+        row = [" "] * width
+        for at, label in ((GUTTER, low), (GUTTER + (columns - len(middle)) // 2, middle),
+                          (width - len(high), high)):
+            for k, char in enumerate(label):
+                if 0 <= at + k < width:
+                    row[at + k] = char
+        return "".join(row)

@@ -1,0 +1,320 @@
+"""The Training Lab: train a real network live, change its settings mid-run, see what happens.
+
+The session is trained by a thread worker in short chunks (trainer_view.train_in_chunks) and
+shared with the UI through a SessionLock. A timer redraws from a snapshot at most ten times a
+second, and only when new data arrived; the worker never touches a widget.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select
+
+from gdtui.screens.lab_goals import PresetsAndChallenges
+from gdtui.screens.lab_runs import TrainingRuns
+from gdtui.trainer import (
+    LIVE_SETTINGS,
+    Session,
+    Settings,
+    learning_rate_down,
+    learning_rate_up,
+    settings_from_dict,
+)
+from gdtui.trainer_view import SPEEDS, SessionLock, Snapshot, model_picture, network_text, snapshot
+from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
+from gdtui.widgets.lab_status import LabStatus
+from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.model_view import ModelPanel
+
+REDRAW_SECONDS = 0.1  # at most ten redraws a second
+# While training, the UI thread spends at most about 1/REDRAW_BUDGET of the time drawing, so
+# the worker thread (which shares Python's one interpreter lock with it) keeps the rest.
+REDRAW_BUDGET = 8
+# Settings whose change needs a new network, in words; the data ones also make new points.
+REBUILT = {"dataset": "dataset", "n_points": "number of points", "noise": "noise",
+           "validation_share": "validation share", "features": "features",
+           "hidden_layers": "hidden layers", "activation": "activation", "loss": "loss"}
+NEW_DATA = {"dataset", "n_points", "noise", "validation_share"}
+
+
+class LabScreen(TrainingRuns, PresetsAndChallenges, Screen[None]):
+    """Train a network on toy data with every knob in reach."""
+
+    HELP_TITLE = "Training lab"
+    HELP = """
+Train a real neural network on a toy dataset and watch it learn. The chart shows the
+**training loss** (• cyan) and the **validation loss** (x orange, points the network never
+trains on) against the step; the panel below or beside it shows the **model**: for two inputs
+the decision regions (the colour is the class the network answers there, stronger where it is
+surer) with the data on top (● ▲ ■ training points, ○ △ □ validation points); for the sine wave
+the fitted curve over the points.
+
+Press `space` to train and again to pause; `n` takes one step; `u` undoes the last run (or step);
+`r` starts again with the same first weights. `[` and `]` move the learning rate a rung down or
+up the ladder 0.00001 … 10 *while it trains*: a magenta line on the chart marks each change, so
+you see its effect. At learning rate 10 the loss may blow up: the status says "diverged" and
+training stops; press `u` to undo, then try a smaller rate.
+
+The buttons at the top left do the same with the mouse.
+
+**The settings** (left; click or press `e`, then `tab` between them; `enter` takes a value,
+`escape` goes back to the keys). A value that is not allowed gets a message under it and the last
+good value stays.
+
+- *Data*: **dataset** (circle, xor, gaussians, moons, spiral, spiral3; sine and plane are
+  numbers to fit), **points**, **noise** (0 to 1), **validation** (the share kept aside to check
+  on), **features** (inputs such as `x1,x2,x1^2,x2^2,x1*x2,sin x1`).
+- *Network*: **hidden** layers (`8,8` is two layers of 8 units; up to 6 layers of 1 to 16; `none`
+  for none), **activation** and **loss** (auto picks cross-entropy for classes, mse for numbers).
+- *Training*: **optimizer** (sgd, momentum, adam), **learn rate**, **batch** size,
+  **regularize** (none, l1, l2) and its **reg. rate**, and **speed** (fast, medium, slow; `f`).
+
+Learning rate, optimizer, batch size and regularisation change mid-run and keep the network. Data,
+features, hidden layers, activation and loss need a **new network**: training pauses and the
+history starts again.
+
+The hint line says what the trainer notices, like *overfitting* (validation loss rising while
+the training loss falls) or a learning rate too small or too large.
+
+**Presets**: `s` saves the settings under a name, `p` loads one (built in or yours).
+**Challenges** (`c`): a goal and a score, such as 95% validation accuracy on the spiral in under
+3000 steps. The lab judges the run live and keeps your best result. `l` switches the chart
+between a log and a linear scale.
+"""
+    CSS_PATH = "../styles/lab.tcss"
+    AUTO_FOCUS = "#loss-chart"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS = [
+        Binding("space", "run", "Run", id="lab.run"),
+        Binding("n", "step", "Step", id="lab.step"),
+        Binding("u", "undo", "Undo", id="lab.undo"),
+        Binding("r", "reset", "Reset", id="lab.reset"),
+        Binding("left_square_bracket", "learning_rate(-1)", "Rate-", key_display="[",
+                id="lab.rate_down"),
+        Binding("right_square_bracket", "learning_rate(1)", "Rate+", key_display="]",
+                id="lab.rate_up"),
+        Binding("l", "log_scale", "Log scale", show=False, id="lab.log"),
+        Binding("c", "challenge", "Challenges", show=False, id="lab.challenge"),
+        Binding("s", "save_preset", "Save preset", show=False, id="lab.save"),
+        Binding("p", "load_preset", "Load preset", show=False, id="lab.load"),
+        Binding("f", "speed", "Speed", show=False, id="lab.speed"),
+        Binding("e", "edit", "Edit settings", show=False, id="lab.edit"),
+        Binding("escape", "leave", "Back", show=False),
+    ]
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.session = Session(settings or Settings())
+        self.lock = SessionLock()
+        self.speed = next(iter(SPEEDS))
+        self.challenge = None
+        self.view: Snapshot | None = None
+        self.steps_per_second: float | None = None
+        self.new_data = threading.Event()  # set by the worker after every chunk
+        self.new_data.set()
+        self._next_redraw = 0.0
+        self._ui_time = time.thread_time()
+        self._rate_mark: tuple[float, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lab-body"):
+            yield LabControls(self.session.settings, self.speed, id="controls")
+            with Vertical(id="lab-main"):
+                yield LabStatus(id="lab-status")
+                with Container(id="panels"):
+                    yield LossChart(id="loss-chart")
+                    yield ModelPanel(id="model-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._title_chart()
+        self.set_interval(REDRAW_SECONDS, self._tick)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if not self.new_data.is_set() or (self.running and now < self._next_redraw):
+            return
+        self.new_data.clear()
+        # The UI thread's own time since the last redraw (mostly spent drawing that one) sets
+        # how soon the next may come: the worker keeps most of the interpreter.
+        cpu = time.thread_time()
+        self._next_redraw = now + min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
+        self._ui_time = cpu
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Take a snapshot of the session and show it."""
+        chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
+        columns, rows = panel.picture_size()
+        with self.lock.ui():
+            view = snapshot(self.session, max(2 * chart.size.width, 20), self.challenge)
+            picture = model_picture(self.session, columns, rows)
+        self.view = view
+        self._measure_speed(view.step)
+        chart.show(view.losses, view.changes)
+        panel.show(picture, view.is_classification)
+        title = f"model {network_text(view.layer_sizes, view.settings)}"
+        if panel.border_title != title:
+            panel.border_title = title
+        self.query_one(LabStatus).show(view, self.running, self.steps_per_second)
+        self.judge_live(view)
+
+    def _measure_speed(self, step: int) -> None:
+        now = time.perf_counter()
+        if not self.running:
+            self.steps_per_second, self._rate_mark = None, None
+        elif self._rate_mark is None:
+            self._rate_mark = (now, step)
+        elif now - self._rate_mark[0] >= 1.0:
+            then, then_step = self._rate_mark
+            self.steps_per_second = (step - then_step) / (now - then)
+            self._rate_mark = (now, step)
+
+    def _title_chart(self) -> None:
+        chart = self.query_one(LossChart)
+        scale = "log scale" if chart.log_scale else "linear scale"
+        chart.border_title = f"loss: • train  x validation  | change · {scale}"
+
+    # -- keys and buttons ---------------------------------------------------------------------
+
+    @on(ButtonAction)
+    async def _button(self, event: ButtonAction) -> None:
+        await self.run_action(event.action)
+        self.query_one(LossChart).focus()
+
+    def action_run(self) -> None:
+        """Run or pause training."""
+        if self.running:
+            self.pause()
+        else:
+            self.start()
+
+    def action_step(self) -> None:
+        """Take one training step."""
+        self.pause()
+        if self.may_train():
+            with self.lock.ui():
+                self.session.run(1)
+            self.new_data.set()
+
+    def action_undo(self) -> None:
+        """Go back to where the last run (or step) started."""
+        self.pause()
+        with self.lock.ui():
+            undone = self.session.undo()
+            step = self.session.step
+        if not undone:
+            self.notify("Nothing to undo.")
+            return
+        self._recorded = None
+        self._run_start_step = step
+        self.query_one(LabControls).show_settings(self.session.settings, self.speed,
+                                                  clear_errors=True)
+        self.notify(f"Undone: back to step {step:,}.")
+        self.new_data.set()
+
+    def action_reset(self) -> None:
+        """Start again: the same settings and the same first weights."""
+        self.pause()
+        with self.lock.ui():
+            self.session.reset()
+        self._new_network("reset: the same first weights again, and the history starts over")
+
+    def action_learning_rate(self, direction: int) -> None:
+        """Move the learning rate one rung down or up the ladder, even while training."""
+        rate = self.session.settings.learning_rate
+        new = learning_rate_up(rate) if direction > 0 else learning_rate_down(rate)
+        if new == rate:
+            self.notify(f"The learning rate ladder ends at {rate:g}.")
+        else:
+            self.apply_setting("learning_rate", new)
+
+    def action_log_scale(self) -> None:
+        """Switch the loss chart between a log and a linear scale."""
+        self.query_one(LossChart).toggle_log_scale()
+        self._title_chart()
+
+    def action_speed(self) -> None:
+        """Fast, medium or slow."""
+        speeds = list(SPEEDS)
+        self.apply_setting("speed", speeds[(speeds.index(self.speed) + 1) % len(speeds)])
+
+    def action_edit(self) -> None:
+        """Move to the settings."""
+        self.query_one("#field-dataset", Select).focus()
+
+    def action_leave(self) -> None:
+        """From a setting back to the keys; otherwise back to the previous screen."""
+        if isinstance(self.focused, Input | Select):
+            self.query_one(LossChart).focus()
+        else:
+            self.app.action_back()
+
+    # -- settings -----------------------------------------------------------------------------
+
+    @on(SettingEntered)
+    def _setting_entered(self, event: SettingEntered) -> None:
+        self.apply_setting(event.setting, event.value)
+        if event.done:
+            self.query_one(LossChart).focus()
+
+    def apply_setting(self, name: str, value: Any) -> bool:
+        """Change one setting: live when it keeps the network, else with a new network.
+
+        A refused value gets a message under its field and the session keeps its own.
+        """
+        controls = self.query_one(LabControls)
+        if name == "speed":
+            self.speed = value
+        elif value != getattr(self.session.settings, name):
+            try:
+                if name in LIVE_SETTINGS:
+                    with self.lock.ui():
+                        self.session.update(**{name: value})
+                else:
+                    self.pause()
+                    with self.lock.ui():
+                        self.session.rebuild(**{name: value})
+            except ValueError as error:  # SettingsError, DataError
+                controls.set_error(name, str(error))
+                controls.show_settings(self.session.settings, self.speed)
+                return False
+            if name in REBUILT:
+                what = "new data and a new network" if name in NEW_DATA else "new network"
+                self._new_network(f"{what}: the {REBUILT[name]} changed")
+        controls.set_error(name, None)
+        controls.show_settings(self.session.settings, self.speed)
+        self.new_data.set()
+        return True
+
+    def _new_network(self, why: str) -> None:
+        self._recorded = None
+        self._run_start_step = 0
+        self.notify(f"{why[:1].upper()}{why[1:]}. Press space to train it.", title="New network")
+        self.new_data.set()
+
+    def load_settings(self, values: dict[str, Any], why: str) -> bool:
+        """Start a new network from a preset's or a challenge's settings."""
+        try:
+            settings = settings_from_dict(values)
+            self.pause()
+            with self.lock.ui():
+                self.session.rebuild(**settings.to_dict())
+        except ValueError as error:
+            self.notify(f"These settings cannot be used: {error}", severity="error")
+            return False
+        self.query_one(LabControls).show_settings(settings, self.speed, clear_errors=True)
+        self._new_network(why)
+        return True

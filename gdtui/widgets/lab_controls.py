@@ -1,0 +1,181 @@
+"""The Training Lab's side panel: buttons and every setting, each with room for a message.
+
+The panel reads what is typed (trainer_view.parse_field) and posts `SettingEntered`; the
+screen decides what the change means for the session and calls `set_error` when it is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Select, Static
+
+from gdtui.data import DATASETS
+from gdtui.nn import ACTIVATIONS
+from gdtui.nn_optim import OPTIMIZERS
+from gdtui.trainer_settings import LOSS_CHOICES, REGULARIZATIONS, Settings, SettingsError
+from gdtui.trainer_view import SPEEDS, field_text, parse_field
+
+
+@dataclass(frozen=True)
+class Field:
+    """One control: a Select when it has `choices`, else a text Input."""
+
+    name: str  # a Settings field, or "speed"
+    label: str
+    tip: str
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+
+
+SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    ("Data", (
+        Field("dataset", "dataset", "the points to learn", DATASETS),
+        Field("n_points", "points", "how many points, 10 to 5000"),
+        Field("noise", "noise", "jitter of the points, 0 to 1"),
+        Field("validation_share", "validation", "share of points kept aside to check on, "
+                                                "0.1 to 0.9"),
+        Field("features", "features", "inputs of the network, like x1,x2,x1^2 (empty: x1,x2)",
+              placeholder="raw inputs"),
+    )),
+    ("Network", (
+        Field("hidden_layers", "hidden", "units per hidden layer, like 8,8; none for none"),
+        Field("activation", "activation", "the function each hidden unit applies", ACTIVATIONS),
+        Field("loss", "loss", "auto: cross-entropy for classes, mse for numbers", LOSS_CHOICES),
+    )),
+    ("Training", (
+        Field("optimizer", "optimizer", "how a gradient becomes a step", OPTIMIZERS),
+        Field("learning_rate", "learn rate", "size of each step; [ and ] move along the ladder"),
+        Field("batch_size", "batch", "points per step, 1 to 1000"),
+        Field("regularization", "regularize", "a penalty on large weights", REGULARIZATIONS),
+        Field("regularization_rate", "reg. rate", "strength of the penalty"),
+        Field("speed", "speed", "how fast training runs (f)", tuple(SPEEDS)),
+    )),
+)
+FIELDS = {field.name: field for _, fields in SECTIONS for field in fields}
+BUTTONS = (("run", "▶ Run", "train or pause (space)"), ("step", "Step", "one step (n)"),
+           ("undo", "Undo", "back to where the last run started (u)"),
+           ("reset", "Reset", "the same first weights again (r)"),
+           ("save_preset", "Save", "save these settings as a preset (s)"),
+           ("load_preset", "Load", "load a preset (p)"),
+           ("challenge", "Challenge", "pick a challenge (c)"))
+
+
+class SettingEntered(Message):
+    """A control now holds a well-formed value. `done` is True when the user confirmed it
+    (enter, or a choice from a list) rather than just leaving the field."""
+
+    def __init__(self, setting: str, value: Any, done: bool) -> None:
+        super().__init__()
+        self.setting = setting
+        self.value = value
+        self.done = done
+
+
+class ButtonAction(Message):
+    """A panel button was pressed: run the screen action of that name."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+
+
+class LabControls(VerticalScroll):
+    """Buttons, then every setting in three groups; scrolls when the terminal is short."""
+
+    def __init__(self, settings: Settings, speed: str, **options) -> None:
+        super().__init__(**options)
+        self._good: dict[str, Any] = {**settings.to_dict(), "speed": speed}
+
+    def compose(self) -> ComposeResult:
+        with Grid(id="lab-buttons"):
+            for action, label, tip in BUTTONS:
+                yield Button(label, id=f"button-{action}", compact=True, tooltip=tip)
+        # A message row is only added under a field when it is needed (fewer widgets to
+        # build when the Lab opens).
+        for title, fields in SECTIONS:
+            yield Label(title, classes="section")
+            for field in fields:
+                with Horizontal(classes="field", id=f"row-{field.name}"):
+                    yield Label(field.label, classes="field-label")
+                    if field.choices:
+                        yield Select([(choice, choice) for choice in field.choices],
+                                     value=self._good[field.name], allow_blank=False,
+                                     compact=True, id=f"field-{field.name}", tooltip=field.tip)
+                    else:
+                        yield Input(field_text(field.name, self._good[field.name]),
+                                    placeholder=field.placeholder, compact=True,
+                                    id=f"field-{field.name}", tooltip=field.tip,
+                                    select_on_focus=True)
+
+    def show_settings(self, settings: Settings, speed: str, clear_errors: bool = False) -> None:
+        """Show these values; a text field with a message keeps its text unless `clear_errors`."""
+        values = self._good = {**settings.to_dict(), "speed": speed}
+        for name, field in FIELDS.items():
+            value = values[name]
+            if clear_errors:
+                self.set_error(name, None)
+            if field.choices:
+                select = self.query_one(f"#field-{name}", Select)
+                if select.value != value:
+                    with self.prevent(Select.Changed):
+                        select.value = value
+            elif not self.has_error(name):
+                self.query_one(f"#field-{name}", Input).value = field_text(name, value)
+
+    def has_error(self, name: str) -> bool:
+        """True while a message is shown under the field."""
+        return bool(self.query(f"#error-{name}.shown"))
+
+    def set_error(self, name: str, message: str | None) -> None:
+        """Show a message under a field (saying which value is kept), or clear it with None."""
+        found = self.query(f"#error-{name}").results(Static)
+        error = next(found, None)
+        if error is None:
+            if not message:
+                return
+            error = Static(id=f"error-{name}", classes="error field-error")
+            self.mount(error, after=f"#row-{name}")
+        kept = field_text(name, self._good[name]) if name in self._good else ""
+        error.update(Content(f"{message} (kept {kept or 'the raw inputs'})" if message else ""))
+        error.set_class(bool(message), "shown")
+
+    def set_running(self, running: bool) -> None:
+        """The run button says what pressing it will do."""
+        self.query_one("#button-run", Button).label = "Pause" if running else "▶ Run"
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _entered(self, name: str, text: str, done: bool) -> None:
+        try:
+            value = parse_field(name, text)
+        except SettingsError as error:
+            self.set_error(name, str(error))
+        else:
+            self.post_message(SettingEntered(name, value, done))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._entered((event.input.id or "").removeprefix("field-"), event.value, True)
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        self._entered((event.input.id or "").removeprefix("field-"), event.value, False)
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(SettingEntered((event.select.id or "").removeprefix("field-"),
+                                         event.value, True))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(ButtonAction((event.button.id or "").removeprefix("button-")))

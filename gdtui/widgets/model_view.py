@@ -1,0 +1,161 @@
+"""The Training Lab's model panel: decision regions with the data points on top for 2-D data,
+the fitted curve for 1-input regression.
+
+The regions are drawn cell by cell with Rich segments (one grid point per terminal cell);
+the curve with plotext. Only the Lab imports this module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.color import Color
+from textual.containers import Vertical
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from gdtui.trainer_view import SHADES, Curve, Regions
+
+# Told apart by shape as well as colour; hollow shapes are validation points.
+COLOURS = ("#4e9de6", "#f28e2b", "#5cb85c")
+TRAIN_GLYPHS = ("●", "▲", "■")
+VALIDATION_GLYPHS = ("○", "△", "□")
+# How much of the class colour tints a region, from unsure to sure.
+TINT = tuple(0.08 + 0.42 * level / (SHADES - 1) for level in range(SHADES))
+
+
+def legend(n_colours: int, classification: bool) -> str:
+    """The key to the picture, for the panel's bottom border."""
+    if not classification:
+        return f"{TRAIN_GLYPHS[0]} low  {TRAIN_GLYPHS[1]} high  hollow: validation"
+    return "  ".join(f"{TRAIN_GLYPHS[k]} {k}" for k in range(n_colours)) + "  hollow: validation"
+
+
+class RegionView(Widget):
+    """A picture of what the network answers at every cell, with the data points on it."""
+
+    DEFAULT_CSS = "RegionView { width: 1fr; height: 1fr; }"
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self._strips: list[Strip] = []
+        self._styles: dict[tuple[int, int, int], Style] = {}
+        self._base = Color(0, 0, 0)  # the background the styles were made for
+        self._shown: Regions | None = None
+
+    def _style(self, colour: int, strength: int, glyph_colour: int) -> Style:
+        key = (colour, strength, glyph_colour)
+        style = self._styles.get(key)
+        if style is None:
+            base = self._base
+            background = base.blend(Color.parse(COLOURS[colour]), TINT[strength])
+            foreground = Color.parse(COLOURS[glyph_colour]) if glyph_colour >= 0 else base
+            style = Style(color=foreground.rich_color, bgcolor=background.rich_color,
+                          bold=True)
+            self._styles[key] = style
+        return style
+
+    def show(self, regions: Regions) -> None:
+        """Draw `regions` (its grid should match this widget's size)."""
+        base = self.background_colors[1]
+        if base != self._base:  # a new theme
+            self._styles.clear()
+            self._base, self._shown = base, None
+        if self._shown is not None and _same(self._shown, regions):
+            return  # the shades change in steps: often nothing to redraw while training
+        self._shown = regions
+        ny, nx = regions.colours.shape
+        glyphs: dict[tuple[int, int], tuple[str, int]] = {}
+        points = regions.points
+        # validation first, so a training point in the same cell is the one shown
+        order = sorted(range(len(points.rows)), key=lambda i: not points.validation[i])
+        for i in order:
+            colour = int(points.colours[i]) % len(COLOURS)
+            shapes = VALIDATION_GLYPHS if points.validation[i] else TRAIN_GLYPHS
+            glyphs[(int(points.rows[i]), int(points.columns[i]))] = (shapes[colour], colour)
+        colours, strengths = regions.colours.tolist(), regions.strengths.tolist()
+        strips = []
+        for line in range(ny):
+            row = ny - 1 - line  # row 0 of the grid is the bottom of the picture
+            segments = []
+            for column in range(nx):
+                glyph, glyph_colour = glyphs.get((row, column), (" ", -1))
+                style = self._style(colours[row][column] % len(COLOURS),
+                                    strengths[row][column], glyph_colour)
+                if segments and segments[-1].style is style and glyph_colour < 0 \
+                        and segments[-1].text.isspace():
+                    segments[-1] = Segment(segments[-1].text + " ", style)
+                else:
+                    segments.append(Segment(glyph, style))
+            strips.append(Strip(segments, nx))
+        self._strips = strips
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._shown = None  # the Lab sends a picture of the new size next
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y].adjust_cell_length(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self.rich_style)
+
+
+def _same(shown: Regions, new: Regions) -> bool:
+    old_points, new_points = shown.points, new.points
+    return (np.array_equal(shown.colours, new.colours)
+            and np.array_equal(shown.strengths, new.strengths)
+            and np.array_equal(old_points.columns, new_points.columns)
+            and np.array_equal(old_points.rows, new_points.rows)
+            and np.array_equal(old_points.colours, new_points.colours))
+
+
+class CurveView(PlotextPlot):
+    """The fitted curve of a 1-input regression over its data points."""
+
+    def show(self, curve: Curve) -> None:
+        """Draw the curve, training points (•) and validation points (x)."""
+        plt = self.plt
+        plt.clear_figure()
+        plt.scatter(curve.train_x, curve.train_y, marker="•", color="cyan+")
+        plt.scatter(curve.validation_x, curve.validation_y, marker="x", color="orange+")
+        if curve.xs:
+            plt.plot(curve.xs, curve.ys, marker="braille", color="magenta+")
+        self.refresh()
+
+
+class ModelPanel(Vertical):
+    """Shows whichever picture suits the data: regions, a curve, or a note."""
+
+    DEFAULT_CSS = """
+    ModelPanel > * { display: none; }
+    ModelPanel > .shown { display: block; }
+    ModelPanel > #model-note { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield RegionView(id="regions")
+        yield CurveView(id="curve")
+        yield Static("This data has more than 2 inputs: no picture.", id="model-note")
+
+    def picture_size(self) -> tuple[int, int]:
+        """(columns, rows) a region picture should have to fill the panel."""
+        size = self.content_size
+        return max(size.width, 2), max(size.height, 2)
+
+    def show(self, picture: Regions | Curve | None, classification: bool) -> None:
+        """Draw the picture and put its key in the bottom border."""
+        shown = {Regions: "regions", Curve: "curve"}.get(type(picture), "model-note")
+        for child in self.children:
+            child.set_class(child.id == shown, "shown")
+        if isinstance(picture, Regions):
+            self.query_one(RegionView).show(picture)
+            self.border_subtitle = legend(picture.n_colours, classification)
+        elif isinstance(picture, Curve):
+            self.query_one(CurveView).show(picture)
+            self.border_subtitle = "• train  x validation  ⠿ network"
+        else:
+            self.border_subtitle = ""

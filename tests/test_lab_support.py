@@ -1,0 +1,209 @@
+"""What the Training Lab needs from the trainer: typed fields, snapshots, pictures, words, and
+training from a thread in chunks (gdtui.trainer_view)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from gdtui.trainer import Session, Settings, SettingsError, challenge_by_id
+from gdtui.trainer_view import (
+    Curve,
+    Regions,
+    SessionLock,
+    activity_line,
+    change_label,
+    field_text,
+    loss_series,
+    model_picture,
+    parse_field,
+    ranked_score,
+    score_text,
+    snapshot,
+    status_line,
+    step_ticks,
+    thin_indices,
+    train_in_chunks,
+)
+
+SMALL = Settings(n_points=200)
+
+
+@pytest.mark.parametrize(("name", "text", "value"), [
+    ("hidden_layers", " 8, 4 ", (8, 4)),
+    ("hidden_layers", "none", ()),
+    ("features", "x1^2,x2^2", ("x1^2", "x2^2")),
+    ("learning_rate", "3e-2", 0.03),
+    ("noise", "0.25", 0.25),
+    ("batch_size", "64", 64),
+    ("n_points", "300", 300),
+])
+def test_fields_read_what_is_typed(name, text, value):
+    assert parse_field(name, text) == value
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("hidden_layers", "8,x", "hidden layers: use up to 6 numbers from 1 to 16, like 8,8"),
+    ("learning_rate", "abc", "learning rate must be a positive number"),
+    ("noise", "lots", "noise must be a number, like 0.1"),
+    ("regularization_rate", "nan", "regularization rate must be a number, like 0.1"),
+    ("batch_size", "3.5", "batch size must be a whole number, like 32"),
+    ("seed", "1", "unknown setting 'seed'"),
+])
+def test_a_badly_typed_field_is_named_and_explained(name, text, message):
+    with pytest.raises(SettingsError) as error:
+        parse_field(name, text)
+    assert error.value.field == name and str(error.value) == message
+
+
+def test_field_text_reads_back_to_the_same_value():
+    settings = Settings(hidden_layers=(16, 4), features=("x1", "sin x2"), noise=0.3)
+    for name in ("hidden_layers", "features", "noise", "learning_rate", "batch_size",
+                 "n_points", "validation_share", "regularization_rate"):
+        value = getattr(settings, name)
+        assert parse_field(name, field_text(name, value)) == value
+
+
+def test_thinning_spreads_evenly_and_keeps_the_last():
+    assert list(thin_indices(5, 10)) == [0, 1, 2, 3, 4]
+    picked = thin_indices(1001, 100)
+    assert picked[0] == 0 and picked[-1] == 1000 and len(picked) <= 102
+    gaps = set(np.diff(picked[:-1]))
+    assert gaps == {11}
+
+
+def test_a_snapshot_copies_what_the_lab_shows():
+    session = Session(SMALL)
+    session.run(120)
+    session.update(learning_rate=0.3)
+    view = snapshot(session, max_points=5)
+    assert (view.step, view.status, view.settings.learning_rate) == (120, "ok", 0.3)
+    assert view.losses.steps[-1] == 120 and len(view.losses.steps) <= 6
+    assert view.latest == session.history.evaluations[-1]
+    assert [change_label(c) for c in view.changes] == ["lr 0.3"]
+    assert view.epoch == 30  # 100 training points: 4 batches an epoch, the last of 4 points
+    assert view.batch_loss == session.history.train_loss[-1] and view.can_undo
+    session.run(10)
+    assert view.step == 120  # a copy: the session moved on, the snapshot did not
+
+
+def test_loss_series_keeps_train_and_validation_side_by_side():
+    session = Session(SMALL)
+    session.run(200)
+    series = loss_series(session.history.evaluations, 8)
+    chosen = {e.step: e for e in session.history.evaluations}
+    for step, train, validation in zip(series.steps, series.train, series.validation,
+                                       strict=True):
+        assert (chosen[step].train_loss, chosen[step].validation_loss) == (train, validation)
+
+
+def test_regions_colour_each_cell_by_the_class_the_network_answers():
+    session = Session(SMALL)
+    session.run(300)
+    regions = model_picture(session, 30, 12)
+    assert isinstance(regions, Regions)
+    grid = session.predict_grid(30, 12)
+    assert np.array_equal(regions.colours, grid.classes)
+    assert regions.strengths.min() >= 0 and regions.strengths.max() <= 3
+    points = regions.points
+    assert len(points.columns) == 200 and points.columns.max() < 30 and points.rows.max() < 12
+    assert points.validation.sum() == len(session.dataset.validation_inputs)
+    assert set(points.colours) == {0, 1}
+
+
+def test_regression_gets_a_curve_or_a_value_map():
+    curve = model_picture(Session(Settings(dataset="sine", n_points=100)), 20, 8)
+    assert isinstance(curve, Curve) and len(curve.xs) == 40 and len(curve.train_x) == 50
+    plane = model_picture(Session(Settings(dataset="plane", n_points=100)), 20, 8)
+    assert isinstance(plane, Regions) and plane.n_colours == 2
+    assert set(np.unique(plane.colours)) <= {0, 1}
+
+
+def test_status_and_activity_lines_in_plain_words():
+    session = Session(SMALL)
+    session.run(100)
+    view = snapshot(session)
+    latest = view.latest
+    line = status_line(view, 5123.4)
+    assert line.startswith(f"step 100 · epoch {view.epoch} · 5,123 steps/s\n")
+    assert f"loss {latest.train_loss:.4f} (val {latest.validation_loss:.4f})" in line
+    assert f"acc {latest.train_accuracy:.1%}" in line
+    assert activity_line(view).startswith(
+        f"trained moons to {latest.validation_accuracy:.1%} validation accuracy (100 steps, "
+        "2-8-8-1 tanh, adam lr 0.01)")
+    sine = Session(Settings(dataset="sine", learning_rate=10))
+    sine.run(50)
+    assert "acc" not in status_line(snapshot(sine))
+    assert activity_line(snapshot(sine)).startswith("diverged on sine at learning rate 10 ")
+
+
+def test_scores_are_ranked_so_that_higher_is_better():
+    steps, rate, units = (challenge_by_id(name) for name in
+                          ("spiral-sprint", "bold-steps", "tiny-brain"))
+    assert ranked_score(steps, 1320.0) == -1320.0 and score_text(steps, -1320.0) == "1,320 steps"
+    assert ranked_score(rate, 3.0) == 3.0 and score_text(rate, 3.0) == "learning rate 3"
+    assert score_text(units, ranked_score(units, 6.0)) == "6 hidden units"
+
+
+def test_a_snapshot_judges_the_challenge():
+    challenge = challenge_by_id("feature-engineer")
+    session = Session(challenge.settings().replace(features=("x1^2", "x2^2")))
+    session.run(400)
+    verdict = snapshot(session, challenge=challenge).verdict
+    assert verdict.passed and verdict.message.startswith("done: validation accuracy")
+
+
+def test_training_in_chunks_stops_at_the_limit_with_one_undo_point():
+    session = Session(SMALL)
+    calls = []
+    reason = train_in_chunks(session, SessionLock(), lambda: False, lambda: "fast", 250,
+                             lambda: calls.append(session.step))
+    assert (reason, session.step) == ("limit", 250)
+    assert calls and calls[-1] == 250
+    assert session.undo() and session.step == 0 and not session.can_undo
+
+
+def test_training_in_chunks_stops_when_asked_or_when_the_loss_diverges():
+    session = Session(SMALL)
+    assert train_in_chunks(session, SessionLock(), lambda: True, lambda: "fast", 100) == "stopped"
+    assert session.step == 0
+    sine = Session(Settings(dataset="sine", learning_rate=10))
+    assert train_in_chunks(sine, SessionLock(), lambda: False, lambda: "fast", 10**6) == \
+        "diverged"
+    assert sine.status == "diverged"
+
+
+def test_slow_speed_takes_one_step_per_chunk():
+    session = Session(SMALL)
+    steps_seen = []
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "slow", 3,
+                    lambda: steps_seen.append(session.step))
+    assert steps_seen == [1, 2, 3]
+
+
+def test_the_ui_holds_the_session_still_while_a_thread_trains():
+    session, lock = Session(SMALL), SessionLock()
+    stop = threading.Event()
+    trainer = threading.Thread(target=train_in_chunks, args=(
+        session, lock, stop.is_set, lambda: "fast", 10**9))
+    trainer.start()
+    try:
+        for _ in range(20):
+            with lock.ui():
+                step = session.step
+                session.update(batch_size=16 if session.settings.batch_size == 32 else 32)
+                assert session.step == step  # nothing trains while the UI holds the lock
+    finally:
+        stop.set()
+        trainer.join()
+    assert session.step > 0 and len(session.history.changes) == 20
+
+
+def test_step_ticks_are_round_and_short():
+    assert step_ticks(10, 5) == ([0, 2, 4, 6, 8, 10], ["0", "2", "4", "6", "8", "10"])
+    assert step_ticks(999, 5)[0] == [0, 200, 400, 600, 800]
+    assert step_ticks(76_700, 4) == ([0, 20_000, 40_000, 60_000], ["0", "20k", "40k", "60k"])
+    assert step_ticks(12_345, 6)[1] == ["0", "5k", "10k"]
+    assert step_ticks(0, 5) == ([0], ["0"])

@@ -1,0 +1,271 @@
+"""The Training Lab, driven like a learner would: keys, clicks, typed values, dialogs."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import Input, OptionList, Static
+
+from gdtui.screens.help import HelpScreen
+from gdtui.screens.lab import LabScreen
+from gdtui.screens.lab_dialogs import LoadPreset, PickChallenge, SavePreset
+from gdtui.trainer import Settings
+from gdtui.widgets.lab_controls import FIELDS, LabControls
+from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.model_view import ModelPanel, RegionView
+
+
+async def open_lab(app, pilot, **options) -> LabScreen:
+    app.open_area("lab", **options)
+    await pilot.pause()
+    assert isinstance(app.screen, LabScreen)
+    return app.screen
+
+
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (the worker runs in its own thread)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    assert condition()
+
+
+def shown(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def chart_text(screen) -> str:
+    chart = screen.query_one(LossChart)
+    return "\n".join(chart.render_line(y).text for y in range(chart.size.height))
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    """Scroll a setting into view, click it, put `text` in it and press enter.
+
+    (The text is set rather than typed key by key: Textual's Input does the typing, and each
+    simulated key costs a wait for the app to go idle.)
+    """
+    widget = pilot.app.screen.query_one(f"#field-{field}", Input)
+    pilot.app.screen.query_one(LabControls).scroll_to_widget(widget, animate=False)
+    await pilot.pause()
+    await pilot.click(widget)
+    widget.value = text
+    await pilot.press("enter")
+
+
+async def press_while_training(app, pilot, key: str) -> None:
+    """Press a key without waiting for the app to go idle (pilot.press waits for the CPU to
+    rest, which it does not while the worker trains flat out)."""
+    app.simulate_key(key)
+    await pilot.pause(0.05)
+
+
+async def test_space_trains_and_the_step_count_and_loss_move(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.pause(0.15)
+        assert "step 0 " in shown(lab, "#status")
+        first_loss = lab.view.latest.train_loss
+        await press_while_training(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 50)
+        await press_while_training(app, pilot, "space")
+        await wait_until(pilot, lambda: not lab.running and lab.view.step == lab.session.step)
+        status = shown(lab, "#status")
+        assert f"step {lab.session.step:,} " in status and "step 0 " not in status
+        assert lab.view.latest.train_loss < first_loss
+        assert f"loss {lab.view.latest.train_loss:.4f}" in status
+        assert app.store.last_activity()[2].startswith("trained moons to ")
+
+
+async def test_n_takes_one_step_and_the_buttons_click(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.press("n", "n")
+        await pilot.click("#button-step")
+        assert lab.session.step == 3
+        await pilot.click("#button-undo")  # undo goes back one run: here one step
+        assert lab.session.step == 2
+
+
+async def test_changing_the_learning_rate_mid_run_marks_the_chart(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await press_while_training(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 20)
+        await press_while_training(app, pilot, "right_square_bracket")
+        assert lab.running  # the change needs no reset
+        await wait_until(pilot, lambda: lab.session.step >= lab.session.history.changes[0].step
+                         + 20)
+        await press_while_training(app, pilot, "space")
+        change = lab.session.history.changes[0]
+        assert (change.name, change.old, change.new) == ("learning_rate", 0.01, 0.03)
+        assert change.step >= 20
+        assert lab.query_one("#field-learning_rate", Input).value == "0.03"
+        await wait_until(pilot, lambda: lab.view.step == lab.session.step)
+        await pilot.pause(0.05)
+        assert "lr 0.03" in chart_text(lab)
+        assert "lr 0.03" in lab.query_one(ModelPanel).border_title
+
+
+async def test_learning_rate_10_diverges_with_a_lesson_and_undo_goes_back(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=Settings(dataset="sine"))
+        await pilot.press("n", "n")
+        await type_into(pilot, "learning_rate", "10")
+        assert lab.session.settings.learning_rate == 10
+        await pilot.press("space")
+        await wait_until(pilot, lambda: not lab.running and lab.session.status == "diverged")
+        await pilot.pause(0.15)
+        assert "diverged: the loss" in shown(lab, "#status")
+        hint = shown(lab, "#hint")
+        assert "too large" in hint and "u: undo" in hint
+        await pilot.press("space")  # refused, with a reason
+        assert not lab.running
+        steps_before_run = 2
+        await pilot.press("u")
+        await pilot.pause(0.15)
+        assert lab.session.step == steps_before_run and lab.session.status == "ok"
+        assert f"step {steps_before_run} " in shown(lab, "#status")
+
+
+async def test_reset_starts_again_from_step_zero(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        first_weights = lab.session.network.parameter_vector.copy()
+        await pilot.press("n", "n", "n", "r")
+        await pilot.pause(0.15)
+        assert lab.session.step == 0 and lab.session.history.train_loss == []
+        assert (lab.session.network.parameter_vector == first_weights).all()
+        assert "step 0 " in shown(lab, "#status")
+
+
+async def test_bad_entries_explain_and_keep_the_last_good_value(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await type_into(pilot, "hidden_layers", "8,x")
+        assert shown(lab, "#error-hidden_layers") == (
+            "hidden layers: use up to 6 numbers from 1 to 16, like 8,8 (kept 8,8)")
+        await type_into(pilot, "learning_rate", "abc")
+        assert shown(lab, "#error-learning_rate") == (
+            "learning rate must be a positive number (kept 0.01)")
+        await type_into(pilot, "noise", "2")
+        assert shown(lab, "#error-noise") == "noise must be a number from 0 to 1 (kept 0.1)"
+        settings = lab.session.settings
+        assert (settings.hidden_layers, settings.learning_rate, settings.noise) == (
+            (8, 8), 0.01, 0.1)
+        await pilot.press("n")  # the keys work again after enter
+        assert lab.session.step == 1
+        await type_into(pilot, "hidden_layers", "4")
+        assert shown(lab, "#error-hidden_layers") == ""
+        assert lab.session.network.layer_sizes == (2, 4, 1) and lab.session.step == 0
+
+
+async def test_a_new_network_is_announced(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.click("#field-dataset")  # a list of datasets opens: moons, 4th of them
+        await pilot.press("up", "up", "up", "enter")
+        assert lab.session.settings.dataset == "circle"
+        messages = [n.message.lower() for n in app._notifications]
+        assert any("new data and a new network: the dataset changed" in m for m in messages)
+        await type_into(pilot, "hidden_layers", "16,16")
+        assert lab.session.network.layer_sizes == (2, 16, 16, 1)
+        messages = [n.message.lower() for n in app._notifications]
+        assert any("new network: the hidden layers changed" in m for m in messages)
+
+
+async def test_a_preset_is_saved_and_loaded_by_name(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await type_into(pilot, "hidden_layers", "4")
+        await pilot.press("s")
+        assert isinstance(app.screen, SavePreset)
+        await pilot.press("home", "ctrl+k", *"tiny", "enter")
+        await pilot.pause()
+        assert app.store.presets()["tiny"]["hidden_layers"] == [4]
+        await type_into(pilot, "hidden_layers", "8,8")
+        await pilot.press("p")
+        assert isinstance(app.screen, LoadPreset)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = app.screen.names.index("tiny")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is lab
+        assert lab.session.settings.hidden_layers == (4,)
+        assert lab.query_one("#field-hidden_layers", Input).value == "4"
+
+
+async def test_a_challenge_is_judged_live_and_its_best_saved(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.press("c")
+        assert isinstance(app.screen, PickChallenge)
+        options = app.screen.query_one(OptionList)
+        ids = [challenge.id for challenge in app.screen.challenges]
+        options.highlighted = ids.index("feature-engineer") + 1
+        await pilot.press("enter")
+        await pilot.pause(0.15)
+        assert lab.challenge is not None and lab.session.settings.hidden_layers == ()
+        assert "Feature engineer: not yet" in shown(lab, "#challenge-line")
+        await type_into(pilot, "features", "x1^2,x2^2")
+        await pilot.click("#button-run")  # passes within a few hundred steps, then pauses
+        await wait_until(pilot, lambda: not lab.running and "done" in shown(lab, "#challenge-line"))
+        score, detail = app.store.challenge_bests()["feature-engineer"]
+        assert score < 0 and "done: validation accuracy" in detail  # fewer steps is better
+        assert f"your best: {-score:,.0f} steps" in shown(lab, "#challenge-line")
+
+
+async def test_leaving_the_lab_pauses_and_logs_the_run(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await press_while_training(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 20)
+        await press_while_training(app, pilot, "escape")
+        assert app.screen is not lab and not lab.running
+        assert app.store.last_activity()[2].startswith("trained moons to ")
+
+
+async def test_help_explains_the_controls_and_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lab(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen.keys)
+        for key, what in [("space", "Run"), ("n", "Step"), ("u", "Undo"), ("r", "Reset"),
+                          ("[", "Rate-"), ("]", "Rate+"), ("l", "Log scale")]:
+            assert keys[key] == what
+        for control in FIELDS.values():
+            assert f"**{control.label}**" in app.screen.text
+
+
+async def test_the_lab_fits_80x24_and_spreads_out_at_160x50(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.pause(0.15)
+        controls = lab.query_one(LabControls)
+        first, last = (lab.query_one(f"#field-{name}") for name in ("dataset", "speed"))
+        assert controls.region.contains_region(first.region)
+        controls.scroll_to_widget(last, animate=False)  # the rest is a scroll away
+        await pilot.pause()
+        assert controls.region.contains_region(last.region)
+        assert lab.has_class("-narrow")
+        chart, regions = lab.query_one(LossChart), lab.query_one(RegionView)
+        assert chart.size.height >= 6 and regions.size.height >= 4
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause(0.2)
+        assert lab.has_class("-wide")
+        assert chart.region.y == regions.region.y - 0 or chart.region.x < regions.region.x
+        assert chart.size.height >= 30 and regions.size.width >= 50
+        assert "step 0 " in shown(lab, "#status")

@@ -95,3 +95,29 @@ def test_read_a_lesson_quit_and_find_it_marked_read(terminal_factory, tmp_path):
     lesson = again.wait_for("✓ 1. A network")
     again.keys("q")
     again.wait_for("gdtui-exited-0")
+
+
+def test_the_guessing_game_in_a_real_terminal(terminal_factory, tmp_path):
+    term = terminal_factory("--data-dir", str(tmp_path / "data"), "--open", "guess")
+    term.wait_for("My guess: 50")
+    term.keys("h")  # my number is below 50
+    term.wait_for("My guess: 40")
+    term.keys("l")  # ...and above 40: a step of 10 can never land on it
+    shown = term.wait_for("jumping between 40 and 50")
+    assert "A smaller" in shown and "learning rate would find it" in shown
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")
+
+
+def test_the_training_lab_trains_live_in_a_real_terminal(terminal_factory, tmp_path):
+    term = terminal_factory("--data-dir", str(tmp_path / "data"), "--open", "lab")
+    term.wait_for("step 0 ·")
+    term.keys("space")
+    term.wait_for("steps/s")
+    term.keys("space")  # pause, then leave: the run is logged on the home screen
+    term.wait_for("▶ Run")
+    term.keys("escape")
+    home = term.wait_for("Last time:")
+    assert "Training lab" in home
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")

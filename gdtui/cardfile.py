@@ -28,9 +28,9 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from gdtui.lessons import Lesson, Problem
+from gdtui.numbers import read_number
 
 # The kinds of card, and who grades them.
 RECALL, CLOZE, CHOICE, TYPED, NUMERIC = "recall", "cloze", "choice", "typed", "numeric"
@@ -144,12 +144,9 @@ def format_number(value: float) -> str:
 
 def parse_number(text: str) -> float | None:
     """Read a number the way a learner types it: '0.5', '-2', '−0.8', '1e-3', '5/3'; else None."""
-    cleaned = text.strip().replace("−", "-").replace(" ", "").replace("_", "")
-    if not cleaned:
-        return None
     try:
-        return float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
-    except (ValueError, ZeroDivisionError):
+        return read_number(text.replace(" ", "").replace("_", ""), fractions=True)
+    except ValueError:
         return None
 
 

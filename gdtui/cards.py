@@ -27,6 +27,7 @@ from gdtui.cardfile import (
     parse_number,
 )
 from gdtui.lessons import Lesson
+from gdtui.numbers import read_number
 from gdtui.store import Store, now
 
 Clock = Callable[[], datetime]
@@ -217,7 +218,7 @@ def parse_retention(text: str) -> tuple[float | None, str]:
     low, high = RETENTION_RANGE
     message = f"Type a share between {low:g} and {high:g} (or {low:.0%} to {high:.0%}), like 0.9."
     try:
-        value = float(cleaned)
+        value = read_number(cleaned)
     except ValueError:
         return None, message
     if text.strip().endswith("%") or value > 1:
@@ -232,10 +233,9 @@ def parse_new_per_day(text: str) -> tuple[int | None, str]:
     low, high = NEW_PER_DAY_RANGE
     message = f"Type a whole number from {low} to {high}, like 20."
     try:
-        value = int(text.strip())
+        return int(read_number(text, low=low, high=high, whole=True)), ""
     except ValueError:
         return None, message
-    return (value, "") if low <= value <= high else (None, message)
 
 
 # -- choosing what to study ---------------------------------------------------------------------

@@ -26,6 +26,8 @@ import math
 import sys
 import time
 
+from gdtui.numbers import read_number
+
 DEFAULT_STEPS = 2000
 MAX_STEPS = 1_000_000
 TABLE_ROWS = 10
@@ -77,16 +79,6 @@ def _whole_number(text: str, label: str, low: int, high: int) -> int:
     return value
 
 
-def _number(text: str, label: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ValueError(f"{label} must be a number, like 0.1")
-    return value
-
-
 def _settings(args: argparse.Namespace):
     """Settings from the options (ValueError with a field-level message when one is bad)."""
     from gdtui import trainer_settings as ts
@@ -107,7 +99,8 @@ def _settings(args: argparse.Namespace):
     for name in ("noise", "validation_share", "regularization_rate"):
         text = getattr(args, name)
         if text is not None:
-            values[name] = _number(text, "--" + name.replace("_", "-"))
+            option = "--" + name.replace("_", "-")
+            values[name] = read_number(text, message=f"{option} must be a number, like 0.1")
     if args.lr is not None:
         values["learning_rate"] = ts.parse_learning_rate(args.lr)
     if args.hidden is not None:

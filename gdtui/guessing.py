@@ -53,6 +53,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gdtui.numbers import read_number
+
 LOWEST = 1
 HIGHEST = 100
 DEFAULT_START = 50
@@ -101,30 +103,9 @@ class Outcome(StrEnum):
 # --- input checks -------------------------------------------------------------------------------
 
 
-def _number(text: str | float, message: str) -> float:
-    """``text`` as a finite float, or ValueError(message)."""
-    if isinstance(text, bool):
-        raise ValueError(message)
-    try:
-        value = float(text.strip()) if isinstance(text, str) else float(text)
-    except (TypeError, ValueError):
-        raise ValueError(message) from None
-    if not math.isfinite(value):
-        raise ValueError(message)
-    return value
-
-
-def _whole(text: str | float, low: int, high: int, message: str) -> int:
-    """``text`` as a whole number in low..high (37 and 37.0 both count), or ValueError."""
-    value = _number(text, message)
-    if not value.is_integer() or not low <= value <= high:
-        raise ValueError(message)
-    return int(value)
-
-
 def parse_learning_rate(text: str | float) -> float:
     """A learning rate from what the learner typed: a positive number such as 10, 2 or 0.5."""
-    value = _number(text, LEARNING_RATE_ERROR)
+    value = read_number(text, message=LEARNING_RATE_ERROR)
     if value <= 0:
         raise ValueError(LEARNING_RATE_ERROR)
     if value < MIN_LEARNING_RATE:
@@ -134,25 +115,22 @@ def parse_learning_rate(text: str | float) -> float:
 
 def parse_steps(text: str | float) -> int:
     """The most guesses allowed: a whole number from 1 to ``MAX_STEPS_LIMIT``."""
-    return _whole(text, 1, MAX_STEPS_LIMIT, STEPS_ERROR)
+    return int(read_number(text, low=1, high=MAX_STEPS_LIMIT, whole=True, message=STEPS_ERROR))
 
 
 def parse_secret(text: str | float) -> int:
     """A secret number: a whole number from 1 to 100."""
-    return _whole(text, LOWEST, HIGHEST, SECRET_ERROR)
+    return int(read_number(text, low=LOWEST, high=HIGHEST, whole=True, message=SECRET_ERROR))
 
 
 def parse_start(text: str | float) -> int:
     """A first guess: a whole number from 1 to 100."""
-    return _whole(text, LOWEST, HIGHEST, START_ERROR)
+    return int(read_number(text, low=LOWEST, high=HIGHEST, whole=True, message=START_ERROR))
 
 
 def parse_tolerance(text: str | float) -> float:
     """How close counts as right: a number 0 or more (2 means within 2)."""
-    value = _number(text, TOLERANCE_ERROR)
-    if value < 0:
-        raise ValueError(TOLERANCE_ERROR)
-    return value
+    return read_number(text, low=0, message=TOLERANCE_ERROR)
 
 
 # The learning rates that the ``[``/``]`` keys step through: fine steps where the game changes

@@ -29,6 +29,7 @@ import numpy as np
 from gdtui.nn import MLP, Trace, numerical_gradient
 from gdtui.nn_functions import ACTIVATION_FUNCTIONS
 from gdtui.nn_optim import SGD
+from gdtui.numbers import read_number
 
 STAGES = ("forward", "loss", "backward", "nudge", "update")
 STAGE_TITLES = {
@@ -193,14 +194,10 @@ def plain_number(value: float) -> str:
 
 def parse_number(text: str, what: str, low: float, high: float) -> float:
     """A number typed by the learner, between `low` and `high`; ValueError says what is wrong."""
-    cleaned = text.strip().replace("−", "-")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"{what}: '{text.strip()}' is not a number") from None
-    if not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{what} must be between {plain_number(low)} and {plain_number(high)}")
-    return value
+    return read_number(text, low=low, high=high,
+                       message=f"{what}: '{text.strip()}' is not a number",
+                       range_message=f"{what} must be between {plain_number(low)} and "
+                                     f"{plain_number(high)}")
 
 
 def parse_inputs(text: str, n_inputs: int) -> tuple[float, ...]:

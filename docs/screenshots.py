@@ -24,6 +24,9 @@ async def shoot(name: str, keys: list[str], size=(100, 30), setup=None) -> None:
         async with app.run_test(size=size) as pilot:
             await pilot.pause(0.3)
             for key in keys:
+                if key == "wait":  # let a live screen (the lab) run for a moment
+                    await pilot.pause(2.0)
+                    continue
                 await pilot.press(key)
                 await pilot.pause(0.3)
             app.save_screenshot(filename=f"{name}.svg", path=str(DOCS))
@@ -34,6 +37,10 @@ async def shoot(name: str, keys: list[str], size=(100, 30), setup=None) -> None:
 async def main() -> None:
     await shoot("home", [])
     await shoot("lesson", ["1", "pagedown"])
+    await shoot("guess", ["3", "2", "n", "n", "n", "n", "n", "n"])
+    await shoot("backprop", ["5", "space", "space", "space"])
+    await shoot("lab", ["4", "space", "wait", "space"])
+    await shoot("cards", ["2", "r", "space"])
 
 
 if __name__ == "__main__":

@@ -119,3 +119,21 @@ def test_guess_and_lab_records_keep_the_best(store):
     assert store.record_challenge("spiral", 0.9, "90%") is True
     assert store.record_challenge("spiral", 0.8, "80%") is False
     assert store.challenge_bests() == {"spiral": (0.9, "90%")}
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    # Two gdtui instances on one data dir: every write lands and the file stays sound.
+    code = (
+        "import sys; from gdtui.store import Store; s = Store.open(sys.argv[1]); "
+        "[s.log('test', f'{sys.argv[2]}-{i}') for i in range(300)]; s.close()"
+    )
+    Store.open(tmp_path).close()  # create the schema first, as the first start would
+    writers = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path), name]) for name in "ab"
+    ]
+    assert [writer.wait(timeout=60) for writer in writers] == [0, 0]
+    opened = Store.open(tmp_path)
+    details = {row[0] for row in opened.connection.execute("SELECT detail FROM activity")}
+    assert len(details) == 600
+    assert opened.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    opened.close()

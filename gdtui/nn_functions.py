@@ -39,14 +39,12 @@ def _sigmoid_backward(a: np.ndarray, grad: np.ndarray, scratch: np.ndarray) -> N
     np.multiply(grad, scratch, out=grad)
 
 
-def _tanh(z: np.ndarray, out: np.ndarray) -> None:
-    np.tanh(z, out=out)
-
-
 def _tanh_backward(a: np.ndarray, grad: np.ndarray, scratch: np.ndarray) -> None:
+    # f'(z) = 1 - a^2, applied as grad - grad a^2: array-with-array calls skip the slower
+    # conversion of a Python number
     np.multiply(a, a, out=scratch)
-    np.subtract(1.0, scratch, out=scratch)  # f'(z) = 1 - a^2
-    np.multiply(grad, scratch, out=grad)
+    np.multiply(scratch, grad, out=scratch)
+    np.subtract(grad, scratch, out=grad)
 
 
 def _relu(z: np.ndarray, out: np.ndarray) -> None:
@@ -61,7 +59,7 @@ def _relu_backward(a: np.ndarray, grad: np.ndarray, scratch: np.ndarray) -> None
 ACTIVATION_FUNCTIONS = {
     "linear": (_linear, _linear_backward),
     "sigmoid": (_sigmoid, _sigmoid_backward),
-    "tanh": (_tanh, _tanh_backward),
+    "tanh": (np.tanh, _tanh_backward),  # a ufunc: np.tanh(z, out) writes into out
     "relu": (_relu, _relu_backward),
 }
 

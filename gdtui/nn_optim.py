@@ -4,7 +4,7 @@ Each optimizer has a `step(parameters, gradients)` that updates the parameter ar
 and a `learning_rate` attribute that may be changed between steps. Their memory (velocity,
 moment estimates) is made on the first step, one array per parameter array, and also updated
 in place. The trainer passes a single flat vector holding every parameter, so a step is a
-dozen NumPy calls whatever the size of the network.
+few NumPy calls (nine for Adam) whatever the size of the network.
 """
 
 from __future__ import annotations
@@ -71,36 +71,49 @@ class Adam:
         self.learning_rate = learning_rate
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.t = 0
-        self.m: list[np.ndarray] | None = None
-        self.v: list[np.ndarray] | None = None
-        self._scratch: list[np.ndarray] = []
+        # Per parameter array p: m and v stacked as moments[0] and moments[1], shape
+        # (2, *p.shape), so one multiply and one add update both running averages.
+        self.moments: list[np.ndarray] | None = None
+        self._betas: list[tuple[np.ndarray, np.ndarray]] = []  # (betas, 1 - betas) per array
+        self._scratch: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @property
+    def m(self) -> list[np.ndarray] | None:
+        """The average gradient m, one array per parameter array (None before the first step)."""
+        return None if self.moments is None else [moments[0] for moments in self.moments]
+
+    @property
+    def v(self) -> list[np.ndarray] | None:
+        """The average squared gradient v, one array per parameter array (None before a step)."""
+        return None if self.moments is None else [moments[1] for moments in self.moments]
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Update both running averages, then take a bias-corrected step."""
-        if self.m is None or self.v is None:
-            self.m = [np.zeros_like(p) for p in parameters]
-            self.v = [np.zeros_like(p) for p in parameters]
-            self._scratch = [np.empty_like(p) for p in parameters]
+        if self.moments is None:
+            self.moments = [np.zeros((2, *np.shape(p))) for p in parameters]
+            for moments in self.moments:
+                # full-shape constants: broadcasting a (2, 1) array is slower on small arrays
+                betas = np.empty_like(moments)
+                betas[0], betas[1] = self.beta1, self.beta2
+                self._betas.append((betas, 1.0 - betas))
+                self._scratch.append((np.empty_like(moments), np.empty_like(moments[0])))
         self.t += 1
         # Fold both bias corrections into two scalars (same numbers, fewer array operations):
         # lr m_hat / (sqrt(v_hat) + eps) == step_size m / (sqrt(v) + eps * sqrt(1 - beta2^t))
         correction2 = math.sqrt(1.0 - self.beta2 ** self.t)
         step_size = self.learning_rate * correction2 / (1.0 - self.beta1 ** self.t)
         epsilon = self.epsilon * correction2
-        for p, g, m, v, s in zip(parameters, gradients, self.m, self.v, self._scratch,
-                                 strict=True):
-            m *= self.beta1
-            np.multiply(g, 1.0 - self.beta1, out=s)
-            m += s
-            v *= self.beta2
-            np.multiply(g, g, out=s)
-            s *= 1.0 - self.beta2
-            v += s
-            np.sqrt(v, out=s)
-            s += epsilon
-            np.divide(m, s, out=s)
-            s *= step_size
-            p -= s
+        for p, g, moments, (betas, one_minus_betas), (new, step) in zip(
+                parameters, gradients, self.moments, self._betas, self._scratch, strict=True):
+            np.multiply(one_minus_betas, g, out=new)
+            new[1] *= g  # new = ((1 - beta1) g, (1 - beta2) g^2)
+            moments *= betas
+            moments += new  # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g^2
+            np.sqrt(moments[1], out=step)
+            step += epsilon
+            np.divide(moments[0], step, out=step)
+            step *= step_size
+            p -= step
 
 
 def make_optimizer(name: str, learning_rate: float) -> SGD | Momentum | Adam:

@@ -250,6 +250,7 @@ class Session:
         parameters, gradients = [network.parameter_vector], [network.gradient_vector]
         loss_name, settings = self.loss_name, self.settings
         regularization, rate = settings.regularization, settings.regularization_rate
+        regularize = regularization != "none" and rate != 0.0
         train_losses = self.history.train_loss
         limit = DIVERGENCE_FACTOR * self.starting_loss
         taken = 0
@@ -262,7 +263,8 @@ class Session:
                 if not loss <= limit:  # also true for NaN
                     self._diverged(loss)
                     break
-                network.add_regularization(regularization, rate)
+                if regularize:
+                    network.add_regularization(regularization, rate)
                 optimizer.step(parameters, gradients)
                 train_losses.append(loss)
                 taken += 1

@@ -7,14 +7,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from gdtui import __version__
 from gdtui.lessons import Course, load_course
 from gdtui.screens import AREAS, area
+from gdtui.screens.too_small import TooSmallScreen, too_small_message
 from gdtui.store import Store
+
+# The smallest terminal a screen is laid out for, unless the screen sets MIN_SIZE itself.
+DEFAULT_MIN_SIZE = (80, 24)
 
 
 class GdtuiApp(App[None]):
@@ -34,9 +39,12 @@ class GdtuiApp(App[None]):
         store: Store,
         lessons_dir: Path | None = None,
         start_screen: str | None = None,
+        fps: int | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        # The most redraws a second a live screen may do (None: the screen's own pace).
+        self.fps = fps
         self.lessons_dir = lessons_dir
         self.start_screen = start_screen
         self._course: Course | None = None
@@ -61,6 +69,30 @@ class GdtuiApp(App[None]):
             self.notify(self.store.notice, title="Progress file", severity="warning", timeout=20)
         if self.start_screen:
             self.open_area(self.start_screen)
+        self.screen_change_signal.subscribe(self, lambda _screen: self.check_size())
+        self.check_size()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # This runs before App's own handler has stored the new size, so pass it on.
+        self.check_size(event.size)
+
+    def check_size(self, size: tuple[int, int] | None = None) -> None:
+        """Cover the app with a "make the terminal bigger" message while it does not fit."""
+        width, height = size or self.size
+        covered = isinstance(self.screen, TooSmallScreen)
+        # A dialog or help box needs what the screen under it needs.
+        overlays = (ModalScreen, TooSmallScreen)
+        shown = [s for s in self.screen_stack if not isinstance(s, overlays)]
+        under = shown[-1] if shown else self.screen
+        need = getattr(under, "MIN_SIZE", DEFAULT_MIN_SIZE)
+        message = too_small_message((width, height), need)
+        if message is None:
+            if covered:
+                self.pop_screen()
+        elif covered:
+            self.screen.show_message(message)
+        else:
+            self.push_screen(TooSmallScreen(message))
 
     def watch_theme(self, theme: str) -> None:
         # Saved as soon as it changes, so the next start looks the same.
@@ -91,6 +123,13 @@ class GdtuiApp(App[None]):
             self.screen.show_lesson(lesson_id)
         else:
             self.push_screen(LessonScreen(lesson_id=lesson_id))
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Show a web link instead of opening a browser: over SSH the browser would open on the
+        server, not in front of the learner. The link also goes to the terminal's clipboard."""
+        self.copy_to_clipboard(url)
+        self.notify(f"{url}\n(copied to the clipboard, where the terminal allows it)",
+                    title="Open this link in your browser", timeout=15)
 
     def action_back(self) -> None:
         """Go back one screen; the home screen is the bottom of the stack."""

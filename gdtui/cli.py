@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,18 @@ SUBCOMMANDS = {
     "train": ("gdtui.cli_train", "train a network without the UI"),
     "cards": ("gdtui.cli_cards", "flashcard statistics and export"),
 }
+
+
+MIN_FPS, MAX_FPS = 1, 60
+
+
+def read_fps(text: str | None) -> int | None:
+    """The ``--fps`` value as a whole number in range, or ValueError with the message to show."""
+    if text is None:
+        return None
+    from gdtui.numbers import read_number
+
+    return int(read_number(text, "--fps", low=MIN_FPS, high=MAX_FPS, whole=True))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--open",
         metavar="SCREEN",
         help="start on a screen: lessons, cards, guess, lab, backprop, landscape",
+    )
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="do not track the mouse (saves bandwidth over SSH; every action has a key)",
+    )
+    parser.add_argument(
+        "--fps",
+        metavar="N",
+        help=f"at most N screen updates a second, {MIN_FPS} to {MAX_FPS}: "
+        "fewer saves bandwidth on a slow link (default: live charts pick their own pace)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
@@ -75,15 +99,23 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"gdtui: lesson directory not found: {args.lessons}", file=sys.stderr)
         return 2
     try:
+        fps = read_fps(args.fps)
+    except ValueError as error:
+        print(f"gdtui: {error}", file=sys.stderr)
+        return 2
+    if fps is not None:
+        # Textual reads its refresh cap once, when it is first imported.
+        os.environ["TEXTUAL_FPS"] = str(fps)
+    try:
         store = Store.open(args.data_dir)
     except StoreError as error:
         print(f"gdtui: {error}", file=sys.stderr)
         return 1
     from gdtui.app import GdtuiApp
 
-    app = GdtuiApp(store=store, lessons_dir=args.lessons, start_screen=args.open)
+    app = GdtuiApp(store=store, lessons_dir=args.lessons, start_screen=args.open, fps=fps)
     try:
-        app.run()
+        app.run(mouse=not args.no_mouse)
     finally:
         store.close()
     if app.return_code:

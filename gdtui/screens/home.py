@@ -23,6 +23,8 @@ WELCOME = (
 class HomeScreen(Screen[None]):
     """Where every session starts."""
 
+    MIN_SIZE = (60, 18)  # text that scrolls: fine below 80x24
+
     HELP_TITLE = "Home"
     HELP = """
 Pick an area with the arrow keys and `enter`, its number key, or a click.

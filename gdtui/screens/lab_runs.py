@@ -117,7 +117,12 @@ class TrainingRuns(_Base):
             self.notify(f"Training stopped: {event.worker.error}", severity="error")
 
     def on_screen_suspend(self) -> None:
-        self.pause()  # leaving the lab (or opening a dialog over it) pauses training
+        from gdtui.screens.too_small import TooSmallScreen
+
+        # Leaving the lab (or opening a dialog over it) pauses training; a terminal that is
+        # too small for a moment (while a window is dragged) does not.
+        if not isinstance(self.app.screen, TooSmallScreen):
+            self.pause()
 
     def on_screen_resume(self) -> None:
         self.new_data.set()

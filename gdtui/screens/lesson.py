@@ -19,6 +19,8 @@ SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
 class LessonScreen(Screen[None]):
     """Read one lesson; remembers the position and marks the lesson read at its end."""
 
+    MIN_SIZE = (60, 18)  # text that scrolls: fine below 80x24
+
     HELP_TITLE = "Lessons"
     HELP = """
 Read a lesson with the arrow keys, `page up`/`page down`, `home`/`end` or the mouse wheel.

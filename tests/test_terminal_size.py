@@ -1,0 +1,134 @@
+"""Small terminals, live resizing, and the options for remote play (--no-mouse, --fps, links)."""
+
+from __future__ import annotations
+
+import webbrowser
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from gdtui import cli
+from gdtui.app import DEFAULT_MIN_SIZE, GdtuiApp
+from gdtui.screens.help import HelpScreen
+from gdtui.screens.home import HomeScreen
+from gdtui.screens.lab import LabScreen
+from gdtui.screens.too_small import TooSmallScreen, too_small_message
+from tests.test_screen_lab import wait_until
+
+
+async def resize(pilot, width: int, height: int) -> None:
+    await pilot.resize_terminal(width, height)
+    await pilot.pause(0.05)  # the app applies a new size on a short timer
+
+
+def message_shown(app) -> str:
+    return str(app.screen.query_one("#too-small", Static).render())
+
+
+def test_the_message_names_both_sizes_and_only_appears_when_too_small():
+    assert too_small_message((80, 24), (80, 24)) is None
+    assert too_small_message((200, 60), (80, 24)) is None
+    for size in ((79, 24), (80, 23), (10, 5)):
+        text = too_small_message(size, (80, 24))
+        assert f"at least 80 x 24" in text and f"It is {size[0]} x {size[1]} now" in text
+
+
+async def test_every_area_fits_80x24_without_the_message(make_app):
+    assert DEFAULT_MIN_SIZE == (80, 24)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name in ("lessons", "cards", "guess", "lab", "backprop", "landscape"):
+            app.open_area(name)
+            await pilot.pause()
+            assert not isinstance(app.screen, TooSmallScreen), name
+            app.pop_screen()
+            await pilot.pause()
+
+
+async def test_a_tiny_terminal_shows_the_message_and_keys_do_not_act_behind_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "at least 60 x 18" in message_shown(app) and "It is 50 x 15 now" in message_shown(app)
+        for key in ("4", "escape", "question_mark", "down"):
+            await pilot.press(key)
+        await resize(pilot, 55, 16)
+        assert "It is 55 x 16 now" in message_shown(app)  # follows the resize
+        assert [type(s) for s in app.screen_stack] == [HomeScreen, TooSmallScreen]
+        await resize(pilot, 80, 24)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#areas", OptionList).highlighted == 0
+
+
+async def test_home_and_lessons_work_below_80x24_but_the_lab_does_not(make_app):
+    app = make_app()
+    async with app.run_test(size=(64, 20)) as pilot:
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)  # help over home fits too
+        await pilot.press("escape", "1")
+        assert type(app.screen).__name__ == "LessonScreen"
+        await pilot.press("escape", "4")
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "at least 80 x 24" in message_shown(app)
+        assert isinstance(app.screen_stack[-2], LabScreen)
+
+
+async def test_the_lab_keeps_training_and_its_state_through_a_shrink_and_grow(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_area("lab")
+        await pilot.pause()
+        lab = app.screen
+        app.simulate_key("space")
+        await wait_until(pilot, lambda: lab.session.step >= 20)
+        await resize(pilot, 70, 20)
+        assert isinstance(app.screen, TooSmallScreen)
+        before = lab.session.step
+        await wait_until(pilot, lambda: lab.session.step > before + 20)  # still training
+        await resize(pilot, 80, 24)
+        assert app.screen is lab and lab.running
+        app.simulate_key("space")
+        await wait_until(pilot, lambda: not lab.running)
+        for width, height in ((120, 40), (80, 24), (200, 60), (80, 24)):
+            await resize(pilot, width, height)
+            assert app.screen is lab
+        assert lab.session.step > before
+
+
+async def test_links_to_the_web_are_shown_not_opened(make_app, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a browser was opened")
+
+    monkeypatch.setattr(webbrowser, "open", refuse)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_url("https://example.org/notes")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any("https://example.org/notes" in text for text in shown)
+
+
+@pytest.mark.parametrize(
+    ("argv", "mouse", "fps"),
+    [([], True, None), (["--no-mouse"], False, None), (["--fps", "4", "--no-mouse"], False, 4)],
+)
+def test_no_mouse_and_fps_reach_the_app(argv, mouse, fps, tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_run(self, **options):
+        seen.update(options, fps=self.fps)
+
+    monkeypatch.setattr(GdtuiApp, "run", fake_run)
+    monkeypatch.delenv("TEXTUAL_FPS", raising=False)
+    assert cli.main(["--data-dir", str(tmp_path), *argv]) == 0
+    assert seen == {"mouse": mouse, "fps": fps}
+
+
+@pytest.mark.parametrize("bad", ["0", "61", "2.5", "fast", ""])
+def test_a_bad_fps_is_a_clear_error(bad, tmp_path, capsys):
+    assert cli.main(["--data-dir", str(tmp_path), "--fps", bad]) == 2
+    assert capsys.readouterr().err.strip() == "gdtui: --fps must be a whole number between 1 and 60"

@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "guess": ("gdtui.cli_guess", "play the guessing game without the UI"),
     "train": ("gdtui.cli_train", "train a network without the UI"),
     "cards": ("gdtui.cli_cards", "flashcard statistics and export"),
+    "serve": ("gdtui.cli_serve", "host gdtui over SSH: one app per connection"),
 }
 
 
@@ -106,6 +107,10 @@ def run_app(args: argparse.Namespace) -> int:
     if fps is not None:
         # Textual reads its refresh cap once, when it is first imported.
         os.environ["TEXTUAL_FPS"] = str(fps)
+    # Exported COLUMNS and LINES would pin the app to one size (Rich reads them first), and a
+    # resized window would then be drawn wrong: follow the real terminal instead.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
     try:
         store = Store.open(args.data_dir)
     except StoreError as error:

@@ -121,3 +121,18 @@ def test_the_training_lab_trains_live_in_a_real_terminal(terminal_factory, tmp_p
     assert "Training lab" in home
     term.keys("q")
     term.wait_for("gdtui-exited-0")
+
+
+def test_a_window_too_small_shows_the_size_it_needs_and_comes_back(terminal_factory, tmp_path):
+    term = terminal_factory("--data-dir", str(tmp_path / "data"), "--open", "lab", "--no-mouse")
+    term.wait_for("step 0 ·")
+    term.keys("space")
+    term.wait_for("steps/s")
+    term.tmux("resize-window", "-t", "main", "-x", "70", "-y", "20")
+    shown = term.wait_for("Make the terminal at least 80 x 24.")
+    assert "It is 70 x 20 now." in shown
+    term.tmux("resize-window", "-t", "main", "-x", "100", "-y", "30")
+    shown = term.wait_for("steps/s")  # the lab is back and still training
+    assert "Make the terminal" not in shown
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")

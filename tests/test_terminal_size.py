@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import webbrowser
 
 import pytest
@@ -30,7 +31,7 @@ def test_the_message_names_both_sizes_and_only_appears_when_too_small():
     assert too_small_message((200, 60), (80, 24)) is None
     for size in ((79, 24), (80, 23), (10, 5)):
         text = too_small_message(size, (80, 24))
-        assert f"at least 80 x 24" in text and f"It is {size[0]} x {size[1]} now" in text
+        assert "at least 80 x 24" in text and f"It is {size[0]} x {size[1]} now" in text
 
 
 async def test_every_area_fits_80x24_without_the_message(make_app):
@@ -50,7 +51,8 @@ async def test_a_tiny_terminal_shows_the_message_and_keys_do_not_act_behind_it(m
     async with app.run_test(size=(50, 15)) as pilot:
         await pilot.pause(0.05)
         assert isinstance(app.screen, TooSmallScreen)
-        assert "at least 60 x 18" in message_shown(app) and "It is 50 x 15 now" in message_shown(app)
+        shown = message_shown(app)
+        assert "at least 60 x 18" in shown and "It is 50 x 15 now" in shown
         for key in ("4", "escape", "question_mark", "down"):
             await pilot.press(key)
         await resize(pilot, 55, 16)
@@ -120,12 +122,14 @@ def test_no_mouse_and_fps_reach_the_app(argv, mouse, fps, tmp_path, monkeypatch)
     seen = {}
 
     def fake_run(self, **options):
-        seen.update(options, fps=self.fps)
+        seen.update(options, fps=self.fps, pinned=os.environ.get("COLUMNS"))
 
     monkeypatch.setattr(GdtuiApp, "run", fake_run)
     monkeypatch.delenv("TEXTUAL_FPS", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")  # would stop the app from following a resize
     assert cli.main(["--data-dir", str(tmp_path), *argv]) == 0
-    assert seen == {"mouse": mouse, "fps": fps}
+    assert seen == {"mouse": mouse, "fps": fps, "pinned": None}
+    assert os.environ.get("TEXTUAL_FPS") == (None if fps is None else str(fps))
 
 
 @pytest.mark.parametrize("bad", ["0", "61", "2.5", "fast", ""])

@@ -1,0 +1,103 @@
+"""``gdtui serve``: host gdtui over SSH, one app in its own terminal per connection.
+
+    gdtui serve [--host 127.0.0.1] [--port 2222] [--root DIR] [--authorized-keys FILE] [--open]
+                [--max-sessions 20] [--idle-timeout 1800] [--fps N] [--no-mouse]
+
+The server itself (asyncssh) is imported only when the command runs, so that ``gdtui`` starts
+fast. Options are checked here and a bad one is one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gdtui.serve import ServeConfig
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 2222
+DEFAULT_MAX_SESSIONS = 20
+MAX_SESSIONS_LIMIT = 1000
+DEFAULT_IDLE_TIMEOUT = 1800
+ROOT_FOLDER = "serve"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``gdtui serve``."""
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"the address to listen on (default: {DEFAULT_HOST}, this machine "
+                        "only; 0.0.0.0 for every network)")
+    parser.add_argument("--port", default=str(DEFAULT_PORT),
+                        help=f"the port to listen on (default: {DEFAULT_PORT}; 0 picks a free "
+                        "one, shown in the log)")
+    parser.add_argument("--root", type=Path, metavar="DIR",
+                        help="the server's folder: host key, authorized_keys, each learner's "
+                        "progress (default: --data-dir, else a 'serve' folder in the user "
+                        "data directory)")
+    parser.add_argument("--authorized-keys", type=Path, metavar="FILE",
+                        help="public keys allowed to log in, OpenSSH format "
+                        "(default: ROOT/authorized_keys)")
+    parser.add_argument("--open", dest="open_to_all", action="store_true",
+                        help="no authentication: anyone who can reach the port comes in as a "
+                        "guest under any name they choose")
+    parser.add_argument("--max-sessions", default=str(DEFAULT_MAX_SESSIONS), metavar="N",
+                        help=f"sessions at once (default: {DEFAULT_MAX_SESSIONS})")
+    parser.add_argument("--idle-timeout", default=str(DEFAULT_IDLE_TIMEOUT), metavar="SECONDS",
+                        help="end a session after this long without a key pressed "
+                        f"(default: {DEFAULT_IDLE_TIMEOUT}; 0: never)")
+    # Own names: the global --fps/--no-mouse would otherwise be overwritten by these defaults.
+    parser.add_argument("--fps", dest="serve_fps", metavar="N",
+                        help="passed to each learner's gdtui: at most N screen updates a second")
+    parser.add_argument("--no-mouse", dest="serve_no_mouse", action="store_true",
+                        help="passed to each learner's gdtui: no mouse tracking (less traffic)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the options, then run the server until Ctrl-C; 1 or 2 with a message if it can't."""
+    try:
+        config = build_config(args)  # imports gdtui.serve, and so asyncssh: not at gdtui's start
+    except ValueError as error:
+        print(f"gdtui serve: {error}", file=sys.stderr)
+        return 2
+    from gdtui import serve
+
+    return serve.run(config)
+
+
+def build_config(args: argparse.Namespace) -> ServeConfig:
+    """The ServeConfig for these options; ValueError with the message to show if one is bad."""
+    from gdtui.cli import read_fps
+    from gdtui.numbers import read_number
+
+    port = int(read_number(args.port, "--port", low=0, high=65535, whole=True))
+    max_sessions = int(read_number(args.max_sessions, "--max-sessions", low=1,
+                                   high=MAX_SESSIONS_LIMIT, whole=True))
+    idle_timeout = read_number(args.idle_timeout, "--idle-timeout", low=0)
+    fps = read_fps(args.serve_fps if args.serve_fps is not None else args.fps)
+    app_args: list[str] = []
+    if fps is not None:
+        app_args += ["--fps", str(fps)]
+    if args.serve_no_mouse or args.no_mouse:
+        app_args.append("--no-mouse")
+    if args.lessons is not None:
+        if not args.lessons.is_dir():
+            raise ValueError(f"lesson directory not found: {args.lessons}")
+        app_args += ["--lessons", str(args.lessons.resolve())]
+    root = args.root or args.data_dir
+    if root is None:
+        from gdtui.store import default_data_dir
+
+        root = default_data_dir() / ROOT_FOLDER
+    root = root.expanduser().absolute()
+    from gdtui import serve
+    from gdtui.serve_users import AUTHORIZED_KEYS_NAME
+
+    keys = args.authorized_keys or root / AUTHORIZED_KEYS_NAME
+    return serve.ServeConfig(
+        host=args.host, port=port, root=root, authorized_keys=keys.expanduser().absolute(),
+        open_to_all=args.open_to_all, max_sessions=max_sessions, idle_timeout=idle_timeout,
+        app_args=app_args,
+    )

@@ -1,0 +1,223 @@
+"""The SSH server behind ``gdtui serve``: one gdtui, in its own terminal, per connection.
+
+A connection logs in (a key from the authorized keys file, or anyone with --open), asks for an
+interactive session with a terminal, and gets ``python -m gdtui --data-dir <their folder>`` in a
+pseudo-terminal of its own. Nothing else is offered: no command, no SFTP, no forwarding. One
+session per connection; the connection closes when the session ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+from gdtui import serve_users as files
+from gdtui.serve_connection import Connection
+from gdtui.serve_session import Session, describe_seconds
+
+log = logging.getLogger("gdtui.serve")
+
+KEEPALIVE_SECONDS = 30  # a client that stops answering for 3 of these is dropped
+LOGIN_SECONDS = 60
+MIN_IDLE_CHECK, MAX_IDLE_CHECK = 0.2, 5.0
+
+
+@dataclass
+class ServeConfig:
+    """What ``gdtui serve`` was asked to do."""
+
+    host: str
+    port: int
+    root: Path
+    authorized_keys: Path
+    open_to_all: bool = False
+    max_sessions: int = 20
+    idle_timeout: float = 1800.0
+    """Seconds without a key from the client before its session ends; 0 means never."""
+    app_args: list[str] = field(default_factory=list)
+    """Options passed on to each learner's gdtui (--fps, --no-mouse, --lessons)."""
+    grace: float = 2.0
+    """Seconds a child gets after SIGHUP (and again after SIGTERM) before the next signal."""
+
+    @property
+    def max_connections(self) -> int:
+        """Open connections allowed at once, logged in or not: room for logins beyond the cap."""
+        return self.max_sessions * 2 + 8
+
+
+def _keep_asyncssh_record(record: logging.LogRecord) -> bool:
+    # Of asyncssh's own lines keep only problems and the agent and X11 forwarding it refused.
+    return record.levelno >= logging.WARNING or "forwarding request denied" in record.getMessage()
+
+
+def setup_logging() -> None:
+    """One plain, timestamped line per event on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    for name in ("gdtui.serve", "asyncssh"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    logging.getLogger("asyncssh").addFilter(_keep_asyncssh_record)
+
+
+class Hub:
+    """One running server: its settings, the allowed keys, the open connections and sessions."""
+
+    def __init__(self, config: ServeConfig):
+        self.config = config
+        self.connections: set[Connection] = set()
+        self.sessions: set[Session] = set()
+        self.stopping = False
+        self._keys: asyncssh.SSHAuthorizedKeys | None = None
+        self._keys_stamp: tuple | None = None
+        self._keys_read = False
+        self._key_count, self._bad_lines = 0, []
+
+    def load_keys(self, announce: bool = True) -> None:
+        """(Re)read the authorized keys file when it changed, so keys can be added live.
+
+        At start a file with no usable key stops the server (ServeSetupError); later it only
+        means nobody can log in until the file is fixed.
+        """
+        path = self.config.authorized_keys
+        try:
+            info = path.stat()
+            stamp: tuple | None = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except OSError:
+            stamp = None
+        if self._keys_read and stamp == self._keys_stamp:
+            return
+        first = not self._keys_read
+        self._keys_read, self._keys_stamp = True, stamp
+        try:
+            self._keys, self._key_count, self._bad_lines = files.read_authorized_keys(path)
+        except files.ServeSetupError as error:
+            if first:
+                raise
+            self._keys = None
+            log.info("nobody can log in until the keys file is fixed: %s", error)
+            return
+        if announce:
+            self.announce_keys()
+
+    def announce_keys(self) -> None:
+        """Log where the keys come from, how many there are, and the lines that are not keys."""
+        path, count = self.config.authorized_keys, self._key_count
+        log.info("auth: public keys from %s (%d key%s)", path, count, "" if count == 1 else "s")
+        if self._bad_lines:
+            log.info("%s: line %s is not a public key and was skipped",
+                     path, ", ".join(str(n) for n in self._bad_lines))
+
+    def key_allowed(self, key: asyncssh.SSHKey, host: str, address: str) -> bool:
+        """Whether the key is in the authorized keys file (honouring from= options)."""
+        return self._keys is not None and self._keys.validate(key, host, address) is not None
+
+    async def watch_idle(self) -> None:
+        """End connections that sent nothing for the idle timeout."""
+        timeout = self.config.idle_timeout
+        if not timeout:
+            return
+        every = min(max(timeout / 4, MIN_IDLE_CHECK), MAX_IDLE_CHECK)
+        while True:
+            await asyncio.sleep(every)
+            now = time.monotonic()
+            for connection in list(self.connections):
+                if now - connection.last_input >= timeout:
+                    connection.idle_out()
+
+    async def stop(self) -> None:
+        """End every session (children ended and reaped) and close every connection."""
+        self.stopping = True
+        sessions = list(self.sessions)
+        for session in sessions:
+            session.stop("server stopping",
+                         "gdtui serve is stopping. Your progress is saved: come back later.")
+        tasks = [session.task for session in sessions if session.task is not None]
+        if tasks:
+            await asyncio.wait(tasks, timeout=self.config.grace * 3 + 2)
+        for connection in list(self.connections):
+            connection.close()
+
+
+def _log_internal_error(_loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    # A bug in one session must not print a traceback over the log, nor stop the others.
+    error = context.get("exception")
+    log.info("internal error: %s", f"{type(error).__name__}: {error}" if error
+             else context.get("message"))
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+async def serve(config: ServeConfig) -> int:
+    """Run the server until SIGINT, SIGTERM or SIGHUP; ServeSetupError if it cannot start."""
+    config.root = files.prepare_root(config.root)
+    host_key = files.load_host_key(config.root)
+    hub = Hub(config)
+    if not config.open_to_all:
+        hub.load_keys(announce=False)
+    try:
+        acceptor = await asyncssh.listen(
+            config.host, config.port, server_factory=lambda: Connection(hub),
+            server_host_keys=[host_key], allow_pty=True, line_editor=False, encoding=None,
+            agent_forwarding=False, x11_forwarding=False, allow_scp=False,
+            password_auth=False, kbdint_auth=False, gss_host=None, rdns_lookup=False,
+            login_timeout=LOGIN_SECONDS, keepalive_interval=KEEPALIVE_SECONDS,
+        )
+    except OSError as error:
+        # asyncio words a bind error at length; a lookup error (negative errno) words it well.
+        good_errno = isinstance(error.errno, int) and error.errno > 0
+        reason = os.strerror(error.errno) if good_errno else error.strerror or str(error)
+        raise files.ServeSetupError(
+            f"cannot listen on {_address(config.host, config.port)}: {reason}") from None
+    addresses = ", ".join(_address(*address[:2]) for address in acceptor.get_addresses())
+    log.info("gdtui serve starting: data in %s, host key %s", config.root,
+             files.fingerprint(host_key))
+    if config.open_to_all:
+        log.info("auth: OPEN (--open): anyone may connect as a guest, with any name and no key")
+    else:
+        hub.announce_keys()
+    idle = describe_seconds(config.idle_timeout) if config.idle_timeout else "never"
+    log.info("listening on %s (at most %d sessions, idle timeout %s)",
+             addresses, config.max_sessions, idle)
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_log_internal_error)
+    stop = asyncio.Event()
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(number, stop.set)
+    watcher = asyncio.create_task(hub.watch_idle())
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping: ending %d session%s", len(hub.sessions),
+                 "" if len(hub.sessions) == 1 else "s")
+        acceptor.close()
+        watcher.cancel()
+        await hub.stop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(acceptor.wait_closed(), 2)
+        log.info("stopped")
+    return 0
+
+
+def run(config: ServeConfig) -> int:
+    """Set up logging and run the server; a setup problem is one line and exit 1 or 2."""
+    setup_logging()
+    try:
+        return asyncio.run(serve(config))
+    except files.ServeSetupError as error:
+        print(f"gdtui serve: {error}", file=sys.stderr)
+        return error.exit_code
+

@@ -1,0 +1,174 @@
+"""One SSH connection to ``gdtui serve``: who it is, what it may ask for, and when it goes.
+
+Authentication is by public key from the authorized keys file, and a user name belongs to the
+first key that logs in under it (its fingerprint is kept in the learner's folder), so nobody
+can open someone else's progress by typing their name. With --open there is no authentication
+and everyone is a guest. Only a session is offered; forwarding of any kind is refused and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import asyncssh
+
+from gdtui import serve_users as files
+from gdtui.serve_session import Session, describe_seconds
+
+if TYPE_CHECKING:
+    from gdtui.serve import Hub
+
+log = logging.getLogger("gdtui.serve")
+
+
+class Connection(asyncssh.SSHServer):
+    """One SSH connection: who it is, and its session (at most one)."""
+
+    def __init__(self, hub: Hub):
+        self.hub = hub
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.address = "?"
+        self.peer_host = ""
+        self.user = ""
+        self.folder: Path | None = None
+        self.session: Session | None = None
+        self.last_input = time.monotonic()
+        self._key: tuple[str, str] | None = None  # (user, fingerprint) of the last good key
+        self._idled = False
+
+    # -- connection ----------------------------------------------------------------------------
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername") or ("?", 0)
+        self.peer_host, port = str(peer[0]), peer[1]
+        host = self.peer_host
+        self.address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if len(self.hub.connections) >= self.hub.config.max_connections:
+            log.info("refused connection from %s: too many connections", self.address)
+            conn.close()
+            return
+        self.hub.connections.add(self)
+        log.info("connection from %s", self.address)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self not in self.hub.connections:
+            return
+        self.hub.connections.discard(self)
+        if self.session is not None:
+            self.session.stop("disconnected")
+        why = f": {files.one_line(str(exc))}" if exc else ""  # a client's words: escaped
+        log.info("connection from %s closed%s", self.address, why)
+
+    def close(self) -> None:
+        """Close the connection (the session, if any, sees a disconnect)."""
+        if self.conn is not None:
+            self.conn.close()
+
+    def touch(self) -> None:
+        """The client did something: the idle clock starts again."""
+        self.last_input = time.monotonic()
+
+    def idle_out(self) -> None:
+        """Nothing came from the client for the idle timeout: say so and hang up."""
+        if self._idled:
+            return
+        self._idled = True
+        idle = describe_seconds(self.hub.config.idle_timeout)
+        if self.session is not None and self.session.task is not None:
+            self.session.stop(f"idle for {idle}",
+                              f"No key pressed for {idle}, so the session ended. "
+                              "Your progress is saved: connect again to go on.")
+        else:
+            log.info("connection from %s closed: idle for %s", self.address, idle)
+            self.close()
+
+    # -- authentication ------------------------------------------------------------------------
+
+    def begin_auth(self, username: str) -> bool:
+        self.user = username
+        self._key = None
+        if self.hub.config.open_to_all:
+            return False  # no authentication at all: everyone is a guest
+        self.hub.load_keys()
+        return True
+
+    def public_key_auth_supported(self) -> bool:
+        return not self.hub.config.open_to_all
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        fingerprint = files.fingerprint(key)
+        if not self.hub.key_allowed(key, self.peer_host, self.peer_host):
+            log.info("%s: key %s refused for %s: not in %s", self.address, fingerprint,
+                     files.printable(username), self.hub.config.authorized_keys.name)
+            return False
+        folder = files.user_dir(self.hub.config.root, username, create=False)
+        owner = files.bound_key(folder)
+        if owner is not None and owner != fingerprint:
+            log.info("%s: key %s refused for %s: that name belongs to another key (%s)",
+                     self.address, fingerprint, files.printable(username), owner)
+            return False
+        self._key = (username, fingerprint)
+        return True
+
+    def auth_completed(self) -> None:
+        guest = self.hub.config.open_to_all
+        name = files.printable(self.user)
+        fingerprint = ""
+        try:
+            folder = files.user_dir(self.hub.config.root, self.user, guest=guest)
+            if not guest:
+                fingerprint = self._key[1] if self._key and self._key[0] == self.user else ""
+                if not fingerprint or not files.bind_key(folder, fingerprint):
+                    log.info("%s: %s refused: that name belongs to another key",
+                             self.address, name)
+                    self.close()
+                    return
+        except OSError as error:
+            log.info("%s: %s refused: cannot make their folder: %s",
+                     self.address, name, error.strerror)
+            self.close()
+            return
+        self.folder = folder
+        self.touch()
+        how = "as a guest (--open)" if guest else f"with key {fingerprint}"
+        log.info("%s logged in as %s %s", self.address, name, how)
+
+    # -- what the client may ask for -----------------------------------------------------------
+
+    def session_requested(self) -> Session | bool:
+        if self.folder is None:
+            return False
+        if self.session is not None and self.session.task is not None:
+            log.info("%s: refused a second session for %s: one gdtui per connection",
+                     self.address, files.printable(self.user))
+            return False
+        self.session = Session(self)
+        return self.session
+
+    def _refuse(self, what: str) -> bool:
+        log.info("%s: refused %s for %s", self.address, what, files.printable(self.user))
+        return False
+
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str,
+                             orig_port: int) -> bool:
+        return self._refuse(f"port forwarding to {files.one_line(dest_host)}:{dest_port}")
+
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        where = f"{files.one_line(listen_host)}:{listen_port}"
+        return self._refuse(f"remote port forwarding from {where}")
+
+    def unix_connection_requested(self, dest_path: str) -> bool:
+        return self._refuse("socket forwarding")
+
+    def unix_server_requested(self, listen_path: str) -> bool:
+        return self._refuse("remote socket forwarding")
+
+    def tun_requested(self, unit: int | None) -> bool:
+        return self._refuse("a tunnel")
+
+    def tap_requested(self, unit: int | None) -> bool:
+        return self._refuse("a tunnel")

@@ -1,0 +1,270 @@
+"""One SSH session of ``gdtui serve``: a learner's gdtui in a terminal, from start to end.
+
+The session accepts only a shell request with a terminal. It starts the child when the client is
+ready, passes keys and window sizes in and the screen out, and ends in one place, ``_finish``,
+whatever the reason: the learner quit, the client went away, the idle timeout, or the server
+stopping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import asyncssh
+
+from gdtui.serve_pty import PtyChild
+from gdtui.serve_users import printable
+
+if TYPE_CHECKING:
+    from gdtui.serve import Connection
+
+log = logging.getLogger("gdtui.serve")
+
+DEFAULT_TERM = "xterm-256color"
+DEFAULT_SIZE = (80, 24)
+TERM_PATTERN = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+CLIENT_ENV = ("NO_COLOR", "COLORTERM")  # the only variables a client may pass on (SendEnv)
+SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+EARLY_INPUT_LIMIT = 65536  # keys typed before the child is up; more than this is dropped
+NEEDS_TERMINAL = "gdtui needs a terminal: connect with ssh -t\r\n"
+# What a Textual app undoes on a clean exit; a child that was ended cannot, so we do it for it:
+# keyboard mode, alternate screen, cursor, focus events, mouse modes, paste mode, line wrap.
+RESET_TERMINAL = (
+    b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
+    b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n"
+)
+
+
+def describe_seconds(seconds: float) -> str:
+    """A duration as people say it: '2 seconds', '30 minutes', '1 h 5 min'."""
+    seconds = round(seconds)
+    if seconds < 120:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes, rest = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} minutes" if not rest else f"{minutes} min {rest} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:
+    """The child's whole environment: the client's terminal type, UTF-8, and nothing of ours
+    beyond PYTHONPATH (how the server itself found gdtui)."""
+    env = {
+        "TERM": term if term and TERM_PATTERN.fullmatch(term) else DEFAULT_TERM,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PATH": SAFE_PATH,
+        "HOME": str(home),
+    }
+    for name in CLIENT_ENV:
+        value = client_env.get(name)
+        if value is not None and len(value) <= 64 and value.isprintable():
+            env[name] = value
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return env
+
+
+class Session(asyncssh.SSHServerSession):
+    """A learner's session; also the PtyListener of its child."""
+
+    def __init__(self, owner: Connection):
+        self.owner = owner
+        self.hub = owner.hub
+        self.chan: asyncssh.SSHServerChannel | None = None
+        self.term: str | None = None
+        self.size = DEFAULT_SIZE
+        self.child: PtyChild | None = None
+        self.task: asyncio.Task | None = None
+        self.end_reason: str | None = None
+        self.end_message: str | None = None
+        self.closed = False
+        self.started_at = time.monotonic()
+        self._early_input = bytearray()
+        self._stop = asyncio.Event()
+
+    @property
+    def who(self) -> str:
+        return f"{printable(self.owner.user)} from {self.owner.address}"
+
+    # -- what the client asks for --------------------------------------------------------------
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: object) -> bool:
+        self.term = term_type
+        self._set_size(term_size[0], term_size[1])
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        log.info("%s: refused a command (%s) for %s: only the app is offered",
+                 self.owner.address, printable(command), printable(self.owner.user))
+        return False
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        log.info("%s: refused the %s subsystem for %s", self.owner.address,
+                 printable(subsystem), printable(self.owner.user))
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+    def eof_received(self) -> bool:
+        return True  # keep the session: the idle timeout ends one whose client went quiet
+
+    def session_started(self) -> None:
+        assert self.chan is not None
+        full = len(self.hub.sessions) >= self.hub.config.max_sessions
+        if self.term is None:
+            log.info("%s: refused a session without a terminal", self.who)
+            self._refuse(NEEDS_TERMINAL, stderr=True)
+        elif self.hub.stopping:
+            self._refuse("gdtui serve is stopping: try again later\r\n")
+        elif full:
+            maximum = self.hub.config.max_sessions
+            log.info("%s: refused: the server is full (%d sessions)", self.who, maximum)
+            self._refuse(f"the server is full ({maximum} sessions): try again later\r\n")
+        else:
+            self.hub.sessions.add(self)
+            self.task = asyncio.create_task(self._run())
+
+    def _refuse(self, message: str, stderr: bool = False) -> None:
+        assert self.chan is not None
+        data = message.encode()
+        if stderr:
+            self.chan.write_stderr(data)
+        else:
+            self.chan.write(data)
+        self.chan.exit(1)
+        self._closing = asyncio.create_task(self._close_after_channel())
+
+    async def _close_after_channel(self) -> None:
+        """Close the connection once the channel has closed, so its last words arrive."""
+        if self.chan is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.chan.wait_closed(), 2.0)
+        self.owner.close()
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:
+        self.owner.touch()
+        if self.child is not None:
+            self.child.write(data)
+        elif len(self._early_input) < EARLY_INPUT_LIMIT:
+            self._early_input += data
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
+                              pixheight: int) -> None:
+        self.owner.touch()
+        self._set_size(width, height)
+        if self.child is not None:
+            self.child.resize(*self.size)
+
+    def _set_size(self, width: int, height: int) -> None:
+        self.size = (width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1])
+
+    def pause_writing(self) -> None:
+        if self.child is not None:
+            self.child.pause_output()
+
+    def resume_writing(self) -> None:
+        if self.child is not None:
+            self.child.resume_output()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.stop("disconnected")
+
+    # -- PtyListener: what the child does ------------------------------------------------------
+
+    def output(self, data: bytes) -> None:
+        if not self.closed and self.chan is not None:
+            self.chan.write(data)
+
+    def output_ended(self) -> None:
+        pass  # _run waits for the child itself; the end of its output needs no action
+
+    def input_paused(self, paused: bool) -> None:
+        if self.chan is not None and not self.closed:
+            if paused:
+                self.chan.pause_reading()
+            else:
+                self.chan.resume_reading()
+
+    # -- life and end --------------------------------------------------------------------------
+
+    def stop(self, reason: str, message: str | None = None) -> None:
+        """End the session (the child first); ``message`` is shown to the learner if still there."""
+        if self.end_reason is None:
+            self.end_reason, self.end_message = reason, message
+        self._stop.set()
+
+    async def _run(self) -> None:
+        code: int | None = None
+        try:
+            code = await self._run_child()
+        except OSError as error:
+            log.info("%s: could not start gdtui: %s", self.who, error.strerror or error)
+            self.end_reason = self.end_reason or "gdtui could not start"
+            self.end_message = "Sorry, gdtui could not start here; the server's log says why."
+        except Exception as error:  # a bug here must not leak a child or a session's place
+            log.info("%s: internal error: %s: %s", self.who, type(error).__name__, error)
+            self.end_reason = self.end_reason or "internal error"
+            if self.child is not None:
+                code = await self.child.end(self.hub.config.grace)
+        await self._finish(code)
+
+    async def _run_child(self) -> int:
+        """Start the learner's gdtui, run it until it exits or the session is stopped; its code."""
+        config = self.hub.config
+        folder = self.owner.folder
+        assert folder is not None and self.chan is not None
+        argv = [sys.executable, "-m", "gdtui", "--data-dir", str(folder), *config.app_args]
+        env = child_environment(self.term, dict(self.chan.get_environment()), folder)
+        self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self)
+        log.info("session for %s started: TERM=%s, %dx%d, pid %d", self.who, env["TERM"],
+                 *self.size, self.child.pid)
+        self.child.write(bytes(self._early_input))
+        self._early_input.clear()
+        exited = asyncio.ensure_future(self.child.wait())
+        stopped = asyncio.ensure_future(self._stop.wait())
+        await asyncio.wait({exited, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not exited.done():
+            await self.child.end(config.grace)
+        code = await exited
+        with contextlib.suppress(TimeoutError):  # pass on its last words (the terminal reset)
+            await asyncio.wait_for(self.child.wait_output(), 1.0)
+        self.child.close()
+        return code
+
+    async def _finish(self, code: int | None) -> None:
+        self.hub.sessions.discard(self)
+        if self.end_reason is not None:
+            reason = self.end_reason
+        elif code is not None and code < 0:
+            reason = f"gdtui was ended by {signal.Signals(-code).name}"
+        else:
+            reason = f"quit (exit {code})"
+        took = describe_seconds(time.monotonic() - self.started_at)
+        log.info("session for %s ended: %s, after %s", self.who, reason, took)
+        if not self.closed and self.chan is not None:
+            if self.end_message:
+                self.chan.write(RESET_TERMINAL + self.end_message.encode() + b"\r\n")
+            status = 1 if code is None else code if code >= 0 else 128 - code
+            self.chan.exit(status)
+        await self._close_after_channel()

@@ -1,0 +1,99 @@
+"""End to end: ``gdtui serve`` with the OpenSSH client, inside tmux at 80x24."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+
+import asyncssh
+import pytest
+
+from tests.test_e2e_tmux import Terminal
+from tests.test_serve import Server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A server with one learner's key; yields (server, path of the private key)."""
+    assert shutil.which("ssh"), "the end-to-end tests need the OpenSSH client (openssh-client)"
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    key_path = tmp_path / "learner_key"
+    key.write_private_key(key_path)
+    key_path.chmod(0o600)  # ssh ignores a private key others can read
+    root = tmp_path / "serve"
+    root.mkdir()
+    (root / "authorized_keys").write_text(key.export_public_key().decode())
+    server = Server(root)
+    yield server, key_path
+    assert server.stop() == 0
+
+
+@pytest.fixture
+def ssh_terminal(served):
+    server, key_path = served
+    opened: list[Terminal] = []
+
+    def start() -> Terminal:
+        command = " ".join([
+            "ssh", "-tt", "-F", "/dev/null", "-p", str(server.port), "-i", str(key_path),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "learner@127.0.0.1",
+        ]) + "; echo ssh-exited-$?; sleep 30"
+        terminal = Terminal(command)
+        opened.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in opened:
+        terminal.close()
+
+
+def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):
+    server, _ = served
+    term = ssh_terminal()
+    home = term.wait_for("Lessons read: 0 of 7")
+    assert "Welcome to gdtui!" in home
+    assert ", 80x24," in server.wait_log("session for 'learner'")
+    term.keys("1")
+    term.wait_for("Lesson 1: A network that guesses")
+    term.keys("End")
+    term.wait_for("Lesson read")
+    term.keys("Escape")
+    term.wait_for("Lessons read: 1 of 7")
+
+    term.tmux("resize-window", "-t", "main", "-x", "100", "-y", "30")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        lines = term.screen().splitlines()
+        if len(lines) == 30 and "Continue reading" in lines[29]:
+            break  # the footer moved to the new last row
+        time.sleep(0.2)
+    assert len(lines) == 30 and "Continue reading" in lines[29], term.screen()
+    assert max(len(line.rstrip()) for line in lines) > 95  # and the boxes are 100 wide
+
+    term.keys("q")
+    term.wait_for("ssh-exited-0")
+    server.wait_log("ended: quit (exit 0)")
+
+    again = ssh_terminal()
+    home = again.wait_for("Welcome back. Last time:")
+    assert "Lessons read: 1 of 7" in home
+    again.keys("q")
+    again.wait_for("ssh-exited-0")
+
+
+def test_openssh_without_a_terminal_or_with_a_command_is_refused(served):
+    server, key_path = served
+    base = ["ssh", "-F", "/dev/null", "-p", str(server.port), "-i", str(key_path),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes"]
+    result = subprocess.run([*base, "-T", "learner@127.0.0.1"], capture_output=True, text=True,
+                            timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert "gdtui needs a terminal: connect with ssh -t" in result.stderr
+    result = subprocess.run([*base, "learner@127.0.0.1", "ls"], capture_output=True, text=True,
+                            timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0 and "exec request failed" in result.stderr

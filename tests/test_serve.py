@@ -1,0 +1,487 @@
+"""gdtui serve: the real server in a subprocess, asyncssh clients, each screen read with pyte."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import asyncssh
+import pyte
+import pytest
+
+from gdtui.serve_pty import PtyChild
+
+END, ESCAPE = b"\x1b[F", b"\x1b"
+
+
+class Server:
+    """``gdtui serve --port 0`` in a subprocess; its log is gathered line by line."""
+
+    def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gdtui", "serve", "--port", "0", "--root", str(root), *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, env=env,
+        )
+        self.root = root
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        found = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.wait_log("listening on"))
+        self.port = int(found.group(1))
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_log(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if text in line:
+                    return line
+            if self.process.poll() is not None and not self.lines:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared in the log:\n{self.log}")
+
+    async def await_log(self, text: str, timeout: float = 20.0) -> str:
+        return await asyncio.to_thread(self.wait_log, text, timeout)
+
+    def children(self) -> list[int]:
+        """Pids whose parent is the server (live or zombie)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.process.pid:
+                    found.append(int(entry.name))
+        return found
+
+    def open_fds(self) -> int:
+        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+class Terminal(asyncssh.SSHClientSession):
+    """The client side of a session: what arrives is drawn on a pyte screen."""
+
+    def __init__(self, columns: int = 80, rows: int = 24):
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.stderr = b""
+        self.exit_status: int | None = None
+
+    def data_received(self, data: bytes, datatype) -> None:
+        if datatype == asyncssh.EXTENDED_DATA_STDERR:
+            self.stderr += data
+        self.stream.feed(data)
+
+    def exit_status_received(self, status: int) -> None:
+        self.exit_status = status
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    async def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.text:
+                return self.text
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.text}")
+
+
+async def connect(server: Server, user: str, key: asyncssh.SSHKey | None, **options):
+    return await asyncssh.connect(
+        "127.0.0.1", server.port, username=user, client_keys=[key] if key else None,
+        known_hosts=None, config=None, agent_path=None, preferred_auth="publickey,none",
+        **options,
+    )
+
+
+async def login(server: Server, user: str, key: asyncssh.SSHKey | None, size=(80, 24), env=()):
+    """Connect and open a session with a terminal of ``size``; (connection, channel, terminal)."""
+    conn = await connect(server, user, key)
+    chan, terminal = await conn.create_session(
+        lambda: Terminal(*size), term_type="xterm-256color", term_size=size,
+        encoding=None, env=env,
+    )
+    return conn, chan, terminal
+
+
+async def press(chan, *keys: bytes) -> None:
+    for key in keys:
+        chan.write(key)
+        await asyncio.sleep(0.2)
+
+
+async def read_first_lesson(chan, terminal: Terminal) -> None:
+    await terminal.wait_for("Lessons read: 0 of 7")
+    await press(chan, b"1")
+    await terminal.wait_for("Lesson 1: A network that guesses")
+    await press(chan, END)
+    await terminal.wait_for("Lesson read")
+    await press(chan, ESCAPE)
+    await terminal.wait_for("Lessons read: 1 of 7")
+
+
+async def quit_app(chan, terminal: Terminal) -> int | None:
+    await press(chan, b"q")
+    await asyncio.wait_for(chan.wait_closed(), 10)
+    return terminal.exit_status
+
+
+def write_keys(path: Path, *keys: asyncssh.SSHKey) -> None:
+    path.write_text("".join(key.export_public_key().decode() for key in keys))
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return {name: asyncssh.generate_private_key("ssh-ed25519") for name in ("ann", "bob", "eve")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, keys):
+    root = tmp_path_factory.mktemp("serve")
+    write_keys(root / "authorized_keys", keys["ann"], keys["bob"])
+    env = {**os.environ, "SERVER_SECRET": "do-not-leak"}
+    running = Server(root, "--no-mouse", "--fps", "30", env=env)
+    yield running
+    assert running.stop() == 0
+
+
+async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
+    conn, chan, terminal = await login(server, "ann", keys["ann"])
+    home = await terminal.wait_for("Lessons read: 0 of 7")
+    assert "Welcome to gdtui!" in home and "1  Lessons" in home
+    line = await server.await_log("session for 'ann'")
+    assert "TERM=xterm-256color, 80x24" in line
+    await read_first_lesson(chan, terminal)
+
+    assert len(terminal.screen.display[1].rstrip()) < 80  # the greeting's box, 80 wide
+    chan.change_terminal_size(100, 30)
+    terminal.screen.resize(30, 100)
+    deadline = time.monotonic() + 10
+    while "Continue reading" not in terminal.screen.display[29] and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert "Continue reading" in terminal.screen.display[29]  # the footer is on the new last row
+    assert len(terminal.screen.display[1].rstrip()) > 95  # and the box is 100 wide
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+    await server.await_log("session for 'ann' from")
+    await server.await_log("ended: quit (exit 0)")
+
+    conn, chan, terminal = await login(server, "ann", keys["ann"])
+    home = await terminal.wait_for("Welcome back. Last time:")
+    assert "Lessons read: 1 of 7" in home and "1/7 read" in home
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+
+
+async def test_two_learners_do_not_see_each_others_progress(server, keys):
+    conn, chan, terminal = await login(server, "cleo", keys["ann"])
+    await read_first_lesson(chan, terminal)
+    await quit_app(chan, terminal)
+    conn.close()
+    conn, chan, terminal = await login(server, "dan", keys["bob"])
+    home = await terminal.wait_for("Lessons read: 0 of 7")
+    assert "Welcome to gdtui!" in home
+    await quit_app(chan, terminal)
+    conn.close()
+
+
+async def test_a_key_not_in_the_file_is_refused(server, keys):
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "ann", keys["eve"])
+    assert "refused for 'ann': not in authorized_keys" in await server.await_log("refused for")
+
+
+async def test_a_name_belongs_to_the_first_key_that_used_it(server, keys):
+    conn, chan, terminal = await login(server, "fay", keys["bob"])
+    await terminal.wait_for("Lessons read")
+    await quit_app(chan, terminal)
+    conn.close()
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "fay", keys["ann"])
+    await server.await_log("refused for 'fay': that name belongs to another key")
+
+
+async def test_only_the_app_is_offered(server, keys):
+    conn = await connect(server, "gus", keys["ann"])
+    process = await conn.create_process(request_pty=False)
+    await asyncio.wait_for(process.wait_closed(), 10)
+    assert process.exit_status == 1
+    assert "gdtui needs a terminal: connect with ssh -t" in await process.stderr.read()
+    conn.close()
+
+    conn = await connect(server, "gus", keys["ann"])
+    with pytest.raises(asyncssh.ChannelOpenError):
+        await conn.run("ls /")
+    with pytest.raises((asyncssh.ChannelOpenError, asyncssh.SFTPError)):
+        await conn.start_sftp_client()
+    with pytest.raises(asyncssh.ChannelOpenError):
+        await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", server.port)
+    with pytest.raises(asyncssh.ChannelListenError):
+        await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+    with pytest.raises(asyncssh.ChannelOpenError, match="X11 forwarding request failed"):
+        await conn.create_session(Terminal, term_type="xterm", x11_forwarding=True,
+                                  x11_display="localhost:0", x11_auth_path=os.devnull)
+    conn.close()
+
+    # The agent request has no answer the client waits for: the refusal shows in the log.
+    conn = await connect(server, "gus", keys["ann"], agent_forwarding=os.devnull)
+    chan, terminal = await conn.create_session(Terminal, term_type="xterm", encoding=None)
+    await terminal.wait_for("Lessons read")
+    await quit_app(chan, terminal)
+    conn.close()
+    for what in ("a command ('ls /')", "the 'sftp' subsystem", "refused port forwarding",
+                 "refused remote port forwarding", "a session without a terminal",
+                 "X11 forwarding request denied", "Agent forwarding request denied"):
+        await server.await_log(what)
+
+
+async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys):
+    env = {"COLORTERM": "truecolor", "NO_COLOR": "1", "SECRET": "x"}
+    conn, chan, terminal = await login(server, "hal", keys["ann"], env=env)
+    await terminal.wait_for("Lessons read")
+    line = await server.await_log("session for 'hal'")
+    pid = int(line.rsplit("pid ", 1)[1])
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    names = {item.split(b"=", 1)[0].decode() for item in environ if item}
+    assert names <= {"TERM", "LANG", "LC_ALL", "PATH", "HOME", "NO_COLOR", "COLORTERM",
+                     "PYTHONPATH", "TEXTUAL_FPS"}
+    assert {"TERM", "COLORTERM", "NO_COLOR"} <= names
+    assert b"do-not-leak" not in b"".join(environ)
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    assert command[:5] == [sys.executable, "-m", "gdtui", "--data-dir", str(
+        server.root / "users" / "hal")]
+    assert command[5:8] == ["--fps", "30", "--no-mouse"]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    session_id, tty = int(fields[3]), int(fields[4])
+    assert session_id == pid and tty != 0  # a session leader with its terminal
+
+    conn.close()  # hang up without quitting: the child is ended and reaped
+    await server.await_log("session for 'hal' from 127.0.0.1")
+    await server.await_log("ended: disconnected")
+    with pytest.raises(ProcessLookupError):  # a zombie would still answer signal 0
+        os.kill(pid, 0)
+
+
+async def test_a_guest_gets_in_with_no_key_and_the_idle_timeout_ends_it(tmp_path):
+    server = Server(tmp_path / "open", "--open", "--idle-timeout", "2")
+    try:
+        assert "anyone may connect as a guest" in server.wait_log("auth: OPEN")
+        conn, chan, terminal = await login(server, "visitor", None)
+        await terminal.wait_for("Lessons read: 0 of 7")
+        await press(chan, b"3")  # something happens, then nothing for 2 seconds
+        await asyncio.wait_for(chan.wait_closed(), 15)
+        assert "No key pressed for 2 seconds" in terminal.text
+        assert terminal.exit_status is not None and terminal.exit_status != 0
+        await server.await_log("ended: idle for 2 seconds")
+        assert (tmp_path / "open" / "guests" / "visitor" / "gdtui.db").exists()
+        assert server.children() == []
+    finally:
+        assert server.stop() == 0
+
+
+async def test_twenty_sessions_at_once_and_the_next_is_told_the_server_is_full(tmp_path, keys):
+    root = tmp_path / "busy"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"])
+    server = Server(root)
+    try:
+        fds_before = server.open_fds()
+        started = time.monotonic()
+        sessions = await asyncio.gather(
+            *(login(server, f"learner{n}", keys["ann"]) for n in range(20)))
+        await asyncio.gather(
+            *(terminal.wait_for("Lessons read: 0 of 7", timeout=90) for _, _, terminal in sessions))
+        print(f"20 sessions showed their home screen in {time.monotonic() - started:.1f} s")
+
+        conn, chan, terminal = await login(server, "late", keys["ann"])
+        await asyncio.wait_for(chan.wait_closed(), 10)
+        assert "the server is full (20 sessions): try again later" in terminal.text
+        assert terminal.exit_status == 1
+        conn.close()
+
+        for _conn, chan, _terminal in sessions:
+            chan.write(b"q")
+        for conn, chan, terminal in sessions:
+            await asyncio.wait_for(chan.wait_closed(), 30)
+            assert terminal.exit_status == 0
+            conn.close()
+        deadline = time.monotonic() + 10
+        while (server.children() or server.open_fds() > fds_before) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert server.children() == [] and server.open_fds() <= fds_before
+    finally:
+        assert server.stop() == 0
+
+
+async def test_ctrl_c_ends_every_session_and_exits_0(tmp_path, keys):
+    server = Server(tmp_path / "stop", "--open")
+    conn, chan, terminal = await login(server, "ann", None)
+    await terminal.wait_for("Lessons read")
+    pid = int((await server.await_log("started: TERM")).rsplit("pid ", 1)[1])
+    assert await asyncio.to_thread(server.stop) == 0
+    await asyncio.wait_for(chan.wait_closed(), 5)
+    assert "gdtui serve is stopping" in terminal.text
+    assert "ended: server stopping" in server.log and server.log.endswith("stopped")
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    conn.close()
+
+
+def run_serve(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gdtui", "serve", *args],
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_setup_problems_are_one_clear_line(tmp_path):
+    result = run_serve("--root", str(tmp_path / "empty"), "--port", "0")
+    assert result.returncode == 2
+    assert "no keys in" in result.stderr and "--open" in result.stderr
+
+    (tmp_path / "file").write_text("x")
+    result = run_serve("--root", str(tmp_path / "file"), "--open", "--port", "0")
+    assert result.returncode == 1 and "is a file" in result.stderr
+
+    for option, value in (("--port", "70000"), ("--max-sessions", "0"),
+                          ("--idle-timeout", "soon"), ("--fps", "0")):
+        result = run_serve("--root", str(tmp_path / "r"), "--open", option, value)
+        assert result.returncode == 2 and option in result.stderr
+
+    busy = Server(tmp_path / "busy", "--open")
+    try:
+        result = run_serve("--root", str(tmp_path / "other"), "--open", "--port", str(busy.port))
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"gdtui serve: cannot listen on 127.0.0.1:{busy.port}: Address already in use"]
+    finally:
+        busy.stop()
+
+
+def parse(*argv: str):
+    from gdtui.cli import build_parser
+
+    return build_parser().parse_args(list(argv))
+
+
+def test_options_before_and_after_serve_reach_each_learners_gdtui(tmp_path, monkeypatch):
+    from gdtui.cli_serve import build_config
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    config = build_config(parse("--data-dir", str(tmp_path / "d"), "--fps", "5",
+                                "--lessons", str(lessons), "serve", "--no-mouse"))
+    assert config.root == tmp_path / "d"
+    assert config.authorized_keys == tmp_path / "d" / "authorized_keys"
+    assert config.app_args == ["--fps", "5", "--no-mouse", "--lessons", str(lessons)]
+    assert (config.host, config.port, config.max_sessions, config.idle_timeout) == (
+        "127.0.0.1", 2222, 20, 1800)
+    assert not config.open_to_all
+
+    monkeypatch.setenv("GDTUI_DATA_DIR", str(tmp_path / "env"))
+    config = build_config(parse("serve", "--fps", "7", "--open", "--authorized-keys", "k"))
+    assert config.root == tmp_path / "env" / "serve"
+    assert config.app_args == ["--fps", "7"] and config.open_to_all
+    assert config.authorized_keys.name == "k" and config.authorized_keys.is_absolute()
+
+
+def test_gdtui_does_not_load_the_ssh_server_at_startup():
+    code = "import sys, gdtui.cli; gdtui.cli.build_parser(); print('asyncssh' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "False"
+
+
+async def test_keys_added_to_the_file_work_without_a_restart(server):
+    newcomer = asyncssh.generate_private_key("ssh-ed25519")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "ivy", newcomer)
+    with (server.root / "authorized_keys").open("a") as file:
+        file.write(newcomer.export_public_key().decode())
+    conn, chan, terminal = await login(server, "ivy", newcomer)
+    await terminal.wait_for("Lessons read")
+    await quit_app(chan, terminal)
+    conn.close()
+
+
+class Recorder:
+    """A PtyListener that keeps what the child wrote."""
+
+    def __init__(self):
+        self.data = b""
+        self.ended = False
+
+    def output(self, data: bytes) -> None:
+        self.data += data
+
+    def output_ended(self) -> None:
+        self.ended = True
+
+    def input_paused(self, paused: bool) -> None:
+        pass
+
+    async def wait_for(self, text: bytes) -> None:
+        for _ in range(200):
+            if text in self.data:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{text!r} never came; got {self.data!r}")
+
+
+SHOW_SIZE = """
+import os, signal, sys, time
+def show(*_):
+    print("size", *os.get_terminal_size(), "leader", os.getsid(0) == os.getpid(), flush=True)
+signal.signal(signal.SIGWINCH, show)
+for name in sys.argv[1:]:
+    signal.signal(getattr(signal, name), signal.SIG_IGN)
+show()
+while True:
+    time.sleep(1)
+"""
+
+
+async def test_a_pty_child_follows_its_size_echoes_keys_and_is_reaped(tmp_path):
+    recorder = Recorder()
+    child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE], {"PATH": os.defpath},
+                                 tmp_path, 80, 24, recorder)
+    await recorder.wait_for(b"size 80 24 leader True")
+    child.resize(100, 30)  # the kernel tells the child with SIGWINCH
+    await recorder.wait_for(b"size 100 30")
+    child.write(b"hello")  # the terminal is not raw here, so it echoes
+    await recorder.wait_for(b"hello")
+    assert await child.end(grace=2) == -signal.SIGHUP
+    with pytest.raises(ProcessLookupError):
+        os.kill(child.pid, 0)
+
+
+async def test_a_child_that_ignores_hangups_is_killed_in_the_end(tmp_path):
+    recorder = Recorder()
+    child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE, "SIGHUP", "SIGTERM"],
+                                 {"PATH": os.defpath}, tmp_path, 80, 24, recorder)
+    await recorder.wait_for(b"size 80 24")
+    assert await child.end(grace=0.2) == -signal.SIGKILL
+    with pytest.raises(ProcessLookupError):
+        os.kill(child.pid, 0)

@@ -23,7 +23,7 @@ from gdtui.guessing import (
     short_outcome,
     sweep,
 )
-from gdtui.widgets.guess_chart import SweepChart
+from gdtui.widgets.guess_chart import AVERAGE_MARKER, MISSED_MARKER, SweepChart
 
 QUESTION = (
     "[b]Discuss:[/b] What would happen with a learning rate of 50? "
@@ -151,8 +151,8 @@ class ComparePane(VerticalScroll):
             parts.append(f"; rate 1 takes {slow.average_guesses:.1f}")
         if wild is not None:
             parts.append(f", rate 50 misses {100 - wild.converged}")
-        parts += [". ", ("Cyan", "bold ansi_bright_cyan"), ": average guesses; ",
-                  ("red", "bold ansi_bright_red"), ": % missed (right)."]
+        parts += [". ", (f"{AVERAGE_MARKER} average guesses", "bold ansi_bright_cyan"), " (left), ",
+                  (f"{MISSED_MARKER} % missed", "bold ansi_bright_red"), " (right)."]
         self.query_one("#sweep-summary", Static).update(Content.assemble(*parts))
         self.query_one("#sweep-chart", SweepChart).show_sweep(rows, best)
 

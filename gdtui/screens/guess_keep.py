@@ -129,7 +129,7 @@ class KeepPane(Vertical):
             None,
             guesser.tolerance,
             f"my guesses at learning rate {format_number(guesser.learning_rate)}; "
-            "yellow: where your number can be",
+            "your number is between the two lines",
             possible=(guesser.low, guesser.high),
         )
 

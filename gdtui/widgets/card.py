@@ -16,6 +16,9 @@ from textual.widgets import Button, Input, Static
 from gdtui.cardfile import CHOICE, CLOZE, NUMERIC, RECALL, TYPED, Flashcard
 
 RATING_LABELS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
+# After a multiple-choice answer: the right option and a wrong pick say so, not only by colour.
+RIGHT_CHOICE = "✓ right answer"
+WRONG_CHOICE = "✗ your answer"
 HINTS = {
     RECALL: "Recall the answer, then press space (or click the question) to check.",
     CLOZE: "Fill the blanks in your head, then press space (or click) to check.",
@@ -51,6 +54,14 @@ class ChoiceRow(Static):
     def __init__(self, index: int, text: str) -> None:
         super().__init__(Content(f"{index + 1}  {text}"), classes=f"choice choice-{index + 1}")
         self.index = index
+        self.choice_text = text
+
+    def mark(self, right: bool) -> None:
+        """Show that this option is the right answer, or the learner's wrong pick, in words as
+        well as colour."""
+        self.add_class("right" if right else "wrong")
+        word = RIGHT_CHOICE if right else WRONG_CHOICE
+        self.update(Content(f"{self.index + 1}  {self.choice_text}  {word}"))
 
     def on_click(self) -> None:
         self.post_message(CardView.ChoicePicked(self.index))
@@ -138,9 +149,9 @@ class CardView(Vertical):
         """Show whether an app-graded answer was right, the right answer and the explanation."""
         for row in self.query(ChoiceRow):
             if card.choices[row.index].correct:
-                row.add_class("right")
+                row.mark(right=True)
             elif row.index == picked:
-                row.add_class("wrong")
+                row.mark(right=False)
         field = self.query_one("#answer-input", Input)
         field.disabled = True
         self._set_error("")

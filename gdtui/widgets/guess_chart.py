@@ -10,6 +10,12 @@ from textual_plotext import PlotextPlot
 
 from gdtui.guessing import HIGHEST, LOWEST, SweepRow
 
+# Markers, so the lines differ without colour (NO_COLOR, 16 colours).
+BAND_MARKER = "·"
+SECRET_MARKER = "◆"
+AVERAGE_MARKER = "•"
+MISSED_MARKER = "x"
+
 
 def thin(values: Sequence[float], width: int) -> tuple[list[int], list[float]]:
     """Every n-th value (with its 1-based position) so about two points fall on each column."""
@@ -39,9 +45,10 @@ class GuessChart(PlotextPlot):
         span: Sequence[float] = (),
         possible: tuple[float, float] | None = None,
     ) -> None:
-        """Draw ``guesses`` so far, the secret and its band (when known) or the ``possible``
-        range (yellow). The y axis covers ``span`` (pass the whole game, so it does not jump
-        while the guesses come in); the x axis at least 10 guesses."""
+        """Draw ``guesses`` so far, the secret (a solid line, named) and its band (dotted
+        lines) when known, or the ``possible`` range (two solid lines). The y axis covers
+        ``span`` (pass the whole game, so it does not jump while the guesses come in); the x
+        axis at least 10 guesses."""
         self._drawn = (tuple(guesses), secret, tolerance, title, tuple(span), possible)
         plt = self.plt
         plt.clear_figure()
@@ -59,10 +66,13 @@ class GuessChart(PlotextPlot):
         plt.yticks(sorted({round(low + share * (high - low)) for share in (0, 0.25, 0.5, 0.75, 1)}))
         if last <= 20:
             plt.xticks(list(range(1, last + 1, 1 if last <= 10 else 2)))
+        # Told apart by their characters too: the band dotted, the secret solid and named.
         if secret is not None:
-            plt.hline(min(secret + tolerance, HIGHEST), "green")
-            plt.hline(max(secret - tolerance, LOWEST), "green")
+            for edge in (min(secret + tolerance, HIGHEST), max(secret - tolerance, LOWEST)):
+                plt.plot([1, last], [edge, edge], marker=BAND_MARKER, color="green")
             plt.hline(secret, "green+")
+            plt.text(f"{SECRET_MARKER} secret {secret}", last, secret, color="green+",
+                     alignment="right")
         if possible is not None:
             plt.hline(possible[0], "yellow")
             plt.hline(possible[1], "yellow")
@@ -78,8 +88,8 @@ class GuessChart(PlotextPlot):
 
 
 class SweepChart(PlotextPlot):
-    """For every learning rate: the average guesses (cyan, left axis) and the share of secrets
-    never reached (red, right axis); the best rate is marked with a green line."""
+    """For every learning rate: the average guesses (• cyan, left axis) and the share of
+    secrets never reached (x red, right axis); the best rate is marked with a green line."""
 
     def show_sweep(self, rows: Sequence[SweepRow], best: SweepRow) -> None:
         """Draw the sweep with the best rate marked by a vertical line."""
@@ -87,11 +97,12 @@ class SweepChart(PlotextPlot):
         plt.clear_figure()
         landed = [row for row in rows if row.average_guesses is not None]
         averages = [row.average_guesses for row in landed]
-        plt.plot([row.learning_rate for row in landed], averages, marker="braille", color="cyan+")
+        plt.plot([row.learning_rate for row in landed], averages, marker=AVERAGE_MARKER,
+                 color="cyan+")
         plt.plot(
             [row.learning_rate for row in rows],
             [100 * row.never_share for row in rows],
-            marker="braille",
+            marker=MISSED_MARKER,
             color="red+",
             yside="right",
         )

@@ -1,8 +1,10 @@
-"""A loss map: the loss over a grid of (w, b) drawn with coloured half blocks "▀" (two map
-cells per character, top and bottom), dark where the loss is low and bright where it is high,
-with the minimum, the start and the optimizers' paths drawn on top. A click picks a point.
+"""A loss map: the loss over a grid of (w, b), one character per two map cells (top and
+bottom), drawn with a shade that grows with the loss, from " " (lowest) to "█" (highest), and
+coloured dark blue to yellow when the terminal has colours. The minimum (★), the start (◆)
+and the optimizers' paths (path 1 •, path 2 ×) are drawn on top. A click picks a point.
 
-The left gutter labels b (up), the bottom row labels w (right).
+The shades carry the loss on their own, so the map reads under NO_COLOR and in 16 colours.
+The left gutter labels b (up), the bottom rows label w (right) and give the legend.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.color import Color
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -27,21 +29,43 @@ from gdtui.stepper import format_number
 # Low loss dark blue, high loss yellow (like the viridis colour map): readable both ways.
 PALETTE = ("#30123b", "#3b2f80", "#3e4fb0", "#3a6fc8", "#2c8ec9", "#22a8b0", "#2dbf8a",
            "#5dd05f", "#9cdb3b", "#cbe02e", "#ecd92c", "#fde725")
+# The same loss as a character, low to high: the map must not need colour to be read.
+SHADES = " ░▒▓█"
+LEGEND = f"low {SHADES[1:]} high"
+START_MARK, MINIMUM_MARK = "◆", "★"
+# (line, visited point, head) of path 1 and path 2: told apart without their colours.
+TRAIL_MARKS = (("·", "•", "●"), ("·", "×", "■"))
 GUTTER = 6  # columns for the b labels
+LEGEND_LINES = 12  # a map at least this many lines high has a line for the legend
+# How much darker than its shade a cell's background is, so the shade shows in colour too.
+BACKGROUND_DARKNESS = 0.45
+
+
+def shade(level: int) -> str:
+    """The character for a loss level (0 lowest .. len(PALETTE) - 1 highest)."""
+    return SHADES[min(max(level, 0), len(PALETTE) - 1) * len(SHADES) // len(PALETTE)]
 
 
 @dataclass(frozen=True)
 class Trail:
-    """A path to draw: its points (w, b) so far, its colour, and the marker of its head."""
+    """A path to draw: its points (w, b) so far and its colour. Its marks (line, point, head)
+    default to those of its place in the list, TRAIL_MARKS[index]."""
 
     points: np.ndarray
     color: str
-    head: str = "●"
+    head: str | None = None
+    point: str | None = None
 
 
 @lru_cache(maxsize=4096)
-def _style(foreground: str, background: str, bold: bool = False) -> Style:
-    return Style(color=Color.parse(foreground), bgcolor=Color.parse(background), bold=bold)
+def _style(level: int, mark: str | None = None) -> Style:
+    """A cell of loss `level` in colour: its shade in the level's colour on a darker one, or a
+    mark (in the mark's colour, bold) on that darker colour."""
+    colour = Color.parse(PALETTE[level])
+    background = colour.darken(BACKGROUND_DARKNESS).rich_color
+    if mark is None:
+        return Style(color=colour.rich_color, bgcolor=background)
+    return Style(color=Color.parse(mark).rich_color, bgcolor=background, bold=True)
 
 
 def clip_segment(start: tuple[float, float], stop: tuple[float, float], width: float,
@@ -119,9 +143,14 @@ class LossMap(Widget, can_focus=True):
         self._marks: dict[tuple[int, int], tuple[str, str]] = {}
 
     @property
+    def label_lines(self) -> int:
+        """Lines under the map: the w labels, and the legend when there is room for it."""
+        return 2 if self.size.height >= LEGEND_LINES else 1
+
+    @property
     def grid_size(self) -> tuple[int, int]:
-        """(columns, rows) of map cells that fit: two rows per line, one line for labels."""
-        return max(1, self.size.width - GUTTER), max(2, 2 * (self.size.height - 1))
+        """(columns, rows) of map cells that fit: two rows per line, the label lines below."""
+        return max(1, self.size.width - GUTTER), max(2, 2 * (self.size.height - self.label_lines))
 
     def on_resize(self) -> None:
         self.post_message(self.SizeChanged(*self.grid_size))
@@ -149,21 +178,27 @@ class LossMap(Widget, can_focus=True):
         def inside(point: tuple[float, float]) -> bool:
             return 0 <= point[0] < columns and 0 <= point[1] < rows
 
-        for trail in self.trails:
+        def marks_of(index: int, trail: Trail) -> tuple[str, str, str]:
+            line, point, head = TRAIL_MARKS[index % len(TRAIL_MARKS)]
+            return line, trail.point or point, trail.head or head
+
+        for index, trail in enumerate(self.trails):
+            line_mark, point_mark, _ = marks_of(index, trail)
             points = [to_cells(w, b) for w, b in trail.points]
             for start, stop in zip(points, points[1:], strict=False):
                 # a step to or from far off the map would paint a line across all of it
                 if inside(start) and inside(stop):
                     for column, row in segment_cells(start, stop, columns, rows):
-                        marks.setdefault((column, row // 2), ("·", trail.color))
+                        marks.setdefault((column, row // 2), (line_mark, trail.color))
             for column, row in points[:-1]:
                 if inside((column, row)):
-                    marks[(int(column), int(row) // 2)] = ("•", trail.color)
-        for trail in self.trails:
+                    marks[(int(column), int(row) // 2)] = (point_mark, trail.color)
+        for index, trail in enumerate(self.trails):
             column, row = to_cells(*trail.points[-1])
             if inside((column, row)):
-                marks[(int(column), int(row) // 2)] = (trail.head, trail.color)
-        for point, mark in ((self.start, ("◆", "#ffffff")), (self.minimum, ("★", "#ffffff"))):
+                marks[(int(column), int(row) // 2)] = (marks_of(index, trail)[2], trail.color)
+        for point, mark in ((self.start, (START_MARK, "#ffffff")),
+                            (self.minimum, (MINIMUM_MARK, "#ffffff"))):
             if point is not None:
                 cell = self.extent.cell(point[0], point[1], columns, rows)
                 if cell is not None:
@@ -181,22 +216,28 @@ class LossMap(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        label_style = self.get_component_rich_style("loss-map--label", partial=True)
+        # every segment gets a style: Textual's NO_COLOR filter fails on a segment without one
+        plain = self.rich_style
+        label_style = plain + self.get_component_rich_style("loss-map--label", partial=True)
         columns, rows = self.grid_size
         if self.extent is None or self.levels is None or self.levels.shape != (rows, columns):
-            return Strip([Segment(" " * width)])
-        if y >= rows // 2:
+            return Strip.blank(width, plain)
+        if y == rows // 2:
             return Strip([Segment(self._w_labels(width), label_style)])
+        if y > rows // 2:
+            return self._legend_strip(width, label_style)
         segments = [Segment(self._b_label(y, rows // 2).rjust(GUTTER - 1) + " ", label_style)]
-        top, bottom = self.levels[2 * y], self.levels[2 * y + 1]
+        levels = ((self.levels[2 * y] + self.levels[2 * y + 1]) // 2).tolist()
+        coloured = not self.app.no_color
         run, run_style = "", None  # neighbouring cells of one style become one segment
         for column in range(columns):
-            upper, lower = PALETTE[top[column]], PALETTE[bottom[column]]
+            level = levels[column]
             mark = self._marks.get((column, y))
-            if mark is None:
-                char, style = "▀", _style(upper, lower)
+            char = shade(level) if mark is None else mark[0]
+            if not coloured:  # the filter would turn the colours into greys of little contrast
+                style = plain if mark is None else _bold(plain)
             else:
-                char, style = mark[0], _style(mark[1], lower, bold=True)
+                style = _style(level, None if mark is None else mark[1])
             if style is not run_style and run:
                 segments.append(Segment(run, run_style))
                 run = ""
@@ -228,3 +269,36 @@ class LossMap(Widget, can_focus=True):
                 if 0 <= at + k < width:
                     row[at + k] = char
         return "".join(row)
+
+    def _legend_strip(self, width: int, label_style: Style) -> Strip:
+        """The legend, its shades in their colours when the terminal shows colours."""
+        text = self._legend(width)
+        at = text.find(SHADES[1:])
+        if at < 0 or self.app.no_color:
+            return Strip([Segment(text, label_style)])
+        segments = [Segment(text[:at], label_style)] if at else []
+        for k, char in enumerate(SHADES[1:], start=1):
+            level = -(-k * len(PALETTE) // len(SHADES))  # the lowest level drawn with it
+            segments.append(Segment(char, _style(level)))
+        segments.append(Segment(text[at + len(SHADES) - 1:], label_style))
+        return Strip(segments)
+
+    def _legend(self, width: int) -> str:
+        """The key to the map, as much of it as fits (the shades first)."""
+        parts = [LEGEND, f"{MINIMUM_MARK} min", f"{START_MARK} start"]
+        parts += [f"{TRAIL_MARKS[k][2]} path {k + 1}"
+                  for k in range(min(len(self.trails), len(TRAIL_MARKS)))]
+        spaced = " " * GUTTER + "loss: " + "  ".join(parts)
+        if len(spaced) <= width:
+            return spaced.ljust(width)
+        shown: list[str] = []  # tighter, from the first column, as much as fits
+        for part in parts:
+            if len(" ".join([*shown, part])) > width:
+                break
+            shown.append(part)
+        return " ".join(shown).ljust(width)
+
+
+@lru_cache(maxsize=64)
+def _bold(style: Style) -> Style:
+    return style + Style(bold=True)

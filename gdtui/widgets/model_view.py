@@ -1,8 +1,10 @@
 """The Training Lab's model panel: decision regions with the data points on top for 2-D data,
 the fitted curve for 1-input regression.
 
-The regions are drawn cell by cell with Rich segments (one grid point per terminal cell);
-the curve with plotext. Only the Lab imports this module.
+The regions are drawn cell by cell with Rich segments (one grid point per terminal cell):
+each class's region has its own faint character ("-" for class 0, "+" for class 1) as well as
+its colour, and each class's points their own shape, so the picture reads without colour
+(NO_COLOR, 16 colours). The curve is drawn with plotext. Only the Lab imports this module.
 """
 
 from __future__ import annotations
@@ -24,15 +26,19 @@ from gdtui.trainer_view import SHADES, Curve, Regions
 COLOURS = ("#4e9de6", "#f28e2b", "#5cb85c")
 TRAIN_GLYPHS = ("●", "▲", "■")
 VALIDATION_GLYPHS = ("○", "△", "□")
+# The character filling each class's region (for regression: below, above the middle).
+REGION_GLYPHS = ("-", "+", "·")
 # How much of the class colour tints a region, from unsure to sure.
 TINT = tuple(0.08 + 0.42 * level / (SHADES - 1) for level in range(SHADES))
+# The region characters are a little more tinted than their cell: seen, but quiet.
+GLYPH_TINT = 0.22
 
 
 def legend(n_colours: int, classification: bool) -> str:
     """The key to the picture, for the panel's bottom border."""
-    if not classification:
-        return f"{TRAIN_GLYPHS[0]} low  {TRAIN_GLYPHS[1]} high  hollow: validation"
-    return "  ".join(f"{TRAIN_GLYPHS[k]} {k}" for k in range(n_colours)) + "  hollow: validation"
+    names = ("low", "high") if not classification else tuple(str(k) for k in range(n_colours))
+    return "  ".join(f"{TRAIN_GLYPHS[k]}{REGION_GLYPHS[k]} {name}"
+                     for k, name in enumerate(names)) + "  hollow: validation"
 
 
 class RegionView(Widget):
@@ -45,26 +51,36 @@ class RegionView(Widget):
         self._strips: list[Strip] = []
         self._styles: dict[tuple[int, int, int], Style] = {}
         self._base = Color(0, 0, 0)  # the background the styles were made for
+        self._text = Color(255, 255, 255)
         self._shown: Regions | None = None
 
     def _style(self, colour: int, strength: int, glyph_colour: int) -> Style:
+        """A cell of class `colour` tinted by `strength`, with a point of class `glyph_colour`
+        on it (-1: no point, the cell shows its region's character)."""
         key = (colour, strength, glyph_colour)
         style = self._styles.get(key)
         if style is None:
             base = self._base
             background = base.blend(Color.parse(COLOURS[colour]), TINT[strength])
-            foreground = Color.parse(COLOURS[glyph_colour]) if glyph_colour >= 0 else base
+            if self.app.no_color:
+                # the filter greys every colour: the text colour keeps the characters legible
+                foreground = self._text
+            elif glyph_colour >= 0:
+                foreground = Color.parse(COLOURS[glyph_colour])
+            else:
+                foreground = base.blend(Color.parse(COLOURS[colour]),
+                                        min(1.0, TINT[strength] + GLYPH_TINT))
             style = Style(color=foreground.rich_color, bgcolor=background.rich_color,
-                          bold=True)
+                          bold=glyph_colour >= 0)
             self._styles[key] = style
         return style
 
     def show(self, regions: Regions) -> None:
         """Draw `regions` (its grid should match this widget's size)."""
-        base = self.background_colors[1]
-        if base != self._base:  # a new theme
+        base, text = self.background_colors[1], self.colors[3]
+        if (base, text) != (self._base, self._text):  # a new theme
             self._styles.clear()
-            self._base, self._shown = base, None
+            self._base, self._text, self._shown = base, text, None
         if self._shown is not None and _same(self._shown, regions):
             return  # the shades change in steps: often nothing to redraw while training
         self._shown = regions
@@ -83,12 +99,11 @@ class RegionView(Widget):
             row = ny - 1 - line  # row 0 of the grid is the bottom of the picture
             segments = []
             for column in range(nx):
-                glyph, glyph_colour = glyphs.get((row, column), (" ", -1))
-                style = self._style(colours[row][column] % len(COLOURS),
-                                    strengths[row][column], glyph_colour)
-                if segments and segments[-1].style is style and glyph_colour < 0 \
-                        and segments[-1].text.isspace():
-                    segments[-1] = Segment(segments[-1].text + " ", style)
+                colour = colours[row][column] % len(COLOURS)
+                glyph, glyph_colour = glyphs.get((row, column), (REGION_GLYPHS[colour], -1))
+                style = self._style(colour, strengths[row][column], glyph_colour)
+                if segments and segments[-1].style is style:
+                    segments[-1] = Segment(segments[-1].text + glyph, style)
                 else:
                     segments.append(Segment(glyph, style))
             strips.append(Strip(segments, nx))

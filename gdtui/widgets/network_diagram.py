@@ -1,6 +1,7 @@
 """A tiny network drawn with box characters: one box per unit, layers left to right, the units
-being computed highlighted. Each box shows the unit's value and, once the backward pass has
-reached it, its gradient dL/dz (after "∂"):
+being computed highlighted and drawn with a heavy box (┏━┓), units not computed yet showing
+"?". Each box shows the unit's value and, once the backward pass has reached it, its gradient
+dL/dz (after "∂"):
 
     ╭x───────╮    ╭h1──────╮    ╭y───────╮    ╭L───────╮
     │    2   │─┬─▶│  0.750 │─┬─▶│  0.299 │──▶ │  0.491 │
@@ -20,6 +21,8 @@ from gdtui.stepper import Unit, format_number
 BOX_WIDTH = 10
 BOX_HEIGHT = 4
 GAP = 4  # columns between two layers: stub, bus, stub, arrow head
+# Corners, then the across and down lines, of a unit's box: (not in focus, in focus).
+BOXES = (("╭", "╮", "╰", "╯", "─", "│"), ("┏", "┓", "┗", "┛", "━", "┃"))
 # Box-drawing character for the directions a line leaves a cell in (up, down, left, right).
 LINES = {
     (False, False, True, True): "─", (True, True, False, False): "│",
@@ -150,11 +153,13 @@ class NetworkDiagram(Widget):
             gradient = "" if unit.gradient is None else format_number(unit.gradient)
             second = f"∂ {gradient}" if len(gradient) < inner - 1 else f"∂{gradient}"
             second = second if gradient else ""
+        # the units being computed get a heavy box: seen without colour too
+        top_left, top_right, bottom_left, bottom_right, across, down = BOXES[unit.focus]
         rows = [
-            "╭" + unit.name + "─" * (inner - len(unit.name)) + "╮",
-            "│" + value.center(inner)[:inner] + "│",
-            "│" + second.center(inner)[:inner] + "│",
-            "╰" + "─" * inner + "╯",
+            top_left + unit.name + across * (inner - len(unit.name)) + top_right,
+            down + value.center(inner)[:inner] + down,
+            down + second.center(inner)[:inner] + down,
+            bottom_left + across * inner + bottom_right,
         ]
         for dy, row_text in enumerate(rows):
             for dx, char in enumerate(row_text):

@@ -1,5 +1,6 @@
-"""A number line from 1 to 100 with the guess, the secret, the "close enough" band and the trail
-of earlier guesses, three rows high:
+"""A number line from 1 to 100 with the guess (●), the secret (◆), the "close enough" band (━),
+the trail of earlier guesses (•) and, while the secret is not known, the range it can be in
+(═), three rows high:
 
        ▼ 40
     ────•───●─────━━◆━━──────────•───
@@ -16,6 +17,9 @@ from textual.widget import Widget
 
 LOWEST, HIGHEST = 1, 100
 TICKS = (1, 25, 50, 75, 100)
+# Every mark has its own character, so the line reads without colour (NO_COLOR, 16 colours).
+AXIS, BAND, POSSIBLE = "─", "━", "═"
+GUESS, SECRET, TRAIL = "●", "◆", "•"
 
 
 def column(value: float, width: int) -> int:
@@ -101,22 +105,22 @@ class NumberLine(Widget):
         )
 
     def _axis_row(self, width: int) -> Text:
-        cells = [("─", self._style("axis"))] * width
+        cells = [(AXIS, self._style("axis"))] * width
         if self.possible is not None:
             low, high = column(self.possible[0], width), column(self.possible[1], width)
             for at in range(low, high + 1):
-                cells[at] = ("━", self._style("possible"))
+                cells[at] = (POSSIBLE, self._style("possible"))
         if self.secret is not None:
             low = column(self.secret - self.tolerance, width)
             high = column(self.secret + self.tolerance, width)
             for at in range(low, high + 1):
-                cells[at] = ("━", self._style("band"))
+                cells[at] = (BAND, self._style("band"))
         for value in self.trail:
-            cells[column(value, width)] = ("•", self._style("trail"))
+            cells[column(value, width)] = (TRAIL, self._style("trail"))
         if self.secret is not None:
-            cells[column(self.secret, width)] = ("◆", self._style("secret"))
+            cells[column(self.secret, width)] = (SECRET, self._style("secret"))
         if self.guess is not None:
-            cells[column(self.guess, width)] = ("●", self._style("guess"))
+            cells[column(self.guess, width)] = (GUESS, self._style("guess"))
         return Text.assemble(*cells)
 
     def _label_row(self, width: int) -> Text:

@@ -28,7 +28,7 @@ from pathlib import Path
 REQUIRED_KEYS = ("id", "title", "order", "minutes", "summary")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FLASHCARDS_HEADING = re.compile(r"^##\s+Flashcards\s*$", re.IGNORECASE)
-LINK_PATTERN = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+LINK_PATTERN = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 HEADING_PATTERN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 # Screens a lesson may link to with ``screen:NAME``; the app maps them to real screens.
@@ -83,8 +83,19 @@ class Lesson:
         found = []
         for offset, line in enumerate(self.body.splitlines()):
             for match in LINK_PATTERN.finditer(line):
-                found.append((self.body_line + offset, match.group(1)))
+                found.append((self.body_line + offset, match.group(2)))
         return found
+
+    def link_choices(self) -> list[tuple[str, str]]:
+        """The lesson's links to other lessons and screens as (text, href), each href once, in
+        reading order: what a keyboard user can pick from instead of clicking."""
+        seen: dict[str, str] = {}
+        for line in self.body.splitlines():
+            for match in LINK_PATTERN.finditer(line):
+                text, href = match.group(1).strip(), match.group(2)
+                if parse_link(href)[0] in ("lesson", "screen") and href not in seen:
+                    seen[href] = text or href
+        return [(text, href) for href, text in seen.items()]
 
 
 @dataclass

@@ -144,3 +144,18 @@ def test_the_shipped_course_has_no_problems():
         words = len(lesson.body.split())
         # A reading speed of roughly 120-250 words a minute for math-heavy text.
         assert 120 * lesson.minutes * 0.6 <= words <= 250 * lesson.minutes, (lesson.id, words)
+
+
+def test_link_choices_list_in_app_links_once_in_reading_order(tmp_path):
+    body = (
+        "[Lab](screen:lab) and [the web](https://example.org) and [a part](#part).\n\n"
+        "[Loss](lesson:loss#why-square), [the lab again](screen:lab), [](lesson:adam)\n"
+    )
+    lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, body=body))
+    assert lesson.link_choices() == [
+        ("Lab", "screen:lab"), ("Loss", "lesson:loss#why-square"), ("lesson:adam", "lesson:adam")
+    ]
+    assert [href for _, href in lesson.links()] == [
+        "screen:lab", "https://example.org", "#part", "lesson:loss#why-square", "screen:lab",
+        "lesson:adam",
+    ]

@@ -140,6 +140,29 @@ async def test_links_stay_inside_the_app(make_app, tmp_path, monkeypatch):
         assert opened_urls == []
 
 
+async def test_every_link_can_be_followed_with_the_keyboard(make_app, tmp_path):
+    app = make_app(small_course(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lesson(app, pilot, "first")
+        await pilot.press("l")
+        picker = app.screen
+        shown = [str(o.prompt) for o in picker.query_one(OptionList).options]
+        # In-app links only, in reading order; web links and anchors are not listed.
+        assert [text.split("  ")[0] for text in shown] == ["the second lesson", "the game"]
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("l", "down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "GuessScreen"
+        await pilot.press("escape")
+        await pilot.press("l", "enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.lesson_id == "second"
+        await pilot.press("l")  # the second lesson has no links: a message, no empty list
+        assert app.screen is screen
+        assert any("no links" in n.message for n in app._notifications)
+
+
 async def test_the_reader_fits_small_and_large_terminals(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

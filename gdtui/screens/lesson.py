@@ -26,12 +26,14 @@ class LessonScreen(Screen[None]):
 Read a lesson with the arrow keys, `page up`/`page down`, `home`/`end` or the mouse wheel.
 A lesson is marked read (✓) when you reach its end, and reopens where you left off.
 Links inside a lesson open other lessons or the interactive screens; they never open a browser.
+Click a link, or press `l` to list the lesson's links and follow one with the keyboard.
 Use `tab` to move between the lesson list, the contents and the text.
 """
     BINDINGS = [
         Binding("n", "next_lesson", "Next"),
         Binding("p", "previous_lesson", "Previous"),
         Binding("s", "toggle_sidebar", "Sidebar"),
+        Binding("l", "links", "Links"),
     ]
 
     def __init__(self, lesson_id: str | None = None) -> None:
@@ -191,9 +193,26 @@ Use `tab` to move between the lesson list, the contents and the text.
 
     @on(Markdown.LinkClicked)
     def link_clicked(self, event: Markdown.LinkClicked) -> None:
-        """Links stay inside the app; nothing ever opens a browser on the host."""
         event.stop()
-        kind, target = parse_link(event.href)
+        self.follow_link(event.href)
+
+    def action_links(self) -> None:
+        """List the lesson's links so they can be followed without a mouse."""
+        from gdtui.screens.link_picker import LinkPicker
+
+        links = self.lesson.link_choices() if self.lesson else []
+        if not links:
+            self.notify("This lesson has no links to other lessons or screens.")
+            return
+        self.app.push_screen(LinkPicker(links), self._picked)
+
+    def _picked(self, href: str | None) -> None:
+        if href is not None:
+            self.follow_link(href)
+
+    def follow_link(self, href: str) -> None:
+        """Links stay inside the app; nothing ever opens a browser on the host."""
+        kind, target = parse_link(href)
         if kind == "lesson":
             self.show_lesson(target)
         elif kind == "screen":

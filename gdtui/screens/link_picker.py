@@ -1,0 +1,44 @@
+"""A list of a lesson's links, so that every link can be followed with the keyboard alone."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class LinkPicker(ModalScreen[str | None]):
+    """Pick one of ``links`` (text, href); dismissed with the href, or None on escape."""
+
+    DEFAULT_CSS = """
+    LinkPicker { align: center middle; }
+    LinkPicker > Vertical {
+        width: 70%; min-width: 40; max-width: 80; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    LinkPicker OptionList { height: auto; max-height: 16; }
+    """
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    HELP_TITLE = "Links in this lesson"
+    HELP = "Pick a link with the arrow keys and `enter`; `escape` closes the list."
+
+    def __init__(self, links: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Links in this lesson[/b]  (enter follows, escape closes)")
+            yield OptionList(*(Option(f"{text}  [dim]{href}[/dim]", id=href)
+                               for text, href in self.links))
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

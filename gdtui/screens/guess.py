@@ -67,10 +67,11 @@ Four modes, in tabs (click them, or press `1` to `4`):
 
 1. **You keep the secret**: think of a number; the computer guesses from 50. Answer with `h`
    or `↓` (too high), `l` or `↑` (too low), `r` (right, within 2), or the buttons. An answer that
-   contradicts an earlier one is caught, and the computer says when it can never land.
-2. **Watch it learn**: the computer finds the secret (◆) on a number line; the green band is
-   "within 2". `space` plays or pauses, `n` shows one guess, `f` changes the speed, `g` starts
-   over. The chart draws each guess against the guess number.
+   contradicts an earlier one is caught, and the computer says when it can never land. On the
+   number line, ═ is where your number can still be.
+2. **Watch it learn**: the computer finds the secret (◆) from its guess (●, earlier ones •) on a
+   number line; the band ━ is "within 2". `space` plays or pauses, `n` shows one guess,
+   `f` changes the speed, `g` starts over. The chart draws each guess against the guess number.
 3. **Compare rates**: rates 2, 10 and 50 (add your own in the box) on the same secret, then
    every rate from 1 to 60 over all 100 secrets. `a` shows an answer to the discussion question,
    `o` opens the lesson on learning rates.

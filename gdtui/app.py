@@ -72,6 +72,11 @@ class GdtuiApp(App[None]):
         self.screen_change_signal.subscribe(self, lambda _screen: self.check_size())
         self.check_size()
 
+    def frame_seconds(self, seconds: float) -> float:
+        """The pause between two redraws of a live screen: its own ``seconds``, or longer when
+        ``--fps`` asks for fewer frames (a slow link)."""
+        return seconds if self.fps is None else max(seconds, 1 / self.fps)
+
     def on_resize(self, event: events.Resize) -> None:
         # This runs before App's own handler has stored the new size, so pass it on.
         self.check_size(event.size)

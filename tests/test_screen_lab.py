@@ -9,9 +9,9 @@ from textual.widgets import Input, OptionList, Static
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.lab import LabScreen
 from gdtui.screens.lab_dialogs import LoadPreset, PickChallenge, SavePreset
-from gdtui.trainer import Settings
+from gdtui.trainer import Evaluation, Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
-from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up
 from gdtui.widgets.model_view import ModelPanel, RegionView
 
 
@@ -269,3 +269,104 @@ async def test_the_lab_fits_80x24_and_spreads_out_at_160x50(make_app):
         assert chart.region.y == regions.region.y - 0 or chart.region.x < regions.region.x
         assert chart.size.height >= 30 and regions.size.width >= 50
         assert "step 0 " in shown(lab, "#status")
+
+
+# --- a slow link: fewer bytes to the terminal ------------------------------------------------
+
+
+class FakeClock:
+    """Stands in for the `time` module of the Lab: the test moves the clock by hand."""
+
+    def __init__(self) -> None:
+        self.now = time.perf_counter() + 1000.0  # later than any redraw the Lab planned
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def thread_time(self) -> float:
+        return 0.0  # drawing takes no time: only the pace set by the Lab spaces the redraws
+
+
+async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tuple[int, int]:
+    """(chart redraws, model pictures) while training for `seconds` of a fake clock whose timer
+    ticks every 0.1 s, with new data at every tick."""
+    lab = await open_lab(app, pilot)
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.screens.lab.time", clock)
+    charts, pictures = [], []
+    chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
+    monkeypatch.setattr(chart, "show", lambda *data: charts.append(clock.now))
+    monkeypatch.setattr(panel, "show", lambda *picture: pictures.append(clock.now))
+    await press_while_training(app, pilot, "space")
+    charts.clear()
+    pictures.clear()
+    start = clock.now + 10.0  # past any redraw planned while the key was pressed
+    for tick in range(round(seconds / 0.1)):
+        clock.now = start + tick * 0.1
+        lab.new_data.set()
+        lab._tick()
+    assert lab.running
+    counts = len(charts), len(pictures)
+    await press_while_training(app, pilot, "space")
+    return counts
+
+
+async def test_while_training_the_chart_redraws_ten_times_a_second_the_model_once(
+        make_app, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await redraws_while_training(app, pilot, monkeypatch, 4.0) == (40, 4)
+
+
+async def test_fps_2_redraws_the_lab_at_most_twice_a_second(make_app, monkeypatch):
+    app = make_app(fps=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await redraws_while_training(app, pilot, monkeypatch, 4.0) == (8, 2)
+        assert app.screen.redraw_seconds == 0.5
+
+
+async def test_the_chart_repaints_only_the_lines_that_changed(make_app, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        with lab.lock.ui():
+            lab.session.run(1200)
+        lab.redraw()
+        await pilot.pause()
+        chart = lab.query_one(LossChart)
+        before = chart_text(lab)
+        painted: list[tuple] = []
+        monkeypatch.setattr(chart, "refresh", lambda *regions, **_: painted.append(regions))
+        lab.redraw()  # nothing new: nothing to send
+        assert painted == []
+        with lab.lock.ui():
+            lab.session.run(100)  # ten more losses, a few columns to the right
+        lab.redraw()
+        lines = {y for regions in painted for region in regions
+                 for y in range(region.y, region.bottom)}
+        assert all(painted) and 0 < len(lines) < chart.size.height / 2
+        after = chart_text(lab).splitlines()
+        assert [y for y, line in enumerate(before.splitlines()) if line != after[y]] == sorted(
+            lines)
+
+
+def test_chart_axes_end_at_round_numbers_so_they_rarely_move():
+    assert [round_up(value) for value in (10, 11, 1001, 49_330, 0.7)] == [10, 15, 1500, 50_000,
+                                                                          0.8]
+    # log scale: whole decades, labelled at multiples of a step of decades
+    assert loss_axis(-6.5, -0.2, True, 3) == (-7, 0, [-4.0, 0.0], ["1e-4", "1"])
+    assert loss_axis(-2.5, -0.2, True, 4) == (-3, 0, [-3.0, -2.0, -1.0, 0.0],
+                                              ["0.001", "0.01", "0.1", "1"])
+    assert loss_axis(0.02, 0.69, False, 3) == (0.0, 0.8, [0.0, 0.4, 0.8], ["0", "0.4", "0.8"])
+
+
+def test_the_chart_keeps_the_same_points_as_the_losses_grow():
+    evaluations = [Evaluation(10 * k, 1 / (k + 1), 1 / (k + 1), None, None) for k in range(999)]
+    chart = LossChart()  # not on screen: thins to 20 points
+    shown = [chart.thin(evaluations[:n]).steps for n in range(330, 640)]
+    assert all(len(steps) <= 21 for steps in shown)
+    assert all(steps[-1] == 10 * (n - 1) for n, steps in zip(range(330, 640), shown, strict=True))
+    # between doublings of the spacing, the earlier points stay; only the latest one moves
+    for earlier, later in zip(shown, shown[1:], strict=False):
+        if later[1] == earlier[1]:
+            assert set(earlier[:-1]) <= set(later)

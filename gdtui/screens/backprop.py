@@ -29,6 +29,7 @@ from gdtui.stepper import (
 from gdtui.widgets.network_diagram import NetworkDiagram
 
 STAGE_MARKS = "①②③④⑤"
+CHART_SECONDS = 0.1  # the loss chart is redrawn at most this often (or 1 / `gdtui --fps`)
 
 
 class BackpropScreen(Screen[None]):
@@ -114,7 +115,7 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.set_interval(0.1, self._draw_chart)
+        self.set_interval(self.app.frame_seconds(CHART_SECONDS), self._draw_chart)
         self.fill_fields()
         self.show_step()
 

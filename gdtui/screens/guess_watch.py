@@ -24,6 +24,7 @@ from gdtui.widgets.guess_chart import GuessChart
 from gdtui.widgets.number_line import NumberLine
 
 # Seconds between guesses while playing; fast redraws 10 times a second, the most a chart should.
+# With `gdtui --fps N` a guess comes at most N times a second.
 SPEEDS = (("slow", 1.0), ("normal", 0.5), ("fast", 0.1))
 DEFAULT_SPEED = 1
 
@@ -139,11 +140,16 @@ class WatchPane(Vertical):
                 GameFinished(self.mode, game.learning_rate, game.steps, short_outcome(game))
             )
 
+    @property
+    def guess_seconds(self) -> float:
+        """Seconds between two guesses while playing: the speed's, or longer with `--fps`."""
+        return self.app.frame_seconds(SPEEDS[self.speed][1])
+
     def _start_timer(self) -> None:
         playing = self.playing
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_interval(SPEEDS[self.speed][1], self.advance, pause=not playing)
+        self._timer = self.set_interval(self.guess_seconds, self.advance, pause=not playing)
 
     def _speed_label(self) -> str:
         return f"Speed: {SPEEDS[self.speed][0]} (f)"

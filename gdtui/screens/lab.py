@@ -2,13 +2,15 @@
 
 The session is trained by a thread worker in short chunks (trainer_view.train_in_chunks) and
 shared with the UI through a SessionLock. A timer redraws from a snapshot at most ten times a
-second, and only when new data arrived; the worker never touches a widget.
+second (fewer with `gdtui --fps`), and only when new data arrived; the worker never touches a
+widget. While training, the model picture is redrawn less often than the chart.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 from textual import on
@@ -35,9 +37,13 @@ from gdtui.widgets.loss_chart import LossChart
 from gdtui.widgets.model_view import ModelPanel
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
+# While training, the model picture is redrawn at most once a second, and at most a quarter as
+# often as the chart: it changes slowly and costs the most bytes over a slow link.
+PICTURE_SECONDS = 1.0
+PICTURE_SHARE = 4
 # While training, the UI thread spends at most about 1/REDRAW_BUDGET of the time drawing, so
 # the worker thread (which shares Python's one interpreter lock with it) keeps the rest.
-REDRAW_BUDGET = 8
+REDRAW_BUDGET = 12
 # Settings whose change needs a new network, in words; the data ones also make new points.
 REBUILT = {"dataset": "dataset", "n_points": "number of points", "noise": "noise",
            "validation_share": "validation share", "features": "features",
@@ -122,6 +128,8 @@ between a log and a linear scale.
         self.new_data = threading.Event()  # set by the worker after every chunk
         self.new_data.set()
         self._next_redraw = 0.0
+        self._next_picture = 0.0
+        self._picture_size: tuple[int, int] | None = None
         self._ui_time = time.thread_time()
         self._rate_mark: tuple[float, int] | None = None
 
@@ -136,9 +144,14 @@ between a log and a linear scale.
                     yield ModelPanel(id="model-panel")
         yield Footer(compact=True)
 
+    @property
+    def redraw_seconds(self) -> float:
+        """The least time between two redraws: REDRAW_SECONDS, or longer with `--fps`."""
+        return self.app.frame_seconds(REDRAW_SECONDS)
+
     def on_mount(self) -> None:
         self._title_chart()
-        self.set_interval(REDRAW_SECONDS, self._tick)
+        self.set_interval(self.redraw_seconds, self._tick)
 
     # -- drawing ------------------------------------------------------------------------------
 
@@ -150,21 +163,30 @@ between a log and a linear scale.
         # The UI thread's own time since the last redraw (mostly spent drawing that one) sets
         # how soon the next may come: the worker keeps most of the interpreter.
         cpu = time.thread_time()
-        self._next_redraw = now + min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
+        budget = min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
+        # (a little under the timer's interval, so a tick that comes early is not skipped)
+        self._next_redraw = now + max(budget, 0.9 * self.redraw_seconds)
         self._ui_time = cpu
         self.redraw()
 
     def redraw(self) -> None:
         """Take a snapshot of the session and show it."""
         chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
-        columns, rows = panel.picture_size()
+        size, now = panel.picture_size(), time.perf_counter()
+        new_picture = not self.running or now >= self._next_picture or (
+            size != self._picture_size)
         with self.lock.ui():
-            view = snapshot(self.session, max(2 * chart.size.width, 20), self.challenge)
-            picture = model_picture(self.session, columns, rows)
+            # the chart thins the losses its own way, so its points stay put between redraws
+            view = replace(snapshot(self.session, 2, self.challenge),
+                           losses=chart.thin(self.session.history.evaluations))
+            picture = model_picture(self.session, *size) if new_picture else None
         self.view = view
         self._measure_speed(view.step)
         chart.show(view.losses, view.changes)
-        panel.show(picture, view.is_classification)
+        if new_picture:
+            panel.show(picture, view.is_classification)
+            self._picture_size = size
+            self._next_picture = now + max(PICTURE_SECONDS, PICTURE_SHARE * self.redraw_seconds)
         title = f"model {network_text(view.layer_sizes, view.settings)}"
         if panel.border_title != title:
             panel.border_title = title

@@ -17,8 +17,9 @@ from gdtui.stepper import format_number, plain_number
 from gdtui.widgets.heatmap import PALETTE, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
-TICK = 0.05  # seconds between animation frames
-SLOW_STEPS = 40  # the first steps are shown one a frame, later ones three a frame
+FRAME_SECONDS = 0.1  # between animation frames: at most ten a second (fewer with `--fps`)
+# Steps shown a second: the first SLOW_STEPS slowly, so the start of a walk can be followed.
+SLOW_PACE, FAST_PACE, SLOW_STEPS = 20, 60, 40
 
 
 class LandscapeScreen(Screen[None]):
@@ -94,8 +95,14 @@ across the valley or fly off the map; the panel says which happened.
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(TICK, self._tick)
+        self._timer = self.set_interval(self.frame_seconds, self._tick)
         self.refresh_all()
+
+    @property
+    def frame_seconds(self) -> float:
+        """Seconds between two frames of the walks: FRAME_SECONDS, or longer with `--fps`
+        (each frame then shows more steps, so a walk takes as long)."""
+        return self.app.frame_seconds(FRAME_SECONDS)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -155,7 +162,8 @@ across the valley or fly off the map; the panel says which happened.
             self.playing = False
             self._log()
             return
-        self.shown += 1 if self.shown < SLOW_STEPS else 3
+        pace = SLOW_PACE if self.shown < SLOW_STEPS else FAST_PACE
+        self.shown += max(1, round(pace * self.frame_seconds))
         self.shown = min(self.shown, self.explorer.longest)
         self.draw()
 

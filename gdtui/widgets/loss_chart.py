@@ -1,10 +1,15 @@
 """The Training Lab's loss chart: training and validation loss against step, with a marker at
 every setting changed mid-run. Drawn with plotext; only the Lab imports this module.
 
-plotext rebuilds the whole chart on every render, and its log scale changes the plotted data
-in place, so the chart is plotted afresh and built once per new data (or new size), turned
-straight into lines of segments (much quicker than Textual's general text layout), and kept
-until then.
+plotext rebuilds the whole chart on every render, so the chart is plotted afresh and built
+once per new data (or new size), turned straight into lines of segments (much quicker than
+Textual's general text layout), and kept until then.
+
+Every byte of a redraw crosses the link when gdtui is played over SSH, so the chart keeps
+still what has not changed: the step axis ends at a round number (1, 1.5, 2, 3, 4, 5, 6 or 8
+times a power of ten) and the loss axis at whole powers of ten (log scale) or a round number
+(linear), so the axes move only now and then, and a redraw repaints only the lines that
+differ from those on screen.
 """
 
 from __future__ import annotations
@@ -18,17 +23,26 @@ from plotext._utility import colors_to_ansi
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from gdtui.trainer import Change
-from gdtui.trainer_view import LossSeries, change_label, step_ticks, thin_indices
+from gdtui.trainer import Change, Evaluation
+from gdtui.trainer_view import (
+    LossSeries,
+    change_label,
+    loss_series,
+    step_ticks,
+    thin_indices,
+)
 
 TRAIN = ("•", "cyan+")  # marker and colour: told apart by shape as well as colour
 VALIDATION = ("x", "orange+")
 MARKER_COLOUR = "magenta+"
 LABELLED_CHANGES = 3  # only the latest few markers get a label, so labels do not pile up
 LABEL_COLUMNS = 10  # room a marker label takes
+ROUND_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8)  # where an axis may end, times a power of ten
 
 
 class LossChart(PlotextPlot):
@@ -45,10 +59,31 @@ class LossChart(PlotextPlot):
         self._built: tuple[tuple, list[Strip]] | None = None
 
     def show(self, losses: LossSeries, changes: Sequence[Change]) -> None:
-        """Draw the losses (already thinned to about twice the width) and change markers."""
+        """Draw the losses (as thinned by `thin`) and the change markers.
+
+        Only the lines that now read differently are repainted.
+        """
+        before = self._built
         self._data = (losses, changes)
         self._version += 1
-        self.refresh()
+        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
+            self.refresh()  # a new size, theme or scale: everything moves
+            return
+        refresh_changes(self, before[1], self._strips())
+
+    def thin(self, evaluations: Sequence[Evaluation]) -> LossSeries:
+        """The losses to draw: every k-th evaluation and the latest, about twice the width.
+
+        k is a power of two, so from one redraw to the next the same points are drawn (at a
+        doubling of k every other one goes) and the chart changes only where the new ones are.
+        """
+        every, wanted = 1, max(2 * self.size.width, 20)
+        while len(evaluations) > every * wanted:
+            every *= 2
+        kept = list(evaluations[::every])
+        if (len(evaluations) - 1) % every:
+            kept.append(evaluations[-1])
+        return loss_series(kept, len(kept))
 
     def toggle_log_scale(self) -> bool:
         """Switch between a log and a linear y axis; returns True for log."""
@@ -57,14 +92,21 @@ class LossChart(PlotextPlot):
         return self.log_scale
 
     def render_line(self, y: int) -> Strip:
-        key = (self._version, self.size, self.app.theme, self.log_scale)
+        strips = self._strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width)
+
+    def _key(self) -> tuple:
+        return (self._version, self.size, self.app.theme, self.log_scale)
+
+    def _strips(self) -> list[Strip]:
+        """The chart's lines for the current data and size, built once."""
+        key = self._key()
         if self._built is None or self._built[0] != key:
             started = time.perf_counter()
             width = self.size.width
             self._built = (key, [strip.adjust_cell_length(width) for strip in self._build()])
             self.build_seconds = time.perf_counter() - started
-        strips = self._built[1]
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width)
+        return self._built[1]
 
     def _build(self) -> list[Strip]:
         for log_scale in dict.fromkeys((self.log_scale, False)):
@@ -72,7 +114,7 @@ class LossChart(PlotextPlot):
                 self._draw(log_scale)
                 return self._lines()
             except (ArithmeticError, TypeError, ValueError, IndexError):
-                pass  # plotext trips on a few edge cases (one point on a log axis, tiny sizes)
+                pass  # plotext trips on a few edge cases (tiny sizes)
         return [Strip([Segment("(the chart needs a larger window)")])]
 
     def _lines(self) -> list[Strip]:
@@ -118,19 +160,21 @@ class LossChart(PlotextPlot):
                                                                 strict=True))
                 if _drawable(train, log_scale) and _drawable(validation, log_scale)]
         steps = [losses.steps[i] for i in keep]
-        train = [losses.train[i] for i in keep]
-        validation = [losses.validation[i] for i in keep]
-        last_step = max(losses.steps[-1] if losses.steps else 0, 10)
+        train = [_height(losses.train[i], log_scale) for i in keep]
+        validation = [_height(losses.validation[i], log_scale) for i in keep]
+        last_step = round_up(max(losses.steps[-1] if losses.steps else 0, 10))
         plt.xlim(0, last_step)
-        plt.xticks(*step_ticks(last_step, max(2, self.size.width // 12)))
+        plt.xticks(*step_ticks(int(last_step), max(2, self.size.width // 12)))
         if not steps:
             return
-        if log_scale:
-            plt.yscale("log")
+        bottom, top, ticks, labels = loss_axis(min(min(train), min(validation)),
+                                               max(max(train), max(validation)), log_scale,
+                                               max(2, (self.size.height - 2) // 2))
+        plt.ylim(bottom, top)
+        plt.yticks(ticks, labels)
         # the key is in the Lab's border title: a plotext legend hides too much of a small chart
         plt.plot(steps, validation, marker=VALIDATION[0], color=VALIDATION[1])
         plt.plot(steps, train, marker=TRAIN[0], color=TRAIN[1])
-        top = max(max(train), max(validation))
         shown = [changes[i] for i in thin_indices(len(changes), max(self.size.width // 2, 1))]
         for change in shown:
             plt.vline(change.step, MARKER_COLOUR)
@@ -144,6 +188,71 @@ class LossChart(PlotextPlot):
                      alignment="left")
             if len(labelled) == LABELLED_CHANGES:
                 break
+
+
+def round_up(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is at least `value`
+    (positive): where an axis ends, so it stays put while the data grows a little."""
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (*ROUND_STEPS, 10):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10 * power
+
+
+def loss_axis(low: float, high: float, log_scale: bool,
+              most: int) -> tuple[float, float, list[float], list[str]]:
+    """(bottom, top, ticks, labels) of the loss axis, for heights from `low` to `high`.
+
+    Log scale: the heights are powers of ten (see _height); the axis spans whole decades
+    with at most `most` labels, like "0.01". Linear: from 0 (or below, for a negative loss)
+    to a round number, labelled at the ends and the middle.
+    """
+    if log_scale:
+        bottom, top = math.floor(low), math.ceil(high)
+        top = max(top, bottom + 1)
+        every = -(-(top - bottom) // max(most - 1, 1))
+        decades = [d for d in range(bottom, top + 1) if d % every == 0] or [top]
+        return bottom, top, [float(d) for d in decades], [_decade(d) for d in decades]
+    top = round_up(high) if high > 0 else 1.0
+    bottom = -round_up(-low) if low < 0 else 0.0
+    ticks = [bottom, (bottom + top) / 2, top]
+    return bottom, top, ticks, [f"{tick:g}" for tick in ticks]
+
+
+def _decade(power: int) -> str:
+    """10 to the `power` as a short label: "1000", "1", "0.01", "1e-4"."""
+    if -3 <= power < 0:
+        return f"{10.0 ** power:.{-power}f}"
+    if 0 <= power <= 4:
+        return str(10**power)
+    return f"1e{power}"
+
+
+def _height(value: float, log_scale: bool) -> float:
+    """Where a loss goes on the y axis: plotted as its log10 on a log scale (plotext's own log
+    scale picks its own tick labels, which change width and shift the chart as the loss falls)."""
+    return math.log10(value) if log_scale else value
+
+
+def refresh_changes(widget: Widget, old: Sequence[Strip], new: Sequence[Strip]) -> None:
+    """Repaint only the lines of `widget` that differ between `old` (as last painted) and
+    `new`: Textual sends every repainted cell to the terminal, with its colours, even one
+    that did not change."""
+    changed = [y for y, strip in enumerate(new) if y >= len(old) or old[y] != strip]
+    for first, last in _runs(changed):
+        widget.refresh(Region(0, first, widget.size.width, last - first + 1))
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive numbers grouped as (first, last): [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 @functools.cache

@@ -96,7 +96,9 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
     @property
     def view(self) -> str:
         """Which view is showing: 'start', 'review' or 'summary'."""
-        return self.query_one(ContentSwitcher).current or "start"
+        # Bindings are checked before compose and during unmount too, when there is no switcher.
+        switcher = next(iter(self.query(ContentSwitcher)), None)
+        return (switcher.current if switcher else None) or "start"
 
     def _switch(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view

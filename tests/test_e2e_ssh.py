@@ -9,8 +9,8 @@ import time
 import asyncssh
 import pytest
 
-from tests.test_e2e_tmux import Terminal
 from tests.test_serve import Server
+from tests.tmux_terminal import Terminal
 
 pytestmark = pytest.mark.e2e
 

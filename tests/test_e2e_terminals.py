@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.tmux_terminal import Terminal
 
 pytestmark = pytest.mark.e2e
 
@@ -41,39 +40,11 @@ COLOUR = re.compile(r"\x1b\[([0-9;]*)m")
 GREYS = {0, 7, 8, 15, 16, 59, 102, 145, 188, 231, *range(232, 256)}
 
 
-class Terminal:
-    """gdtui in a tmux session on a private server, read with capture-pane."""
-
-    def __init__(self, environment: str, data: Path) -> None:
-        self.socket = f"gdtui-terms-{uuid.uuid4().hex[:8]}"
-        # The trailing echo keeps the pane open after gdtui exits so its last words can be read.
-        command = (f"env -u COLORTERM -u NO_COLOR {environment} {GDTUI} --data-dir {data}; "
-                   "echo gdtui-exited-$?; sleep 30")
-        self.tmux("new-session", "-d", "-s", "main", "-x", "80", "-y", "24", command)
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                                text=True, timeout=20)
-        return result.stdout
-
-    def screen(self, escapes: bool = False) -> str:
-        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "main")
-
-    def press(self, key: str) -> None:
-        self.tmux("send-keys", "-t", "main", key)
-
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            assert "Traceback" not in shown, shown
-            if text in shown:
-                return shown
-            time.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
-
-    def close(self) -> None:
-        self.tmux("kill-server")
+def start_gdtui(environment: str, data: Path) -> Terminal:
+    """gdtui in tmux with only this terminal's variables (COLORTERM and NO_COLOR unset first)."""
+    # The trailing echo keeps the pane open after gdtui exits so its last words can be read.
+    return Terminal(f"env -u COLORTERM -u NO_COLOR {environment} {GDTUI} --data-dir {data}; "
+                    "echo gdtui-exited-$?; sleep 30")
 
 
 def colour_codes(screen: str) -> str:
@@ -91,7 +62,7 @@ def terminal(tmp_path):
     opened: list[Terminal] = []
 
     def start(environment: str) -> Terminal:
-        opened.append(Terminal(environment, tmp_path / "data"))
+        opened.append(start_gdtui(environment, tmp_path / "data"))
         return opened[-1]
 
     yield start
@@ -122,15 +93,15 @@ def test_every_area_by_keyboard_in_this_terminal(terminal, environment, colours)
         assert colours == 256 or used <= GREYS  # NO_COLOR: greys only
 
     for key, shown in AREAS:
-        term.press(key)
+        term.keys(key)
         term.wait_for(shown)
         for inner_key, inner_shown in INSIDE.get(key, []):
-            term.press(inner_key)
+            term.keys(inner_key)
             term.wait_for(inner_shown)
-            term.press("Escape")
+            term.keys("Escape")
             term.wait_for(shown)
-        term.press("Escape")
+        term.keys("Escape")
         term.wait_for(HOME)
-    term.press("q")
+    term.keys("q")
     last = term.wait_for("gdtui-exited-0")
     assert "Traceback" not in last and "Error" not in last

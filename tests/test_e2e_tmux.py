@@ -3,51 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.tmux_terminal import Terminal
+
 pytestmark = pytest.mark.e2e
 
 GDTUI = Path(sys.executable).with_name("gdtui")
-
-
-class Terminal:
-    """A tmux session on a private server, read with capture-pane."""
-
-    def __init__(self, command: str, width: int = 80, height: int = 24):
-        self.socket = f"gdtui-test-{uuid.uuid4().hex[:8]}"
-        self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command)
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "main")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "main", key)
-            time.sleep(0.15)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
-
-    def close(self) -> None:
-        self.tmux("kill-server")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from gdtui.lessons import default_lessons_dir
 from gdtui.store import Store
+from tests.tmux_terminal import Terminal
 
 SAMPLE_LESSON = """---
 id: {id}
@@ -57,3 +58,17 @@ def make_app(tmp_path: Path):
     yield build
     for opened in stores:
         opened.close()
+
+
+@pytest.fixture
+def open_terminal():
+    """Open tmux Terminals by command line (end-to-end tests); all are closed at the end."""
+    opened: list[Terminal] = []
+
+    def start(command: str) -> Terminal:
+        opened.append(Terminal(command))
+        return opened[-1]
+
+    yield start
+    for terminal in opened:
+        terminal.close()

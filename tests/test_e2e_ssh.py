@@ -32,9 +32,8 @@ def served(tmp_path):
 
 
 @pytest.fixture
-def ssh_terminal(served):
+def ssh_terminal(served, open_terminal):
     server, key_path = served
-    opened: list[Terminal] = []
 
     def start() -> Terminal:
         command = " ".join([
@@ -42,13 +41,9 @@ def ssh_terminal(served):
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "learner@127.0.0.1",
         ]) + "; echo ssh-exited-$?; sleep 30"
-        terminal = Terminal(command)
-        opened.append(terminal)
-        return terminal
+        return open_terminal(command)
 
-    yield start
-    for terminal in opened:
-        terminal.close()
+    return start
 
 
 def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):

@@ -40,13 +40,6 @@ COLOUR = re.compile(r"\x1b\[([0-9;]*)m")
 GREYS = {0, 7, 8, 15, 16, 59, 102, 145, 188, 231, *range(232, 256)}
 
 
-def start_gdtui(environment: str, data: Path) -> Terminal:
-    """gdtui in tmux with only this terminal's variables (COLORTERM and NO_COLOR unset first)."""
-    # The trailing echo keeps the pane open after gdtui exits so its last words can be read.
-    return Terminal(f"env -u COLORTERM -u NO_COLOR {environment} {GDTUI} --data-dir {data}; "
-                    "echo gdtui-exited-$?; sleep 30")
-
-
 def colour_codes(screen: str) -> str:
     """The parameters of every SGR sequence (colours and text styles) on the screen."""
     return ";".join(COLOUR.findall(screen))
@@ -58,16 +51,14 @@ def palette_indices(codes: str) -> set[int]:
 
 
 @pytest.fixture
-def terminal(tmp_path):
-    opened: list[Terminal] = []
-
+def terminal(tmp_path, open_terminal):
     def start(environment: str) -> Terminal:
-        opened.append(start_gdtui(environment, tmp_path / "data"))
-        return opened[-1]
+        """gdtui with only this terminal's variables (COLORTERM and NO_COLOR unset first)."""
+        # The trailing echo keeps the pane open after gdtui exits so its last words can be read.
+        return open_terminal(f"env -u COLORTERM -u NO_COLOR {environment} {GDTUI} "
+                             f"--data-dir {tmp_path / 'data'}; echo gdtui-exited-$?; sleep 30")
 
-    yield start
-    for each in opened:
-        each.close()
+    return start
 
 
 @pytest.mark.parametrize("environment, colours", [

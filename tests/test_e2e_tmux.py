@@ -16,19 +16,12 @@ GDTUI = Path(sys.executable).with_name("gdtui")
 
 
 @pytest.fixture
-def terminal_factory():
-    opened: list[Terminal] = []
-
+def terminal_factory(open_terminal):
     def start(*args: str) -> Terminal:
         # The trailing echo keeps the pane open after gdtui exits so its last words can be read.
-        command = " ".join([str(GDTUI), *args]) + "; echo gdtui-exited-$?; sleep 30"
-        terminal = Terminal(command)
-        opened.append(terminal)
-        return terminal
+        return open_terminal(" ".join([str(GDTUI), *args]) + "; echo gdtui-exited-$?; sleep 30")
 
-    yield start
-    for terminal in opened:
-        terminal.close()
+    return start
 
 
 def test_tmux_is_installed():

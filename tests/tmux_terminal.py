@@ -44,3 +44,4 @@ class Terminal:
 
     def close(self) -> None:
         self.tmux("kill-server")
+

@@ -136,3 +136,19 @@ def test_no_mouse_and_fps_reach_the_app(argv, mouse, fps, tmp_path, monkeypatch)
 def test_a_bad_fps_is_a_clear_error(bad, tmp_path, capsys):
     assert cli.main(["--data-dir", str(tmp_path), "--fps", bad]) == 2
     assert capsys.readouterr().err.strip() == "gdtui: --fps must be a whole number between 1 and 60"
+
+
+async def test_a_paused_lab_redraws_its_model_picture_at_the_new_size(make_app):
+    from gdtui.widgets.model_view import RegionView
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("lab")
+        await pilot.pause()
+        region = app.screen.query_one(RegionView)
+        await wait_until(pilot, lambda: len(region._strips) == region.size.height > 0)
+        small = (region.size.width, region.size.height)
+        await resize(pilot, 120, 40)
+        await wait_until(pilot, lambda: len(region._strips) == region.size.height)
+        assert (region.size.width, region.size.height) != small
+        assert region._strips[0].cell_length == region.size.width

@@ -54,7 +54,8 @@ The five stages, in the bar at the top:
 5. **Update**: every weight moves by −learning rate × gradient; the new loss is shown.
 
 The diagram shows each unit's value, and after "∂" its gradient dL/dz once the backward pass
-reaches it; the unit being computed is highlighted. The chart shows the loss after each update.
+reaches it; the unit being computed is highlighted in a heavy box ┏━┓, and ? marks a value not
+computed yet. The chart shows the loss after each update.
 
 Weights: `w1`, `w2` go from the input to `h1`, `h2` (with two inputs `w12` is from `x1` to
 `h2`), `b1`, `b2` are the hidden biases, `v1`, `v2` go from `h1`, `h2` to `y`, `c` is the

@@ -59,9 +59,9 @@ class LabScreen(TrainingRuns, PresetsAndChallenges, Screen[None]):
 Train a real neural network on a toy dataset and watch it learn. The chart shows the
 **training loss** (• cyan) and the **validation loss** (x orange, points the network never
 trains on) against the step; the panel below or beside it shows the **model**: for two inputs
-the decision regions (the colour is the class the network answers there, stronger where it is
-surer) with the data on top (● ▲ ■ training points, ○ △ □ validation points); for the sine wave
-the fitted curve over the points.
+the decision regions (- where the network answers class 0, + where it answers 1, also told by
+colour, stronger where it is surer) with the data on top (● ▲ ■ training points, ○ △ □
+validation points); for the sine wave the fitted curve over the points.
 
 Press `space` to train and again to pause; `n` takes one step; `u` undoes the last run (or step);
 `r` starts again with the same first weights. `[` and `]` move the learning rate a rung down or
@@ -168,6 +168,9 @@ between a log and a linear scale.
         self._next_redraw = now + max(budget, 0.9 * self.redraw_seconds)
         self._ui_time = cpu
         self.redraw()
+
+    def on_resize(self) -> None:
+        self.new_data.set()  # a picture of the new size is due, even while paused
 
     def redraw(self) -> None:
         """Take a snapshot of the session and show it."""

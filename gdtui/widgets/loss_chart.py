@@ -93,7 +93,8 @@ class LossChart(PlotextPlot):
 
     def render_line(self, y: int) -> Strip:
         strips = self._strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width)
+        # Every segment needs a style: NO_COLOR's filter fails on one without.
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
 
     def _key(self) -> tuple:
         return (self._version, self.size, self.app.theme, self.log_scale)
@@ -115,7 +116,7 @@ class LossChart(PlotextPlot):
                 return self._lines()
             except (ArithmeticError, TypeError, ValueError, IndexError):
                 pass  # plotext trips on a few edge cases (tiny sizes)
-        return [Strip([Segment("(the chart needs a larger window)")])]
+        return [Strip([Segment("(the chart needs a larger window)", self.rich_style)])]
 
     def _lines(self) -> list[Strip]:
         """Build the chart and read plotext's grid of characters and colours as lines.

@@ -13,7 +13,10 @@ from gdtui.widgets.heatmap import GUTTER, LossMap, clip_segment, segment_cells
 
 
 def shown(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    """The text of a Static, or of all the Statics in a container, line by line."""
+    widget = app.screen.query_one(selector)
+    lines = [widget] if isinstance(widget, Static) else list(widget.query(Static))
+    return "\n".join(str(line.render()) for line in lines)
 
 
 async def open_landscape(app, pilot) -> LandscapeScreen:

@@ -20,6 +20,7 @@ COLORS = ("#ffffff", "#ff5f5f")
 FRAME_SECONDS = 0.1  # between animation frames: at most ten a second (fewer with `--fps`)
 # Steps shown a second: the first SLOW_STEPS slowly, so the start of a walk can be followed.
 SLOW_PACE, FAST_PACE, SLOW_STEPS = 20, 60, 40
+PATH_LINES = ("title", "where", "what")  # the lines about each path, by id
 
 
 class LandscapeScreen(Screen[None]):
@@ -85,8 +86,12 @@ across the valley or fly off the map; the panel says which happened.
             yield LossMap(id="map")
             with Vertical(id="side"):
                 yield Static(id="model-info")
-                yield Static(id="path-0", classes="path")
-                yield Static(id="path-1", classes="path")
+                for index in range(2):
+                    # a line each: a frame changes only the step and loss, and an update
+                    # repaints all of a Static (each repainted cell crosses an SSH link)
+                    with Vertical(id=f"path-{index}", classes="path"):
+                        for part in PATH_LINES:
+                            yield Static(id=f"path-{index}-{part}")
                 yield Static(id="rule")
                 with Horizontal(id="rate-row"):
                     yield Label("", id="rate-label")
@@ -128,15 +133,20 @@ across the valley or fly off the map; the panel says which happened.
         trails = []
         for index, (walker, path) in enumerate(zip(explorer.walkers, explorer.paths,
                                                    strict=True)):
-            box = self.query_one(f"#path-{index}", Static)
+            box = self.query_one(f"#path-{index}")
             box.display = walker.visible
             box.set_class(index == explorer.selected, "selected")
             if not walker.visible:
                 continue
             where, what = explorer.status(index, self.shown)
-            box.update(Text.assemble(
-                f"{index + 1} ", ("●", f"bold {COLORS[index]}"), f" {walker.title}\n",
-                f"  {where}\n  ", (what, "bold" if what != "walking…" else "")))
+            lines = (Text.assemble(f"{index + 1} ", ("●", f"bold {COLORS[index]}"),
+                                   f" {walker.title}"),
+                     Text(f"  {where}"),
+                     Text.assemble("  ", (what, "bold" if what != "walking…" else "")))
+            for part, text in zip(PATH_LINES, lines, strict=True):
+                line = box.query_one(f"#path-{index}-{part}", Static)
+                if line.content != text:  # an update repaints the line even if unchanged
+                    line.update(text)
             trails.append(Trail(path.points[: self.shown + 1], COLORS[index]))
         map_widget = self.query_one(LossMap)
         w, b, _ = explorer.landscape.minimum

@@ -1,14 +1,20 @@
 """Charts of the guessing game, drawn with plotext: one game's guesses step by step, and the
 sweep of learning rates. Only the screen that shows them imports this module (plotext is heavy).
+
+A game's chart keeps its axes for the whole game, so a new guess changes only a line or two of
+it: the chart is built once per guess, and only the lines that differ are repainted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from gdtui.guessing import HIGHEST, LOWEST, SweepRow
+from gdtui.widgets.repaint import refresh_changed_lines
 
 # Markers, so the lines differ without colour (NO_COLOR, 16 colours).
 BAND_MARKER = "·"
@@ -35,6 +41,8 @@ class GuessChart(PlotextPlot):
     def __init__(self, **options) -> None:
         super().__init__(**options)
         self._drawn: tuple | None = None
+        self._version = 0  # one more each time the chart is drawn afresh
+        self._built: tuple[tuple, list[Strip]] | None = None
 
     def show_game(
         self,
@@ -50,6 +58,8 @@ class GuessChart(PlotextPlot):
         ``span`` (pass the whole game, so it does not jump while the guesses come in); the x
         axis at least 10 guesses."""
         self._drawn = (tuple(guesses), secret, tolerance, title, tuple(span), possible)
+        before = self._built
+        self._version += 1
         plt = self.plt
         plt.clear_figure()
         if self.size.height >= self.TALL:
@@ -80,11 +90,34 @@ class GuessChart(PlotextPlot):
             positions, shown = thin(guesses, self.size.width)
             plt.plot(positions, shown, marker="braille", color="cyan+")
             plt.scatter(positions[-1:], shown[-1:], marker="●", color="cyan+")
-        self.refresh()
+        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
+            self.refresh()  # a new size or theme: everything moves
+            return
+        refresh_changed_lines(self, before[1], self._strips())
 
     def on_resize(self) -> None:
         if self._drawn is not None:
             self.show_game(*self._drawn)
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
+
+    def _key(self) -> tuple:
+        return (self._version, self.size, self.app.theme, self.rich_style)
+
+    def _strips(self) -> list[Strip]:
+        """The chart's lines for the current drawing and size, built once."""
+        key = self._key()
+        if self._built is None or self._built[0] != key:
+            width, plain = self.size.width, self.rich_style
+            drawn = self.render()  # PlotextPlot draws a Text
+            lines = drawn.split("\n", allow_blank=True) if isinstance(drawn, Text) else []
+            # every segment gets the widget's style under its own, as Textual would give it
+            self._built = (key, [Strip(line.render(self.app.console)).apply_style(plain)
+                                 .simplify().adjust_cell_length(width, plain)
+                                 for line in lines])
+        return self._built[1]
 
 
 class SweepChart(PlotextPlot):

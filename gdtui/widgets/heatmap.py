@@ -5,6 +5,9 @@ and the optimizers' paths (path 1 •, path 2 ×) are drawn on top. A click pick
 
 The shades carry the loss on their own, so the map reads under NO_COLOR and in 16 colours.
 The left gutter labels b (up), the bottom rows label w (right) and give the legend.
+
+Over SSH every repainted cell crosses the link with its colours, so the bare map is built once
+per size and a frame repaints only the lines the paths' marks changed.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from textual.widget import Widget
 
 from gdtui.landscape import Extent
 from gdtui.stepper import format_number
+from gdtui.widgets.repaint import refresh_changed_lines
 
 # Low loss dark blue, high loss yellow (like the viridis colour map): readable both ways.
 PALETTE = ("#30123b", "#3b2f80", "#3e4fb0", "#3a6fc8", "#2c8ec9", "#22a8b0", "#2dbf8a",
@@ -141,6 +145,10 @@ class LossMap(Widget, can_focus=True):
         self.start: tuple[float, float] | None = None
         self.trails: list[Trail] = []
         self._marks: dict[tuple[int, int], tuple[str, str]] = {}
+        self._version = 0  # one more at every show()
+        self._built: tuple[tuple, list[Strip]] | None = None
+        # (key, the levels it was made from, the bare map's lines); see _base
+        self._base_lines: tuple[tuple, np.ndarray, list] | None = None
 
     @property
     def label_lines(self) -> int:
@@ -157,11 +165,20 @@ class LossMap(Widget, can_focus=True):
 
     def show(self, extent: Extent, levels: np.ndarray | None, minimum: tuple[float, float],
              start: tuple[float, float], trails: Sequence[Trail]) -> None:
-        """Draw `levels` (shape rows × columns, each 0..len(PALETTE)-1) and the marks."""
+        """Draw `levels` (shape rows × columns, each 0..len(PALETTE)-1) and the marks.
+
+        Only the lines that now read differently are repainted: from one frame of a walk to
+        the next, those the paths' new steps fall on.
+        """
+        before = self._built
         self.extent, self.levels = extent, levels
         self.minimum, self.start, self.trails = minimum, start, list(trails)
         self._marks = self._place_marks()
-        self.refresh()
+        self._version += 1
+        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
+            self.refresh()  # a new size or theme: everything moves
+            return
+        refresh_changed_lines(self, before[1], self._strips())
 
     def _place_marks(self) -> dict[tuple[int, int], tuple[str, str]]:
         """Characters drawn over the map, by (column, line)."""
@@ -215,37 +232,68 @@ class LossMap(Widget, can_focus=True):
             self.post_message(self.Picked(w, b))
 
     def render_line(self, y: int) -> Strip:
+        strips = self._strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
+
+    def _key(self) -> tuple:
+        return (self._version, self.size, self.app.theme, self.app.no_color, self.rich_style)
+
+    def _strips(self) -> list[Strip]:
+        """Every line of the widget for the current map, marks and size, built once."""
+        key = self._key()
+        if self._built is None or self._built[0] != key:
+            self._built = (key, self._build())
+        return self._built[1]
+
+    def _build(self) -> list[Strip]:
         width = self.size.width
         # every segment gets a style: Textual's NO_COLOR filter fails on a segment without one
         plain = self.rich_style
         label_style = plain + self.get_component_rich_style("loss-map--label", partial=True)
         columns, rows = self.grid_size
         if self.extent is None or self.levels is None or self.levels.shape != (rows, columns):
-            return Strip.blank(width, plain)
-        if y == rows // 2:
-            return Strip([Segment(self._w_labels(width), label_style)])
-        if y > rows // 2:
-            return self._legend_strip(width, label_style)
-        segments = [Segment(self._b_label(y, rows // 2).rjust(GUTTER - 1) + " ", label_style)]
-        levels = ((self.levels[2 * y] + self.levels[2 * y + 1]) // 2).tolist()
-        coloured = not self.app.no_color
-        run, run_style = "", None  # neighbouring cells of one style become one segment
-        for column in range(columns):
-            level = levels[column]
-            mark = self._marks.get((column, y))
-            char = shade(level) if mark is None else mark[0]
-            if not coloured:  # the filter would turn the colours into greys of little contrast
-                style = plain if mark is None else _bold(plain)
-            else:
-                style = _style(level, None if mark is None else mark[1])
-            if style is not run_style and run:
-                segments.append(Segment(run, run_style))
-                run = ""
-            run += char
-            run_style = style
-        if run:
-            segments.append(Segment(run, run_style))
-        return Strip(segments)
+            return [Strip.blank(width, plain)] * self.size.height
+        base = self._base(plain, label_style)
+        marks_by_line: dict[int, dict[int, tuple[str, str]]] = {}
+        for (column, line), mark in self._marks.items():
+            marks_by_line.setdefault(line, {})[column] = mark
+        strips = []
+        for y, (bare, gutter, cells, levels) in enumerate(base):
+            marks = marks_by_line.get(y)
+            if not marks:  # most lines: the bare map
+                strips.append(bare)
+                continue
+            cells = list(cells)
+            for column, (char, colour) in marks.items():
+                cells[column] = (char, _bold(plain) if self.app.no_color
+                                 else _style(levels[column], colour))
+            strips.append(Strip([gutter, *_runs(cells)], GUTTER + columns))
+        strips.append(Strip([Segment(self._w_labels(width), label_style)], width))
+        if self.label_lines > 1:
+            strips.append(self._legend_strip(width, label_style))
+        return [strip.adjust_cell_length(width, plain) for strip in strips]
+
+    def _base(self, plain: Style,
+              label_style: Style) -> list[tuple[Strip, Segment, list, list[int]]]:
+        """The bare map, line by line: its strip, its b label, its cells (character, style)
+        and their loss levels. Kept while the map, its size and the colours stay, so a
+        frame only redraws the lines with marks on them."""
+        key = (self.extent, self.app.no_color, plain, label_style)
+        cached = self._base_lines
+        if cached is None or cached[0] != key or cached[1] is not self.levels:
+            coloured = not self.app.no_color
+            lines = []
+            count = self.levels.shape[0] // 2
+            for y in range(count):
+                levels = ((self.levels[2 * y] + self.levels[2 * y + 1]) // 2).tolist()
+                # the filter would turn the colours into greys of little contrast
+                cells = [(shade(level), _style(level) if coloured else plain)
+                         for level in levels]
+                gutter = Segment(self._b_label(y, count).rjust(GUTTER - 1) + " ", label_style)
+                lines.append((Strip([gutter, *_runs(cells)], GUTTER + len(cells)), gutter, cells,
+                              levels))
+            self._base_lines = (key, self.levels, lines)
+        return self._base_lines[2]
 
     def _b_label(self, line: int, lines: int) -> str:
         e = self.extent
@@ -297,6 +345,23 @@ class LossMap(Widget, can_focus=True):
                 break
             shown.append(part)
         return " ".join(shown).ljust(width)
+
+
+def _runs(cells: list[tuple[str, Style]]) -> list[Segment]:
+    """Neighbouring cells of one style joined into one segment: each segment costs a colour
+    change on the wire."""
+    segments: list[Segment] = []
+    run: list[str] = []
+    run_style: Style | None = None
+    for char, style in cells:
+        if style != run_style and run:
+            segments.append(Segment("".join(run), run_style))
+            run = []
+        run.append(char)
+        run_style = style
+    if run:
+        segments.append(Segment("".join(run), run_style))
+    return segments
 
 
 @lru_cache(maxsize=64)

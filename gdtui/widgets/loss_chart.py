@@ -23,9 +23,7 @@ from plotext._utility import colors_to_ansi
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from gdtui.trainer import Change, Evaluation
@@ -36,6 +34,7 @@ from gdtui.trainer_view import (
     step_ticks,
     thin_indices,
 )
+from gdtui.widgets.repaint import refresh_changed_lines
 
 TRAIN = ("•", "cyan+")  # marker and colour: told apart by shape as well as colour
 VALIDATION = ("x", "orange+")
@@ -69,7 +68,7 @@ class LossChart(PlotextPlot):
         if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
             self.refresh()  # a new size, theme or scale: everything moves
             return
-        refresh_changes(self, before[1], self._strips())
+        refresh_changed_lines(self, before[1], self._strips())
 
     def thin(self, evaluations: Sequence[Evaluation]) -> LossSeries:
         """The losses to draw: every k-th evaluation and the latest, about twice the width.
@@ -234,26 +233,6 @@ def _height(value: float, log_scale: bool) -> float:
     """Where a loss goes on the y axis: plotted as its log10 on a log scale (plotext's own log
     scale picks its own tick labels, which change width and shift the chart as the loss falls)."""
     return math.log10(value) if log_scale else value
-
-
-def refresh_changes(widget: Widget, old: Sequence[Strip], new: Sequence[Strip]) -> None:
-    """Repaint only the lines of `widget` that differ between `old` (as last painted) and
-    `new`: Textual sends every repainted cell to the terminal, with its colours, even one
-    that did not change."""
-    changed = [y for y, strip in enumerate(new) if y >= len(old) or old[y] != strip]
-    for first, last in _runs(changed):
-        widget.refresh(Region(0, first, widget.size.width, last - first + 1))
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Consecutive numbers grouped as (first, last): [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 @functools.cache

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from gdtui.trainer_view import SHADES, Curve, Regions
+from gdtui.widgets.repaint import refresh_changed_lines
 
 # Told apart by shape as well as colour; hollow shapes are validation points.
 COLOURS = ("#4e9de6", "#f28e2b", "#5cb85c")
@@ -94,7 +95,7 @@ class RegionView(Widget):
             shapes = VALIDATION_GLYPHS if points.validation[i] else TRAIN_GLYPHS
             glyphs[(int(points.rows[i]), int(points.columns[i]))] = (shapes[colour], colour)
         colours, strengths = regions.colours.tolist(), regions.strengths.tolist()
-        strips = []
+        before, strips = self._strips, []
         for line in range(ny):
             row = ny - 1 - line  # row 0 of the grid is the bottom of the picture
             segments = []
@@ -108,7 +109,10 @@ class RegionView(Widget):
                     segments.append(Segment(glyph, style))
             strips.append(Strip(segments, nx))
         self._strips = strips
-        self.refresh()
+        if not strips or len(before) != len(strips) or before[0].cell_length != nx:
+            self.refresh()  # a new size
+        else:  # the regions change a little at a time while training: repaint only that
+            refresh_changed_lines(self, before, strips)
 
     def on_resize(self) -> None:
         self._shown = None  # the Lab sends a picture of the new size next
@@ -151,6 +155,8 @@ class ModelPanel(Vertical):
     ModelPanel > #model-note { height: auto; }
     """
 
+    _subtitle: str | None = None  # the key last put in the bottom border
+
     def compose(self) -> ComposeResult:
         yield RegionView(id="regions")
         yield CurveView(id="curve")
@@ -168,9 +174,11 @@ class ModelPanel(Vertical):
             child.set_class(child.id == shown, "shown")
         if isinstance(picture, Regions):
             self.query_one(RegionView).show(picture)
-            self.border_subtitle = legend(picture.n_colours, classification)
+            subtitle = legend(picture.n_colours, classification)
         elif isinstance(picture, Curve):
             self.query_one(CurveView).show(picture)
-            self.border_subtitle = "• train  x validation  ⠿ network"
+            subtitle = "• train  x validation  ⠿ network"
         else:
-            self.border_subtitle = ""
+            subtitle = ""
+        if subtitle != self._subtitle:  # setting it repaints the whole panel, even unchanged
+            self.border_subtitle = self._subtitle = subtitle

@@ -5,15 +5,22 @@ the trail of earlier guesses (•) and, while the secret is not known, the range
        ▼ 40
     ────•───●─────━━◆━━──────────•───
     1        ▲ secret 37         100
+
+Every guess moves only the marks, so a new guess repaints only the rows (and the cells of a
+row, up to the last one) that changed: over SSH each repainted cell crosses the link.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
+
+from gdtui.widgets.repaint import refresh_changed_lines
 
 LOWEST, HIGHEST = 1, 100
 TICKS = (1, 25, 50, 75, 100)
@@ -67,6 +74,7 @@ class NumberLine(Widget):
         self.tolerance = 0.0
         self.trail: tuple[float, ...] = ()
         self.possible: tuple[float, float] | None = None
+        self._built: tuple[tuple, list[Strip]] | None = None
 
     def show(
         self,
@@ -79,18 +87,44 @@ class NumberLine(Widget):
     ) -> None:
         """Draw ``guess``; ``secret`` with its band of ``tolerance`` either side; earlier guesses
         (``trail``); and ``possible``, the range the secret must be in when it is not known."""
+        before = self._built
         self.guess, self.secret, self.tolerance = guess, secret, tolerance
         self.trail, self.possible = tuple(trail), possible
-        self.refresh()
+        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
+            self.refresh()  # a new size or theme: every row moves
+            return
+        refresh_changed_lines(self, before[1], self._strips())
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"number-line--{name}", partial=True)
 
-    def render(self) -> Text:
+    def rows(self) -> list[Text]:
+        """The three rows: the guess, the line with its marks, the labels."""
         width = max(self.content_size.width, 10)
-        return Text("\n").join(
-            [self._guess_row(width), self._axis_row(width), self._label_row(width)]
-        )
+        return [self._guess_row(width), self._axis_row(width), self._label_row(width)]
+
+    def render(self) -> Text:
+        return Text("\n").join(self.rows())
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.content_size.width,
+                                                              self.rich_style)
+
+    def _key(self) -> tuple:
+        shown = (self.guess, self.secret, self.tolerance, self.trail, self.possible)
+        return (shown, self.content_size, self.app.theme, self.rich_style)
+
+    def _strips(self) -> list[Strip]:
+        """The rows as lines of segments for the current marks and size, built once."""
+        key = self._key()
+        if self._built is None or self._built[0] != key:
+            console, plain = self.app.console, self.rich_style
+            # every segment gets the widget's style under its own (colours need a background)
+            self._built = (key, [Strip(Segment.apply_style(row.render(console), plain))
+                                 .simplify().adjust_cell_length(self.content_size.width, plain)
+                                 for row in self.rows()])
+        return self._built[1]
 
     def _guess_row(self, width: int) -> Text:
         if self.guess is None:
@@ -105,7 +139,7 @@ class NumberLine(Widget):
         )
 
     def _axis_row(self, width: int) -> Text:
-        cells = [(AXIS, self._style("axis"))] * width
+        cells: list[tuple[str, Style]] = [(AXIS, self._style("axis"))] * width
         if self.possible is not None:
             low, high = column(self.possible[0], width), column(self.possible[1], width)
             for at in range(low, high + 1):
@@ -121,7 +155,13 @@ class NumberLine(Widget):
             cells[column(self.secret, width)] = (SECRET, self._style("secret"))
         if self.guess is not None:
             cells[column(self.guess, width)] = (GUESS, self._style("guess"))
-        return Text.assemble(*cells)
+        row = Text()
+        start = 0  # neighbouring cells of one style become one span: one colour change
+        for at in range(1, width + 1):
+            if at == width or cells[at][1] != cells[start][1]:
+                row.append("".join(char for char, _ in cells[start:at]), cells[start][1])
+                start = at
+        return row
 
     def _label_row(self, width: int) -> Text:
         taken = [False] * width

@@ -1,0 +1,51 @@
+"""Repainting only what changed: over SSH every repainted cell crosses the link, with the
+colours of each, so a live widget compares its new lines with the ones last drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import get_character_cell_size
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def refresh_changed_lines(widget: Widget, old: Sequence[Strip],
+                          new: Sequence[Strip]) -> list[Region]:
+    """Repaint only what differs between `old` (the lines as last drawn) and `new`, and return
+    the regions repainted (in content coordinates).
+
+    Textual sends a repainted line from the widget's left edge, with the colours of every
+    cell, changed or not; it stops at the region's right edge, so each changed line is
+    repainted up to its last changed cell.
+    """
+    regions = [Region(0, y, _changed_width(old[y] if y < len(old) else None, strip), 1)
+               for y, strip in enumerate(new) if y >= len(old) or old[y] != strip]
+    if regions:
+        widget.refresh(*regions)
+    return regions
+
+
+def _changed_width(old: Strip | None, new: Strip) -> int:
+    """The cells from the left edge up to the last cell that `old` and `new` draw differently."""
+    if old is None:
+        return new.cell_length
+    before, after = _cells(old), _cells(new)
+    width = max(len(before), len(after))
+    before += [None] * (width - len(before))
+    after += [None] * (width - len(after))
+    while width and before[width - 1] == after[width - 1]:
+        width -= 1
+    return width
+
+
+def _cells(strip: Strip) -> list[tuple[str, Style | None] | None]:
+    """(character, style) of each cell; the second cell of a wide character is its own."""
+    cells: list[tuple[str, Style | None] | None] = []
+    for text, style, _ in strip:
+        for char in text:
+            cells.append((char, style))
+            cells.extend([(char, style)] * (get_character_cell_size(char) - 1))
+    return cells

@@ -101,6 +101,11 @@ async def test_two_walkers_with_their_own_optimizer_and_rate(make_app):
         assert screen.explorer.walkers[0].learning_rate == 0.3
         assert rate.value == "0.3"
 
+        rate.focus()
+        await pilot.press("escape")  # out of the box first, not off the screen
+        assert app.screen is screen and not rate.has_focus
+        assert shown(app, "#path-0").startswith("1 ●") and shown(app, "#path-1").startswith("2 ■")
+
         await pilot.press("c")
         assert not screen.query_one("#path-1").display
         await pilot.press("m", "e")

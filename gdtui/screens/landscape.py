@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.stepper import format_number, plain_number
-from gdtui.widgets.heatmap import PALETTE, LossMap, Trail
+from gdtui.widgets.heatmap import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
 FRAME_SECONDS = 0.1  # between animation frames: at most ten a second (fewer with `--fps`)
@@ -29,8 +29,9 @@ class LandscapeScreen(Screen[None]):
     HELP_TITLE = "Loss landscape"
     HELP = """
 A model with just two parameters, a weight `w` and a bias `b`, so its loss can be drawn as a
-map: `w` runs left to right, `b` bottom to top, and the colour is the height of the loss,
-dark blue where it is low, yellow where it is high. ★ marks the lowest point and ◆ the start.
+map: `w` runs left to right, `b` bottom to top, and each cell shows the height of the loss by
+its shade, blank where it is lowest, then ░ ▒ ▓ up to █ where it is highest (and by colour, dark
+blue to yellow). ★ marks the lowest point and ◆ the start.
 
 Two models (`m` switches):
 
@@ -40,7 +41,8 @@ Two models (`m` switches):
 - **Sigmoid unit**: p = σ(w·x + b) with cross-entropy on points labelled 0 and 1. Not a bowl:
   flatter far out, more curved near the minimum.
 
-Two walkers start from ◆ and take up to 200 steps: path 1 (white) and path 2 (red). Each is
+Two walkers start from ◆ and take up to 200 steps: path 1 (• steps, ● now) and path 2 (× steps,
+■ now). Each is
 gradient descent, momentum or Adam with its own learning rate, computed by the same optimizers
 that train the networks in the lab. Small rates crawl, good ones glide, large ones zig-zag
 across the valley or fly off the map; the panel says which happened.
@@ -69,6 +71,7 @@ across the valley or fly off the map; the panel says which happened.
         Binding("g", "restart", "Again"),
         Binding("m", "model", "Model"),
         Binding("c", "compare", "Path 2"),
+        Binding("escape", "leave", "Back", show=False),
     ]
 
     def __init__(self, model: str = "line") -> None:
@@ -139,7 +142,8 @@ across the valley or fly off the map; the panel says which happened.
             if not walker.visible:
                 continue
             where, what = explorer.status(index, self.shown)
-            lines = (Text.assemble(f"{index + 1} ", ("●", f"bold {COLORS[index]}"),
+            head = TRAIL_MARKS[index][2]  # the mark of this path's head on the map
+            lines = (Text.assemble(f"{index + 1} ", (head, f"bold {COLORS[index]}"),
                                    f" {walker.title}"),
                      Text(f"  {where}"),
                      Text.assemble("  ", (what, "bold" if what != "walking…" else "")))
@@ -269,6 +273,13 @@ across the valley or fly off the map; the panel says which happened.
         event.stop()
         self.apply_rate(event.value)
         self.query_one(LossMap).focus()
+
+    def action_leave(self) -> None:
+        """Escape: out of the rate box first (the map keys work again), else back."""
+        if isinstance(self.focused, Input):
+            self.query_one(LossMap).focus()
+        else:
+            self.app.pop_screen()
 
     @on(Input.Blurred, "#rate")
     def rate_left(self, event: Input.Blurred) -> None:

@@ -41,6 +41,8 @@ async def main() -> None:
     await shoot("backprop", ["5", "space", "space", "space"])
     await shoot("lab", ["4", "space", "wait", "space"])
     await shoot("cards", ["2", "r", "space"])
+    await shoot("landscape", ["6", "space", "wait"])
+    await shoot("too-small", ["4"], size=(60, 18))
 
 
 if __name__ == "__main__":

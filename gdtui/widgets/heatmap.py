@@ -28,7 +28,7 @@ from textual.widget import Widget
 
 from gdtui.landscape import Extent
 from gdtui.stepper import format_number
-from gdtui.widgets.repaint import refresh_changed_lines
+from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
 # Low loss dark blue, high loss yellow (like the viridis colour map): readable both ways.
 PALETTE = ("#30123b", "#3b2f80", "#3e4fb0", "#3a6fc8", "#2c8ec9", "#22a8b0", "#2dbf8a",
@@ -267,7 +267,7 @@ class LossMap(Widget, can_focus=True):
             for column, (char, colour) in marks.items():
                 cells[column] = (char, _bold(plain) if self.app.no_color
                                  else _style(levels[column], colour))
-            strips.append(Strip([gutter, *_runs(cells)], GUTTER + columns))
+            strips.append(Strip([gutter, *style_runs(cells)], GUTTER + columns))
         strips.append(Strip([Segment(self._w_labels(width), label_style)], width))
         if self.label_lines > 1:
             strips.append(self._legend_strip(width, label_style))
@@ -290,8 +290,8 @@ class LossMap(Widget, can_focus=True):
                 cells = [(shade(level), _style(level) if coloured else plain)
                          for level in levels]
                 gutter = Segment(self._b_label(y, count).rjust(GUTTER - 1) + " ", label_style)
-                lines.append((Strip([gutter, *_runs(cells)], GUTTER + len(cells)), gutter, cells,
-                              levels))
+                strip = Strip([gutter, *style_runs(cells)], GUTTER + len(cells))
+                lines.append((strip, gutter, cells, levels))
             self._base_lines = (key, self.levels, lines)
         return self._base_lines[2]
 
@@ -345,23 +345,6 @@ class LossMap(Widget, can_focus=True):
                 break
             shown.append(part)
         return " ".join(shown).ljust(width)
-
-
-def _runs(cells: list[tuple[str, Style]]) -> list[Segment]:
-    """Neighbouring cells of one style joined into one segment: each segment costs a colour
-    change on the wire."""
-    segments: list[Segment] = []
-    run: list[str] = []
-    run_style: Style | None = None
-    for char, style in cells:
-        if style != run_style and run:
-            segments.append(Segment("".join(run), run_style))
-            run = []
-        run.append(char)
-        run_style = style
-    if run:
-        segments.append(Segment("".join(run), run_style))
-    return segments
 
 
 @lru_cache(maxsize=64)

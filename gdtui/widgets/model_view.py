@@ -10,7 +10,6 @@ its colour, and each class's points their own shape, so the picture reads withou
 from __future__ import annotations
 
 import numpy as np
-from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
 from textual.color import Color
@@ -21,7 +20,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from gdtui.trainer_view import SHADES, Curve, Regions
-from gdtui.widgets.repaint import refresh_changed_lines
+from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.
 COLOURS = ("#4e9de6", "#f28e2b", "#5cb85c")
@@ -98,16 +97,12 @@ class RegionView(Widget):
         before, strips = self._strips, []
         for line in range(ny):
             row = ny - 1 - line  # row 0 of the grid is the bottom of the picture
-            segments = []
+            cells = []
             for column in range(nx):
                 colour = colours[row][column] % len(COLOURS)
                 glyph, glyph_colour = glyphs.get((row, column), (REGION_GLYPHS[colour], -1))
-                style = self._style(colour, strengths[row][column], glyph_colour)
-                if segments and segments[-1].style is style:
-                    segments[-1] = Segment(segments[-1].text + glyph, style)
-                else:
-                    segments.append(Segment(glyph, style))
-            strips.append(Strip(segments, nx))
+                cells.append((glyph, self._style(colour, strengths[row][column], glyph_colour)))
+            strips.append(Strip(style_runs(cells), nx))
         self._strips = strips
         if not strips or len(before) != len(strips) or before[0].cell_length != nx:
             self.refresh()  # a new size

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
-from gdtui.widgets.repaint import refresh_changed_lines
+from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
 LOWEST, HIGHEST = 1, 100
 TICKS = (1, 25, 50, 75, 100)
@@ -155,13 +155,7 @@ class NumberLine(Widget):
             cells[column(self.secret, width)] = (SECRET, self._style("secret"))
         if self.guess is not None:
             cells[column(self.guess, width)] = (GUESS, self._style("guess"))
-        row = Text()
-        start = 0  # neighbouring cells of one style become one span: one colour change
-        for at in range(1, width + 1):
-            if at == width or cells[at][1] != cells[start][1]:
-                row.append("".join(char for char, _ in cells[start:at]), cells[start][1])
-                start = at
-        return row
+        return Text.assemble(*((run.text, run.style) for run in style_runs(cells)))
 
     def _label_row(self, width: int) -> Text:
         taken = [False] * width

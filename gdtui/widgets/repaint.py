@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import get_character_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
@@ -49,3 +50,20 @@ def _cells(strip: Strip) -> list[tuple[str, Style | None] | None]:
             cells.append((char, style))
             cells.extend([(char, style)] * (get_character_cell_size(char) - 1))
     return cells
+
+
+def style_runs(cells: list[tuple[str, Style]]) -> list[Segment]:
+    """Neighbouring cells of one style joined into one segment: each segment costs a colour
+    change on the wire."""
+    segments: list[Segment] = []
+    run: list[str] = []
+    run_style: Style | None = None
+    for char, style in cells:
+        if style != run_style and run:
+            segments.append(Segment("".join(run), run_style))
+            run = []
+        run.append(char)
+        run_style = style
+    if run:
+        segments.append(Segment("".join(run), run_style))
+    return segments

@@ -33,8 +33,9 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from gdtui import nn, nn_optim  # noqa: E402
-from gdtui.trainer import Session, Settings  # noqa: E402
+from gdtui.nn import network as nn  # noqa: E402
+from gdtui.nn import optim as nn_optim  # noqa: E402
+from gdtui.training.session import Session, Settings  # noqa: E402
 
 SETTINGS = Settings(dataset="moons", n_points=500, hidden_layers=(8, 8), activation="tanh",
                     optimizer="adam", learning_rate=0.01, batch_size=32, seed=0)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
     from gdtui.app import GdtuiApp
-    from gdtui.lessons import default_lessons_dir
+    from gdtui.course.lessons import default_lessons_dir
     from gdtui.store import Store
     from gdtui.widgets.loss_chart import LossChart
 
@@ -82,7 +82,7 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
 
 def headless(seconds: float) -> float:
     """Steps per second of Session.run in a loop, chunks of 50 steps as a plain script would."""
-    from gdtui.trainer import Session, Settings
+    from gdtui.training.session import Session, Settings
 
     session = Session(Settings())
     steps, started = 0, time.perf_counter()

@@ -1,5 +1,5 @@
 """``python -m gdtui`` works like the ``gdtui`` command."""
 
-from gdtui.cli import main
+from gdtui.cli.main import main
 
 raise SystemExit(main())

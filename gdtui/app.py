@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from gdtui import __version__
-from gdtui.lessons import Course, load_course
+from gdtui.course.lessons import Course, load_course
 from gdtui.screens import AREAS, area
 from gdtui.screens.too_small import TooSmallScreen, too_small_message
 from gdtui.store import Store

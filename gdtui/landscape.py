@@ -11,7 +11,7 @@ only parameters are a weight w and a bias b:
   lowest point is finite. Not a bowl: flat far out, curved near the minimum.
 
 Every loss and gradient comes from the engine; the paths are the engine's optimizers
-(nn_optim) applied to the two parameters, step by step.
+(gdtui.nn.optim) applied to the two parameters, step by step.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gdtui.nn import MLP, with_ones_column
-from gdtui.nn_functions import prepare_targets
-from gdtui.nn_optim import OPTIMIZERS, make_optimizer
+from gdtui.nn.functions import prepare_targets
+from gdtui.nn.network import MLP, with_ones_column
+from gdtui.nn.optim import OPTIMIZERS, make_optimizer
 from gdtui.stepper import format_number, parse_number, plain_number
 
 OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}

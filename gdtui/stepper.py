@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdtui.nn import MLP, Trace, numerical_gradient
-from gdtui.nn_functions import ACTIVATION_FUNCTIONS
-from gdtui.nn_optim import SGD
+from gdtui.nn.functions import ACTIVATION_FUNCTIONS
+from gdtui.nn.network import MLP, Trace, numerical_gradient
+from gdtui.nn.optim import SGD
 from gdtui.numbers import read_number
 
 STAGES = ("forward", "loss", "backward", "nudge", "update")

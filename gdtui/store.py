@@ -294,7 +294,8 @@ class Store:
         return {cid: (score, detail) for cid, score, detail in rows}
 
     # -- flashcards ---------------------------------------------------------------------------
-    # A card state is a dict of CARD_STATE_FIELDS (times as ISO text); gdtui.cards owns its meaning.
+    # A card state is a dict of CARD_STATE_FIELDS (times as ISO text); gdtui.course.schedule
+    # owns its meaning.
 
     CARD_STATE_FIELDS = (
         "state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses"

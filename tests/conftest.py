@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gdtui.lessons import default_lessons_dir
+from gdtui.course.lessons import default_lessons_dir
 from gdtui.store import Store
 from tests.tmux_terminal import Terminal
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gdtui.cardfile import (
+from gdtui.course.cardfile import (
     CHOICE,
     CLOZE,
     NUMERIC,
@@ -20,7 +20,7 @@ from gdtui.cardfile import (
     parse_cards,
     parse_number,
 )
-from gdtui.lessons import parse_lesson
+from gdtui.course.lessons import parse_lesson
 
 # The front matter and body take lines 1-11; "## Flashcards" is line 12, cards start at 13.
 LESSON = """---

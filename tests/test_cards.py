@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gdtui.cardfile import CHOICE, NUMERIC, RECALL, TYPED, Choice, Flashcard
-from gdtui.cards import (
+from gdtui.course.cardfile import CHOICE, NUMERIC, RECALL, TYPED, Choice, Flashcard
+from gdtui.course.lessons import Lesson
+from gdtui.course.schedule import (
     AGAIN,
     EASY,
     GOOD,
@@ -29,7 +30,6 @@ from gdtui.cards import (
     read_settings,
     review_queue,
 )
-from gdtui.lessons import Lesson
 from gdtui.store import Store
 
 START = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)

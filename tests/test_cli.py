@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from gdtui import __version__
-from gdtui.cli import main
+from gdtui.cli.main import main
 from tests.conftest import write_lesson
 
 
@@ -61,7 +61,7 @@ def test_an_unknown_start_screen_is_a_clear_error(tmp_path, capsys):
 def test_startup_does_not_import_heavy_modules():
     # Import hygiene: the app module must not pull numpy or plotext in at startup.
     code = (
-        "import sys, gdtui.cli, gdtui.app, gdtui.screens.home; "
+        "import sys, gdtui.cli.main, gdtui.app, gdtui.screens.home; "
         "print(','.join(m for m in ('numpy', 'plotext', 'fsrs') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

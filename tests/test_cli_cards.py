@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gdtui.cardfile import load_cards
-from gdtui.cards import EASY, GOOD, Session
-from gdtui.cli import main
-from gdtui.cli_cards import ANKI_HEADER
-from gdtui.lessons import load_course
+from gdtui.cli.cards import ANKI_HEADER
+from gdtui.cli.main import main
+from gdtui.course.cardfile import load_cards
+from gdtui.course.lessons import load_course
+from gdtui.course.schedule import EASY, GOOD, Session
 from gdtui.store import Store
 
 CARDS = """

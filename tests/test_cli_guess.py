@@ -8,7 +8,7 @@ import json
 import pytest
 
 from gdtui import guessing
-from gdtui.cli_guess import configure, run
+from gdtui.cli.guess import configure, run
 
 
 def guess(*arguments: str) -> int:
@@ -152,7 +152,7 @@ def test_bad_values_get_one_clear_line_and_exit_2(capsys, arguments, message):
 
 
 def test_the_lead_cli_reaches_the_guess_command(capsys):
-    from gdtui.cli import main
+    from gdtui.cli.main import main
 
     assert main(["guess", "--secret", "37", "--lr", "2", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["steps"] == 7

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from gdtui.cli_train import configure, run
+from gdtui.cli.train import configure, run
 
 
 def train(capsys, *options: str) -> tuple[int, str, str]:
@@ -132,7 +132,7 @@ def test_preset_with_an_override(capsys):
 
 
 def test_the_command_module_does_not_import_numpy():
-    code = ("import sys, gdtui.cli_train; "
+    code = ("import sys, gdtui.cli.train; "
             "print('numpy' in sys.modules, 'plotext' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

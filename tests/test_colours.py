@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
-from gdtui.trainer_view import Points, Regions
+from gdtui.training.view import Points, Regions
 from gdtui.widgets.card import RIGHT_CHOICE, WRONG_CHOICE
 from gdtui.widgets.guess_chart import GuessChart, SweepChart
-from gdtui.widgets.heatmap import GUTTER, LEGEND, SHADES, LossMap, shade
-from gdtui.widgets.model_view import REGION_GLYPHS, TRAIN_GLYPHS, ModelPanel, RegionView
+from gdtui.widgets.loss_map import GUTTER, LEGEND, SHADES, LossMap, shade
+from gdtui.widgets.model_panel import REGION_GLYPHS, TRAIN_GLYPHS, ModelPanel, RegionView
 from gdtui.widgets.network_diagram import NetworkDiagram
 from gdtui.widgets.number_line import BAND, GUESS, POSSIBLE, SECRET, NumberLine
 

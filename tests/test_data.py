@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdtui.data import (
+from gdtui.training.datasets import (
     CLASSIFICATION_DATASETS,
     DATASETS,
     FEATURES,

@@ -3,8 +3,8 @@ test_screen_lab.py)."""
 
 from __future__ import annotations
 
-from gdtui.screens.guess import GuessScreen
-from gdtui.screens.guess_watch import WatchPane
+from gdtui.screens.guess.screen import GuessScreen
+from gdtui.screens.guess.watch import WatchPane
 from gdtui.screens.landscape import LandscapeScreen
 
 

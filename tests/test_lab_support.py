@@ -1,5 +1,5 @@
 """What the Training Lab needs from the trainer: typed fields, snapshots, pictures, words, and
-training from a thread in chunks (gdtui.trainer_view)."""
+training from a thread in chunks (gdtui.training.view)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from gdtui.trainer import Session, Settings, SettingsError, challenge_by_id
-from gdtui.trainer_view import (
+from gdtui.training.session import Session, Settings, SettingsError, challenge_by_id
+from gdtui.training.view import (
     Curve,
     Regions,
     SessionLock,

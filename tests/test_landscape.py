@@ -18,8 +18,8 @@ from gdtui.landscape import (
     run_path,
     shade_levels,
 )
-from gdtui.nn import MLP
-from gdtui.nn_optim import OPTIMIZERS, make_optimizer
+from gdtui.nn.network import MLP
+from gdtui.nn.optim import OPTIMIZERS, make_optimizer
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gdtui.lessons import (
+from gdtui.course.lessons import (
     LessonError,
     default_lessons_dir,
     load_course,

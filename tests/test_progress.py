@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from gdtui.lessons import load_course
-from gdtui.progress import guess_status, lab_status, next_lesson_id, overview, time_ago
+from gdtui.course.lessons import load_course
+from gdtui.course.progress import guess_status, lab_status, next_lesson_id, overview, time_ago
 from tests.conftest import write_lesson
 
 

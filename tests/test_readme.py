@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gdtui.lessons import parse_lesson
+from gdtui.course.lessons import parse_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,10 +16,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from gdtui.trainer_view import Points, Regions
+from gdtui.training.view import Points, Regions
 from gdtui.widgets.guess_chart import GuessChart
-from gdtui.widgets.heatmap import LossMap
-from gdtui.widgets.model_view import ModelPanel, RegionView
+from gdtui.widgets.loss_map import LossMap
+from gdtui.widgets.model_panel import ModelPanel, RegionView
 from gdtui.widgets.number_line import NumberLine
 from gdtui.widgets.repaint import refresh_changed_lines
 

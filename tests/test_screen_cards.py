@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 
-from gdtui.cards import AGAIN, EASY, GOOD, HARD
+from gdtui.course.schedule import AGAIN, EASY, GOOD, HARD
 from gdtui.store import Store
 
 HEAD = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from gdtui.screens.guess import GuessScreen
+from gdtui.screens.guess.screen import GuessScreen
 
 
 async def open_game(app, pilot, secret: int = 37) -> GuessScreen:

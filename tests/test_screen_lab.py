@@ -7,12 +7,12 @@ import time
 from textual.widgets import Input, OptionList, Static
 
 from gdtui.screens.help import HelpScreen
-from gdtui.screens.lab import LabScreen
-from gdtui.screens.lab_dialogs import LoadPreset, PickChallenge, SavePreset
-from gdtui.trainer import Evaluation, Settings
+from gdtui.screens.lab.dialogs import LoadPreset, PickChallenge, SavePreset
+from gdtui.screens.lab.screen import LabScreen
+from gdtui.training.session import Evaluation, Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
 from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up
-from gdtui.widgets.model_view import ModelPanel, RegionView
+from gdtui.widgets.model_panel import ModelPanel, RegionView
 
 
 async def open_lab(app, pilot, **options) -> LabScreen:
@@ -292,7 +292,7 @@ async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tup
     ticks every 0.1 s, with new data at every tick."""
     lab = await open_lab(app, pilot)
     clock = FakeClock()
-    monkeypatch.setattr("gdtui.screens.lab.time", clock)
+    monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
     charts, pictures = [], []
     chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
     monkeypatch.setattr(chart, "show", lambda *data: charts.append(clock.now))

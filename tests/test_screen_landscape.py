@@ -9,7 +9,7 @@ from gdtui.landscape import MODELS, START_MOVES
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.landscape import LandscapeScreen
 from gdtui.stepper import format_number
-from gdtui.widgets.heatmap import GUTTER, LossMap, clip_segment, segment_cells
+from gdtui.widgets.loss_map import GUTTER, LossMap, clip_segment, segment_cells
 
 
 def shown(app, selector: str) -> str:

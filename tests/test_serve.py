@@ -16,7 +16,7 @@ import asyncssh
 import pyte
 import pytest
 
-from gdtui.serve_pty import PtyChild
+from gdtui.serve.pty import PtyChild
 
 END, ESCAPE = b"\x1b[F", b"\x1b"
 
@@ -381,13 +381,13 @@ def test_setup_problems_are_one_clear_line(tmp_path):
 
 
 def parse(*argv: str):
-    from gdtui.cli import build_parser
+    from gdtui.cli.main import build_parser
 
     return build_parser().parse_args(list(argv))
 
 
 def test_options_before_and_after_serve_reach_each_learners_gdtui(tmp_path, monkeypatch):
-    from gdtui.cli_serve import build_config
+    from gdtui.cli.serve import build_config
 
     lessons = tmp_path / "lessons"
     lessons.mkdir()
@@ -408,7 +408,8 @@ def test_options_before_and_after_serve_reach_each_learners_gdtui(tmp_path, monk
 
 
 def test_gdtui_does_not_load_the_ssh_server_at_startup():
-    code = "import sys, gdtui.cli; gdtui.cli.build_parser(); print('asyncssh' in sys.modules)"
+    code = ("import sys, gdtui.cli.main; gdtui.cli.main.build_parser(); "
+            "print('asyncssh' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "False"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gdtui.serve_users import (
+from gdtui.serve.users import (
     ServeSetupError,
     bind_key,
     bound_key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdtui.nn import numerical_gradient
+from gdtui.nn.network import numerical_gradient
 from gdtui.stepper import (
     PRESETS,
     STAGES,

@@ -8,11 +8,11 @@ import webbrowser
 import pytest
 from textual.widgets import OptionList, Static
 
-from gdtui import cli
 from gdtui.app import DEFAULT_MIN_SIZE, GdtuiApp
+from gdtui.cli import main as cli
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
-from gdtui.screens.lab import LabScreen
+from gdtui.screens.lab.screen import LabScreen
 from gdtui.screens.too_small import TooSmallScreen, too_small_message
 from tests.test_screen_lab import wait_until
 
@@ -139,7 +139,7 @@ def test_a_bad_fps_is_a_clear_error(bad, tmp_path, capsys):
 
 
 async def test_a_paused_lab_redraws_its_model_picture_at_the_new_size(make_app):
-    from gdtui.widgets.model_view import RegionView
+    from gdtui.widgets.model_panel import RegionView
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from gdtui.data import DataError
-from gdtui.trainer import (
+from gdtui.training.datasets import DataError
+from gdtui.training.session import (
     CHALLENGES,
     LEARNING_RATE_LADDER,
     PRESETS,
@@ -217,7 +217,7 @@ def test_binary_grid_agrees_with_the_networks_own_classes():
     session.run(200)
     grid = session.predict_grid(5, 4)
     raw = np.column_stack([np.tile(grid.xs, 4), np.repeat(grid.ys, 5)])
-    from gdtui.data import feature_columns
+    from gdtui.training.datasets import feature_columns
 
     outputs = session.network.forward(feature_columns(raw, session.settings.features))
     assert np.array_equal(grid.classes.ravel(), (outputs[:, 0] > 0).astype(int))

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from gdtui import cards as deck
+from gdtui.course import schedule
 from gdtui.store import now
 
 
@@ -21,20 +21,20 @@ class CardStatsScreen(Screen[None]):
     HELP = f"""
 - **Due**: cards you have studied that come back today (overdue ones included), tomorrow, and
   within the next 7 days.
-- **Reviews per day**: every grade you gave in the last {deck.STATS_DAYS} days (cram is not
+- **Reviews per day**: every grade you gave in the last {schedule.STATS_DAYS} days (cram is not
   counted, and grades you took back with `u` are left out).
 - **Retention**: the share of all your reviews that were not graded *Again*.
 - **Streak**: days in a row with at least one review, up to today (or yesterday, if you have
   not reviewed yet today).
 - **Mastered**: a card you would still recall 9 times in 10 a week after reviewing it (its
-  stability is at least {deck.MASTERY_STABILITY_DAYS:g} days).
+  stability is at least {schedule.MASTERY_STABILITY_DAYS:g} days).
 
 `gdtui cards stats` prints the same figures in the terminal (`--json` for a script).
 """
     CSS_PATH = "../styles/cards.tcss"
     BINDINGS = [Binding("r", "refresh_stats", "Refresh")]
 
-    def __init__(self, clock: deck.Clock = now) -> None:
+    def __init__(self, clock: schedule.Clock = now) -> None:
         super().__init__()
         self.clock = clock
 
@@ -55,7 +55,7 @@ class CardStatsScreen(Screen[None]):
 
     def action_refresh_stats(self) -> None:
         """Recompute every figure from the store."""
-        stats = deck.stats_for(self.app.store, self.app.course.lessons, self.clock)
+        stats = schedule.stats_for(self.app.store, self.app.course.lessons, self.clock)
         retention = "–" if stats.retention is None else f"{stats.retention:.0%}"
         self.query_one("#stats-figures", Static).update(
             f"[b]Due[/b]\n  now       {stats.due_now}\n  today     {stats.due_today}\n"
@@ -82,5 +82,5 @@ class CardStatsScreen(Screen[None]):
                    days[::7] + [days[-1]])
         step = max(1, -(-max(counts) // 5))  # whole-number ticks: reviews come in ones
         plt.yticks(list(range(0, max(counts) + step, step)))
-        plt.title(f"Reviews per day, last {deck.STATS_DAYS} days")
+        plt.title(f"Reviews per day, last {schedule.STATS_DAYS} days")
         plot.refresh()

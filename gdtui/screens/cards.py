@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, ProgressBar, Static
 
-from gdtui import cards as deck
-from gdtui.cardfile import CHOICE, Flashcard, load_cards
+from gdtui.course import schedule
+from gdtui.course.cardfile import CHOICE, Flashcard, load_cards
 from gdtui.store import now
 from gdtui.widgets.card import CardView
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
@@ -61,11 +61,11 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         "summary": {"stats", "undo", "leave", "review"},
     }
 
-    def __init__(self, seed: int | None = None, clock: deck.Clock = now) -> None:
+    def __init__(self, seed: int | None = None, clock: schedule.Clock = now) -> None:
         super().__init__()
         self.seed = seed
         self.clock = clock
-        self.session: deck.Session | None = None
+        self.session: schedule.Session | None = None
         self.phase = "question"
         """Within a card: 'question', 'answer' (learner grades) or 'result' (app graded)."""
         self.cards: list[Flashcard] = []
@@ -85,7 +85,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
     def on_mount(self) -> None:
         self.cards, problems = load_cards(self.app.course.lessons)
         start = self.query_one(CardStart)
-        start.show_settings(deck.read_settings(self.app.store))
+        start.show_settings(schedule.read_settings(self.app.store))
         start.show_problems(problems)
         self.show_start()
 
@@ -125,15 +125,15 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
 
     def refresh_start(self) -> None:
         """Count what is due and new, and list the lessons to cram."""
-        store, at, tz = self.app.store, self.clock(), deck.local_timezone()
-        states = deck.load_states(store)
-        settings = deck.read_settings(store)
-        today = store.card_reviews(since=deck.start_of_day(at, tz))
-        counts = deck.deck_counts(self.cards, states, today, settings.new_per_day, at)
+        store, at, tz = self.app.store, self.clock(), schedule.local_timezone()
+        states = schedule.load_states(store)
+        settings = schedule.read_settings(store)
+        today = store.card_reviews(since=schedule.start_of_day(at, tz))
+        counts = schedule.deck_counts(self.cards, states, today, settings.new_per_day, at)
         lessons = self.app.course.lessons
         start = self.query_one(CardStart)
         start.show_counts(counts, settings, len(lessons),
-                          deck.due_outlook(self.cards, states, at, tz))
+                          schedule.due_outlook(self.cards, states, at, tz))
         per_lesson: dict[str, int] = {}
         for card in self.cards:
             per_lesson[card.lesson_id] = per_lesson.get(card.lesson_id, 0) + 1
@@ -142,19 +142,19 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
     def action_review(self) -> None:
         """Start a review of the due cards (and today's new ones)."""
         store, at = self.app.store, self.clock()
-        settings = deck.read_settings(store)
-        today = store.card_reviews(since=deck.start_of_day(at, deck.local_timezone()))
-        queue = deck.review_queue(
-            self.cards, deck.load_states(store), at,
-            deck.new_cards_left(today, settings.new_per_day), store.read_lessons(), self.seed,
+        settings = schedule.read_settings(store)
+        today = store.card_reviews(since=schedule.start_of_day(at, schedule.local_timezone()))
+        queue = schedule.review_queue(
+            self.cards, schedule.load_states(store), at,
+            schedule.new_cards_left(today, settings.new_per_day), store.read_lessons(), self.seed,
         )
         if not queue:
-            outlook = deck.due_outlook(self.cards, deck.load_states(store), at,
-                                       deck.local_timezone())
+            outlook = schedule.due_outlook(self.cards, schedule.load_states(store), at,
+                                       schedule.local_timezone())
             self.notify(f"Nothing to review right now: {outlook}.", title="All done")
             return
-        self._begin(deck.Session(store, self.cards, queue, clock=self.clock,
-                                 scheduler=deck.Scheduler(settings.desired_retention)))
+        self._begin(schedule.Session(store, self.cards, queue, clock=self.clock,
+                                 scheduler=schedule.Scheduler(settings.desired_retention)))
 
     def action_cram(self) -> None:
         """Cram the lesson highlighted in the list (the schedule is not changed)."""
@@ -167,8 +167,9 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         if not chosen:
             self.notify("That lesson has no flashcards.", severity="warning")
             return
-        queue = deck.interleave(chosen, random.Random(self.seed))
-        self._begin(deck.Session(self.app.store, self.cards, queue, cram=True, clock=self.clock))
+        queue = schedule.interleave(chosen, random.Random(self.seed))
+        self._begin(schedule.Session(self.app.store, self.cards, queue, cram=True,
+                                     clock=self.clock))
 
     @on(OptionList.OptionSelected, "#cram-lessons")
     def cram_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -182,7 +183,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
 
     # -- review -------------------------------------------------------------------------------
 
-    def _begin(self, session: deck.Session) -> None:
+    def _begin(self, session: schedule.Session) -> None:
         self._log_session()
         self.session = session
         self._logged = 0

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from gdtui.progress import guess_status, lab_status, next_lesson_id, overview
+from gdtui.course.progress import guess_status, lab_status, next_lesson_id, overview
 from gdtui.screens import AREAS
 
 WELCOME = (
@@ -80,7 +80,7 @@ Your progress is saved as you go; you can quit at any time and resume later.
         if name == "lessons":
             return f"{info.lessons_read}/{info.lessons_total} read"
         if name == "cards":
-            from gdtui.cards import home_status
+            from gdtui.course.schedule import home_status
 
             return home_status(self.app.store, self.app.course.lessons)
         if name == "guess":

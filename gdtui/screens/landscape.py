@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.stepper import format_number, plain_number
-from gdtui.widgets.heatmap import PALETTE, TRAIL_MARKS, LossMap, Trail
+from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
 FRAME_SECONDS = 0.1  # between animation frames: at most ten a second (fewer with `--fps`)

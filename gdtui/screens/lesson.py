@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static
 from textual.widgets.markdown import MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
-from gdtui.lessons import Lesson, parse_link
+from gdtui.course.lessons import Lesson, parse_link
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
 

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
-from gdtui.cardfile import CHOICE, CLOZE, NUMERIC, RECALL, TYPED, Flashcard
+from gdtui.course.cardfile import CHOICE, CLOZE, NUMERIC, RECALL, TYPED, Flashcard
 
 RATING_LABELS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
 # After a multiple-choice answer: the right option and a wrong pick say so, not only by colour.

@@ -10,8 +10,8 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from gdtui import cards as deck
-from gdtui.lessons import Lesson, Problem
+from gdtui.course import schedule
+from gdtui.course.lessons import Lesson, Problem
 
 ALL_LESSONS = "all"
 SHOWN_PROBLEMS = 5
@@ -47,7 +47,8 @@ class CardStart(VerticalScroll):
         yield Static(id="card-problems", classes="error")
 
     def show_counts(
-        self, counts: deck.DeckCounts, settings: deck.CardSettings, lessons: int, outlook: str
+        self, counts: schedule.DeckCounts, settings: schedule.CardSettings, lessons: int,
+        outlook: str,
     ) -> None:
         """Say what is due now, what is new today, and (when nothing is due) what comes next."""
         lines = [
@@ -79,7 +80,7 @@ class CardStart(VerticalScroll):
             return ALL_LESSONS
         return options.get_option_at_index(options.highlighted).id or ALL_LESSONS
 
-    def show_settings(self, settings: deck.CardSettings) -> None:
+    def show_settings(self, settings: schedule.CardSettings) -> None:
         """Put the current settings in their fields."""
         self.query_one("#new-per-day", Input).value = str(settings.new_per_day)
         self.query_one("#retention", Input).value = f"{settings.desired_retention:g}"
@@ -100,11 +101,11 @@ class CardStart(VerticalScroll):
         event.stop()
         error = self.query_one("#settings-error", Static)
         if event.input.id == "new-per-day":
-            value, message = deck.parse_new_per_day(event.value)
-            key, name = deck.NEW_PER_DAY_SETTING, "New cards a day"
+            value, message = schedule.parse_new_per_day(event.value)
+            key, name = schedule.NEW_PER_DAY_SETTING, "New cards a day"
         else:
-            value, message = deck.parse_retention(event.value)
-            key, name = deck.RETENTION_SETTING, "Desired retention"
+            value, message = schedule.parse_retention(event.value)
+            key, name = schedule.RETENTION_SETTING, "Desired retention"
         if value is None:
             error.update(Content(f"{name}: {message} Kept the last good value."))
             return
@@ -122,7 +123,7 @@ class SessionSummary(Vertical):
                          action="screen.start")
             yield Button("Stats", id="summary-stats", action="screen.stats")
 
-    def show(self, summary: deck.Summary, finished: bool) -> None:
+    def show(self, summary: schedule.Summary, finished: bool) -> None:
         """Fill in the figures of a finished (or paused) session."""
         self.query_one("#summary-text", Static).update(Content.assemble(
             ("Session finished\n\n" if finished else "Session paused\n\n", "bold"),

@@ -1,6 +1,6 @@
 """The Training Lab's side panel: buttons and every setting, each with room for a message.
 
-The panel reads what is typed (trainer_view.parse_field) and posts `SettingEntered`; the
+The panel reads what is typed (training.view.parse_field) and posts `SettingEntered`; the
 screen decides what the change means for the session and calls `set_error` when it is refused.
 """
 
@@ -16,11 +16,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from gdtui.data import DATASETS
-from gdtui.nn import ACTIVATIONS
-from gdtui.nn_optim import OPTIMIZERS
-from gdtui.trainer_settings import LOSS_CHOICES, REGULARIZATIONS, Settings, SettingsError
-from gdtui.trainer_view import SPEEDS, field_text, parse_field
+from gdtui.nn.network import ACTIVATIONS
+from gdtui.nn.optim import OPTIMIZERS
+from gdtui.training.datasets import DATASETS
+from gdtui.training.settings import LOSS_CHOICES, REGULARIZATIONS, Settings, SettingsError
+from gdtui.training.view import SPEEDS, field_text, parse_field
 
 
 @dataclass(frozen=True)

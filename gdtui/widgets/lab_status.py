@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from gdtui.trainer_view import Snapshot, status_line
+from gdtui.training.view import Snapshot, status_line
 
 KEYS_HINT = "space: train · n: one step · [ ]: learning rate · c: challenges · ?: help"
 

@@ -26,8 +26,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-from gdtui.trainer import Change, Evaluation
-from gdtui.trainer_view import (
+from gdtui.training.session import Change, Evaluation
+from gdtui.training.view import (
     LossSeries,
     change_label,
     loss_series,

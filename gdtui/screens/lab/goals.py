@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gdtui.screens.lab_dialogs import LoadPreset, PickChallenge, SavePreset
-from gdtui.trainer import CHALLENGES, PRESETS, Challenge, challenge_by_id
-from gdtui.trainer_view import Snapshot, field_text, network_text, ranked_score, score_text
+from gdtui.screens.lab.dialogs import LoadPreset, PickChallenge, SavePreset
+from gdtui.training.session import CHALLENGES, PRESETS, Challenge, challenge_by_id
+from gdtui.training.view import Snapshot, field_text, network_text, ranked_score, score_text
 from gdtui.widgets.lab_status import LabStatus
 
 if TYPE_CHECKING:
-    from gdtui.screens.lab import LabScreen
+    from gdtui.screens.lab.screen import LabScreen
 
     _Base = LabScreen
 else:

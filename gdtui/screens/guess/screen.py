@@ -23,9 +23,9 @@ from gdtui.guessing import (
     parse_steps,
     random_number,
 )
-from gdtui.screens.guess_compare import ComparePane
-from gdtui.screens.guess_keep import GameFinished, KeepPane
-from gdtui.screens.guess_watch import WatchPane
+from gdtui.screens.guess.compare import ComparePane
+from gdtui.screens.guess.keep import GameFinished, KeepPane
+from gdtui.screens.guess.watch import WatchPane
 
 MODES = {
     "keep": "You keep the secret",
@@ -84,7 +84,7 @@ rate down or up a rung of 1, 2, 3, 4, 5, 6, 8, 10, ..., 50, 60; `s` picks a rand
 A value that is not allowed gets a message under the fields, and the last good value stays.
 When a game lands, your fewest guesses for that mode and learning rate are saved and shown.
 """
-    CSS_PATH = "../styles/guess.tcss"
+    CSS_PATH = "../../styles/guess.tcss"
     AUTO_FOCUS = "#guess-tabs Tabs"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]

@@ -12,11 +12,11 @@ from gdtui import __version__
 
 # Subcommands whose options live next to the code they drive: name -> (module, help).
 SUBCOMMANDS = {
-    "check": ("gdtui.cli_check", "validate lesson and flashcard files"),
-    "guess": ("gdtui.cli_guess", "play the guessing game without the UI"),
-    "train": ("gdtui.cli_train", "train a network without the UI"),
-    "cards": ("gdtui.cli_cards", "flashcard statistics and export"),
-    "serve": ("gdtui.cli_serve", "host gdtui over SSH: one app per connection"),
+    "check": ("gdtui.cli.check", "validate lesson and flashcard files"),
+    "guess": ("gdtui.cli.guess", "play the guessing game without the UI"),
+    "train": ("gdtui.cli.train", "train a network without the UI"),
+    "cards": ("gdtui.cli.cards", "flashcard statistics and export"),
+    "serve": ("gdtui.cli.serve", "host gdtui over SSH: one app per connection"),
 }
 
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gdtui.trainer_challenges import SCORES, Challenge, Verdict, judge
-from gdtui.trainer_settings import (
+from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
+from gdtui.training.settings import (
     Settings,
     SettingsError,
     parse_features,
@@ -28,7 +28,7 @@ from gdtui.trainer_settings import (
 )
 
 if TYPE_CHECKING:
-    from gdtui.trainer import Change, Evaluation, Session
+    from gdtui.training.session import Change, Evaluation, Session
 
 # Settings typed as text, and the label a message uses for each.
 NUMBER_FIELDS = {"noise": "noise", "validation_share": "validation share",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import asyncssh
 
-from gdtui import serve_users as files
-from gdtui.serve_connection import Connection
-from gdtui.serve_session import Session, describe_seconds
+from gdtui.serve import users
+from gdtui.serve.connection import Connection
+from gdtui.serve.session import Session, describe_seconds
 
 log = logging.getLogger("gdtui.serve")
 
@@ -101,8 +101,8 @@ class Hub:
         first = not self._keys_read
         self._keys_read, self._keys_stamp = True, stamp
         try:
-            self._keys, self._key_count, self._bad_lines = files.read_authorized_keys(path)
-        except files.ServeSetupError as error:
+            self._keys, self._key_count, self._bad_lines = users.read_authorized_keys(path)
+        except users.ServeSetupError as error:
             if first:
                 raise
             self._keys = None
@@ -163,8 +163,8 @@ def _address(host: str, port: int) -> str:
 
 async def serve(config: ServeConfig) -> int:
     """Run the server until SIGINT, SIGTERM or SIGHUP; ServeSetupError if it cannot start."""
-    config.root = files.prepare_root(config.root)
-    host_key = files.load_host_key(config.root)
+    config.root = users.prepare_root(config.root)
+    host_key = users.load_host_key(config.root)
     hub = Hub(config)
     if not config.open_to_all:
         hub.load_keys(announce=False)
@@ -180,11 +180,11 @@ async def serve(config: ServeConfig) -> int:
         # asyncio words a bind error at length; a lookup error (negative errno) words it well.
         good_errno = isinstance(error.errno, int) and error.errno > 0
         reason = os.strerror(error.errno) if good_errno else error.strerror or str(error)
-        raise files.ServeSetupError(
+        raise users.ServeSetupError(
             f"cannot listen on {_address(config.host, config.port)}: {reason}") from None
     addresses = ", ".join(_address(*address[:2]) for address in acceptor.get_addresses())
     log.info("gdtui serve starting: data in %s, host key %s", config.root,
-             files.fingerprint(host_key))
+             users.fingerprint(host_key))
     if config.open_to_all:
         log.info("auth: OPEN (--open): anyone may connect as a guest, with any name and no key")
     else:
@@ -217,7 +217,7 @@ def run(config: ServeConfig) -> int:
     setup_logging()
     try:
         return asyncio.run(serve(config))
-    except files.ServeSetupError as error:
+    except users.ServeSetupError as error:
         print(f"gdtui serve: {error}", file=sys.stderr)
         return error.exit_code
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from gdtui import serve_users as files
-from gdtui.serve_session import Session, describe_seconds
+from gdtui.serve import users
+from gdtui.serve.session import Session, describe_seconds
 
 if TYPE_CHECKING:
-    from gdtui.serve import Hub
+    from gdtui.serve.server import Hub
 
 log = logging.getLogger("gdtui.serve")
 
@@ -60,7 +60,7 @@ class Connection(asyncssh.SSHServer):
         self.hub.connections.discard(self)
         if self.session is not None:
             self.session.stop("disconnected")
-        why = f": {files.one_line(str(exc))}" if exc else ""  # a client's words: escaped
+        why = f": {users.one_line(str(exc))}" if exc else ""  # a client's words: escaped
         log.info("connection from %s closed%s", self.address, why)
 
     def close(self) -> None:
@@ -100,29 +100,29 @@ class Connection(asyncssh.SSHServer):
         return not self.hub.config.open_to_all
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        fingerprint = files.fingerprint(key)
+        fingerprint = users.fingerprint(key)
         if not self.hub.key_allowed(key, self.peer_host, self.peer_host):
             log.info("%s: key %s refused for %s: not in %s", self.address, fingerprint,
-                     files.printable(username), self.hub.config.authorized_keys.name)
+                     users.printable(username), self.hub.config.authorized_keys.name)
             return False
-        folder = files.user_dir(self.hub.config.root, username, create=False)
-        owner = files.bound_key(folder)
+        folder = users.user_dir(self.hub.config.root, username, create=False)
+        owner = users.bound_key(folder)
         if owner is not None and owner != fingerprint:
             log.info("%s: key %s refused for %s: that name belongs to another key (%s)",
-                     self.address, fingerprint, files.printable(username), owner)
+                     self.address, fingerprint, users.printable(username), owner)
             return False
         self._key = (username, fingerprint)
         return True
 
     def auth_completed(self) -> None:
         guest = self.hub.config.open_to_all
-        name = files.printable(self.user)
+        name = users.printable(self.user)
         fingerprint = ""
         try:
-            folder = files.user_dir(self.hub.config.root, self.user, guest=guest)
+            folder = users.user_dir(self.hub.config.root, self.user, guest=guest)
             if not guest:
                 fingerprint = self._key[1] if self._key and self._key[0] == self.user else ""
-                if not fingerprint or not files.bind_key(folder, fingerprint):
+                if not fingerprint or not users.bind_key(folder, fingerprint):
                     log.info("%s: %s refused: that name belongs to another key",
                              self.address, name)
                     self.close()
@@ -144,21 +144,21 @@ class Connection(asyncssh.SSHServer):
             return False
         if self.session is not None and self.session.task is not None:
             log.info("%s: refused a second session for %s: one gdtui per connection",
-                     self.address, files.printable(self.user))
+                     self.address, users.printable(self.user))
             return False
         self.session = Session(self)
         return self.session
 
     def _refuse(self, what: str) -> bool:
-        log.info("%s: refused %s for %s", self.address, what, files.printable(self.user))
+        log.info("%s: refused %s for %s", self.address, what, users.printable(self.user))
         return False
 
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str,
                              orig_port: int) -> bool:
-        return self._refuse(f"port forwarding to {files.one_line(dest_host)}:{dest_port}")
+        return self._refuse(f"port forwarding to {users.one_line(dest_host)}:{dest_port}")
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
-        where = f"{files.one_line(listen_host)}:{listen_port}"
+        where = f"{users.one_line(listen_host)}:{listen_port}"
         return self._refuse(f"remote port forwarding from {where}")
 
     def unix_connection_requested(self, dest_path: str) -> bool:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gdtui.lessons import Problem, default_lessons_dir, load_course, parse_lesson
+from gdtui.course.lessons import Problem, default_lessons_dir, load_course, parse_lesson
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def check(path: Path) -> tuple[int, list[Problem]]:
 
 
 def _card_problems(lessons: list) -> list[Problem]:
-    from gdtui.cardfile import check_cards
+    from gdtui.course.cardfile import check_cards
 
     return check_cards(lessons)
 

@@ -1,7 +1,7 @@
 """Training settings: the dataclass, its limits, checks with field-named messages, presets.
 
 Screens show `SettingsError.field` next to the input that needs fixing and
-`str(error)` as the message. `gdtui.trainer` re-exports everything here.
+`str(error)` as the message. `gdtui.training.session` re-exports everything here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gdtui.data import (
+from gdtui.nn.network import ACTIVATIONS
+from gdtui.nn.optim import OPTIMIZERS
+from gdtui.training.datasets import (
     CLASSIFICATION_DATASETS,
     DATASETS,
     FEATURES,
@@ -19,8 +21,6 @@ from gdtui.data import (
     REGRESSION_DATASETS,
     available_features,
 )
-from gdtui.nn import ACTIVATIONS
-from gdtui.nn_optim import OPTIMIZERS
 
 LEARNING_RATE_LADDER = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 LOSS_CHOICES = ("auto", "mse", "cross_entropy")  # auto: cross_entropy to classify, else mse
@@ -51,7 +51,8 @@ class SettingsError(ValueError):
 class Settings:
     """Everything that decides a training run. `Settings.check()` explains bad values.
 
-    `data_file`, when set, is a CSV to learn from instead of `dataset` (see data.load_csv).
+    `data_file`, when set, is a CSV to learn from instead of `dataset` (see
+    training.datasets.load_csv).
     `features` empty means the raw inputs. `hidden_layers` lists units per hidden layer.
     """
 

@@ -25,18 +25,18 @@ from typing import Any
 
 import numpy as np
 
-from gdtui.data import DataError, Dataset, feature_columns, load_csv, make_dataset
-from gdtui.nn import MLP, MiniBatches, prepare_targets, with_ones_column
-from gdtui.nn_optim import make_optimizer
-from gdtui.trainer_challenges import (  # noqa: F401  (re-exported for screens)
+from gdtui.nn.network import MLP, MiniBatches, prepare_targets, with_ones_column
+from gdtui.nn.optim import make_optimizer
+from gdtui.training.challenges import (  # noqa: F401  (re-exported for screens)
     CHALLENGES,
     Challenge,
     Verdict,
     challenge_by_id,
     judge,
 )
-from gdtui.trainer_hints import hints as session_hints
-from gdtui.trainer_settings import (  # noqa: F401  (re-exported for screens)
+from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
+from gdtui.training.hints import hints as session_hints
+from gdtui.training.settings import (  # noqa: F401  (re-exported for screens)
     HIDDEN_LAYERS_HELP,
     LEARNING_RATE_LADDER,
     LIVE_SETTINGS,
@@ -402,5 +402,5 @@ class Session:
         return xs, outputs[:, 0]
 
     def hints(self) -> list[str]:
-        """Plain-language hints about the run so far (see trainer_hints.hints)."""
+        """Plain-language hints about the run so far (see training.hints.hints)."""
         return session_hints(self)

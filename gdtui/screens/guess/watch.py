@@ -19,7 +19,7 @@ from gdtui.guessing import (
     play,
     short_outcome,
 )
-from gdtui.screens.guess_keep import GameFinished
+from gdtui.screens.guess.keep import GameFinished
 from gdtui.widgets.guess_chart import GuessChart
 from gdtui.widgets.number_line import NumberLine
 

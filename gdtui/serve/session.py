@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from gdtui.serve_pty import PtyChild
-from gdtui.serve_users import printable
+from gdtui.serve.pty import PtyChild
+from gdtui.serve.users import printable
 
 if TYPE_CHECKING:
-    from gdtui.serve import Connection
+    from gdtui.serve.server import Connection
 
 log = logging.getLogger("gdtui.serve")
 

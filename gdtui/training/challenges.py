@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gdtui.trainer_settings import Settings, settings_from_dict
+from gdtui.training.settings import Settings, settings_from_dict
 
 if TYPE_CHECKING:
-    from gdtui.trainer import Session
+    from gdtui.training.session import Session
 
 # What a score measures, and whether more is better.
 SCORES = {"steps": ("steps", False), "learning_rate": ("learning rate", True),

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from gdtui.lessons import Lesson, Problem
+from gdtui.course.lessons import Lesson, Problem
 from gdtui.numbers import read_number
 
 # The kinds of card, and who grades them.

@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from gdtui.cardfile import Flashcard, load_cards
-from gdtui.lessons import Course, load_course
+from gdtui.course.cardfile import Flashcard, load_cards
+from gdtui.course.lessons import Course, load_course
 
 ANKI_HEADER = ("#separator:tab", "#html:false", "#tags column:3")
 
@@ -68,7 +68,7 @@ def _error(message: str) -> None:
 
 
 def _stats(args: argparse.Namespace, course: Course) -> int:
-    from gdtui.cards import stats_for
+    from gdtui.course.schedule import stats_for
     from gdtui.store import Store, StoreError
 
     try:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gdtui.trainer_settings import learning_rate_down, learning_rate_up
+from gdtui.training.settings import learning_rate_down, learning_rate_up
 
 if TYPE_CHECKING:
-    from gdtui.trainer import Evaluation, Session
+    from gdtui.training.session import Evaluation, Session
 
 MIN_EVALUATIONS = 5  # look at trends only after this many evaluations
 SMALL_LEARNING_RATE = 0.001

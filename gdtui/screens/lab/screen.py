@@ -1,6 +1,6 @@
 """The Training Lab: train a real network live, change its settings mid-run, see what happens.
 
-The session is trained by a thread worker in short chunks (trainer_view.train_in_chunks) and
+The session is trained by a thread worker in short chunks (training.view.train_in_chunks) and
 shared with the UI through a SessionLock. A timer redraws from a snapshot at most ten times a
 second (fewer with `gdtui --fps`), and only when new data arrived; the worker never touches a
 widget. While training, the model picture is redrawn less often than the chart.
@@ -20,9 +20,9 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
 
-from gdtui.screens.lab_goals import PresetsAndChallenges
-from gdtui.screens.lab_runs import TrainingRuns
-from gdtui.trainer import (
+from gdtui.screens.lab.goals import PresetsAndChallenges
+from gdtui.screens.lab.run import TrainingRuns
+from gdtui.training.session import (
     LIVE_SETTINGS,
     Session,
     Settings,
@@ -30,11 +30,11 @@ from gdtui.trainer import (
     learning_rate_up,
     settings_from_dict,
 )
-from gdtui.trainer_view import SPEEDS, SessionLock, Snapshot, model_picture, network_text, snapshot
+from gdtui.training.view import SPEEDS, SessionLock, Snapshot, model_picture, network_text, snapshot
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart
-from gdtui.widgets.model_view import ModelPanel
+from gdtui.widgets.model_panel import ModelPanel
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
 # While training, the model picture is redrawn at most once a second, and at most a quarter as
@@ -95,7 +95,7 @@ the training loss falls) or a learning rate too small or too large.
 3000 steps. The lab judges the run live and keeps your best result. `l` switches the chart
 between a log and a linear scale.
 """
-    CSS_PATH = "../styles/lab.tcss"
+    CSS_PATH = "../../styles/lab.tcss"
     AUTO_FOCUS = "#loss-chart"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from gdtui.lessons import Course
+from gdtui.course.lessons import Course
 from gdtui.store import Store, now
 
 

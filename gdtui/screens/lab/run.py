@@ -14,11 +14,11 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from gdtui.trainer_view import activity_line, snapshot, train_in_chunks
+from gdtui.training.view import activity_line, snapshot, train_in_chunks
 from gdtui.widgets.lab_controls import LabControls
 
 if TYPE_CHECKING:
-    from gdtui.screens.lab import LabScreen
+    from gdtui.screens.lab.screen import LabScreen
 
     _Base = LabScreen
 else:

@@ -126,7 +126,7 @@ class LessonError(Exception):
 
 def default_lessons_dir() -> Path:
     """Where the shipped course lives: inside the package when installed, else the source tree."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     installed = package / "_lessons"
     if installed.is_dir():
         return installed

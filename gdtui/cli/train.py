@@ -81,7 +81,7 @@ def _whole_number(text: str, label: str, low: int, high: int) -> int:
 
 def _settings(args: argparse.Namespace):
     """Settings from the options (ValueError with a field-level message when one is bad)."""
-    from gdtui import trainer_settings as ts
+    from gdtui.training import settings as ts
 
     if args.preset is not None:
         if args.preset not in ts.PRESETS:
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         steps = DEFAULT_STEPS if args.steps is None else _whole_number(
             args.steps, "--steps", 1, MAX_STEPS)
         settings = _settings(args)
-        from gdtui.trainer import Session
+        from gdtui.training.session import Session
 
         session = Session(settings)
     except ValueError as error:  # SettingsError and DataError are ValueErrors
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_report(session, history, final, taken, elapsed))
     if session.status == "diverged":
-        from gdtui.trainer import learning_rate_down
+        from gdtui.training.session import learning_rate_down
 
         smaller = learning_rate_down(settings.learning_rate)
         print(f"gdtui train: {session.message} (at step {session.step + 1}); try a smaller "

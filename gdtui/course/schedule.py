@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from gdtui.cardfile import (
+from gdtui.course.cardfile import (
     NUMERIC,
     Flashcard,
     is_right_number,
@@ -26,7 +26,7 @@ from gdtui.cardfile import (
     load_cards,
     parse_number,
 )
-from gdtui.lessons import Lesson
+from gdtui.course.lessons import Lesson
 from gdtui.numbers import read_number
 from gdtui.store import Store, now
 

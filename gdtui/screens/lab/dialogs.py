@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from gdtui.trainer_challenges import Challenge
+from gdtui.training.challenges import Challenge
 
 MAX_NAME = 40
 DIALOG_CSS = """

@@ -13,8 +13,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from gdtui import __version__
+from gdtui.areas import AREAS, HOME, area
 from gdtui.course.lessons import Course, load_course
-from gdtui.screens import AREAS, area
 from gdtui.screens.too_small import TooSmallScreen, too_small_message
 from gdtui.store import Store
 
@@ -106,7 +106,10 @@ class GdtuiApp(App[None]):
     # -- navigation ---------------------------------------------------------------------------
 
     def open_area(self, name: str, **options: Any) -> None:
-        """Open the screen of an area by name (``lessons``, ``guess``, ...)."""
+        """Open the screen of an area by name (``lessons``, ``guess``, ...), or go ``home``."""
+        if name == HOME:
+            self.go_home()
+            return
         found = area(name)
         if found is None:
             self.notify(f"There is no screen called '{name}'.", severity="error")

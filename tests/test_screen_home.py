@@ -55,7 +55,7 @@ async def test_clicking_an_area_opens_it(make_app):
 
 async def test_an_area_not_built_says_so(make_app, monkeypatch):
     import gdtui.app
-    from gdtui.screens import Area
+    from gdtui.areas import Area
 
     planned = Area("planned", "Planned area", "9", "Not written yet", None)
     monkeypatch.setattr(gdtui.app, "area", lambda name: planned if name == "planned" else None)
@@ -108,7 +108,7 @@ async def test_resizing_keeps_the_areas_visible(make_app):
 
 
 async def test_command_palette_lists_every_screen(make_app):
-    from gdtui.screens import AREAS
+    from gdtui.areas import AREAS
 
     app = make_app()
     async with app.run_test(size=(80, 24)):

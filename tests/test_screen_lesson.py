@@ -178,3 +178,33 @@ async def test_the_reader_fits_small_and_large_terminals(make_app):
         assert screen.query_one("#reader").region.width >= 190
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_every_screen_a_lesson_may_link_to_opens_in_the_app(make_app, tmp_path):
+    """`gdtui check` and the app read one list of places (screen:home once passed the check
+    and then failed in the app with "There is no screen called 'home'")."""
+    from gdtui.areas import AREAS, place_names
+    from gdtui.course.lessons import check_links, load_course
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    body = " ".join(f"[{name}](screen:{name})" for name in place_names())
+    write_lesson(lessons, "01.md", id="first", order=1, title="First", body=body)
+    course = load_course(lessons)
+    assert [check_links(lesson, {"first"}) for lesson in course.lessons] == [[]]
+    app = make_app(lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name in place_names():
+            screen = await open_lesson(app, pilot, "first")
+            markdown = screen.query_one(Markdown)
+            markdown.post_message(Markdown.LinkClicked(markdown, f"screen:{name}"))
+            await pilot.pause()
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            assert errors == [], name
+            if name == "home":
+                assert isinstance(app.screen, HomeScreen)
+            else:
+                wanted = next(a for a in AREAS if a.name == name).module.rpartition(":")[2]
+                assert type(app.screen).__name__ == wanted
+                app.go_home()
+            await pilot.pause()

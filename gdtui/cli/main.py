@@ -89,11 +89,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the store and run the Textual app."""
-    from gdtui.screens import AREAS
+    from gdtui.areas import place_names
     from gdtui.store import Store, StoreError
 
-    if args.open is not None and args.open not in {a.name for a in AREAS}:
-        names = ", ".join(a.name for a in AREAS)
+    if args.open is not None and args.open not in place_names():
+        names = ", ".join(place_names())
         print(f"gdtui: there is no screen called '{args.open}' (try: {names})", file=sys.stderr)
         return 2
     if args.lessons is not None and not args.lessons.is_dir():

@@ -25,14 +25,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gdtui.areas import place_names
+
 REQUIRED_KEYS = ("id", "title", "order", "minutes", "summary")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FLASHCARDS_HEADING = re.compile(r"^##\s+Flashcards\s*$", re.IGNORECASE)
 LINK_PATTERN = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 HEADING_PATTERN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
-# Screens a lesson may link to with ``screen:NAME``; the app maps them to real screens.
-SCREEN_NAMES = ("home", "lessons", "cards", "guess", "lab", "backprop", "landscape")
 
 
 @dataclass(frozen=True)
@@ -281,8 +281,8 @@ def check_links(lesson: Lesson, known_ids: set[str]) -> list[Problem]:
         target = target.partition("#")[0]
         if kind == "lesson" and target not in known_ids:
             problems.append(Problem(str(lesson.path), line, f"link to unknown lesson '{target}'"))
-        elif kind == "screen" and target not in SCREEN_NAMES:
-            known = ", ".join(SCREEN_NAMES)
+        elif kind == "screen" and target not in place_names():
+            known = ", ".join(place_names())
             problems.append(
                 Problem(str(lesson.path), line, f"link to unknown screen '{target}' ({known})")
             )

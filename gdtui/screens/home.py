@@ -9,8 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from gdtui.areas import AREAS
 from gdtui.course.progress import guess_status, lab_status, next_lesson_id, overview
-from gdtui.screens import AREAS
 
 WELCOME = (
     "[b]Welcome to gdtui![/b] You will learn how a neural network learns by reading, "

@@ -27,7 +27,9 @@ class GdtuiApp(App[None]):
 
     TITLE = "gdtui"
     SUB_TITLE = "how a neural network learns"
-    CSS_PATH = "styles/app.tcss"
+    # Each screen reads its own file when it first opens; the home screen is the default screen,
+    # whose CSS_PATH Textual does not read, so its file is the app's.
+    CSS_PATH = ["styles/app.tcss", "styles/home.tcss"]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),

@@ -12,6 +12,8 @@ from textual.widgets import Markdown, Static
 class HelpScreen(ModalScreen[None]):
     """A modal listing keys; any of escape, q, ? or a click outside closes it."""
 
+    CSS_PATH = "../styles/help.tcss"
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]

@@ -24,6 +24,8 @@ class HomeScreen(Screen[None]):
     """Where every session starts."""
 
     MIN_SIZE = (60, 18)  # text that scrolls: fine below 80x24
+    # Its styles (styles/home.tcss) are loaded by the app: Textual does not read the
+    # CSS_PATH of a default screen.
 
     HELP_TITLE = "Home"
     HELP = """

@@ -20,6 +20,7 @@ class LessonScreen(Screen[None]):
     """Read one lesson; remembers the position and marks the lesson read at its end."""
 
     MIN_SIZE = (60, 18)  # text that scrolls: fine below 80x24
+    CSS_PATH = "../styles/lesson.tcss"
 
     HELP_TITLE = "Lessons"
     HELP = """

@@ -6,7 +6,7 @@ Network: 2-8-8-1 tanh, cross-entropy, Adam (lr 0.01), batch 32, on 500 moons poi
 training), one core. Figures:
 
 - engine: the bare loop (next batch, forward + loss + backward, Adam step, keep the loss).
-- session: `Session.run`, which also records history and evaluates both sets every 10 steps.
+- session: `TrainingSession.run`, which also records history and evaluates both sets every 10 steps.
 - torch: the same network, loss, optimizer and batching in PyTorch (if installed; it is not a
   gdtui dependency), and the engine/torch ratio.
 - NumPy calls per step: every function, ufunc and operator (like `m *= beta1`) applied to the
@@ -35,13 +35,14 @@ import numpy as np  # noqa: E402
 
 from gdtui.nn import network as nn  # noqa: E402
 from gdtui.nn import optim as nn_optim  # noqa: E402
-from gdtui.training.session import Session, Settings  # noqa: E402
+from gdtui.training.session import TrainingSession  # noqa: E402
+from gdtui.training.settings import Settings  # noqa: E402
 
 SETTINGS = Settings(dataset="moons", n_points=500, hidden_layers=(8, 8), activation="tanh",
                     optimizer="adam", learning_rate=0.01, batch_size=32, seed=0)
 
 
-def engine_loop(session: Session):
+def engine_loop(session: TrainingSession):
     """The bare training loop on a session's network, data and optimizer."""
     network, optimizer, batches = session.network, session.optimizer, session._batches
     parameters, gradients = [network.parameter_vector], [network.gradient_vector]
@@ -106,7 +107,7 @@ def numpy_calls_per_step(n_steps: int = 800) -> float:
     originals = nn.np, nn_optim.np
     nn.np = nn_optim.np = _AllocateCounted()
     try:
-        session = Session(SETTINGS)
+        session = TrainingSession(SETTINGS)
         run = engine_loop(session)
         run(10)
         _Counted.calls = 0
@@ -124,7 +125,7 @@ def torch_rate(n_steps: int, repeats: int) -> float | None:
         return None
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    session = Session(SETTINGS)
+    session = TrainingSession(SETTINGS)
     inputs = torch.tensor(session.train_features)
     targets = torch.tensor(session.dataset.train_targets, dtype=torch.float64).reshape(-1, 1)
     model = torch.nn.Sequential(
@@ -160,11 +161,11 @@ def main() -> None:
         print(f"unset {' and '.join(_UNSET)} for this process (they slow a current NumPy)")
     print(f"numpy {np.__version__}, python {sys.version.split()[0]}, 1 thread; "
           "2-8-8-1 tanh, cross-entropy, Adam 0.01, batch 32, 250 training points")
-    engine = best_rate(engine_loop(Session(SETTINGS)), args.steps, args.repeats)
+    engine = best_rate(engine_loop(TrainingSession(SETTINGS)), args.steps, args.repeats)
     print(f"engine:  {engine:9,.0f} steps/s  ({1e6 / engine:.1f} us per step)")
-    session = Session(SETTINGS)
+    session = TrainingSession(SETTINGS)
     rate = best_rate(lambda n: session.run(n, save_undo=False), args.steps, args.repeats)
-    print(f"session: {rate:9,.0f} steps/s  (Session.run, evaluating every "
+    print(f"session: {rate:9,.0f} steps/s  (TrainingSession.run, evaluating every "
           f"{SETTINGS.eval_every} steps)")
     torch = torch_rate(args.steps // 4, args.repeats)
     if torch is None:

@@ -6,7 +6,7 @@ Network: the Lab's default (moons, 500 points, 2-8-8-1 tanh, Adam, batch 32). Fi
 
 - app: steps per second inside the app (headless, `run_test`), training at full speed with the
   chart and the model panel live, measured from the session's step count over the run.
-- headless: `Session.run` in a loop for the same time, in this process, just before and just
+- headless: `TrainingSession.run` in a loop for the same time, in this process, just before and just
   after the app's run (their mean, so other programs on the machine sway both alike).
   Several rounds; the median ratio is the figure.
 - ratio app / headless (goal: above 70%).
@@ -81,10 +81,12 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
 
 
 def headless(seconds: float) -> float:
-    """Steps per second of Session.run in a loop, chunks of 50 steps as a plain script would."""
-    from gdtui.training.session import Session, Settings
+    """Steps per second of TrainingSession.run in a loop, chunks of 50 steps as a plain script
+    would."""
+    from gdtui.training.session import TrainingSession
+    from gdtui.training.settings import Settings
 
-    session = Session(Settings())
+    session = TrainingSession(Settings())
     steps, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         steps += session.run(50, save_undo=False)

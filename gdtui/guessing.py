@@ -341,7 +341,7 @@ def compare(
 
 
 @dataclass(frozen=True)
-class Step:
+class Guess:
     """One guess of a game, with what happened next, for the "watch it learn" animation."""
 
     number: int  # 1 for the first guess
@@ -372,9 +372,9 @@ class Step:
         return f"{said}{move} to {format_number(self.next_guess)}."
 
 
-def game_steps(game: Game) -> list[Step]:
+def game_steps(game: Game) -> list[Guess]:
     """The guesses of ``game`` one by one, each with its answer and the move that followed."""
-    steps: list[Step] = []
+    steps: list[Guess] = []
     seen: set[float] = set()
     last_direction: Answer | None = None
     for index, (guess, answer) in enumerate(zip(game.guesses, game.answers, strict=True)):
@@ -383,7 +383,7 @@ def game_steps(game: Game) -> list[Step]:
         clamped = following is not None and abs(following - guess) < step_size - EPSILON
         jumped = answer is not Answer.RIGHT and last_direction not in (None, answer)
         steps.append(
-            Step(
+            Guess(
                 number=index + 1,
                 guess=guess,
                 answer=answer,

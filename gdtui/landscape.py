@@ -233,7 +233,7 @@ def run_path(landscape: Landscape, optimizer: str, learning_rate: float,
 
 
 @dataclass(frozen=True)
-class Outcome:
+class WalkOutcome:
     """What a walk did: "converged", "diverged", "oscillating" or "crawling", with the step
     it became clear (converged or diverged) and a sentence for the learner."""
 
@@ -242,30 +242,30 @@ class Outcome:
     text: str
 
 
-def classify(path: Path, minimum_loss: float) -> Outcome:
+def classify(path: Path, minimum_loss: float) -> WalkOutcome:
     """Say what happened to a walk: converged at step k, diverged, oscillating or crawling."""
     gaps = path.losses - minimum_loss
     start_gap = max(float(gaps[0]), 1e-12)
     if path.escaped:
-        return Outcome("diverged", path.steps, f"diverged: flew off at step {path.steps}")
+        return WalkOutcome("diverged", path.steps, f"diverged: flew off at step {path.steps}")
     close = gaps <= CONVERGED_SHARE * start_gap
     if close[-1]:
         # the first step from which the walk stays close to the minimum
         far = np.flatnonzero(~close)
         step = int(far[-1]) + 1 if len(far) else 0
-        return Outcome("converged", step, f"converged at step {step}")
+        return WalkOutcome("converged", step, f"converged at step {step}")
     far_off = np.flatnonzero(gaps > DIVERGED_FACTOR * start_gap)
     if len(far_off) and gaps[-1] > start_gap:
         step = int(far_off[0])
-        return Outcome("diverged", step, f"diverged: loss grew to "
+        return WalkOutcome("diverged", step, f"diverged: loss grew to "
                        f"{format_number(float(path.losses[-1]))}")
     # Crawling walks go downhill at every recent step; anything else is bouncing about.
     moves = np.diff(path.points[-OSCILLATION_WINDOW - 1:], axis=0)
     turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0  # the walk reversed its direction
     climbs = np.diff(path.losses[-OSCILLATION_WINDOW - 1:]) > 1e-12 * start_gap
     if (len(turns) and turns.mean() >= 0.5) or climbs.any():
-        return Outcome("oscillating", None, "oscillating: still bouncing")
-    return Outcome("crawling", None, "crawling: still creeping down")
+        return WalkOutcome("oscillating", None, "oscillating: still bouncing")
+    return WalkOutcome("crawling", None, "crawling: still creeping down")
 
 
 def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:

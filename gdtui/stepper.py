@@ -59,7 +59,7 @@ LOSS = "mse"  # the engine's loss on the read-out: (y - t)^2 for one example
 
 
 @dataclass(frozen=True)
-class Preset:
+class ExampleNetwork:
     """A starting network: its shape, one training example and the starting weights."""
 
     title: str
@@ -70,13 +70,14 @@ class Preset:
     weights: dict[str, float]
 
 
-PRESETS: dict[str, Preset] = {
+NETWORKS: dict[str, ExampleNetwork] = {
     # z = −0.85 at the output, so y ≈ 0.30 and L ≈ 0.49 as in the lesson.
-    "hidden": Preset("1 input, 2 hidden units", 1, 2, (2.0,), 1.0, {
+    "hidden": ExampleNetwork("1 input, 2 hidden units", 1, 2, (2.0,), 1.0, {
         "w1": 0.5, "b1": 0.1, "w2": -0.5, "b2": -0.1, "v1": -0.4, "v2": 0.2, "c": -0.6}),
     # The lesson's single unit with exactly its numbers.
-    "lesson": Preset("the lesson's single unit", 1, 0, (2.0,), 1.0, {"w": -0.3, "b": -0.25}),
-    "two-inputs": Preset("2 inputs, 2 hidden units", 2, 2, (1.0, 0.5), 1.0, {
+    "lesson": ExampleNetwork("the lesson's single unit", 1, 0, (2.0,), 1.0,
+                             {"w": -0.3, "b": -0.25}),
+    "two-inputs": ExampleNetwork("2 inputs, 2 hidden units", 2, 2, (1.0, 0.5), 1.0, {
         "w11": 0.5, "w21": -0.3, "b1": 0.1, "w12": -0.4, "w22": 0.6, "b2": 0.0,
         "v1": -0.4, "v2": 0.3, "c": -0.5}),
 }
@@ -116,7 +117,7 @@ class Chain:
 
 
 @dataclass(frozen=True)
-class Step:
+class WalkthroughStep:
     """One key press of the walkthrough: what is computed, with every number written out."""
 
     stage: str  # one of STAGES
@@ -296,8 +297,8 @@ class Stepper:
     def __init__(self, preset: str = DEFAULT_PRESET, activation: str = "sigmoid",
                  learning_rate: float = DEFAULT_LEARNING_RATE,
                  nudge: float = DEFAULT_NUDGE) -> None:
-        if preset not in PRESETS:
-            raise ValueError(f"no network called {preset!r}; choose one of {', '.join(PRESETS)}")
+        if preset not in NETWORKS:
+            raise ValueError(f"no network called {preset!r}; choose one of {', '.join(NETWORKS)}")
         if activation not in ACTIVATION_CHOICES:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATION_CHOICES)}")
         self.activation = activation
@@ -306,7 +307,7 @@ class Stepper:
         self.position = 0
         self.rounds = 0  # updates applied so far
         self.losses: list[float] = []
-        self.steps: list[Step] = []
+        self.steps: list[WalkthroughStep] = []
         self._undo: list[_Undo] = []
         self.load_preset(preset)
 
@@ -314,7 +315,7 @@ class Stepper:
 
     def load_preset(self, name: str) -> None:
         """Start over on a preset network (keeping the activation and learning rate)."""
-        preset = PRESETS[name]
+        preset = NETWORKS[name]
         self.preset = name
         self.n_inputs, self.n_hidden = preset.n_inputs, preset.n_hidden
         self.network = build_network(preset.n_inputs, preset.n_hidden, self.activation)
@@ -442,7 +443,7 @@ class Stepper:
     # -- moving through the walkthrough -------------------------------------------------------
 
     @property
-    def step(self) -> Step:
+    def step(self) -> WalkthroughStep:
         """The step on screen."""
         return self.steps[self.position]
 
@@ -531,7 +532,7 @@ class Stepper:
         shown.append([Unit("L", loss_value, None, "L" in step.focus)])
         return shown
 
-    def _computed_units(self, step: Step) -> set[str]:
+    def _computed_units(self, step: WalkthroughStep) -> set[str]:
         """Units whose forward value (or, in the backward pass, dL/dz) is known at `step`."""
         done: set[str] = set()
         for earlier in self.steps[: self.position + 1]:
@@ -545,7 +546,7 @@ class Stepper:
         return self.network.trace(inputs, targets, LOSS)
 
 
-def explain(stepper: Stepper) -> list[Step]:
+def explain(stepper: Stepper) -> list[WalkthroughStep]:
     """Every step of one round for the stepper's current network, from the engine's trace,
     its loss_and_gradients and its numerical gradient."""
     trace = stepper.trace()
@@ -562,7 +563,7 @@ def explain(stepper: Stepper) -> list[Step]:
             slopes[name] = activation_slope(activation, values[name])
     weights = {slot.name: stepper.weight(slot.name) for slot in stepper.slots}
     z_name = {name: "z" if name == "y" else f"z{name[1:]}" for name in sums}
-    steps: list[Step] = []
+    steps: list[WalkthroughStep] = []
 
     # 1. forward: each unit's weighted sum and activation, layer by layer
     for name in sums:
@@ -573,7 +574,7 @@ def explain(stepper: Stepper) -> list[Step]:
             else f"({format_number(weights[s.name])})({format_number(values[s.source])})"
             for s in slots)
         z = z_name[name]
-        steps.append(Step("forward", f"Forward pass: unit {name}", (
+        steps.append(WalkthroughStep("forward", f"Forward pass: unit {name}", (
             f"{z} = {terms}",
             f"{' ' * len(z)} = {numbers} = {format_number(sums[name])}",
             f"{name} = {symbol}({z}) = {symbol}({format_number(sums[name])}) = "
@@ -583,7 +584,7 @@ def explain(stepper: Stepper) -> list[Step]:
 
     # 2. loss
     y, t = values["y"], stepper.target
-    steps.append(Step("loss", "Loss: how wrong is the prediction?", (
+    steps.append(WalkthroughStep("loss", "Loss: how wrong is the prediction?", (
         "L = (y − t)²",
         f"  = ({format_number(y)} − {format_number(t)})² = {format_number(loss)}",
     ), (Number("L", loss),), ("L", "y"),
@@ -597,7 +598,7 @@ def explain(stepper: Stepper) -> list[Step]:
         Chain(s.name, (*head, Number(f"dz/d{s.name}", 1.0 if s.source == "1"
                                      else values[s.source])), gradients[s.name])
         for s in stepper.slots if s.unit == "y")
-    steps.append(Step("backward", "Backward pass: the output unit", (
+    steps.append(WalkthroughStep("backward", "Backward pass: the output unit", (
         f"dL/dy = 2(y − t) = 2({format_number(y)} − {format_number(t)}) = "
         f"{format_number(loss_slope)}",
         f"dy/dz = {SLOPE_FORMULA[activation].format(a='y')} = {format_number(slopes['y'])}"
@@ -615,7 +616,7 @@ def explain(stepper: Stepper) -> list[Step]:
             Chain(s.name, (*head, *middle, Number(f"d{z}/d{s.name}", 1.0 if s.source == "1"
                                                   else values[s.source])), gradients[s.name])
             for s in stepper.slots if s.unit == name)
-        steps.append(Step("backward", f"Backward pass: hidden unit {name}", (
+        steps.append(WalkthroughStep("backward", f"Backward pass: hidden unit {name}", (
             f"dz/d{name} = {link} = {format_number(weights[link])}    d{name}/d{z} = "
             f"{SLOPE_FORMULA[activation].format(a=name)} = {format_number(slopes[name])}",
             f"dL/d{z} = dL/dz·dz/d{name}·d{name}/d{z} = {format_number(hidden_delta)}"
@@ -633,7 +634,7 @@ def explain(stepper: Stepper) -> list[Step]:
     return steps
 
 
-def nudge_step(stepper: Stepper, loss: float, gradient: float) -> Step:
+def nudge_step(stepper: Stepper, loss: float, gradient: float) -> WalkthroughStep:
     """Nudge the chosen weight up, ask the engine for the loss again, and compare the measured
     slope with the backprop gradient."""
     name, nudge = stepper.chosen, stepper.nudge
@@ -651,7 +652,7 @@ def nudge_step(stepper: Stepper, loss: float, gradient: float) -> Step:
                else "they differ: the gradient is wrong")
     h = plain_number(nudge)
     measured_label = f"measured slope (L({name} + h) − L({name} − h)) / 2h"
-    return Step("nudge", f"Nudge check on {name}", (
+    return WalkthroughStep("nudge", f"Nudge check on {name}", (
         f"Raise {name} by h = {h} and ask the engine for the loss again:",
         f"  L = {precise(loss)}  →  {precise(loss_up)}   change {format_number(loss_up - loss)}",
         f"  h × gradient predicted {format_number(nudge * gradient)}",
@@ -663,7 +664,7 @@ def nudge_step(stepper: Stepper, loss: float, gradient: float) -> Step:
         (name, slot.unit))
 
 
-def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> Step:
+def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> WalkthroughStep:
     """Every weight moves by −learning_rate × gradient; the engine gives the new loss."""
     twin = stepper.updated_network()
     new_loss = stepper.loss(twin)
@@ -684,7 +685,7 @@ def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> S
                 "point. Try a smaller one.")
     else:
         change, note = "unchanged", "The gradient is zero here, so nothing moves."
-    return Step("update", "Update: a small step against every gradient", (
+    return WalkthroughStep("update", "Update: a small step against every gradient", (
         f"new weight = weight − learning rate × gradient    (learning rate {rate})",
         f"new loss {format_number(loss)} → {format_number(new_loss)}: {change}",
     ), (Number("loss", loss), Number("new loss", new_loss), *numbers),

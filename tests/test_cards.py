@@ -16,8 +16,8 @@ from gdtui.course.schedule import (
     HARD,
     LEARN_AHEAD,
     CardState,
+    ReviewSession,
     Scheduler,
-    Session,
     card_stats,
     deck_counts,
     due_outlook,
@@ -103,7 +103,7 @@ def test_format_interval():
 def test_a_session_saves_each_grade_at_once_and_brings_again_back(store):
     clock = Clock()
     cards = [recall(f"c{i}") for i in range(5)]
-    session = Session(store, cards, cards, clock=clock, tz=UTC)
+    session = ReviewSession(store, cards, cards, clock=clock, tz=UTC)
     first = session.current
     session.grade(AGAIN)
     assert store.card_state(first.id)["reviews"] == 1  # saved before the session ends
@@ -122,7 +122,7 @@ def test_a_session_saves_each_grade_at_once_and_brings_again_back(store):
 
 def test_good_on_a_new_card_shows_it_once_more_at_the_end(store):
     cards = [recall("a"), recall("b"), recall("c")]
-    session = Session(store, cards, cards, clock=Clock(), tz=UTC)
+    session = ReviewSession(store, cards, cards, clock=Clock(), tz=UTC)
     session.grade(GOOD)
     assert [card.id for card in session.queue] == ["b", "c", "a"]  # its 10 minute step
     assert timedelta(minutes=10) <= LEARN_AHEAD
@@ -131,7 +131,7 @@ def test_good_on_a_new_card_shows_it_once_more_at_the_end(store):
 def test_undo_restores_the_card_and_marks_the_log(store):
     clock = Clock()
     cards = [recall("a"), recall("b")]
-    session = Session(store, cards, cards, clock=clock, tz=UTC)
+    session = ReviewSession(store, cards, cards, clock=clock, tz=UTC)
     session.grade(GOOD)
     session.grade(GOOD)
     clock.advance(minutes=15)
@@ -167,7 +167,7 @@ def test_app_graded_answers_map_to_again_and_good(store):
         Flashcard(id="num", lesson_id="loss", kind=NUMERIC, question="How much",
                   value=0.5, tolerance=0.01),
     ]
-    session = Session(store, cards, cards, clock=Clock(), tz=UTC)
+    session = ReviewSession(store, cards, cards, clock=Clock(), tz=UTC)
     assert session.answer_choice(0) is False
     assert session.answer_text("Cross Entropy") == (True, "")
     assert session.answer_text("half") == (None, "'half' is not a number. Type one like 0.5, "
@@ -180,7 +180,7 @@ def test_app_graded_answers_map_to_again_and_good(store):
 
 def test_cram_never_touches_the_schedule(store):
     cards = [recall("a"), recall("b")]
-    session = Session(store, cards, cards, cram=True, clock=Clock(), tz=UTC)
+    session = ReviewSession(store, cards, cards, cram=True, clock=Clock(), tz=UTC)
     assert session.previews() == {}
     session.grade(AGAIN)
     session.grade(GOOD)
@@ -198,7 +198,7 @@ def test_the_daily_new_card_limit(store):
     cards = [recall(f"c{i:02d}") for i in range(30)]
     queue = review_queue(cards, {}, clock(), new_allowed=20, seed=1)
     assert len(queue) == 20
-    session = Session(store, cards, queue[:12], clock=clock, tz=UTC)
+    session = ReviewSession(store, cards, queue[:12], clock=clock, tz=UTC)
     for _ in range(12):
         session.grade(EASY)
     today = store.card_reviews(since=START.replace(hour=0))
@@ -301,10 +301,9 @@ def test_two_stores_on_one_directory_see_each_others_grades(tmp_path):
     first, second = Store.open(tmp_path), Store.open(tmp_path)
     try:
         cards = [recall("a"), recall("b")]
-        Session(first, cards, cards, clock=Clock(), tz=UTC).grade(GOOD)
-        Session(second, cards, cards, clock=Clock(START + timedelta(minutes=10)), tz=UTC).grade(
-            GOOD
-        )
+        ReviewSession(first, cards, cards, clock=Clock(), tz=UTC).grade(GOOD)
+        later = Clock(START + timedelta(minutes=10))
+        ReviewSession(second, cards, cards, clock=later, tz=UTC).grade(GOOD)
         assert first.card_state("a")["reviews"] == 2  # the second built on the first's state
         assert len(first.card_reviews()) == 2
     finally:
@@ -316,7 +315,7 @@ def test_a_failed_save_leaves_the_session_unchanged(store, monkeypatch):
     import sqlite3
 
     cards = [recall("a"), recall("b")]
-    session = Session(store, cards, cards, clock=Clock(), tz=UTC)
+    session = ReviewSession(store, cards, cards, clock=Clock(), tz=UTC)
 
     def locked(*args, **kwargs):
         raise sqlite3.OperationalError("database is locked")

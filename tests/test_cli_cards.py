@@ -11,7 +11,7 @@ from gdtui.cli.cards import ANKI_HEADER
 from gdtui.cli.main import main
 from gdtui.course.cardfile import load_cards
 from gdtui.course.lessons import load_course
-from gdtui.course.schedule import EASY, GOOD, Session
+from gdtui.course.schedule import EASY, GOOD, ReviewSession
 from gdtui.store import Store
 
 CARDS = """
@@ -52,7 +52,7 @@ def test_stats_json_counts_reviews_from_the_store(tmp_path, capsys):
     data = tmp_path / "data"
     store = Store.open(data)
     cards, _ = load_cards(load_course(lessons).lessons)
-    session = Session(store, cards, cards[:2], clock=lambda: datetime.now(UTC))
+    session = ReviewSession(store, cards, cards[:2], clock=lambda: datetime.now(UTC))
     session.grade(EASY)
     session.grade(GOOD)
     store.close()

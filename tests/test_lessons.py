@@ -40,12 +40,6 @@ def test_flashcards_section_is_split_off_from_the_text(tmp_path):
     assert lesson.path.read_text().splitlines()[lesson.cards_line - 1] == "## Flashcards"
 
 
-def test_headings_skip_code_blocks(tmp_path):
-    body = "## One\n\n```\n# not a heading\n```\n\n### Two"
-    lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, title="T", body=body))
-    assert lesson.headings() == [(1, "T"), (2, "One"), (3, "Two")]
-
-
 def test_empty_file_is_reported(tmp_path):
     path = tmp_path / "empty.md"
     path.write_text("  \n")

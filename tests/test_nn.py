@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gdtui.nn.network import ACTIVATIONS, MLP, MiniBatches, numerical_gradient, prepare_targets
+from gdtui.nn.functions import ACTIVATIONS
+from gdtui.nn.network import MLP, MiniBatches, numerical_gradient, prepare_targets
 from gdtui.nn.optim import SGD, Adam, Momentum, make_optimizer
 
 # (loss, number of outputs): sigmoid + BCE, softmax, and mse with one or several outputs

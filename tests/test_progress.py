@@ -30,7 +30,6 @@ def test_overview_and_next_lesson(store, tmp_path):
     store.log("lesson", "finished lesson 'Two'")
     info = overview(store, course)
     assert info.first_run is False and info.lessons_read == 1
-    assert info.share_read == 1 / 3
     assert info.last_activity == "finished lesson 'Two' (just now)"
     assert next_lesson_id(store, course) == "one"
 

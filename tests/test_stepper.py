@@ -7,7 +7,7 @@ import pytest
 
 from gdtui.nn.network import numerical_gradient
 from gdtui.stepper import (
-    PRESETS,
+    NETWORKS,
     STAGES,
     Stepper,
     format_number,
@@ -18,7 +18,7 @@ from gdtui.stepper import (
     relative_error,
 )
 
-NETWORKS = [(preset, activation) for preset in PRESETS for activation in ("sigmoid", "tanh")]
+NETWORKS = [(preset, activation) for preset in NETWORKS for activation in ("sigmoid", "tanh")]
 
 
 def engine_gradients(stepper: Stepper) -> dict[str, float]:

@@ -8,18 +8,14 @@ import warnings
 import numpy as np
 import pytest
 
+from gdtui.training.challenges import CHALLENGES, challenge_by_id, judge
 from gdtui.training.datasets import DataError
-from gdtui.training.session import (
-    CHALLENGES,
+from gdtui.training.session import Change, RebuildNeeded, TrainingSession
+from gdtui.training.settings import (
     LEARNING_RATE_LADDER,
     PRESETS,
-    Change,
-    RebuildNeeded,
-    Session,
     Settings,
     SettingsError,
-    challenge_by_id,
-    judge,
     learning_rate_down,
     learning_rate_up,
     parse_features,
@@ -32,7 +28,7 @@ SMALL = Settings(n_points=200)  # moons, 8-8 tanh, adam 0.01, 100 training point
 
 
 def test_history_records_every_step_and_regular_evaluations():
-    session = Session(SMALL.replace(eval_every=25))
+    session = TrainingSession(SMALL.replace(eval_every=25))
     assert session.run(100) == 100
     history = session.history
     assert session.step == 100 and len(history.train_loss) == 100
@@ -43,7 +39,7 @@ def test_history_records_every_step_and_regular_evaluations():
 
 
 def test_changing_the_learning_rate_mid_run_keeps_history_and_marks_the_change():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     session.run(50)
     weights = session.network.parameter_vector.copy()
     recorded = session.update(learning_rate=0.3)
@@ -56,7 +52,7 @@ def test_changing_the_learning_rate_mid_run_keeps_history_and_marks_the_change()
 
 
 def test_optimizer_and_batch_size_change_live():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     session.run(10)
     session.update(optimizer="sgd", batch_size=8)
     assert session.optimizer.name == "sgd" and session.optimizer.learning_rate == 0.01
@@ -67,7 +63,7 @@ def test_optimizer_and_batch_size_change_live():
 
 
 def test_update_refuses_structural_and_bad_changes_and_changes_nothing():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     with pytest.raises(RebuildNeeded, match="changing hidden_layers needs a new network"):
         session.update(hidden_layers=(4,), learning_rate=0.1)
     with pytest.raises(SettingsError) as error:
@@ -78,9 +74,9 @@ def test_update_refuses_structural_and_bad_changes_and_changes_nothing():
 
 
 def test_same_seed_same_numbers_however_the_run_is_chunked():
-    whole = Session(SMALL)
+    whole = TrainingSession(SMALL)
     whole.run(300)
-    chunked = Session(SMALL)
+    chunked = TrainingSession(SMALL)
     for _ in range(6):
         chunked.run(50, save_undo=False)
     assert np.array_equal(whole.network.parameter_vector, chunked.network.parameter_vector)
@@ -88,7 +84,7 @@ def test_same_seed_same_numbers_however_the_run_is_chunked():
 
 
 def test_should_stop_is_asked_before_every_step():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     asked = []
 
     def should_stop():
@@ -100,7 +96,8 @@ def test_should_stop_is_asked_before_every_step():
 
 
 def test_a_huge_learning_rate_diverges_with_a_plain_message_and_no_warning():
-    session = Session(Settings(dataset="sine", loss="mse", optimizer="sgd", learning_rate=10))
+    session = TrainingSession(Settings(dataset="sine", loss="mse", optimizer="sgd",
+                                       learning_rate=10))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         taken = session.run(1000)
@@ -113,21 +110,21 @@ def test_a_huge_learning_rate_diverges_with_a_plain_message_and_no_warning():
 
 
 def test_an_infinite_loss_is_named_as_such():
-    session = Session(Settings(dataset="sine", loss="mse", optimizer="sgd",
+    session = TrainingSession(Settings(dataset="sine", loss="mse", optimizer="sgd",
                                learning_rate=1e200))
     session.run(10)
     assert session.message == "diverged: the loss became infinite"
 
 
 def test_a_nan_weight_shows_up_as_a_nan_loss():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     session.network.parameter_vector[0] = np.nan
     assert session.run(5) == 0
     assert session.message == "diverged: the loss became NaN (not a number)"
 
 
 def test_undo_restores_weights_optimizer_settings_and_history_exactly():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     session.run(100)
     weights, adam_steps = session.network.parameter_vector.copy(), session.optimizer.t
     sizes = len(session.history.train_loss), len(session.history.evaluations)
@@ -147,7 +144,8 @@ def test_undo_restores_weights_optimizer_settings_and_history_exactly():
 
 
 def test_undo_after_divergence_brings_back_a_healthy_session():
-    session = Session(Settings(dataset="sine", loss="mse", optimizer="sgd", learning_rate=0.1))
+    session = TrainingSession(Settings(dataset="sine", loss="mse", optimizer="sgd",
+                                       learning_rate=0.1))
     session.run(20)
     session.update(learning_rate=10)
     session.run(100)
@@ -160,7 +158,7 @@ def test_undo_after_divergence_brings_back_a_healthy_session():
 
 
 def test_rebuild_starts_a_new_network_and_keeps_the_session_when_refused():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     session.run(30)
     session.rebuild(hidden_layers=(4,), activation="relu")
     assert session.network.layer_sizes == (2, 4, 1) and session.step == 0
@@ -176,7 +174,7 @@ def test_rebuild_starts_a_new_network_and_keeps_the_session_when_refused():
 
 
 def test_overfit_preset_validation_loss_rises_while_training_loss_falls():
-    session = Session(settings_from_dict(PRESETS["overfit me"]))
+    session = TrainingSession(settings_from_dict(PRESETS["overfit me"]))
     assert len(session.dataset.train_inputs) == 20
     session.run(1500)
     evaluations = session.history.evaluations
@@ -189,7 +187,7 @@ def test_overfit_preset_validation_loss_rises_while_training_loss_falls():
 
 
 def test_l2_regularization_keeps_weights_smaller():
-    plain, regularized = Session(SMALL), Session(SMALL.replace(regularization="l2",
+    plain, regularized = TrainingSession(SMALL), TrainingSession(SMALL.replace(regularization="l2",
                                                                 regularization_rate=0.01))
     plain.run(500)
     regularized.run(500)
@@ -199,7 +197,7 @@ def test_l2_regularization_keeps_weights_smaller():
 
 
 def test_predict_grid_covers_the_data_with_classes_and_probabilities():
-    session = Session(Settings(dataset="spiral3", n_points=150))
+    session = TrainingSession(Settings(dataset="spiral3", n_points=150))
     session.run(200)
     grid = session.predict_grid(30, 12)
     assert grid.classes.shape == (12, 30) and grid.probabilities.shape == (12, 30, 3)
@@ -213,7 +211,7 @@ def test_predict_grid_covers_the_data_with_classes_and_probabilities():
 
 
 def test_binary_grid_agrees_with_the_networks_own_classes():
-    session = Session(SMALL.replace(features=("x1", "x2", "x1^2")))
+    session = TrainingSession(SMALL.replace(features=("x1", "x2", "x1^2")))
     session.run(200)
     grid = session.predict_grid(5, 4)
     raw = np.column_stack([np.tile(grid.xs, 4), np.repeat(grid.ys, 5)])
@@ -225,19 +223,19 @@ def test_binary_grid_agrees_with_the_networks_own_classes():
 
 
 def test_regression_gives_a_curve_or_a_value_grid():
-    sine = Session(Settings(dataset="sine", n_points=200, learning_rate=0.03))
+    sine = TrainingSession(Settings(dataset="sine", n_points=200, learning_rate=0.03))
     sine.run(1500)
     xs, ys = sine.predict_curve(50)
     assert np.abs(ys - np.sin(np.pi * xs)).mean() < 0.1
     with pytest.raises(ValueError, match="needs data with 2 inputs"):
         sine.predict_grid(10, 10)
-    plane = Session(Settings(dataset="plane", n_points=100))
+    plane = TrainingSession(Settings(dataset="plane", n_points=100))
     assert plane.predict_grid(6, 3).values.shape == (3, 6)
     assert plane.evaluate().validation_accuracy is None
 
 
 def test_mse_on_classes_uses_clipped_outputs_as_probabilities():
-    session = Session(Settings(dataset="spiral3", loss="mse", n_points=90))
+    session = TrainingSession(Settings(dataset="spiral3", loss="mse", n_points=90))
     session.run(50)
     assert session.network.n_outputs == 3
     grid = session.predict_grid(4, 4)
@@ -246,7 +244,7 @@ def test_mse_on_classes_uses_clipped_outputs_as_probabilities():
 
 def test_cross_entropy_on_regression_is_refused_for_the_loss_field():
     with pytest.raises(SettingsError) as error:
-        Session(Settings(dataset="sine", loss="cross_entropy"))
+        TrainingSession(Settings(dataset="sine", loss="cross_entropy"))
     assert error.value.field == "loss"
     assert "use mse" in str(error.value)
 
@@ -256,7 +254,7 @@ def test_a_csv_file_can_be_the_data(tmp_path):
     rows = [f"{x:.3f},{y:.3f},{int(x * y > 0)}"
             for x, y in np.random.default_rng(0).uniform(-1, 1, (80, 2))]
     path.write_text("a,b,class\n" + "\n".join(rows) + "\n")
-    session = Session(Settings(data_file=str(path), hidden_layers=(8,)))
+    session = TrainingSession(Settings(data_file=str(path), hidden_layers=(8,)))
     assert session.dataset.kind == "classification" and session.loss_name == "cross_entropy"
     session.run(20)
     (tmp_path / "bad.csv").write_text("1,2\n3\n")
@@ -306,7 +304,7 @@ def test_presets_are_json_ready_and_load_back_to_the_same_settings():
     for name, values in PRESETS.items():
         settings = settings_from_dict(json.loads(json.dumps(values)))
         assert settings.to_dict() == values, name
-        Session(settings.replace(n_points=40))  # every preset builds
+        TrainingSession(settings.replace(n_points=40))  # every preset builds
 
 
 def test_learning_rate_ladder_steps_from_any_value():
@@ -324,33 +322,34 @@ def test_learning_rate_ladder_steps_from_any_value():
 # --- hints and challenges ---------------------------------------------------------------------
 
 def test_hint_for_a_learning_rate_too_small():
-    session = Session(SMALL.replace(learning_rate=0.00001))
+    session = TrainingSession(SMALL.replace(learning_rate=0.00001))
     session.run(300)
     assert session.hints() == ["the loss is barely moving: the learning rate may be too small; "
                                "try 0.0001"]
 
 
 def test_hint_for_a_network_without_hidden_layers_on_the_circle():
-    session = Session(Settings(dataset="circle", n_points=200, hidden_layers=(),
+    session = TrainingSession(Settings(dataset="circle", n_points=200, hidden_layers=(),
                                learning_rate=0.03))
     session.run(1500)
     assert any("only draw a straight line" in hint for hint in session.hints())
 
 
 def test_no_hints_when_training_goes_well():
-    session = Session(SMALL)
+    session = TrainingSession(SMALL)
     session.run(1000)
     assert session.hints() == []
 
 
 def test_challenge_passes_with_the_right_features_and_fails_without():
     challenge = challenge_by_id("feature-engineer")
-    session = Session(challenge.settings().replace(features=("x1^2", "x2^2"), learning_rate=0.03))
+    settings = challenge.settings().replace(features=("x1^2", "x2^2"), learning_rate=0.03)
+    session = TrainingSession(settings)
     session.run(500)
     verdict = judge(challenge, session)
     assert verdict.passed and verdict.message.startswith("done: validation accuracy")
     assert verdict.score <= 500
-    plain = Session(challenge.settings())
+    plain = TrainingSession(challenge.settings())
     plain.run(300)
     verdict = judge(challenge, plain)
     assert not verdict.passed and verdict.score is None
@@ -359,7 +358,7 @@ def test_challenge_passes_with_the_right_features_and_fails_without():
 
 def test_challenge_rules_locked_and_steady_settings():
     challenge = challenge_by_id("bold-steps")
-    session = Session(challenge.settings().replace(learning_rate=1))
+    session = TrainingSession(challenge.settings().replace(learning_rate=1))
     session.run(600)
     verdict = judge(challenge, session)
     assert verdict.passed and verdict.score == 1
@@ -372,5 +371,5 @@ def test_challenge_rules_locked_and_steady_settings():
 def test_every_challenge_starts_from_valid_settings():
     assert len({c.id for c in CHALLENGES}) == len(CHALLENGES)
     for challenge in CHALLENGES:
-        session = Session(challenge.settings())
+        session = TrainingSession(challenge.settings())
         assert not judge(challenge, session).passed  # nothing is won before training

@@ -123,9 +123,9 @@ def run(args: argparse.Namespace) -> int:
         steps = DEFAULT_STEPS if args.steps is None else _whole_number(
             args.steps, "--steps", 1, MAX_STEPS)
         settings = _settings(args)
-        from gdtui.training.session import Session
+        from gdtui.training.session import TrainingSession
 
-        session = Session(settings)
+        session = TrainingSession(settings)
     except ValueError as error:  # SettingsError and DataError are ValueErrors
         print(f"gdtui train: {error}", file=sys.stderr)
         return 2
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_report(session, history, final, taken, elapsed))
     if session.status == "diverged":
-        from gdtui.training.session import learning_rate_down
+        from gdtui.training.settings import learning_rate_down
 
         smaller = learning_rate_down(settings.learning_rate)
         print(f"gdtui train: {session.message} (at step {session.step + 1}); try a smaller "

@@ -31,7 +31,6 @@ REQUIRED_KEYS = ("id", "title", "order", "minutes", "summary")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FLASHCARDS_HEADING = re.compile(r"^##\s+Flashcards\s*$", re.IGNORECASE)
 LINK_PATTERN = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-HEADING_PATTERN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 
@@ -64,19 +63,6 @@ class Lesson:
     cards_line: int = 0
     """Line number of the ``## Flashcards`` heading, 0 if the lesson has no cards."""
     extra: dict[str, str] = field(default_factory=dict)
-
-    def headings(self) -> list[tuple[int, str]]:
-        """The (level, text) of each Markdown heading in the body, skipping code blocks."""
-        found = []
-        in_fence = False
-        for line in self.body.splitlines():
-            if line.lstrip().startswith(("```", "~~~")):
-                in_fence = not in_fence
-                continue
-            match = None if in_fence else HEADING_PATTERN.match(line)
-            if match:
-                found.append((len(match.group(1)), match.group(2)))
-        return found
 
     def links(self) -> list[tuple[int, str]]:
         """Every link target in the body as (line number in the file, href)."""

@@ -20,11 +20,6 @@ class Overview:
     next_lesson: str | None
     """Title of the first unread lesson, if any."""
 
-    @property
-    def share_read(self) -> float:
-        """Lessons read as a share of all lessons (0..1)."""
-        return self.lessons_read / self.lessons_total if self.lessons_total else 0.0
-
 
 def time_ago(then: datetime, at: datetime | None = None) -> str:
     """A short human phrase: 'just now', '5 minutes ago', '2 days ago'."""

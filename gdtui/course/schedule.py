@@ -326,7 +326,7 @@ class Summary:
     cram: bool
 
 
-class Session:
+class ReviewSession:
     """One sitting of flashcards. Each grade is saved to the store at once (except in cram).
 
     ``queue[0]`` is the card being shown. A card graded Again (or answered wrongly) comes back

@@ -27,7 +27,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from gdtui.nn.functions import (  # noqa: F401  (ACTIVATIONS, LOSSES re-exported)
+from gdtui.nn.functions import (
     ACTIVATION_FUNCTIONS,
     ACTIVATIONS,
     LOSSES,

@@ -14,7 +14,7 @@ from textual_plotext import PlotextPlot
 from gdtui.stepper import (
     ACTIVATION_CHOICES,
     LIMIT,
-    PRESETS,
+    NETWORKS,
     RUN_LENGTHS,
     STAGE_TITLES,
     STAGES,
@@ -87,7 +87,7 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
 
     def __init__(self, preset: str = "hidden") -> None:
         super().__init__()
-        self.stepper = Stepper(preset=preset if preset in PRESETS else "hidden")
+        self.stepper = Stepper(preset=preset if preset in NETWORKS else "hidden")
         self.errors: dict[str, str] = {}
         self._chart_drawn: tuple[float, ...] | None = None
         # the weights in the list, to refill it only when the network changes shape
@@ -260,10 +260,10 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
 
     def action_preset(self) -> None:
         """The next starting network."""
-        names = list(PRESETS)
+        names = list(NETWORKS)
         name = names[(names.index(self.stepper.preset) + 1) % len(names)]
         self.stepper.load_preset(name)
-        self.notify(f"Network: {PRESETS[name].title}.", timeout=3)
+        self.notify(f"Network: {NETWORKS[name].title}.", timeout=3)
         self.changed()
 
     def _log(self, count: int, before: float) -> None:

@@ -65,7 +65,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         super().__init__()
         self.seed = seed
         self.clock = clock
-        self.session: schedule.Session | None = None
+        self.session: schedule.ReviewSession | None = None
         self.phase = "question"
         """Within a card: 'question', 'answer' (learner grades) or 'result' (app graded)."""
         self.cards: list[Flashcard] = []
@@ -153,7 +153,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
                                        schedule.local_timezone())
             self.notify(f"Nothing to review right now: {outlook}.", title="All done")
             return
-        self._begin(schedule.Session(store, self.cards, queue, clock=self.clock,
+        self._begin(schedule.ReviewSession(store, self.cards, queue, clock=self.clock,
                                  scheduler=schedule.Scheduler(settings.desired_retention)))
 
     def action_cram(self) -> None:
@@ -168,7 +168,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
             self.notify("That lesson has no flashcards.", severity="warning")
             return
         queue = schedule.interleave(chosen, random.Random(self.seed))
-        self._begin(schedule.Session(self.app.store, self.cards, queue, cram=True,
+        self._begin(schedule.ReviewSession(self.app.store, self.cards, queue, cram=True,
                                      clock=self.clock))
 
     @on(OptionList.OptionSelected, "#cram-lessons")
@@ -183,7 +183,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
 
     # -- review -------------------------------------------------------------------------------
 
-    def _begin(self, session: schedule.Session) -> None:
+    def _begin(self, session: schedule.ReviewSession) -> None:
         self._log_session()
         self.session = session
         self._logged = 0

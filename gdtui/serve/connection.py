@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import asyncssh
 
 from gdtui.serve import users
-from gdtui.serve.session import Session, describe_seconds
+from gdtui.serve.session import LearnerSession, describe_seconds
 
 if TYPE_CHECKING:
     from gdtui.serve.server import Hub
@@ -34,7 +34,7 @@ class Connection(asyncssh.SSHServer):
         self.peer_host = ""
         self.user = ""
         self.folder: Path | None = None
-        self.session: Session | None = None
+        self.session: LearnerSession | None = None
         self.last_input = time.monotonic()
         self._key: tuple[str, str] | None = None  # (user, fingerprint) of the last good key
         self._idled = False
@@ -139,14 +139,14 @@ class Connection(asyncssh.SSHServer):
 
     # -- what the client may ask for -----------------------------------------------------------
 
-    def session_requested(self) -> Session | bool:
+    def session_requested(self) -> LearnerSession | bool:
         if self.folder is None:
             return False
         if self.session is not None and self.session.task is not None:
             log.info("%s: refused a second session for %s: one gdtui per connection",
                      self.address, users.printable(self.user))
             return False
-        self.session = Session(self)
+        self.session = LearnerSession(self)
         return self.session
 
     def _refuse(self, what: str) -> bool:

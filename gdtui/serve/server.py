@@ -22,7 +22,7 @@ import asyncssh
 
 from gdtui.serve import users
 from gdtui.serve.connection import Connection
-from gdtui.serve.session import Session, describe_seconds
+from gdtui.serve.session import LearnerSession, describe_seconds
 
 log = logging.getLogger("gdtui.serve")
 
@@ -77,7 +77,7 @@ class Hub:
     def __init__(self, config: ServeConfig):
         self.config = config
         self.connections: set[Connection] = set()
-        self.sessions: set[Session] = set()
+        self.sessions: set[LearnerSession] = set()
         self.stopping = False
         self._keys: asyncssh.SSHAuthorizedKeys | None = None
         self._keys_stamp: tuple | None = None

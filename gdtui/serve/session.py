@@ -75,7 +75,7 @@ def child_environment(term: str | None, client_env: dict[str, str], home: Path) 
     return env
 
 
-class Session(asyncssh.SSHServerSession):
+class LearnerSession(asyncssh.SSHServerSession):
     """A learner's session; also the PtyListener of its child."""
 
     def __init__(self, owner: Connection):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from gdtui.training.settings import Settings, settings_from_dict
 
 if TYPE_CHECKING:
-    from gdtui.training.session import Session
+    from gdtui.training.session import TrainingSession
 
 # What a score measures, and whether more is better.
 SCORES = {"steps": ("steps", False), "learning_rate": ("learning rate", True),
@@ -97,7 +97,7 @@ def _format(metric: str, value: float) -> str:
     return f"{value:.1%}" if metric == "validation_accuracy" else f"{value:.4f}"
 
 
-def judge(challenge: Challenge, session: Session) -> Verdict:
+def judge(challenge: Challenge, session: TrainingSession) -> Verdict:
     """Judge a session against a challenge; reads the session, changes nothing."""
     start, settings = challenge.settings(), session.settings
     for name in challenge.locked:
@@ -125,7 +125,7 @@ def judge(challenge: Challenge, session: Session) -> Verdict:
     return Verdict(False, None, f"not yet: best {label} so far {_format(metric, best)} ({goal})")
 
 
-def _score(challenge: Challenge, session: Session, step: int) -> float:
+def _score(challenge: Challenge, session: TrainingSession, step: int) -> float:
     if challenge.score == "learning_rate":
         return session.settings.learning_rate
     if challenge.score == "hidden_units":

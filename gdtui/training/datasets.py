@@ -21,8 +21,6 @@ DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
 # Optional input features, as in TensorFlow Playground. Inputs live in [-1, 1], so the sine
 # features use sin(pi x): one full wave across the plot, not a nearly straight line.
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
-FEATURE_LABELS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
-                  "sin x1": "sin(π·x1)", "sin x2": "sin(π·x2)"}
 
 # A CSV target with whole numbers and at most this many distinct values is a class label.
 MAX_CSV_CLASSES = 10

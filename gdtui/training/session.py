@@ -1,9 +1,9 @@
 """A training session: network, data, optimizer and history, driven one `run(n)` at a time.
 
-Typical use (from a thread worker; a Session is not thread-safe, so call it from one thread
+Typical use (from a thread worker; a TrainingSession is not thread-safe, so call it from one thread
 and post copies of what a screen needs):
 
-    session = Session(Settings(dataset="spiral", hidden_layers=(16, 16)))
+    session = TrainingSession(Settings(dataset="spiral", hidden_layers=(16, 16)))
     while not cancelled:
         session.run(50, should_stop=lambda: cancelled, save_undo=first_chunk)
         grid = session.predict_grid(40, 20)
@@ -11,8 +11,8 @@ and post copies of what a screen needs):
     session.rebuild(hidden_layers=(4,))    # a new network: history starts again
     session.undo()                         # back to just before the last saved run()
 
-Settings, SettingsError, the learning-rate ladder and presets live in trainer_settings;
-hints and challenges in trainer_hints and trainer_challenges. All are re-exported here.
+Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
+hints and challenges in training.hints and training.challenges.
 """
 
 from __future__ import annotations
@@ -27,29 +27,9 @@ import numpy as np
 
 from gdtui.nn.network import MLP, MiniBatches, prepare_targets, with_ones_column
 from gdtui.nn.optim import make_optimizer
-from gdtui.training.challenges import (  # noqa: F401  (re-exported for screens)
-    CHALLENGES,
-    Challenge,
-    Verdict,
-    challenge_by_id,
-    judge,
-)
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
-from gdtui.training.settings import (  # noqa: F401  (re-exported for screens)
-    HIDDEN_LAYERS_HELP,
-    LEARNING_RATE_LADDER,
-    LIVE_SETTINGS,
-    PRESETS,
-    Settings,
-    SettingsError,
-    learning_rate_down,
-    learning_rate_up,
-    parse_features,
-    parse_hidden_layers,
-    parse_learning_rate,
-    settings_from_dict,
-)
+from gdtui.training.settings import LIVE_SETTINGS, Settings, SettingsError
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
 MAX_UNDO = 20
@@ -129,7 +109,7 @@ class _UndoPoint:
     sizes: tuple[int, int, int]
 
 
-class Session:
+class TrainingSession:
     """Owns the network, the data, the optimizer and the history of one training run."""
 
     def __init__(self, settings: Settings | None = None, dataset: Dataset | None = None):
@@ -169,7 +149,7 @@ class Session:
                            settings.activation, settings.seed)
         self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
         # the network's inputs: the chosen feature columns of the raw points
-        self.train_features, self.validation_features = train_inputs, validation_inputs
+        self.train_features = train_inputs
         self._validation_inputs = with_ones_column(validation_inputs)
         self._train_targets = prepare_targets(dataset.train_targets, loss, n_outputs)
         self._validation_targets = prepare_targets(dataset.validation_targets, loss, n_outputs)

@@ -11,10 +11,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from gdtui.nn.network import ACTIVATIONS
+from gdtui.nn.functions import ACTIVATIONS
 from gdtui.nn.optim import OPTIMIZERS
 from gdtui.training.datasets import (
-    CLASSIFICATION_DATASETS,
     DATASETS,
     FEATURES,
     OVERFIT_PRESET,
@@ -237,7 +236,4 @@ PRESETS: dict[str, dict[str, Any]] = {
                "hidden_layers": [16, 16, 16], "activation": "relu", "learning_rate": 0.01},
     "sine wave": {**Settings().to_dict(), "dataset": "sine", "hidden_layers": [8, 8]},
 }
-
-TASK_OF_DATASET = {**{name: "classification" for name in CLASSIFICATION_DATASETS},
-                   **{name: "regression" for name in REGRESSION_DATASETS}}
 

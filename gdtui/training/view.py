@@ -1,7 +1,7 @@
 """What the Training Lab needs around a session: the loop its training thread runs, typed
 fields, a snapshot to draw from, the model picture, and the words of its status lines.
 
-A Session is not thread-safe: the training thread holds a SessionLock for one chunk of steps
+A TrainingSession is not thread-safe: the training thread holds a SessionLock for one chunk of steps
 at a time, and the Lab takes a `snapshot()` while it holds the lock, then draws from the
 snapshot alone. Nothing here imports Textual.
 """
@@ -28,7 +28,7 @@ from gdtui.training.settings import (
 )
 
 if TYPE_CHECKING:
-    from gdtui.training.session import Change, Evaluation, Session
+    from gdtui.training.session import Change, Evaluation, TrainingSession
 
 # Settings typed as text, and the label a message uses for each.
 NUMBER_FIELDS = {"noise": "noise", "validation_share": "validation share",
@@ -75,7 +75,7 @@ class SessionLock:
             time.sleep(0.0005)  # a Lock is not fair: let the waiting UI thread take it first
 
 
-def train_in_chunks(session: Session, lock: SessionLock, should_stop: Callable[[], bool],
+def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Callable[[], bool],
                     speed: Callable[[], str], stop_at: int,
                     after_chunk: Callable[[], None] = lambda: None) -> str:
     """Train `session` chunk by chunk until told to stop; return why it ended.
@@ -213,7 +213,6 @@ class Snapshot:
     message: str
     settings: Settings
     layer_sizes: tuple[int, ...]
-    batch_loss: float | None
     latest: Evaluation
     losses: LossSeries
     changes: list[Change]
@@ -223,7 +222,7 @@ class Snapshot:
     verdict: Verdict | None
 
 
-def snapshot(session: Session, max_points: int = 200,
+def snapshot(session: TrainingSession, max_points: int = 200,
              challenge: Challenge | None = None) -> Snapshot:
     """Copy what the Lab shows from `session` (hold its lock while calling this)."""
     history = session.history
@@ -231,7 +230,6 @@ def snapshot(session: Session, max_points: int = 200,
         step=session.step, epoch=session.epoch, status=session.status,
         message=session.message, settings=session.settings,
         layer_sizes=session.network.layer_sizes,
-        batch_loss=history.train_loss[-1] if history.train_loss else None,
         latest=history.evaluations[-1], losses=loss_series(history.evaluations, max_points),
         changes=list(history.changes), hints=session.hints(), can_undo=session.can_undo,
         is_classification=session.is_classification,
@@ -240,7 +238,7 @@ def snapshot(session: Session, max_points: int = 200,
 
 # --- the model panel --------------------------------------------------------------------------
 
-SHADES = 4  # how many strengths of colour the decision regions use
+SHADE_LEVELS = 4  # how many strengths of colour the decision regions use
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,7 @@ class Regions:
     """What the network answers over 2-D data, one cell per grid point, and the data on top.
 
     Each cell has a colour (the predicted class; for regression 0 low, 1 high) and a
-    strength from 0 (unsure, or near the middle value) to SHADES - 1 (sure, or extreme).
+    strength from 0 (unsure, or near the middle value) to SHADE_LEVELS - 1 (sure, or extreme).
     """
 
     colours: np.ndarray  # (ny, nx), row 0 at the bottom
@@ -288,7 +286,7 @@ def _middle_and_half_span(values: np.ndarray) -> tuple[float, float]:
     return (low + high) / 2, max((high - low) / 2, 1e-9)
 
 
-def _regions(session: Session, nx: int, ny: int) -> Regions:
+def _regions(session: TrainingSession, nx: int, ny: int) -> Regions:
     grid = session.predict_grid(nx, ny)
     dataset = session.dataset
     x_min, x_max, y_min, y_max = grid.extent
@@ -307,13 +305,13 @@ def _regions(session: Session, nx: int, ny: int) -> Regions:
         sureness = np.abs(values) / half_span
         colours = (values > 0).astype(int)
         point_colours = (dataset.targets > middle).astype(int)
-    strengths = np.clip(np.rint(np.nan_to_num(sureness) * (SHADES - 1)), 0, SHADES - 1)
+    strengths = np.clip(np.rint(np.nan_to_num(sureness) * (SHADE_LEVELS - 1)), 0, SHADE_LEVELS - 1)
     points = Points(np.clip(columns, 0, nx - 1), np.clip(rows, 0, ny - 1), point_colours,
                     np.arange(len(inputs)) >= len(dataset.train_inputs))
     return Regions(colours, strengths.astype(int), points, n_colours)
 
 
-def model_picture(session: Session, nx: int, ny: int) -> Regions | Curve | None:
+def model_picture(session: TrainingSession, nx: int, ny: int) -> Regions | Curve | None:
     """The model panel's picture: regions for 2-D data, a curve for 1-input regression."""
     dataset = session.dataset
     if dataset.n_inputs == 2:

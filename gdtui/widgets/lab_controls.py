@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from gdtui.nn.network import ACTIVATIONS
+from gdtui.nn.functions import ACTIVATIONS
 from gdtui.nn.optim import OPTIMIZERS
 from gdtui.training.datasets import DATASETS
 from gdtui.training.settings import LOSS_CHOICES, REGULARIZATIONS, Settings, SettingsError

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 from collections.abc import Sequence
 
 from plotext._utility import colors_to_ansi
@@ -52,7 +51,6 @@ class LossChart(PlotextPlot):
     def __init__(self, **options) -> None:
         super().__init__(**options)
         self.log_scale = True
-        self.build_seconds = 0.0  # how long the last build took: the Lab redraws less often
         self._data: tuple[LossSeries, Sequence[Change]] = (LossSeries([], [], []), ())
         self._version = 0
         self._built: tuple[tuple, list[Strip]] | None = None
@@ -102,10 +100,8 @@ class LossChart(PlotextPlot):
         """The chart's lines for the current data and size, built once."""
         key = self._key()
         if self._built is None or self._built[0] != key:
-            started = time.perf_counter()
             width = self.size.width
             self._built = (key, [strip.adjust_cell_length(width) for strip in self._build()])
-            self.build_seconds = time.perf_counter() - started
         return self._built[1]
 
     def _build(self) -> list[Strip]:

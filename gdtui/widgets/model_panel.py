@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from gdtui.training.view import SHADES, Curve, Regions
+from gdtui.training.view import SHADE_LEVELS, Curve, Regions
 from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.
@@ -29,7 +29,7 @@ VALIDATION_GLYPHS = ("○", "△", "□")
 # The character filling each class's region (for regression: below, above the middle).
 REGION_GLYPHS = ("-", "+", "·")
 # How much of the class colour tints a region, from unsure to sure.
-TINT = tuple(0.08 + 0.42 * level / (SHADES - 1) for level in range(SHADES))
+TINT = tuple(0.08 + 0.42 * level / (SHADE_LEVELS - 1) for level in range(SHADE_LEVELS))
 # The region characters are a little more tinted than their cell: seen, but quiet.
 GLYPH_TINT = 0.22
 

@@ -27,7 +27,7 @@ from gdtui.screens.guess.compare import ComparePane
 from gdtui.screens.guess.keep import GameFinished, KeepPane
 from gdtui.screens.guess.watch import WatchPane
 
-MODES = {
+GAME_MODES = {
     "keep": "You keep the secret",
     "watch": "Watch it learn",
     "compare": "Compare rates",
@@ -90,7 +90,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
         *(Binding(str(number), f"mode('{mode}')", title, show=False)
-          for number, (mode, title) in enumerate(MODES.items(), start=1)),
+          for number, (mode, title) in enumerate(GAME_MODES.items(), start=1)),
         Binding("left_square_bracket,minus", "nudge(-1)", "Rate -", key_display="["),
         Binding("right_square_bracket,plus", "nudge(1)", "Rate +", key_display="]"),
         Binding("h,down", "answer('too high')", "Too high", key_display="h"),
@@ -127,13 +127,13 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
         yield Static(id="settings-error", classes="error")
         yield Static(id="best", classes="hint")
         with TabbedContent(id="guess-tabs", initial="keep"):
-            with TabPane(f"1 {MODES['keep']}", id="keep"):
+            with TabPane(f"1 {GAME_MODES['keep']}", id="keep"):
                 yield KeepPane(id="keep-pane")
-            with TabPane(f"2 {MODES['watch']}", id="watch"):
+            with TabPane(f"2 {GAME_MODES['watch']}", id="watch"):
                 yield WatchPane("watch", shrink=False, id="watch-pane")
-            with TabPane(f"3 {MODES['compare']}", id="compare"):
+            with TabPane(f"3 {GAME_MODES['compare']}", id="compare"):
                 yield ComparePane(id="compare-pane")
-            with TabPane(f"4 {MODES['shrink']}", id="shrink"):
+            with TabPane(f"4 {GAME_MODES['shrink']}", id="shrink"):
                 yield WatchPane("shrink", shrink=True, id="shrink-pane")
         yield Footer()
 
@@ -292,7 +292,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
     @on(GameFinished)
     def game_finished(self, event: GameFinished) -> None:
         rate = format_number(event.learning_rate)
-        title = MODES[event.mode].lower()
+        title = GAME_MODES[event.mode].lower()
         if event.guesses is not None and self.app.store.record_guesses(
             event.mode, event.learning_rate, event.guesses
         ):

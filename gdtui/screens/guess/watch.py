@@ -13,7 +13,7 @@ from gdtui.guessing import (
     DEFAULT_START,
     DEFAULT_TOLERANCE,
     Game,
-    Step,
+    Guess,
     format_number,
     game_steps,
     play,
@@ -25,7 +25,7 @@ from gdtui.widgets.number_line import NumberLine
 
 # Seconds between guesses while playing; fast redraws 10 times a second, the most a chart should.
 # With `gdtui --fps N` a guess comes at most N times a second.
-SPEEDS = (("slow", 1.0), ("normal", 0.5), ("fast", 0.1))
+PACES = (("slow", 1.0), ("normal", 0.5), ("fast", 0.1))
 DEFAULT_SPEED = 1
 
 WATCH_HINT = "Press space to watch the computer guess, or n for one guess at a time."
@@ -44,7 +44,7 @@ class WatchPane(Vertical):
         self.mode = mode
         self.shrink = shrink
         self.game: Game | None = None
-        self.steps: list[Step] = []
+        self.steps: list[Guess] = []
         self.shown = 0  # how many guesses are on screen
         self.speed = DEFAULT_SPEED
         self._timer: Timer | None = None
@@ -122,7 +122,7 @@ class WatchPane(Vertical):
 
     def cycle_speed(self) -> None:
         """Slow, normal, fast, slow, ..."""
-        self.speed = (self.speed + 1) % len(SPEEDS)
+        self.speed = (self.speed + 1) % len(PACES)
         self.query_one(f"#{self.mode}-speed", Button).label = self._speed_label()
         self._start_timer()
 
@@ -143,7 +143,7 @@ class WatchPane(Vertical):
     @property
     def guess_seconds(self) -> float:
         """Seconds between two guesses while playing: the speed's, or longer with `--fps`."""
-        return self.app.frame_seconds(SPEEDS[self.speed][1])
+        return self.app.frame_seconds(PACES[self.speed][1])
 
     def _start_timer(self) -> None:
         playing = self.playing
@@ -152,7 +152,7 @@ class WatchPane(Vertical):
         self._timer = self.set_interval(self.guess_seconds, self.advance, pause=not playing)
 
     def _speed_label(self) -> str:
-        return f"Speed: {SPEEDS[self.speed][0]} (f)"
+        return f"Speed: {PACES[self.speed][0]} (f)"
 
     def _set_play_label(self) -> None:
         label = "❚❚ Pause (space)" if self.playing else "▶ Play (space)"

@@ -22,9 +22,9 @@ from textual.widgets import Footer, Header, Input, Select
 
 from gdtui.screens.lab.goals import PresetsAndChallenges
 from gdtui.screens.lab.run import TrainingRuns
-from gdtui.training.session import (
+from gdtui.training.session import TrainingSession
+from gdtui.training.settings import (
     LIVE_SETTINGS,
-    Session,
     Settings,
     learning_rate_down,
     learning_rate_up,
@@ -119,7 +119,7 @@ between a log and a linear scale.
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
-        self.session = Session(settings or Settings())
+        self.session = TrainingSession(settings or Settings())
         self.lock = SessionLock()
         self.speed = next(iter(SPEEDS))
         self.challenge = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,18 @@ def write_lesson(
         encoding="utf-8",
     )
     return path
+
+
+async def wait_until(pilot, condition: Callable[[], object], seconds: float = 30.0) -> None:
+    """Let the app run until `condition()` holds, or fail after `seconds`.
+
+    Wait for what the test means, never for a fixed time: under load a fixed pause is a coin
+    toss, while a generous deadline costs nothing when the condition comes true early.
+    """
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still not true after {seconds} s: {condition}"
+        await pilot.pause(0.02)
 
 
 @pytest.fixture

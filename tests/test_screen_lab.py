@@ -14,6 +14,7 @@ from gdtui.training.settings import Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
 from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up
 from gdtui.widgets.model_panel import ModelPanel, RegionView
+from tests.conftest import wait_until
 
 
 async def open_lab(app, pilot, **options) -> LabScreen:
@@ -21,14 +22,6 @@ async def open_lab(app, pilot, **options) -> LabScreen:
     await pilot.pause()
     assert isinstance(app.screen, LabScreen)
     return app.screen
-
-
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
-    """Let the app run until `condition()` holds (the worker runs in its own thread)."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        await pilot.pause(0.02)
-    assert condition()
 
 
 def shown(screen, selector: str) -> str:

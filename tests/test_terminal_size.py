@@ -14,7 +14,7 @@ from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
 from gdtui.screens.too_small import TooSmallScreen, too_small_message
-from tests.test_screen_lab import wait_until
+from tests.conftest import wait_until
 
 
 async def resize(pilot, width: int, height: int) -> None:

@@ -1,4 +1,10 @@
-"""The Textual app: global keys, navigation between screens, theme and store wiring."""
+"""The Textual app: global keys, navigation between screens, theme and store wiring.
+
+Areas are screens pushed over the home screen, not Textual MODES: leaving an area (escape, or a
+link to another one) ends what it was doing, so a lab run pauses and is logged when the learner
+goes to read a lesson, and nothing trains unseen. Each screen module is imported only when its
+area first opens (`gdtui.areas` names them by path), which keeps the start quick.
+"""
 
 from __future__ import annotations
 

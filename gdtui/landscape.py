@@ -24,7 +24,8 @@ import numpy as np
 from gdtui.nn.functions import prepare_targets
 from gdtui.nn.network import MLP, with_ones_column
 from gdtui.nn.optim import OPTIMIZERS, make_optimizer
-from gdtui.stepper import format_number, parse_number, plain_number
+from gdtui.numbers import field_text, format_significant
+from gdtui.stepper import parse_number
 
 OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
 LEARNING_RATE_LADDER = (0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0,
@@ -258,7 +259,7 @@ def classify(path: Path, minimum_loss: float) -> WalkOutcome:
     if len(far_off) and gaps[-1] > start_gap:
         step = int(far_off[0])
         return WalkOutcome("diverged", step, f"diverged: loss grew to "
-                       f"{format_number(float(path.losses[-1]))}")
+                       f"{format_significant(float(path.losses[-1]))}")
     # Crawling walks go downhill at every recent step; anything else is bouncing about.
     moves = np.diff(path.points[-OSCILLATION_WINDOW - 1:], axis=0)
     turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0  # the walk reversed its direction
@@ -272,8 +273,8 @@ def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:
     """The rule for plain gradient descent on a quadratic bowl, with the numbers filled in,
     and whether it predicts convergence: learning_rate × curvature < 2."""
     product = learning_rate * curvature
-    numbers = (f"lr {plain_number(learning_rate)} × curvature {format_number(curvature)} = "
-               f"{format_number(product)}")
+    numbers = (f"lr {field_text(learning_rate)} × curvature {format_significant(curvature)} = "
+               f"{format_significant(product)}")
     if product < 1:
         return f"{numbers} < 2: converges, without zig-zag", True
     if product < 2:
@@ -296,7 +297,7 @@ class Walker:
     @property
     def title(self) -> str:
         """"gradient descent, lr 0.1"."""
-        return f"{OPTIMIZER_TITLES[self.optimizer]}, lr {plain_number(self.learning_rate)}"
+        return f"{OPTIMIZER_TITLES[self.optimizer]}, lr {field_text(self.learning_rate)}"
 
     def next_optimizer(self) -> Walker:
         """The same walker with the next optimizer of OPTIMIZERS."""
@@ -423,7 +424,7 @@ class Explorer:
         once that is clear (converged or diverged at a step already shown, or the end)."""
         path, outcome = self.paths[index], self.outcomes[index]
         at = min(shown, path.steps)
-        where = f"step {at}  loss {format_number(float(path.losses[at]))}"
+        where = f"step {at}  loss {format_significant(float(path.losses[at]))}"
         if outcome.step is not None and shown >= outcome.step or shown >= path.steps:
             return where, outcome.text
         return where, "walking…"
@@ -441,6 +442,7 @@ class Explorer:
             here = self.landscape.curvature(*self.start)
             at_minimum = self.landscape.curvature(w, b)
             text, _ = curvature_rule(learning_rate, at_minimum)
-            lines = [f"Not a bowl: curvature {format_number(here)} at ◆, "
-                     f"{format_number(at_minimum)} at ★. Near ★, plain gradient descent:", text]
+            lines = [f"Not a bowl: curvature {format_significant(here)} at ◆, "
+                     f"{format_significant(at_minimum)} at ★. Near ★, plain gradient descent:",
+                     text]
         return lines

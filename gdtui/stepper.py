@@ -29,7 +29,7 @@ import numpy as np
 from gdtui.nn.functions import ACTIVATION_FUNCTIONS
 from gdtui.nn.network import MLP, Trace, numerical_gradient
 from gdtui.nn.optim import SGD
-from gdtui.numbers import read_number
+from gdtui.numbers import field_text, format_significant, read_number
 
 STAGES = ("forward", "loss", "backward", "nudge", "update")
 STAGE_TITLES = {
@@ -54,6 +54,7 @@ RUN_LENGTHS = (10, 100)
 # Nudge and backprop agree when their relative error is below this (smooth functions give
 # about 1e-8 with a central difference; a wrong gradient is off by far more).
 AGREEMENT = 1e-4
+PRECISE_DIGITS = 8  # for the nudge check: two nearly equal losses must show their difference
 UNDO_LIMIT = 200
 LOSS = "mse"  # the engine's loss on the read-out: (y - t)^2 for one example
 
@@ -111,9 +112,9 @@ class Chain:
     def formulas(self) -> tuple[str, str]:
         """Two lines: the symbols, then their values and the gradient."""
         symbols = "·".join(factor.label for factor in self.factors)
-        values = "".join(f"({format_number(factor.value)})" for factor in self.factors)
+        values = "".join(f"({format_significant(factor.value)})" for factor in self.factors)
         return (f"dL/d{self.parameter} = {symbols}",
-                f"{' ' * len(self.parameter)}     = {values} = {format_number(self.gradient)}")
+                f"{' ' * len(self.parameter)}     = {values} = {format_significant(self.gradient)}")
 
 
 @dataclass(frozen=True)
@@ -165,40 +166,12 @@ class Slot:
 
 # --- numbers as people read them ------------------------------------------------------------
 
-def format_number(value: float, digits: int = 3) -> str:
-    """`value` with `digits` significant digits and a real minus sign: −1.40, 0.210, 2."""
-    if value == 0:
-        return "0"
-    if not math.isfinite(value):
-        return "∞" if value > 0 else "−∞" if value < 0 else "not a number"
-    size = abs(value)
-    if size < 1e5 and float(value).is_integer():
-        text = str(int(value))
-    elif 1e-3 <= size < 1e5:
-        decimals = max(0, digits - 1 - math.floor(math.log10(size)))
-        text = f"{value:.{decimals}f}"
-    else:
-        text = f"{value:.{digits - 1}e}"
-    return "−" + text[1:] if text.startswith("-") else text
-
-
-def precise(value: float) -> str:
-    """`value` with 8 significant digits, for comparing two nearly equal numbers."""
-    return format_number(value, 8)
-
-
-def plain_number(value: float) -> str:
-    """`value` the way it is typed into a field: 2, 0.5, -0.25."""
-    text = f"{value:.6g}"
-    return "0" if text == "-0" else text
-
-
 def parse_number(text: str, what: str, low: float, high: float) -> float:
     """A number typed by the learner, between `low` and `high`; ValueError says what is wrong."""
     return read_number(text, low=low, high=high,
                        message=f"{what}: '{text.strip()}' is not a number",
-                       range_message=f"{what} must be between {plain_number(low)} and "
-                                     f"{plain_number(high)}")
+                       range_message=f"{what} must be between {field_text(low)} and "
+                                     f"{field_text(high)}")
 
 
 def parse_inputs(text: str, n_inputs: int) -> tuple[float, ...]:
@@ -222,8 +195,8 @@ def parse_learning_rate(text: str) -> float:
 def parse_target(text: str, activation: str) -> float:
     """A target the prediction can reach: 0..1 for sigmoid, −1..1 for tanh."""
     low, high = PREDICTION_RANGE[activation]
-    return parse_number(text, f"target (a {activation} output reaches {plain_number(low)} to "
-                              f"{plain_number(high)}), so it", low, high)
+    return parse_number(text, f"target (a {activation} output reaches {field_text(low)} to "
+                              f"{field_text(high)}), so it", low, high)
 
 
 def relative_error(measured: float, exact: float) -> float:
@@ -570,15 +543,15 @@ def explain(stepper: Stepper) -> list[WalkthroughStep]:
         slots = [s for s in stepper.slots if s.unit == name]
         terms = " + ".join(s.name if s.source == "1" else f"{s.name}·{s.source}" for s in slots)
         numbers = " + ".join(
-            f"({format_number(weights[s.name])})" if s.source == "1"
-            else f"({format_number(weights[s.name])})({format_number(values[s.source])})"
+            f"({format_significant(weights[s.name])})" if s.source == "1"
+            else f"({format_significant(weights[s.name])})({format_significant(values[s.source])})"
             for s in slots)
         z = z_name[name]
         steps.append(WalkthroughStep("forward", f"Forward pass: unit {name}", (
             f"{z} = {terms}",
-            f"{' ' * len(z)} = {numbers} = {format_number(sums[name])}",
-            f"{name} = {symbol}({z}) = {symbol}({format_number(sums[name])}) = "
-            f"{format_number(values[name])}",
+            f"{' ' * len(z)} = {numbers} = {format_significant(sums[name])}",
+            f"{name} = {symbol}({z}) = {symbol}({format_significant(sums[name])}) = "
+            f"{format_significant(values[name])}",
         ), (Number(z, sums[name]), Number(name, values[name])),
             (name, *(s.name for s in slots))))
 
@@ -586,7 +559,7 @@ def explain(stepper: Stepper) -> list[WalkthroughStep]:
     y, t = values["y"], stepper.target
     steps.append(WalkthroughStep("loss", "Loss: how wrong is the prediction?", (
         "L = (y − t)²",
-        f"  = ({format_number(y)} − {format_number(t)})² = {format_number(loss)}",
+        f"  = ({format_significant(y)} − {format_significant(t)})² = {format_significant(loss)}",
     ), (Number("L", loss),), ("L", "y"),
         note="0 means perfect; the further y is from the target t, the bigger L."))
 
@@ -599,10 +572,10 @@ def explain(stepper: Stepper) -> list[WalkthroughStep]:
                                      else values[s.source])), gradients[s.name])
         for s in stepper.slots if s.unit == "y")
     steps.append(WalkthroughStep("backward", "Backward pass: the output unit", (
-        f"dL/dy = 2(y − t) = 2({format_number(y)} − {format_number(t)}) = "
-        f"{format_number(loss_slope)}",
-        f"dy/dz = {SLOPE_FORMULA[activation].format(a='y')} = {format_number(slopes['y'])}"
-        f"     so dL/dz = {format_number(output_delta)}",
+        f"dL/dy = 2(y − t) = 2({format_significant(y)} − {format_significant(t)}) = "
+        f"{format_significant(loss_slope)}",
+        f"dy/dz = {SLOPE_FORMULA[activation].format(a='y')} = {format_significant(slopes['y'])}"
+        f"     so dL/dz = {format_significant(output_delta)}",
         *(line for chain in output_chains for line in chain.formulas()),
     ), (Number("dL/dy", loss_slope), Number("dy/dz", slopes["y"]), Number("dL/dz", output_delta),
         *(Number(f"dL/d{c.parameter}", c.gradient) for c in output_chains)),
@@ -617,9 +590,9 @@ def explain(stepper: Stepper) -> list[WalkthroughStep]:
                                                   else values[s.source])), gradients[s.name])
             for s in stepper.slots if s.unit == name)
         steps.append(WalkthroughStep("backward", f"Backward pass: hidden unit {name}", (
-            f"dz/d{name} = {link} = {format_number(weights[link])}    d{name}/d{z} = "
-            f"{SLOPE_FORMULA[activation].format(a=name)} = {format_number(slopes[name])}",
-            f"dL/d{z} = dL/dz·dz/d{name}·d{name}/d{z} = {format_number(hidden_delta)}"
+            f"dz/d{name} = {link} = {format_significant(weights[link])}    d{name}/d{z} = "
+            f"{SLOPE_FORMULA[activation].format(a=name)} = {format_significant(slopes[name])}",
+            f"dL/d{z} = dL/dz·dz/d{name}·d{name}/d{z} = {format_significant(hidden_delta)}"
             "  (reuses dL/dz)",
             *(line for chain in chains for line in chain.formulas()),
         ), (*middle, Number(f"dL/d{z}", hidden_delta),
@@ -650,14 +623,16 @@ def nudge_step(stepper: Stepper, loss: float, gradient: float) -> WalkthroughSte
     error = relative_error(measured, gradient)
     verdict = ("they agree: the chain rule was right" if error < AGREEMENT
                else "they differ: the gradient is wrong")
-    h = plain_number(nudge)
+    h = field_text(nudge)
+    before, after, slope, backprop = (format_significant(value, PRECISE_DIGITS)
+                                      for value in (loss, loss_up, measured, gradient))
     measured_label = f"measured slope (L({name} + h) − L({name} − h)) / 2h"
     return WalkthroughStep("nudge", f"Nudge check on {name}", (
         f"Raise {name} by h = {h} and ask the engine for the loss again:",
-        f"  L = {precise(loss)}  →  {precise(loss_up)}   change {format_number(loss_up - loss)}",
-        f"  h × gradient predicted {format_number(nudge * gradient)}",
-        f"{measured_label} = {precise(measured)}",
-        f"{'backprop slope dL/d' + name:<{len(measured_label)}} = {precise(gradient)}",
+        f"  L = {before}  →  {after}   change {format_significant(loss_up - loss)}",
+        f"  h × gradient predicted {format_significant(nudge * gradient)}",
+        f"{measured_label} = {slope}",
+        f"{'backprop slope dL/d' + name:<{len(measured_label)}} = {backprop}",
         f"relative error {error:.1e}: {verdict}",
     ), (Number("loss", loss), Number("nudged loss", loss_up), Number("measured slope", measured),
         Number(f"dL/d{name}", gradient), Number("relative error", error)),
@@ -668,14 +643,14 @@ def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> W
     """Every weight moves by −learning_rate × gradient; the engine gives the new loss."""
     twin = stepper.updated_network()
     new_loss = stepper.loss(twin)
-    rate = plain_number(stepper.learning_rate)
+    rate = field_text(stepper.learning_rate)
     width = max(len(name) for name in gradients)
     table, numbers = [], []
     for slot in stepper.slots:
         old = stepper.weight(slot.name)
         new = float(stepper.parameter_array(slot, twin)[slot.index])
-        table.append(f"{slot.name:<{width}} {format_number(old)} − {rate}×"
-                     f"({format_number(gradients[slot.name])}) = {format_number(new)}")
+        table.append(f"{slot.name:<{width}} {format_significant(old)} − {rate}×"
+                     f"({format_significant(gradients[slot.name])}) = {format_significant(new)}")
         numbers.append(Number(f"new {slot.name}", new))
     if new_loss < loss:
         change, note = "smaller", "Press space to take this step, r to take 10."
@@ -687,6 +662,6 @@ def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> W
         change, note = "unchanged", "The gradient is zero here, so nothing moves."
     return WalkthroughStep("update", "Update: a small step against every gradient", (
         f"new weight = weight − learning rate × gradient    (learning rate {rate})",
-        f"new loss {format_number(loss)} → {format_number(new_loss)}: {change}",
+        f"new loss {format_significant(loss)} → {format_significant(new_loss)}: {change}",
     ), (Number("loss", loss), Number("new loss", new_loss), *numbers),
         tuple(gradients), note=note, table=tuple(table))

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from gdtui.nn.network import numerical_gradient
+from gdtui.numbers import format_significant
 from gdtui.stepper import (
     NETWORKS,
     STAGES,
     Stepper,
-    format_number,
     parse_inputs,
     parse_learning_rate,
     parse_number,
@@ -39,8 +39,8 @@ def test_default_network_reproduces_the_lessons_prediction_and_loss():
     assert stepper.steps[2].number("y") == pytest.approx(0.30, abs=0.005)
     assert loss_step.number("L") == pytest.approx(0.49, abs=0.005)
     output = stepper.steps[4]
-    assert format_number(output.number("dL/dy")) == "−1.40"
-    assert format_number(output.number("dy/dz")) == "0.210"
+    assert format_significant(output.number("dL/dy")) == "−1.40"
+    assert format_significant(output.number("dy/dz")) == "0.210"
 
 
 def test_lesson_preset_gives_the_lessons_exact_numbers():
@@ -68,7 +68,7 @@ def test_every_shown_gradient_is_the_engines_and_matches_a_nudge(preset, activat
         assert chain.gradient == expected[chain.parameter]
         # the written-out chain-rule factors multiply to the engine's gradient
         assert chain.product == pytest.approx(chain.gradient, rel=1e-12, abs=1e-15)
-        assert chain.formulas()[1].endswith(f"= {format_number(chain.gradient)}")
+        assert chain.formulas()[1].endswith(f"= {format_significant(chain.gradient)}")
         slot = stepper.slot(chain.parameter)
         slope = numerical_gradient(stepper.loss, stepper.network.parameters()[slot.array],
                                    slot.index, eps=1e-6)
@@ -201,5 +201,5 @@ def test_bad_values_are_refused_with_a_reason():
 
 
 def test_numbers_are_written_the_way_the_lessons_write_them():
-    assert [format_number(v) for v in (-1.4012, 0.20976, 2.0, -0.58784, 0.0, 1.5e-5)] == [
+    assert [format_significant(v) for v in (-1.4012, 0.20976, 2.0, -0.58784, 0.0, 1.5e-5)] == [
         "−1.40", "0.210", "2", "−0.588", "0", "1.50e-05"]

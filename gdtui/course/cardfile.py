@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from gdtui.course.lessons import Lesson, Problem
-from gdtui.numbers import read_number
+from gdtui.numbers import field_text, read_number
 
 # The kinds of card, and who grades them.
 RECALL, CLOZE, CHOICE, TYPED, NUMERIC = "recall", "cloze", "choice", "typed", "numeric"
@@ -103,9 +103,9 @@ class Flashcard:
         elif self.kind == TYPED:
             right = " / ".join(self.accepted)
         elif self.kind == NUMERIC:
-            right = format_number(self.value)
+            right = field_text(self.value)
             if self.tolerance:
-                right += f" (± {format_number(self.tolerance)})"
+                right += f" (± {field_text(self.tolerance)})"
         else:
             return self.answer
         return f"{right}\n{self.answer}" if self.answer else right
@@ -135,11 +135,6 @@ def derived_id(lesson_id: str, question: str) -> str:
     """A card id from its question's words, so fixing punctuation or case keeps its history."""
     digest = hashlib.sha1(normalise_words(question).encode("utf-8")).hexdigest()[:8]
     return f"{lesson_id}-{digest}"
-
-
-def format_number(value: float) -> str:
-    """A number without a needless '.0': 0.5 -> '0.5', 2.0 -> '2'."""
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
 def parse_number(text: str) -> float | None:

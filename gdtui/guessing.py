@@ -105,9 +105,7 @@ class Outcome(StrEnum):
 
 def parse_learning_rate(text: str | float) -> float:
     """A learning rate from what the learner typed: a positive number such as 10, 2 or 0.5."""
-    value = read_number(text, message=LEARNING_RATE_ERROR)
-    if value <= 0:
-        raise ValueError(LEARNING_RATE_ERROR)
+    value = read_number(text, positive=True, message=LEARNING_RATE_ERROR)
     if value < MIN_LEARNING_RATE:
         raise ValueError(LEARNING_RATE_TOO_SMALL)
     return value

@@ -24,8 +24,7 @@ import numpy as np
 from gdtui.nn.functions import prepare_targets
 from gdtui.nn.network import MLP, with_ones_column
 from gdtui.nn.optim import OPTIMIZERS, make_optimizer
-from gdtui.numbers import field_text, format_significant
-from gdtui.stepper import parse_number
+from gdtui.numbers import field_text, format_significant, read_positive_field
 
 OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
 LEARNING_RATE_LADDER = (0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0,
@@ -321,10 +320,8 @@ DEFAULT_WALKERS = (Walker("sgd", 0.1), Walker("momentum", 0.02))
 
 def parse_learning_rate(text: str) -> float:
     """A learning rate typed by the learner: above 0, at most MAX_LEARNING_RATE."""
-    value = parse_number(text, "learning rate", 0.0, MAX_LEARNING_RATE)
-    if value == 0:
-        raise ValueError("learning rate must be above 0, like 0.1")
-    return value
+    return read_positive_field(text, "learning rate", MAX_LEARNING_RATE,
+                               example=DEFAULT_WALKERS[0].learning_rate)
 
 
 def move_start(extent: Extent, start: tuple[float, float], dw: int, db: int

@@ -29,7 +29,7 @@ import numpy as np
 from gdtui.nn.functions import ACTIVATION_FUNCTIONS
 from gdtui.nn.network import MLP, Trace, numerical_gradient
 from gdtui.nn.optim import SGD
-from gdtui.numbers import field_text, format_significant, read_number
+from gdtui.numbers import field_text, format_significant, read_field, read_positive_field
 
 STAGES = ("forward", "loss", "backward", "nudge", "update")
 STAGE_TITLES = {
@@ -164,15 +164,7 @@ class Slot:
     source: str  # what it multiplies: an input or hidden unit name, or "1" for a bias
 
 
-# --- numbers as people read them ------------------------------------------------------------
-
-def parse_number(text: str, what: str, low: float, high: float) -> float:
-    """A number typed by the learner, between `low` and `high`; ValueError says what is wrong."""
-    return read_number(text, low=low, high=high,
-                       message=f"{what}: '{text.strip()}' is not a number",
-                       range_message=f"{what} must be between {field_text(low)} and "
-                                     f"{field_text(high)}")
-
+# --- what the learner types -----------------------------------------------------------------
 
 def parse_inputs(text: str, n_inputs: int) -> tuple[float, ...]:
     """The example's inputs: `n_inputs` numbers separated by commas, like "1, 0.5"."""
@@ -181,21 +173,23 @@ def parse_inputs(text: str, n_inputs: int) -> tuple[float, ...]:
         example = "2" if n_inputs == 1 else ", ".join(["1", "0.5", "2"][:n_inputs])
         raise ValueError(f"input: give {n_inputs} number{'s' * (n_inputs > 1)}"
                          f"{' separated by commas' * (n_inputs > 1)}, like {example}")
-    return tuple(parse_number(part, "input", -LIMIT, LIMIT) for part in parts)
+    return tuple(read_field(part, "input", -LIMIT, LIMIT) for part in parts)
+
+
+def parse_weight(text: str, name: str) -> float:
+    """A weight or bias typed by the learner, from −``LIMIT`` to ``LIMIT``."""
+    return read_field(text, name, -LIMIT, LIMIT)
 
 
 def parse_learning_rate(text: str) -> float:
     """A learning rate: a number above 0, at most `MAX_LEARNING_RATE`."""
-    value = parse_number(text, "learning rate", 0.0, MAX_LEARNING_RATE)
-    if value == 0:
-        raise ValueError("learning rate must be above 0, like 0.5")
-    return value
+    return read_positive_field(text, "learning rate", MAX_LEARNING_RATE, DEFAULT_LEARNING_RATE)
 
 
 def parse_target(text: str, activation: str) -> float:
     """A target the prediction can reach: 0..1 for sigmoid, −1..1 for tanh."""
     low, high = PREDICTION_RANGE[activation]
-    return parse_number(text, f"target (a {activation} output reaches {field_text(low)} to "
+    return read_field(text, f"target (a {activation} output reaches {field_text(low)} to "
                               f"{field_text(high)}), so it", low, high)
 
 

@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 from gdtui.nn.network import numerical_gradient
-from gdtui.numbers import format_significant
+from gdtui.numbers import format_significant, read_field
 from gdtui.stepper import (
     NETWORKS,
     STAGES,
     Stepper,
     parse_inputs,
     parse_learning_rate,
-    parse_number,
     parse_target,
+    parse_weight,
     relative_error,
 )
 
@@ -182,9 +182,12 @@ def test_edits_change_the_numbers_and_switching_to_tanh_keeps_the_weights():
 
 def test_bad_values_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="not a number"):
-        parse_number("abc", "w1", -1, 1)
+        read_field("abc", "w1", -1, 1)
     with pytest.raises(ValueError, match="between"):
-        parse_number("5", "w1", -1, 1)
+        read_field("5", "w1", -1, 1)
+    assert parse_weight(" −0.5", "w1") == -0.5
+    with pytest.raises(ValueError, match="^w1 must be between -100 and 100$"):
+        parse_weight("500", "w1")
     with pytest.raises(ValueError, match="2 numbers"):
         parse_inputs("1", 2)
     assert parse_inputs("1, −0.5", 2) == (1.0, -0.5)

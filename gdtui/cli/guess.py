@@ -15,7 +15,7 @@ import random
 import sys
 
 from gdtui import guessing
-from gdtui.numbers import format_guess, json_number
+from gdtui.numbers import format_guess, json_number, read_number
 
 BAR_WIDTH = 20
 SEED_ERROR = "seed must be a whole number, like 7"
@@ -59,10 +59,7 @@ def _seeded_rng(args: argparse.Namespace) -> random.Random:
     """A random generator seeded by --seed when given."""
     if args.seed is None:
         return random.Random()
-    try:
-        return random.Random(int(args.seed.strip()))
-    except ValueError:
-        raise ValueError(SEED_ERROR) from None
+    return random.Random(int(read_number(args.seed, whole=True, message=SEED_ERROR)))
 
 
 def _optional(text: str | None, parse, default):

@@ -69,14 +69,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def _whole_number(text: str, label: str, low: int, high: int) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise ValueError(f"{label} must be a whole number from {low} to {high}")
-    return value
+def _whole_number(text: str, option: str, low: int, high: int) -> int:
+    """A whole-number option, with the message the other options use:
+    "--seed must be a whole number from 0 to 4294967295"."""
+    return int(read_number(text, low=low, high=high, whole=True,
+                           message=f"{option} must be a whole number from {low} to {high}"))
 
 
 def _settings(args: argparse.Namespace):

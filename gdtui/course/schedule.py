@@ -24,7 +24,7 @@ from gdtui.course.cardfile import (
     is_right_number,
     is_right_typed,
     load_cards,
-    parse_number,
+    read_numeric_answer,
 )
 from gdtui.course.lessons import Lesson
 from gdtui.numbers import read_number
@@ -429,9 +429,10 @@ class ReviewSession:
         if not text.strip():
             return None, "Type an answer first (or press escape to leave)."
         if card.kind == NUMERIC:
-            value = parse_number(text)
-            if value is None:
-                return None, f"{text.strip()!r} is not a number. Type one like 0.5, -2 or 1/3."
+            try:
+                value = read_numeric_answer(text)
+            except ValueError as error:
+                return None, str(error)
             right = is_right_number(card, value)
         else:
             right = is_right_typed(card, text)

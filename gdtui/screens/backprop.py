@@ -14,7 +14,6 @@ from textual_plotext import PlotextPlot
 from gdtui.numbers import field_text, format_significant
 from gdtui.stepper import (
     ACTIVATION_CHOICES,
-    LIMIT,
     NETWORKS,
     RUN_LENGTHS,
     STAGE_TITLES,
@@ -22,8 +21,8 @@ from gdtui.stepper import (
     Stepper,
     parse_inputs,
     parse_learning_rate,
-    parse_number,
     parse_target,
+    parse_weight,
 )
 from gdtui.widgets.network_diagram import NetworkDiagram
 
@@ -309,7 +308,7 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
                 if new_rate != stepper.learning_rate:
                     stepper.set_learning_rate(new_rate)
             else:
-                value = parse_number(text, stepper.chosen, -LIMIT, LIMIT)
+                value = parse_weight(text, stepper.chosen)
                 if value != stepper.weight(stepper.chosen):
                     stepper.set_weight(stepper.chosen, value)
         except ValueError as error:

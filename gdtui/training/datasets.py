@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gdtui.numbers import read_number
+
 CLASSIFICATION_DATASETS = ("circle", "xor", "gaussians", "moons", "spiral", "spiral3")
 REGRESSION_DATASETS = ("sine", "plane")
 DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
@@ -196,17 +198,15 @@ def _parse_number(text: str, where: str) -> float:
     if not field:
         raise DataError(f"{where}: empty value")
     try:
-        value = float(field)
-    except ValueError:
-        raise DataError(f"{where}: not a number: {field!r}") from None
-    if not math.isfinite(value):
-        raise DataError(f"{where}: not a finite number: {field!r}")
-    return value
+        return read_number(field, message=f"{where}: not a number: {field!r}",
+                           range_message=f"{where}: not a finite number: {field!r}")
+    except ValueError as error:
+        raise DataError(str(error)) from None
 
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        read_number(text)
     except ValueError:
         return False
     return True

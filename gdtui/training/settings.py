@@ -13,6 +13,7 @@ from typing import Any
 
 from gdtui.nn.functions import ACTIVATIONS
 from gdtui.nn.optim import OPTIMIZERS
+from gdtui.numbers import read_number
 from gdtui.training.datasets import (
     DATASETS,
     FEATURES,
@@ -197,12 +198,9 @@ def parse_features(text: str) -> tuple[str, ...]:
 def parse_learning_rate(text: str) -> float:
     """Read a learning rate such as "0.03" or "3e-2"."""
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise SettingsError("learning_rate", "learning rate must be a positive number")
-    return value
+        return read_number(text, "learning rate", positive=True)
+    except ValueError as error:
+        raise SettingsError("learning_rate", str(error)) from None
 
 
 # --- the learning-rate ladder -------------------------------------------------------------------

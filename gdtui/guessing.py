@@ -53,7 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gdtui.numbers import format_guess, read_number
+from gdtui.numbers import format_guess, next_rung, read_number
 
 LOWEST = 1
 HIGHEST = 100
@@ -139,11 +139,7 @@ LEARNING_RATE_LADDER = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60)
 def nudge_learning_rate(learning_rate: float, direction: int) -> float:
     """The next learning rate on ``LEARNING_RATE_LADDER`` above (direction > 0) or below
     (direction < 0) ``learning_rate``; unchanged past either end of the ladder."""
-    if direction > 0:
-        above = [rate for rate in LEARNING_RATE_LADDER if rate > learning_rate + EPSILON]
-        return float(above[0]) if above else learning_rate
-    below = [rate for rate in LEARNING_RATE_LADDER if rate < learning_rate - EPSILON]
-    return float(below[-1]) if below else learning_rate
+    return float(next_rung(LEARNING_RATE_LADDER, learning_rate, direction))
 
 
 def random_number(rng: random.Random) -> int:

@@ -24,7 +24,7 @@ import numpy as np
 from gdtui.nn.functions import prepare_targets
 from gdtui.nn.network import MLP, with_ones_column
 from gdtui.nn.optim import OPTIMIZERS, make_optimizer
-from gdtui.numbers import field_text, format_significant, read_positive_field
+from gdtui.numbers import field_text, format_significant, next_rung, read_positive_field
 
 OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
 LEARNING_RATE_LADDER = (0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0,
@@ -304,14 +304,9 @@ class Walker:
         return replace(self, optimizer=OPTIMIZERS[(at + 1) % len(OPTIMIZERS)])
 
     def nudge_learning_rate(self, direction: int) -> Walker:
-        """The next learning rate up (direction > 0) or down the ladder."""
-        rate = self.learning_rate
-        if direction > 0:
-            above = [r for r in LEARNING_RATE_LADDER if r > rate * (1 + 1e-9)]
-            rate = above[0] if above else rate
-        else:
-            below = [r for r in LEARNING_RATE_LADDER if r < rate * (1 - 1e-9)]
-            rate = below[-1] if below else rate
+        """The next learning rate up (direction > 0) or down the ladder (unchanged past its
+        ends)."""
+        rate = next_rung(LEARNING_RATE_LADDER, self.learning_rate, direction)
         return replace(self, learning_rate=rate)
 
 

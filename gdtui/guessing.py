@@ -79,8 +79,8 @@ SMALLEST_STEP = 10.0**-DECIMALS
 LEARNING_RATE_ERROR = "learning rate must be a positive number, like 10"
 LEARNING_RATE_TOO_SMALL = "learning rate is too small to move the guess: use at least 0.000001"
 STEPS_ERROR = f"steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, like 20"
-SECRET_ERROR = "the secret must be a whole number from 1 to 100, like 37"
-START_ERROR = "the start guess must be a whole number from 1 to 100, like 50"
+SECRET_ERROR = f"the secret must be a whole number from {LOWEST} to {HIGHEST}, like 37"
+START_ERROR = f"the start guess must be a whole number from {LOWEST} to {HIGHEST}, like 50"
 TOLERANCE_ERROR = "tolerance must be a number 0 or more, like 2"
 
 
@@ -351,7 +351,7 @@ class Guess:
         move = f", so move {direction} {format_guess(self.step_size)}"
         if self.clamped:
             edge = format_guess(self.next_guess)
-            return f"{said}{move}, but it stops at {edge}: guesses stay inside 1..100."
+            return f"{said}{move}, but it stops at {edge}: guesses stay inside {LOWEST}..{HIGHEST}."
         return f"{said}{move} to {format_guess(self.next_guess)}."
 
 
@@ -606,7 +606,8 @@ class ComputerGuesser:
     def _clash_message(earlier: float | None, said: str, wrong: str) -> str:
         """Name the earlier answer (or the 1..100 rule) that the new answer clashes with."""
         if earlier is None:
-            return f"Your number is from 1 to 100, so {wrong}. Want to try that answer again?"
+            return (f"Your number is from {LOWEST} to {HIGHEST}, so {wrong}. "
+                    "Want to try that answer again?")
         then = format_guess(earlier)
         side = "above" if said == "too low" else "below"
         return (

@@ -20,11 +20,11 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gdtui.guessing import HIGHEST, LOWEST
 from gdtui.numbers import format_guess
 from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
-LOWEST, HIGHEST = 1, 100
-TICKS = (1, 25, 50, 75, 100)
+TICKS = (LOWEST, 25, 50, 75, HIGHEST)
 LABEL_DECIMALS = 2  # a label of a fractional guess: 38.5, 26.56
 # Every mark has its own character, so the line reads without colour (NO_COLOR, 16 colours).
 AXIS, BAND, POSSIBLE = "─", "━", "═"

@@ -206,3 +206,27 @@ def test_bad_values_are_refused_with_a_reason():
 def test_numbers_are_written_the_way_the_lessons_write_them():
     assert [format_significant(v) for v in (-1.4012, 0.20976, 2.0, -0.58784, 0.0, 1.5e-5)] == [
         "−1.40", "0.210", "2", "−0.588", "0", "1.50e-05"]
+
+
+def test_each_stage_writes_its_lines_in_the_lessons_words():
+    steps = Stepper().steps
+    assert [step.title for step in steps] == [
+        "Forward pass: unit h1", "Forward pass: unit h2", "Forward pass: unit y",
+        "Loss: how wrong is the prediction?", "Backward pass: the output unit",
+        "Backward pass: hidden unit h1", "Backward pass: hidden unit h2", "Nudge check on w1",
+        "Update: a small step against every gradient"]
+    assert steps[0].lines == (
+        "z1 = w1·x + b1", "   = (0.500)(2) + (0.100) = 1.10", "h1 = σ(z1) = σ(1.10) = 0.750")
+    assert steps[3].lines == (
+        "L = (y − t)²", "  = (0.299 − 1)² = 0.491",
+        "0 means perfect; the further y is from the target t, the bigger L.")
+    assert steps[4].lines[:4] == (
+        "dL/dy = 2(y − t) = 2(0.299 − 1) = −1.40",
+        "dy/dz = y(1 − y) = 0.210     so dL/dz = −0.294",
+        "dL/dv1 = dL/dy·dy/dz·dz/dv1", "       = (−1.40)(0.210)(0.750) = −0.221")
+    assert steps[5].lines[:2] == (
+        "dz/dh1 = v1 = −0.400    dh1/dz1 = h1(1 − h1) = 0.187",
+        "dL/dz1 = dL/dz·dz/dh1·dh1/dz1 = 0.0220  (reuses dL/dz)")
+    assert steps[7].lines[1:3] == (
+        "  L = 0.49084019  →  0.49084460   change 4.41e-06", "  h × gradient predicted 4.41e-06")
+    assert steps[8].lines[2] == "w1 0.500 − 0.5×(0.0441) = 0.478"

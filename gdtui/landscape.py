@@ -100,6 +100,22 @@ MODELS: dict[str, Model] = {
 DEFAULT_MODEL = "line"
 
 
+@dataclass(frozen=True)
+class Path:
+    """Where an optimizer went: points[k] = (w, b) after k steps and losses[k] there."""
+
+    optimizer: str
+    learning_rate: float
+    points: np.ndarray
+    losses: np.ndarray
+    escaped: bool  # stopped early: the loss stopped being a number or a parameter flew off
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken."""
+        return len(self.points) - 1
+
+
 class Landscape:
     """A model's loss and gradient at any (w, b), computed by the engine."""
 
@@ -128,9 +144,13 @@ class Landscape:
     def gradient(self, w: float, b: float) -> np.ndarray:
         """The engine's gradient (dL/dw, dL/db) at (w, b)."""
         self._place(w, b)
-        self.network.compute_gradients(self._inputs_with_ones, self._prepared, self.model.loss)
-        gradient_w, gradient_b = self.network.gradients()
+        gradient_w, gradient_b = self._gradients_in_place()
         return np.array([gradient_w[0, 0], gradient_b[0]])
+
+    def _gradients_in_place(self) -> list[np.ndarray]:
+        """The engine's gradient arrays where the network's parameters are now."""
+        self.network.compute_gradients(self._inputs_with_ones, self._prepared, self.model.loss)
+        return self.network.gradients()
 
     def hessian(self, w: float, b: float, step: float = 1e-4) -> np.ndarray:
         """The 2×2 matrix of second derivatives, from central differences of the engine's
@@ -177,6 +197,31 @@ class Landscape:
                 losses[row, column] = self.loss(*extent.point(column, row, columns, rows))
         return losses
 
+    def walk(self, optimizer: str, learning_rate: float, start: tuple[float, float],
+             steps: int = DEFAULT_STEPS) -> Path:
+        """Walk downhill from ``start`` with the engine's optimizer ("sgd", "momentum",
+        "adam") on the two parameters, for up to ``steps`` steps; stop early once the loss is
+        no longer a number or a parameter flies off the map for good (``ESCAPE``).
+
+            Landscape(MODELS["line"]).walk("sgd", 0.1, (-0.5, 2.5)).steps -> 200
+        """
+        optimizer_steps = make_optimizer(optimizer, learning_rate)
+        self._place(*start)
+        points = [start]
+        losses = [self.loss(*start)]
+        escaped = False
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(steps):
+                optimizer_steps.step(self.network.parameters(), self._gradients_in_place())
+                w, b = float(self.weight[0, 0]), float(self.bias[0])
+                loss = self.loss(w, b)
+                points.append((w, b))
+                losses.append(loss)
+                if not math.isfinite(loss) or max(abs(w), abs(b)) > ESCAPE:
+                    escaped = True
+                    break
+        return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped)
+
 
 def shade_levels(losses: np.ndarray, minimum_loss: float, levels: int = 12) -> np.ndarray:
     """Each cell's loss as a level 0 (lowest) to `levels` − 1, evenly spaced in the logarithm
@@ -189,48 +234,7 @@ def shade_levels(losses: np.ndarray, minimum_loss: float, levels: int = 12) -> n
     return np.minimum((share * levels).astype(int), levels - 1)
 
 
-# --- walking downhill ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Path:
-    """Where an optimizer went: points[k] = (w, b) after k steps and losses[k] there."""
-
-    optimizer: str
-    learning_rate: float
-    points: np.ndarray
-    losses: np.ndarray
-    escaped: bool  # stopped early: the loss stopped being a number or a parameter flew off
-
-    @property
-    def steps(self) -> int:
-        """How many steps were taken."""
-        return len(self.points) - 1
-
-
-def run_path(landscape: Landscape, optimizer: str, learning_rate: float,
-             start: tuple[float, float], steps: int = DEFAULT_STEPS) -> Path:
-    """Walk from `start` with the engine's optimizer `optimizer` ("sgd", "momentum", "adam") on
-    the two parameters, taking up to `steps` steps."""
-    walker = make_optimizer(optimizer, learning_rate)
-    network = landscape.network
-    landscape._place(*start)
-    points = [start]
-    losses = [landscape.loss(*start)]
-    escaped = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            network.compute_gradients(landscape._inputs_with_ones, landscape._prepared,
-                                      landscape.model.loss)
-            walker.step(network.parameters(), network.gradients())
-            w, b = float(landscape.weight[0, 0]), float(landscape.bias[0])
-            loss = landscape.loss(w, b)
-            points.append((w, b))
-            losses.append(loss)
-            if not math.isfinite(loss) or max(abs(w), abs(b)) > ESCAPE:
-                escaped = True
-                break
-    return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped)
-
+# --- what a walk did ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class WalkOutcome:
@@ -352,8 +356,8 @@ class Explorer:
     def recompute(self) -> None:
         """Walk both paths again from the start."""
         minimum_loss = self.landscape.minimum[2]
-        self.paths = [run_path(self.landscape, walker.optimizer, walker.learning_rate,
-                               self.start, self.steps) for walker in self.walkers]
+        self.paths = [self.landscape.walk(walker.optimizer, walker.learning_rate, self.start,
+                                          self.steps) for walker in self.walkers]
         self.outcomes = [classify(path, minimum_loss) for path in self.paths]
 
     # -- what the learner changes ----------------------------------------------------------

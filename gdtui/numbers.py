@@ -7,6 +7,7 @@
     format_significant(-1.4012)                            -> "−1.40"
     format_guess(49.900000000000006)                       -> "49.9"
     field_text(0.1 + 0.2)                                  -> "0.3"
+    format_accuracy(0.875)                                 -> "87.5%"
     describe_duration(540)                                 -> "9 minutes"
     next_rung((1, 2, 5, 10), 3, +1)                        -> 5
 
@@ -157,6 +158,12 @@ def field_text(value: float) -> str:
     """
     text = f"{value:.6g}"
     return "0" if text == "-0" else text
+
+
+def format_accuracy(value: float | None) -> str:
+    """An accuracy (a share from 0 to 1) as a percentage with one decimal, or "-" before it
+    was measured: 0.875 -> "87.5%", None -> "-"."""
+    return "-" if value is None else f"{value:.1%}"
 
 
 def json_number(value: float) -> int | float:

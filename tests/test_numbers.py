@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from gdtui.numbers import (
     describe_duration,
     field_text,
+    format_accuracy,
     format_guess,
     format_significant,
     json_number,
@@ -147,6 +148,11 @@ def test_a_guess_has_no_trailing_zeros_or_float_noise():
 def test_field_text_is_short_and_typeable():
     assert [field_text(v) for v in (2.0, -0.25, 0.1 + 0.2, 1e-6, -0.0, 1234567.0)] == [
         "2", "-0.25", "0.3", "1e-06", "0", "1.23457e+06"]
+
+
+def test_an_accuracy_is_a_percentage_with_one_decimal():
+    assert [format_accuracy(v) for v in (0.875, 1.0, 0.0, 0.12345, None)] == [
+        "87.5%", "100.0%", "0.0%", "12.3%", "-"]
 
 
 def test_json_number_gives_ints_for_whole_numbers():

@@ -26,7 +26,7 @@ import math
 import sys
 import time
 
-from gdtui.numbers import read_number
+from gdtui.numbers import format_accuracy, read_number
 
 DEFAULT_STEPS = 2000
 MAX_STEPS = 1_000_000
@@ -165,10 +165,6 @@ def _as_json(status: str, history, final, steps_per_second: float) -> dict:
     }
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
 def _report(session, history, final, taken: int, elapsed: float) -> str:
     s = session.settings
     data = (s.data_file if s.data_file else
@@ -184,11 +180,12 @@ def _report(session, history, final, taken: int, elapsed: float) -> str:
     if rows[-1] is not history[-1]:
         rows.append(history[-1])
     for e in rows:
+        accuracies = (format_accuracy(e.train_accuracy), format_accuracy(e.validation_accuracy))
         lines.append(f"{e.step:>8}  {e.train_loss:>11.4f}  {e.validation_loss:>11.4f}  "
-                     f"{_percent(e.train_accuracy):>9}  {_percent(e.validation_accuracy):>9}")
+                     f"{accuracies[0]:>9}  {accuracies[1]:>9}")
     lines += ["", _chart(history), ""]
     rate = f"{taken / elapsed:,.0f} steps/s" if elapsed > 0 else "instantly"
-    outcome = (f"validation accuracy {_percent(final.validation_accuracy)}"
+    outcome = (f"validation accuracy {format_accuracy(final.validation_accuracy)}"
                if session.is_classification else f"validation loss {final.validation_loss:.4f}")
     lines.append(f"{session.status}: {taken} steps in {elapsed:.2f} s ({rate}); {outcome}")
     return "\n".join(lines)

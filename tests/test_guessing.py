@@ -39,7 +39,7 @@ from gdtui.guessing import (
     random_number,
     sweep,
 )
-from gdtui.numbers import format_guess, json_number
+from gdtui.numbers import format_guess
 
 ALL = range(1, 101)
 
@@ -195,11 +195,6 @@ def test_format_guess_shows_whole_numbers_without_decimals(value, text):
 
 def test_a_guess_is_shown_to_the_last_decimal_the_game_keeps():
     assert format_guess(1 + SMALLEST_STEP) == "1.000000001"
-
-
-def test_json_number_gives_ints_for_whole_numbers():
-    assert json_number(40.0) == 40 and isinstance(json_number(40.0), int)
-    assert json_number(38.5) == 38.5
 
 
 def test_answer_for():

@@ -69,7 +69,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def _whole_number(text: str, option: str, low: int, high: int) -> int:
+def _whole_option(text: str, option: str, low: int, high: int) -> int:
     """A whole-number option, with the message the other options use:
     "--seed must be a whole number from 0 to 4294967295"."""
     return int(read_number(text, low=low, high=high, whole=True,
@@ -92,7 +92,7 @@ def _settings(args: argparse.Namespace):
                     "data_file": args.data}
     values.update({k: v.strip() for k, v in text_options.items() if v is not None})
     if args.points is not None:
-        values["n_points"] = _whole_number(args.points, "--points", *ts.POINTS_RANGE)
+        values["n_points"] = _whole_option(args.points, "--points", *ts.POINTS_RANGE)
     for name in ("noise", "validation_share", "regularization_rate"):
         text = getattr(args, name)
         if text is not None:
@@ -105,19 +105,19 @@ def _settings(args: argparse.Namespace):
     if args.features is not None:
         values["features"] = ts.parse_features(args.features)
     if args.batch_size is not None:
-        values["batch_size"] = _whole_number(args.batch_size, "--batch-size", 1,
+        values["batch_size"] = _whole_option(args.batch_size, "--batch-size", 1,
                                              ts.MAX_BATCH_SIZE)
     if args.seed is not None:
-        values["seed"] = _whole_number(args.seed, "--seed", 0, 2**32 - 1)
+        values["seed"] = _whole_option(args.seed, "--seed", 0, 2**32 - 1)
     if args.eval_every is not None:
-        values["eval_every"] = _whole_number(args.eval_every, "--eval-every", 1, 10_000)
+        values["eval_every"] = _whole_option(args.eval_every, "--eval-every", 1, 10_000)
     return ts.settings_from_dict(values)
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as the options say and print the result; see the module docstring for exits."""
     try:
-        steps = DEFAULT_STEPS if args.steps is None else _whole_number(
+        steps = DEFAULT_STEPS if args.steps is None else _whole_option(
             args.steps, "--steps", 1, MAX_STEPS)
         settings = _settings(args)
         from gdtui.training.session import TrainingSession

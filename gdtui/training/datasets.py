@@ -193,7 +193,7 @@ def feature_columns(inputs: np.ndarray, features: tuple[str, ...] = ()) -> np.nd
 
 # --- a user's CSV file -----------------------------------------------------------------------
 
-def _parse_number(text: str, where: str) -> float:
+def _cell_value(text: str, where: str) -> float:
     field = text.strip()
     if not field:
         raise DataError(f"{where}: empty value")
@@ -254,7 +254,7 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
                             "target), found 1")
         if len(fields) != width:
             raise DataError(f"{name}:{number}: expected {width} numbers, found {len(fields)}")
-        rows.append([_parse_number(f, f"{name}:{number}") for f in fields])
+        rows.append([_cell_value(f, f"{name}:{number}") for f in fields])
     if len(rows) < 4:
         raise DataError(f"{name}: need at least 4 rows of numbers, found {len(rows)}")
     table = np.array(rows)

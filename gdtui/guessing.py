@@ -53,7 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gdtui.numbers import read_number
+from gdtui.numbers import format_guess, next_rung, read_number
 
 LOWEST = 1
 HIGHEST = 100
@@ -79,8 +79,8 @@ SMALLEST_STEP = 10.0**-DECIMALS
 LEARNING_RATE_ERROR = "learning rate must be a positive number, like 10"
 LEARNING_RATE_TOO_SMALL = "learning rate is too small to move the guess: use at least 0.000001"
 STEPS_ERROR = f"steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, like 20"
-SECRET_ERROR = "the secret must be a whole number from 1 to 100, like 37"
-START_ERROR = "the start guess must be a whole number from 1 to 100, like 50"
+SECRET_ERROR = f"the secret must be a whole number from {LOWEST} to {HIGHEST}, like 37"
+START_ERROR = f"the start guess must be a whole number from {LOWEST} to {HIGHEST}, like 50"
 TOLERANCE_ERROR = "tolerance must be a number 0 or more, like 2"
 
 
@@ -105,9 +105,7 @@ class Outcome(StrEnum):
 
 def parse_learning_rate(text: str | float) -> float:
     """A learning rate from what the learner typed: a positive number such as 10, 2 or 0.5."""
-    value = read_number(text, message=LEARNING_RATE_ERROR)
-    if value <= 0:
-        raise ValueError(LEARNING_RATE_ERROR)
+    value = read_number(text, positive=True, message=LEARNING_RATE_ERROR)
     if value < MIN_LEARNING_RATE:
         raise ValueError(LEARNING_RATE_TOO_SMALL)
     return value
@@ -141,11 +139,7 @@ LEARNING_RATE_LADDER = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60)
 def nudge_learning_rate(learning_rate: float, direction: int) -> float:
     """The next learning rate on ``LEARNING_RATE_LADDER`` above (direction > 0) or below
     (direction < 0) ``learning_rate``; unchanged past either end of the ladder."""
-    if direction > 0:
-        above = [rate for rate in LEARNING_RATE_LADDER if rate > learning_rate + EPSILON]
-        return float(above[0]) if above else learning_rate
-    below = [rate for rate in LEARNING_RATE_LADDER if rate < learning_rate - EPSILON]
-    return float(below[-1]) if below else learning_rate
+    return float(next_rung(LEARNING_RATE_LADDER, learning_rate, direction))
 
 
 def random_number(rng: random.Random) -> int:
@@ -154,17 +148,6 @@ def random_number(rng: random.Random) -> int:
 
 
 # --- small pieces shared by the automatic and the interactive game ----------------------------
-
-
-def format_number(value: float) -> str:
-    """A guess as people write it: 40 rather than 40.0, 49.9 rather than 49.900000000000006."""
-    text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def plain_number(value: float) -> int | float:
-    """``value`` as an int when it is whole (for JSON), else the float."""
-    return int(value) if float(value).is_integer() else value
 
 
 def answer_for(guess: float, secret: float, tolerance: float) -> Answer:
@@ -213,14 +196,14 @@ class Game:
 
     def describe(self) -> str:
         """One line of plain English, e.g. "Learning rate 2: within 2 of 37 at guess 7."."""
-        rate = f"Learning rate {format_number(self.learning_rate)}"
+        rate = f"Learning rate {format_guess(self.learning_rate)}"
         if self.shrink:
             rate += ", shrinking"
-        window = f"within {format_number(self.tolerance)} of {self.secret}"
+        window = f"within {format_guess(self.tolerance)} of {self.secret}"
         if self.outcome is Outcome.CONVERGED:
-            return f"{rate}: {window} at guess {self.steps} ({format_number(self.guesses[-1])})."
+            return f"{rate}: {window} at guess {self.steps} ({format_guess(self.guesses[-1])})."
         if self.outcome is Outcome.OSCILLATING and self.oscillation is not None:
-            low, high = (format_number(value) for value in self.oscillation)
+            low, high = (format_guess(value) for value in self.oscillation)
             return f"{rate}: never: it keeps jumping between {low} and {high}."
         return f"{rate}: not {window} after {len(self.guesses)} guesses."
 
@@ -234,11 +217,11 @@ def outcome_words(
     """How a game ended after ``guesses`` guesses, without the learning rate:
     "within 2 at guess 7", "never: it keeps jumping between 30 and 40" or
     "not within 2 after 20 guesses"."""
-    window = f"within {format_number(tolerance)}"
+    window = f"within {format_guess(tolerance)}"
     if outcome is Outcome.CONVERGED:
         return f"{window} at guess {guesses}"
     if outcome is Outcome.OSCILLATING and oscillation is not None:
-        low, high = (format_number(value) for value in oscillation)
+        low, high = (format_guess(value) for value in oscillation)
         return f"never: it keeps jumping between {low} and {high}"
     return f"not {window} after {guesses} guesses"
 
@@ -355,7 +338,7 @@ class Guess:
 
     def explain(self) -> str:
         """What happened at this guess, in a short sentence."""
-        said = f"Guess {self.number}: {format_number(self.guess)} is {self.answer}"
+        said = f"Guess {self.number}: {format_guess(self.guess)} is {self.answer}"
         if self.answer is Answer.RIGHT:
             return said + "."
         if self.repeated:
@@ -365,11 +348,11 @@ class Guess:
         if self.next_guess is None:
             return said + ", and that was the last guess."
         direction = "down" if self.answer is Answer.TOO_HIGH else "up"
-        move = f", so move {direction} {format_number(self.step_size)}"
+        move = f", so move {direction} {format_guess(self.step_size)}"
         if self.clamped:
-            edge = format_number(self.next_guess)
-            return f"{said}{move}, but it stops at {edge}: guesses stay inside 1..100."
-        return f"{said}{move} to {format_number(self.next_guess)}."
+            edge = format_guess(self.next_guess)
+            return f"{said}{move}, but it stops at {edge}: guesses stay inside {LOWEST}..{HIGHEST}."
+        return f"{said}{move} to {format_guess(self.next_guess)}."
 
 
 def game_steps(game: Game) -> list[Guess]:
@@ -467,9 +450,9 @@ def discussion_answer(
     might the guess keep jumping past the answer? Built from real games, so it cannot drift."""
     wild = play(secret, start, 50, DEFAULT_MAX_STEPS, tolerance)
     small = play(secret, start, 2, DEFAULT_MAX_STEPS, tolerance)
-    path = ", ".join(format_number(guess) for guess in wild.guesses)
+    path = ", ".join(format_guess(guess) for guess in wild.guesses)
     if wild.oscillation is not None:
-        low, high = (format_number(value) for value in wild.oscillation)
+        low, high = (format_guess(value) for value in wild.oscillation)
         fate = f"so it keeps jumping between {low} and {high} and never gets within"
     else:  # a secret that a jump of 50 happens to hit
         fate = "and only luck lets a jump like that land within"
@@ -477,7 +460,7 @@ def discussion_answer(
     return (
         f"With a learning rate of 50 the guess moves 50 at a time: {path}. The gap to "
         f"{secret} is much smaller than 50, so every move jumps right past the answer, {fate} "
-        f"{format_number(tolerance)}. The answer only says which way to go, not how far; the "
+        f"{format_guess(tolerance)}. The answer only says which way to go, not how far; the "
         f"learning rate decides how far, and a step bigger than the gap overshoots. A network "
         f"with too large a learning rate does the same: each update jumps across the bottom of "
         f"the loss valley, so the loss bounces or grows instead of settling. A small step "
@@ -588,8 +571,8 @@ class ComputerGuesser:
             loop = self.guesses[self.guesses.index(self.guess) :]
             self.oscillation = (min(loop), max(loop))
             self.outcome = Outcome.OSCILLATING
-            low, high = (format_number(value) for value in self.oscillation)
-            rate = format_number(self.learning_rate)
+            low, high = (format_guess(value) for value in self.oscillation)
+            rate = format_guess(self.learning_rate)
             return Reply(
                 True,
                 f"I keep jumping between {low} and {high}: a step of {rate} jumps past your "
@@ -597,11 +580,11 @@ class ComputerGuesser:
                 f"rate would find it.",
                 True,
             )
-        return Reply(True, f"My next guess is {format_number(self.guess)}.", False)
+        return Reply(True, f"My next guess is {format_guess(self.guess)}.", False)
 
     def _clash(self, answer: Answer) -> str | None:
         """A kind message if ``answer`` to the current guess contradicts earlier answers."""
-        guess = format_number(self.guess)
+        guess = format_guess(self.guess)
         if answer is Answer.TOO_HIGH and math.ceil(self.guess) - 1 < self.low:
             return self._clash_message(self._low_because, "too low", f"{guess} can't be too high")
         if answer is Answer.TOO_LOW and math.floor(self.guess) + 1 > self.high:
@@ -611,7 +594,7 @@ class ComputerGuesser:
             window_high = math.floor(self.guess + self.tolerance + EPSILON)
             if window_low > window_high:  # only with a tolerance below 1/2
                 return f"Your number is a whole number, so {guess} can't be exactly right."
-            within = f"within {format_number(self.tolerance)} of it" if self.tolerance else "it"
+            within = f"within {format_guess(self.tolerance)} of it" if self.tolerance else "it"
             wrong = f"{guess} can't be right (your number would have to be {within})"
             if window_high < self.low:
                 return self._clash_message(self._low_because, "too low", wrong)
@@ -623,8 +606,9 @@ class ComputerGuesser:
     def _clash_message(earlier: float | None, said: str, wrong: str) -> str:
         """Name the earlier answer (or the 1..100 rule) that the new answer clashes with."""
         if earlier is None:
-            return f"Your number is from 1 to 100, so {wrong}. Want to try that answer again?"
-        then = format_number(earlier)
+            return (f"Your number is from {LOWEST} to {HIGHEST}, so {wrong}. "
+                    "Want to try that answer again?")
+        then = format_guess(earlier)
         side = "above" if said == "too low" else "below"
         return (
             f"Hmm, that doesn't fit: earlier you said {then} was {said}, so your number is "

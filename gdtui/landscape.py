@@ -24,7 +24,7 @@ import numpy as np
 from gdtui.nn.functions import prepare_targets
 from gdtui.nn.network import MLP, with_ones_column
 from gdtui.nn.optim import OPTIMIZERS, make_optimizer
-from gdtui.stepper import format_number, parse_number, plain_number
+from gdtui.numbers import field_text, format_significant, next_rung, read_positive_field
 
 OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
 LEARNING_RATE_LADDER = (0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0,
@@ -100,6 +100,22 @@ MODELS: dict[str, Model] = {
 DEFAULT_MODEL = "line"
 
 
+@dataclass(frozen=True)
+class Path:
+    """Where an optimizer went: points[k] = (w, b) after k steps and losses[k] there."""
+
+    optimizer: str
+    learning_rate: float
+    points: np.ndarray
+    losses: np.ndarray
+    escaped: bool  # stopped early: the loss stopped being a number or a parameter flew off
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken."""
+        return len(self.points) - 1
+
+
 class Landscape:
     """A model's loss and gradient at any (w, b), computed by the engine."""
 
@@ -128,9 +144,13 @@ class Landscape:
     def gradient(self, w: float, b: float) -> np.ndarray:
         """The engine's gradient (dL/dw, dL/db) at (w, b)."""
         self._place(w, b)
-        self.network.compute_gradients(self._inputs_with_ones, self._prepared, self.model.loss)
-        gradient_w, gradient_b = self.network.gradients()
+        gradient_w, gradient_b = self._gradients_in_place()
         return np.array([gradient_w[0, 0], gradient_b[0]])
+
+    def _gradients_in_place(self) -> list[np.ndarray]:
+        """The engine's gradient arrays where the network's parameters are now."""
+        self.network.compute_gradients(self._inputs_with_ones, self._prepared, self.model.loss)
+        return self.network.gradients()
 
     def hessian(self, w: float, b: float, step: float = 1e-4) -> np.ndarray:
         """The 2×2 matrix of second derivatives, from central differences of the engine's
@@ -177,6 +197,31 @@ class Landscape:
                 losses[row, column] = self.loss(*extent.point(column, row, columns, rows))
         return losses
 
+    def walk(self, optimizer: str, learning_rate: float, start: tuple[float, float],
+             steps: int = DEFAULT_STEPS) -> Path:
+        """Walk downhill from ``start`` with the engine's optimizer ("sgd", "momentum",
+        "adam") on the two parameters, for up to ``steps`` steps; stop early once the loss is
+        no longer a number or a parameter flies off the map for good (``ESCAPE``).
+
+            Landscape(MODELS["line"]).walk("sgd", 0.1, (-0.5, 2.5)).steps -> 200
+        """
+        optimizer_steps = make_optimizer(optimizer, learning_rate)
+        self._place(*start)
+        points = [start]
+        losses = [self.loss(*start)]
+        escaped = False
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(steps):
+                optimizer_steps.step(self.network.parameters(), self._gradients_in_place())
+                w, b = float(self.weight[0, 0]), float(self.bias[0])
+                loss = self.loss(w, b)
+                points.append((w, b))
+                losses.append(loss)
+                if not math.isfinite(loss) or max(abs(w), abs(b)) > ESCAPE:
+                    escaped = True
+                    break
+        return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped)
+
 
 def shade_levels(losses: np.ndarray, minimum_loss: float, levels: int = 12) -> np.ndarray:
     """Each cell's loss as a level 0 (lowest) to `levels` − 1, evenly spaced in the logarithm
@@ -189,48 +234,7 @@ def shade_levels(losses: np.ndarray, minimum_loss: float, levels: int = 12) -> n
     return np.minimum((share * levels).astype(int), levels - 1)
 
 
-# --- walking downhill ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Path:
-    """Where an optimizer went: points[k] = (w, b) after k steps and losses[k] there."""
-
-    optimizer: str
-    learning_rate: float
-    points: np.ndarray
-    losses: np.ndarray
-    escaped: bool  # stopped early: the loss stopped being a number or a parameter flew off
-
-    @property
-    def steps(self) -> int:
-        """How many steps were taken."""
-        return len(self.points) - 1
-
-
-def run_path(landscape: Landscape, optimizer: str, learning_rate: float,
-             start: tuple[float, float], steps: int = DEFAULT_STEPS) -> Path:
-    """Walk from `start` with the engine's optimizer `optimizer` ("sgd", "momentum", "adam") on
-    the two parameters, taking up to `steps` steps."""
-    walker = make_optimizer(optimizer, learning_rate)
-    network = landscape.network
-    landscape._place(*start)
-    points = [start]
-    losses = [landscape.loss(*start)]
-    escaped = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            network.compute_gradients(landscape._inputs_with_ones, landscape._prepared,
-                                      landscape.model.loss)
-            walker.step(network.parameters(), network.gradients())
-            w, b = float(landscape.weight[0, 0]), float(landscape.bias[0])
-            loss = landscape.loss(w, b)
-            points.append((w, b))
-            losses.append(loss)
-            if not math.isfinite(loss) or max(abs(w), abs(b)) > ESCAPE:
-                escaped = True
-                break
-    return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped)
-
+# --- what a walk did ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class WalkOutcome:
@@ -258,7 +262,7 @@ def classify(path: Path, minimum_loss: float) -> WalkOutcome:
     if len(far_off) and gaps[-1] > start_gap:
         step = int(far_off[0])
         return WalkOutcome("diverged", step, f"diverged: loss grew to "
-                       f"{format_number(float(path.losses[-1]))}")
+                       f"{format_significant(float(path.losses[-1]))}")
     # Crawling walks go downhill at every recent step; anything else is bouncing about.
     moves = np.diff(path.points[-OSCILLATION_WINDOW - 1:], axis=0)
     turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0  # the walk reversed its direction
@@ -272,8 +276,8 @@ def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:
     """The rule for plain gradient descent on a quadratic bowl, with the numbers filled in,
     and whether it predicts convergence: learning_rate × curvature < 2."""
     product = learning_rate * curvature
-    numbers = (f"lr {plain_number(learning_rate)} × curvature {format_number(curvature)} = "
-               f"{format_number(product)}")
+    numbers = (f"lr {field_text(learning_rate)} × curvature {format_significant(curvature)} = "
+               f"{format_significant(product)}")
     if product < 1:
         return f"{numbers} < 2: converges, without zig-zag", True
     if product < 2:
@@ -296,7 +300,7 @@ class Walker:
     @property
     def title(self) -> str:
         """"gradient descent, lr 0.1"."""
-        return f"{OPTIMIZER_TITLES[self.optimizer]}, lr {plain_number(self.learning_rate)}"
+        return f"{OPTIMIZER_TITLES[self.optimizer]}, lr {field_text(self.learning_rate)}"
 
     def next_optimizer(self) -> Walker:
         """The same walker with the next optimizer of OPTIMIZERS."""
@@ -304,14 +308,9 @@ class Walker:
         return replace(self, optimizer=OPTIMIZERS[(at + 1) % len(OPTIMIZERS)])
 
     def nudge_learning_rate(self, direction: int) -> Walker:
-        """The next learning rate up (direction > 0) or down the ladder."""
-        rate = self.learning_rate
-        if direction > 0:
-            above = [r for r in LEARNING_RATE_LADDER if r > rate * (1 + 1e-9)]
-            rate = above[0] if above else rate
-        else:
-            below = [r for r in LEARNING_RATE_LADDER if r < rate * (1 - 1e-9)]
-            rate = below[-1] if below else rate
+        """The next learning rate up (direction > 0) or down the ladder (unchanged past its
+        ends)."""
+        rate = next_rung(LEARNING_RATE_LADDER, self.learning_rate, direction)
         return replace(self, learning_rate=rate)
 
 
@@ -320,10 +319,8 @@ DEFAULT_WALKERS = (Walker("sgd", 0.1), Walker("momentum", 0.02))
 
 def parse_learning_rate(text: str) -> float:
     """A learning rate typed by the learner: above 0, at most MAX_LEARNING_RATE."""
-    value = parse_number(text, "learning rate", 0.0, MAX_LEARNING_RATE)
-    if value == 0:
-        raise ValueError("learning rate must be above 0, like 0.1")
-    return value
+    return read_positive_field(text, "learning rate", MAX_LEARNING_RATE,
+                               example=DEFAULT_WALKERS[0].learning_rate)
 
 
 def move_start(extent: Extent, start: tuple[float, float], dw: int, db: int
@@ -359,8 +356,8 @@ class Explorer:
     def recompute(self) -> None:
         """Walk both paths again from the start."""
         minimum_loss = self.landscape.minimum[2]
-        self.paths = [run_path(self.landscape, walker.optimizer, walker.learning_rate,
-                               self.start, self.steps) for walker in self.walkers]
+        self.paths = [self.landscape.walk(walker.optimizer, walker.learning_rate, self.start,
+                                          self.steps) for walker in self.walkers]
         self.outcomes = [classify(path, minimum_loss) for path in self.paths]
 
     # -- what the learner changes ----------------------------------------------------------
@@ -423,7 +420,7 @@ class Explorer:
         once that is clear (converged or diverged at a step already shown, or the end)."""
         path, outcome = self.paths[index], self.outcomes[index]
         at = min(shown, path.steps)
-        where = f"step {at}  loss {format_number(float(path.losses[at]))}"
+        where = f"step {at}  loss {format_significant(float(path.losses[at]))}"
         if outcome.step is not None and shown >= outcome.step or shown >= path.steps:
             return where, outcome.text
         return where, "walking…"
@@ -441,6 +438,7 @@ class Explorer:
             here = self.landscape.curvature(*self.start)
             at_minimum = self.landscape.curvature(w, b)
             text, _ = curvature_rule(learning_rate, at_minimum)
-            lines = [f"Not a bowl: curvature {format_number(here)} at ◆, "
-                     f"{format_number(at_minimum)} at ★. Near ★, plain gradient descent:", text]
+            lines = [f"Not a bowl: curvature {format_significant(here)} at ◆, "
+                     f"{format_significant(at_minimum)} at ★. Near ★, plain gradient descent:",
+                     text]
         return lines

@@ -29,7 +29,7 @@ import numpy as np
 from gdtui.nn.functions import ACTIVATION_FUNCTIONS
 from gdtui.nn.network import MLP, Trace, numerical_gradient
 from gdtui.nn.optim import SGD
-from gdtui.numbers import read_number
+from gdtui.numbers import field_text, format_significant, read_field, read_positive_field
 
 STAGES = ("forward", "loss", "backward", "nudge", "update")
 STAGE_TITLES = {
@@ -54,6 +54,7 @@ RUN_LENGTHS = (10, 100)
 # Nudge and backprop agree when their relative error is below this (smooth functions give
 # about 1e-8 with a central difference; a wrong gradient is off by far more).
 AGREEMENT = 1e-4
+PRECISE_DIGITS = 8  # for the nudge check: two nearly equal losses must show their difference
 UNDO_LIMIT = 200
 LOSS = "mse"  # the engine's loss on the read-out: (y - t)^2 for one example
 
@@ -111,9 +112,9 @@ class Chain:
     def formulas(self) -> tuple[str, str]:
         """Two lines: the symbols, then their values and the gradient."""
         symbols = "·".join(factor.label for factor in self.factors)
-        values = "".join(f"({format_number(factor.value)})" for factor in self.factors)
+        values = "".join(f"({format_significant(factor.value)})" for factor in self.factors)
         return (f"dL/d{self.parameter} = {symbols}",
-                f"{' ' * len(self.parameter)}     = {values} = {format_number(self.gradient)}")
+                f"{' ' * len(self.parameter)}     = {values} = {format_significant(self.gradient)}")
 
 
 @dataclass(frozen=True)
@@ -163,43 +164,7 @@ class Slot:
     source: str  # what it multiplies: an input or hidden unit name, or "1" for a bias
 
 
-# --- numbers as people read them ------------------------------------------------------------
-
-def format_number(value: float, digits: int = 3) -> str:
-    """`value` with `digits` significant digits and a real minus sign: −1.40, 0.210, 2."""
-    if value == 0:
-        return "0"
-    if not math.isfinite(value):
-        return "∞" if value > 0 else "−∞" if value < 0 else "not a number"
-    size = abs(value)
-    if size < 1e5 and float(value).is_integer():
-        text = str(int(value))
-    elif 1e-3 <= size < 1e5:
-        decimals = max(0, digits - 1 - math.floor(math.log10(size)))
-        text = f"{value:.{decimals}f}"
-    else:
-        text = f"{value:.{digits - 1}e}"
-    return "−" + text[1:] if text.startswith("-") else text
-
-
-def precise(value: float) -> str:
-    """`value` with 8 significant digits, for comparing two nearly equal numbers."""
-    return format_number(value, 8)
-
-
-def plain_number(value: float) -> str:
-    """`value` the way it is typed into a field: 2, 0.5, -0.25."""
-    text = f"{value:.6g}"
-    return "0" if text == "-0" else text
-
-
-def parse_number(text: str, what: str, low: float, high: float) -> float:
-    """A number typed by the learner, between `low` and `high`; ValueError says what is wrong."""
-    return read_number(text, low=low, high=high,
-                       message=f"{what}: '{text.strip()}' is not a number",
-                       range_message=f"{what} must be between {plain_number(low)} and "
-                                     f"{plain_number(high)}")
-
+# --- what the learner types -----------------------------------------------------------------
 
 def parse_inputs(text: str, n_inputs: int) -> tuple[float, ...]:
     """The example's inputs: `n_inputs` numbers separated by commas, like "1, 0.5"."""
@@ -208,22 +173,24 @@ def parse_inputs(text: str, n_inputs: int) -> tuple[float, ...]:
         example = "2" if n_inputs == 1 else ", ".join(["1", "0.5", "2"][:n_inputs])
         raise ValueError(f"input: give {n_inputs} number{'s' * (n_inputs > 1)}"
                          f"{' separated by commas' * (n_inputs > 1)}, like {example}")
-    return tuple(parse_number(part, "input", -LIMIT, LIMIT) for part in parts)
+    return tuple(read_field(part, "input", -LIMIT, LIMIT) for part in parts)
+
+
+def parse_weight(text: str, name: str) -> float:
+    """A weight or bias typed by the learner, from −``LIMIT`` to ``LIMIT``."""
+    return read_field(text, name, -LIMIT, LIMIT)
 
 
 def parse_learning_rate(text: str) -> float:
     """A learning rate: a number above 0, at most `MAX_LEARNING_RATE`."""
-    value = parse_number(text, "learning rate", 0.0, MAX_LEARNING_RATE)
-    if value == 0:
-        raise ValueError("learning rate must be above 0, like 0.5")
-    return value
+    return read_positive_field(text, "learning rate", MAX_LEARNING_RATE, DEFAULT_LEARNING_RATE)
 
 
 def parse_target(text: str, activation: str) -> float:
     """A target the prediction can reach: 0..1 for sigmoid, −1..1 for tanh."""
     low, high = PREDICTION_RANGE[activation]
-    return parse_number(text, f"target (a {activation} output reaches {plain_number(low)} to "
-                              f"{plain_number(high)}), so it", low, high)
+    return read_field(text, f"target (a {activation} output reaches {field_text(low)} to "
+                              f"{field_text(high)}), so it", low, high)
 
 
 def relative_error(measured: float, exact: float) -> float:
@@ -547,11 +514,48 @@ class Stepper:
 
 
 def explain(stepper: Stepper) -> list[WalkthroughStep]:
-    """Every step of one round for the stepper's current network, from the engine's trace,
-    its loss_and_gradients and its numerical gradient."""
+    """Every step of one round for the stepper's current network, one stage after the other
+    (see STAGES), from the engine's trace, its loss_and_gradients and its numerical gradient."""
+    engine = engine_numbers(stepper)
+    hidden = unit_names(stepper.n_inputs, stepper.n_hidden)[1] if stepper.n_hidden else []
+    return [
+        *(forward_step(stepper, engine, name) for name in engine.sums),
+        loss_step(stepper, engine),
+        output_backward_step(stepper, engine),
+        *(hidden_backward_step(stepper, engine, j, name) for j, name in enumerate(hidden)),
+        nudge_step(stepper, engine),
+        update_step(stepper, engine),
+    ]
+
+
+@dataclass(frozen=True)
+class EngineNumbers:
+    """What the engine computed for the example, by the names the learner sees."""
+
+    trace: Trace
+    loss: float
+    gradients: dict[str, float]  # dL/d(weight), by weight name
+    weights: dict[str, float]
+    values: dict[str, float]  # every unit's output, the inputs' too
+    sums: dict[str, float]  # every computed unit's weighted sum z, in forward order
+    slopes: dict[str, float]  # every computed unit's f'(z)
+
+    @property
+    def loss_slope(self) -> float:
+        """dL/dy: the engine's dL/dz of the read-out, which passes y through."""
+        return float(self.trace.deltas[-1][0, 0])
+
+    @property
+    def head(self) -> tuple[Number, Number]:
+        """The first two factors of every chain: dL/dy and dy/dz."""
+        return Number("dL/dy", self.loss_slope), Number("dy/dz", self.slopes["y"])
+
+
+def engine_numbers(stepper: Stepper) -> EngineNumbers:
+    """Ask the engine for the example's trace, loss and gradients, and name every number:
+    ``engine_numbers(Stepper()).values["y"]`` is the prediction, 0.299."""
     trace = stepper.trace()
     loss, gradients = stepper.loss_and_gradients()
-    activation, symbol = stepper.activation, SYMBOL[stepper.activation]
     layers = unit_names(stepper.n_inputs, stepper.n_hidden)
     values = {name: float(v) for name, v in zip(layers[0], stepper.inputs, strict=True)}
     sums: dict[str, float] = {}
@@ -560,84 +564,111 @@ def explain(stepper: Stepper) -> list[WalkthroughStep]:
         for k, name in enumerate(names):
             sums[name] = float(trace.pre_activations[depth][0, k])
             values[name] = float(trace.activations[depth][0, k])
-            slopes[name] = activation_slope(activation, values[name])
+            slopes[name] = activation_slope(stepper.activation, values[name])
     weights = {slot.name: stepper.weight(slot.name) for slot in stepper.slots}
-    z_name = {name: "z" if name == "y" else f"z{name[1:]}" for name in sums}
-    steps: list[WalkthroughStep] = []
+    return EngineNumbers(trace, loss, gradients, weights, values, sums, slopes)
 
-    # 1. forward: each unit's weighted sum and activation, layer by layer
-    for name in sums:
-        slots = [s for s in stepper.slots if s.unit == name]
-        terms = " + ".join(s.name if s.source == "1" else f"{s.name}·{s.source}" for s in slots)
-        numbers = " + ".join(
-            f"({format_number(weights[s.name])})" if s.source == "1"
-            else f"({format_number(weights[s.name])})({format_number(values[s.source])})"
-            for s in slots)
-        z = z_name[name]
-        steps.append(WalkthroughStep("forward", f"Forward pass: unit {name}", (
-            f"{z} = {terms}",
-            f"{' ' * len(z)} = {numbers} = {format_number(sums[name])}",
-            f"{name} = {symbol}({z}) = {symbol}({format_number(sums[name])}) = "
-            f"{format_number(values[name])}",
-        ), (Number(z, sums[name]), Number(name, values[name])),
-            (name, *(s.name for s in slots))))
 
-    # 2. loss
-    y, t = values["y"], stepper.target
-    steps.append(WalkthroughStep("loss", "Loss: how wrong is the prediction?", (
+def z_name(unit: str) -> str:
+    """The name of a unit's weighted sum: z for the output y, z1 for h1."""
+    return "z" if unit == "y" else f"z{unit[1:]}"
+
+
+def forward_step(stepper: Stepper, engine: EngineNumbers, name: str) -> WalkthroughStep:
+    """One unit of the forward pass: its weighted sum z, then its activation f(z).
+
+        z1 = w1·x + b1
+           = (0.500)(2) + (0.100) = 1.10
+        h1 = σ(z1) = σ(1.10) = 0.750
+    """
+    symbol, weights, values = SYMBOL[stepper.activation], engine.weights, engine.values
+    slots = [s for s in stepper.slots if s.unit == name]
+    terms = " + ".join(s.name if s.source == "1" else f"{s.name}·{s.source}" for s in slots)
+    numbers = " + ".join(
+        f"({format_significant(weights[s.name])})" if s.source == "1"
+        else f"({format_significant(weights[s.name])})({format_significant(values[s.source])})"
+        for s in slots)
+    z, total = z_name(name), engine.sums[name]
+    return WalkthroughStep("forward", f"Forward pass: unit {name}", (
+        f"{z} = {terms}",
+        f"{' ' * len(z)} = {numbers} = {format_significant(total)}",
+        f"{name} = {symbol}({z}) = {symbol}({format_significant(total)}) = "
+        f"{format_significant(values[name])}",
+    ), (Number(z, total), Number(name, values[name])), (name, *(s.name for s in slots)))
+
+
+def loss_step(stepper: Stepper, engine: EngineNumbers) -> WalkthroughStep:
+    """The loss of the prediction y against the target t: "L = (y − t)² = (0.299 − 1)² =
+    0.491"."""
+    y, t = engine.values["y"], stepper.target
+    return WalkthroughStep("loss", "Loss: how wrong is the prediction?", (
         "L = (y − t)²",
-        f"  = ({format_number(y)} − {format_number(t)})² = {format_number(loss)}",
-    ), (Number("L", loss),), ("L", "y"),
-        note="0 means perfect; the further y is from the target t, the bigger L."))
+        f"  = ({format_significant(y)} − {format_significant(t)})² = "
+        f"{format_significant(engine.loss)}",
+    ), (Number("L", engine.loss),), ("L", "y"),
+        note="0 means perfect; the further y is from the target t, the bigger L.")
 
-    # 3. backward, output layer first: each weight's gradient as a product of local slopes
-    loss_slope = float(trace.deltas[-1][0, 0])  # the read-out's dL/dz is dL/dy
-    output_delta = float(trace.deltas[-2][0, 0])
-    head = (Number("dL/dy", loss_slope), Number("dy/dz", slopes["y"]))
-    output_chains = tuple(
-        Chain(s.name, (*head, Number(f"dz/d{s.name}", 1.0 if s.source == "1"
-                                     else values[s.source])), gradients[s.name])
+
+def output_backward_step(stepper: Stepper, engine: EngineNumbers) -> WalkthroughStep:
+    """The backward pass at the output unit: dL/dy, dy/dz, and the gradient of each of its
+    weights as a product of those local slopes.
+
+        dL/dy = 2(y − t) = 2(0.299 − 1) = −1.40
+        dy/dz = y(1 − y) = 0.210     so dL/dz = −0.294
+        dL/dv1 = dL/dy·dy/dz·dz/dv1
+               = (−1.40)(0.210)(0.750) = −0.221
+    """
+    y, t, slope = engine.values["y"], stepper.target, engine.slopes["y"]
+    output_delta = float(engine.trace.deltas[-2][0, 0])
+    chains = tuple(
+        Chain(s.name, (*engine.head, Number(f"dz/d{s.name}", 1.0 if s.source == "1"
+                                          else engine.values[s.source])), engine.gradients[s.name])
         for s in stepper.slots if s.unit == "y")
-    steps.append(WalkthroughStep("backward", "Backward pass: the output unit", (
-        f"dL/dy = 2(y − t) = 2({format_number(y)} − {format_number(t)}) = "
-        f"{format_number(loss_slope)}",
-        f"dy/dz = {SLOPE_FORMULA[activation].format(a='y')} = {format_number(slopes['y'])}"
-        f"     so dL/dz = {format_number(output_delta)}",
-        *(line for chain in output_chains for line in chain.formulas()),
-    ), (Number("dL/dy", loss_slope), Number("dy/dz", slopes["y"]), Number("dL/dz", output_delta),
-        *(Number(f"dL/d{c.parameter}", c.gradient) for c in output_chains)),
-        ("y", *(c.parameter for c in output_chains)), output_chains))
-    for j, name in enumerate(layers[1] if stepper.n_hidden else []):
-        z = z_name[name]
-        link = f"v{j + 1}"
-        hidden_delta = float(trace.deltas[0][0, j])
-        middle = (Number(f"dz/d{name}", weights[link]), Number(f"d{name}/d{z}", slopes[name]))
-        chains = tuple(
-            Chain(s.name, (*head, *middle, Number(f"d{z}/d{s.name}", 1.0 if s.source == "1"
-                                                  else values[s.source])), gradients[s.name])
-            for s in stepper.slots if s.unit == name)
-        steps.append(WalkthroughStep("backward", f"Backward pass: hidden unit {name}", (
-            f"dz/d{name} = {link} = {format_number(weights[link])}    d{name}/d{z} = "
-            f"{SLOPE_FORMULA[activation].format(a=name)} = {format_number(slopes[name])}",
-            f"dL/d{z} = dL/dz·dz/d{name}·d{name}/d{z} = {format_number(hidden_delta)}"
-            "  (reuses dL/dz)",
-            *(line for chain in chains for line in chain.formulas()),
-        ), (*middle, Number(f"dL/d{z}", hidden_delta),
-            *(Number(f"dL/d{c.parameter}", c.gradient) for c in chains)),
-            (name, *(c.parameter for c in chains)), chains))
-
-    # 4. nudge check on the chosen weight
-    steps.append(nudge_step(stepper, loss, gradients[stepper.chosen]))
-
-    # 5. update
-    steps.append(update_step(stepper, loss, gradients))
-    return steps
+    return WalkthroughStep("backward", "Backward pass: the output unit", (
+        f"dL/dy = 2(y − t) = 2({format_significant(y)} − {format_significant(t)}) = "
+        f"{format_significant(engine.loss_slope)}",
+        f"dy/dz = {SLOPE_FORMULA[stepper.activation].format(a='y')} = "
+        f"{format_significant(slope)}     so dL/dz = {format_significant(output_delta)}",
+        *(line for chain in chains for line in chain.formulas()),
+    ), (*engine.head, Number("dL/dz", output_delta),
+        *(Number(f"dL/d{c.parameter}", c.gradient) for c in chains)),
+        ("y", *(c.parameter for c in chains)), chains)
 
 
-def nudge_step(stepper: Stepper, loss: float, gradient: float) -> WalkthroughStep:
+def hidden_backward_step(stepper: Stepper, engine: EngineNumbers, j: int, name: str
+                         ) -> WalkthroughStep:
+    """The backward pass at hidden unit ``name`` (number ``j``): it reuses dL/dz of the output
+    and adds two local slopes, through the weight v that links it to y.
+
+        dz/dh1 = v1 = −0.400    dh1/dz1 = h1(1 − h1) = 0.187
+        dL/dz1 = dL/dz·dz/dh1·dh1/dz1 = 0.0220  (reuses dL/dz)
+    """
+    z, link = z_name(name), f"v{j + 1}"
+    hidden_delta = float(engine.trace.deltas[0][0, j])
+    middle = (Number(f"dz/d{name}", engine.weights[link]),
+              Number(f"d{name}/d{z}", engine.slopes[name]))
+    chains = tuple(
+        Chain(s.name, (*engine.head, *middle, Number(f"d{z}/d{s.name}", 1.0 if s.source == "1"
+                                                   else engine.values[s.source])),
+              engine.gradients[s.name])
+        for s in stepper.slots if s.unit == name)
+    return WalkthroughStep("backward", f"Backward pass: hidden unit {name}", (
+        f"dz/d{name} = {link} = {format_significant(engine.weights[link])}    d{name}/d{z} = "
+        f"{SLOPE_FORMULA[stepper.activation].format(a=name)} = "
+        f"{format_significant(engine.slopes[name])}",
+        f"dL/d{z} = dL/dz·dz/d{name}·d{name}/d{z} = {format_significant(hidden_delta)}"
+        "  (reuses dL/dz)",
+        *(line for chain in chains for line in chain.formulas()),
+    ), (*middle, Number(f"dL/d{z}", hidden_delta),
+        *(Number(f"dL/d{c.parameter}", c.gradient) for c in chains)),
+        (name, *(c.parameter for c in chains)), chains)
+
+
+def nudge_step(stepper: Stepper, engine: EngineNumbers) -> WalkthroughStep:
     """Nudge the chosen weight up, ask the engine for the loss again, and compare the measured
     slope with the backprop gradient."""
     name, nudge = stepper.chosen, stepper.nudge
+    loss, gradient = engine.loss, engine.gradients[name]
     slot = stepper.slot(name)
     array = stepper.parameter_array(slot)
     original = float(array[slot.index])
@@ -650,32 +681,35 @@ def nudge_step(stepper: Stepper, loss: float, gradient: float) -> WalkthroughSte
     error = relative_error(measured, gradient)
     verdict = ("they agree: the chain rule was right" if error < AGREEMENT
                else "they differ: the gradient is wrong")
-    h = plain_number(nudge)
+    h = field_text(nudge)
+    before, after, slope, backprop = (format_significant(value, PRECISE_DIGITS)
+                                      for value in (loss, loss_up, measured, gradient))
     measured_label = f"measured slope (L({name} + h) − L({name} − h)) / 2h"
     return WalkthroughStep("nudge", f"Nudge check on {name}", (
         f"Raise {name} by h = {h} and ask the engine for the loss again:",
-        f"  L = {precise(loss)}  →  {precise(loss_up)}   change {format_number(loss_up - loss)}",
-        f"  h × gradient predicted {format_number(nudge * gradient)}",
-        f"{measured_label} = {precise(measured)}",
-        f"{'backprop slope dL/d' + name:<{len(measured_label)}} = {precise(gradient)}",
+        f"  L = {before}  →  {after}   change {format_significant(loss_up - loss)}",
+        f"  h × gradient predicted {format_significant(nudge * gradient)}",
+        f"{measured_label} = {slope}",
+        f"{'backprop slope dL/d' + name:<{len(measured_label)}} = {backprop}",
         f"relative error {error:.1e}: {verdict}",
     ), (Number("loss", loss), Number("nudged loss", loss_up), Number("measured slope", measured),
         Number(f"dL/d{name}", gradient), Number("relative error", error)),
         (name, slot.unit))
 
 
-def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> WalkthroughStep:
+def update_step(stepper: Stepper, engine: EngineNumbers) -> WalkthroughStep:
     """Every weight moves by −learning_rate × gradient; the engine gives the new loss."""
+    loss, gradients = engine.loss, engine.gradients
     twin = stepper.updated_network()
     new_loss = stepper.loss(twin)
-    rate = plain_number(stepper.learning_rate)
+    rate = field_text(stepper.learning_rate)
     width = max(len(name) for name in gradients)
     table, numbers = [], []
     for slot in stepper.slots:
         old = stepper.weight(slot.name)
         new = float(stepper.parameter_array(slot, twin)[slot.index])
-        table.append(f"{slot.name:<{width}} {format_number(old)} − {rate}×"
-                     f"({format_number(gradients[slot.name])}) = {format_number(new)}")
+        table.append(f"{slot.name:<{width}} {format_significant(old)} − {rate}×"
+                     f"({format_significant(gradients[slot.name])}) = {format_significant(new)}")
         numbers.append(Number(f"new {slot.name}", new))
     if new_loss < loss:
         change, note = "smaller", "Press space to take this step, r to take 10."
@@ -687,6 +721,6 @@ def update_step(stepper: Stepper, loss: float, gradients: dict[str, float]) -> W
         change, note = "unchanged", "The gradient is zero here, so nothing moves."
     return WalkthroughStep("update", "Update: a small step against every gradient", (
         f"new weight = weight − learning rate × gradient    (learning rate {rate})",
-        f"new loss {format_number(loss)} → {format_number(new_loss)}: {change}",
+        f"new loss {format_significant(loss)} → {format_significant(new_loss)}: {change}",
     ), (Number("loss", loss), Number("new loss", new_loss), *numbers),
         tuple(gradients), note=note, table=tuple(table))

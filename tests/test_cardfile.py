@@ -18,7 +18,7 @@ from gdtui.course.cardfile import (
     is_right_typed,
     load_cards,
     parse_cards,
-    parse_number,
+    read_numeric_answer,
 )
 from gdtui.course.lessons import parse_lesson
 
@@ -120,6 +120,7 @@ BAD_CARDS = [
     ("Q: How much?\nN: about half\n", 1, "bad numeric answer 'about half'"),
     ("Q: How much?\nN: 0.5 +- -0.1\n", 1, "bad tolerance -0.1: it cannot be negative"),
     ("Q: How much?\nN: 0.5 +- lots\n", 1, "bad numeric answer '0.5 +- lots'"),
+    ("Q: How much?\nN: 1e999\n", 1, "bad numeric answer '1e999'"),
     ("Q: Which?\nT: backprop | | bp\n", 1, "an empty alternative in T:"),
     ("Q: Bad id {#Loss_Out}\nA: x\n", 0, "card id 'Loss_Out': use lowercase letters, digits, -"),
     ("Q: One\nA: x\nQ: Two\n", 2, "a second Q: in one card (separate cards with a blank"),
@@ -179,11 +180,13 @@ def test_typed_answers_ignore_case_spaces_and_punctuation(tmp_path):
 def test_numeric_answers_accept_what_a_learner_types(tmp_path):
     lesson = lesson_file(tmp_path, "Q: z?\nN: -0.8 +- 0.001\n")
     (card,), _ = parse_cards(lesson)
-    assert parse_number("−0.8") == -0.8
-    assert parse_number(" -4/5 ") == -0.8
-    assert parse_number("1e-3") == 0.001
-    assert parse_number("about 1") is None
-    assert parse_number("1/0") is None
+    assert read_numeric_answer("−0.8") == -0.8
+    assert read_numeric_answer(" -4/5 ") == -0.8
+    assert read_numeric_answer("- 0.8") == -0.8
+    assert read_numeric_answer("1e-3") == 0.001
+    for text in ("about 1", "1/0"):
+        with pytest.raises(ValueError, match=f"^'{text}' is not a number. Type one like 0.5"):
+            read_numeric_answer(text)
     assert is_right_number(card, -0.8005)
     assert not is_right_number(card, -0.81)
     assert not is_right_number(card, 0.8)

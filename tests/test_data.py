@@ -135,6 +135,13 @@ def test_csv_class_values_map_to_class_numbers(tmp_path):
     assert sorted(set(data.targets.tolist())) == [0, 1, 2]
 
 
+def test_csv_numbers_are_read_as_the_fields_read_them(tmp_path):
+    # the minus the screens print, as in a table copied from the app, and spaces around values
+    text = "\n".join(f"−{i} , {i % 2}" for i in range(6))
+    data = load_csv(write(tmp_path, text))
+    assert data.kind == "classification" and len(data.inputs) == 6
+
+
 def test_many_whole_number_targets_mean_regression(tmp_path):
     text = "\n".join(f"{i},{i * 3}" for i in range(20))
     assert load_csv(write(tmp_path, text)).kind == "regression"

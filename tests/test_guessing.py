@@ -28,7 +28,6 @@ from gdtui.guessing import (
     best_rate,
     compare,
     discussion_answer,
-    format_number,
     game_steps,
     parse_answer,
     parse_learning_rate,
@@ -36,11 +35,11 @@ from gdtui.guessing import (
     parse_start,
     parse_steps,
     parse_tolerance,
-    plain_number,
     play,
     random_number,
     sweep,
 )
+from gdtui.numbers import format_guess
 
 ALL = range(1, 101)
 
@@ -98,7 +97,7 @@ def test_shrinking_steps_find_even_an_exact_secret():
 def test_discussion_answer_tells_what_a_learning_rate_of_50_does():
     text = discussion_answer()
     wild = play(37, 50, 50)
-    assert ", ".join(format_number(guess) for guess in wild.guesses) in text
+    assert ", ".join(format_guess(guess) for guess in wild.guesses) in text
     assert "keeps jumping between 1 and 51" in text
     assert "jumps right past the answer" in text
     assert f"a learning rate of 2 lands at guess {play(37, 50, 2).steps}" in text
@@ -170,8 +169,8 @@ def test_fractional_steps_add_up_exactly():
     # 110 steps of 0.1 from 50 is 39: exactly 2 from 37, which counts as within 2
     assert game.steps == 111
     assert game.guesses[-1] == 39
-    assert format_number(game.guesses[1]) == "49.9"
-    assert format_number(game.guesses[3]) == "49.7"
+    assert format_guess(game.guesses[1]) == "49.9"
+    assert format_guess(game.guesses[3]) == "49.7"
 
 
 def test_fractional_steps_loop_is_seen():
@@ -190,13 +189,12 @@ def test_a_tolerance_that_is_not_whole():
     ("value", "text"),
     [(50.0, "50"), (49.9, "49.9"), (50 - 0.1 * 3, "49.7"), (1.5, "1.5"), (0.000001, "0.000001")],
 )
-def test_format_number_shows_whole_numbers_without_decimals(value, text):
-    assert format_number(value) == text
+def test_format_guess_shows_whole_numbers_without_decimals(value, text):
+    assert format_guess(value) == text
 
 
-def test_plain_number_gives_ints_for_whole_numbers():
-    assert plain_number(40.0) == 40 and isinstance(plain_number(40.0), int)
-    assert plain_number(38.5) == 38.5
+def test_a_guess_is_shown_to_the_last_decimal_the_game_keeps():
+    assert format_guess(1 + SMALLEST_STEP) == "1.000000001"
 
 
 def test_answer_for():

@@ -15,7 +15,6 @@ from gdtui.landscape import (
     curvature_rule,
     move_start,
     parse_learning_rate,
-    run_path,
     shade_levels,
 )
 from gdtui.nn.network import MLP
@@ -52,10 +51,20 @@ def by_hand(model, optimizer: str, learning_rate: float, start, steps: int) -> n
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_path_is_the_engines_optimizer_applied_step_by_step(name, optimizer):
     landscape = Landscape(MODELS[name])
-    path = run_path(landscape, optimizer, 0.1, (0.5, 1.5), steps=60)
+    path = landscape.walk(optimizer, 0.1, (0.5, 1.5), steps=60)
     expected = by_hand(MODELS[name], optimizer, 0.1, (0.5, 1.5), 60)
     np.testing.assert_allclose(path.points, expected, rtol=1e-12, atol=1e-14)
     assert path.losses[-1] == pytest.approx(landscape.loss(*expected[-1]), rel=1e-12)
+
+
+def test_a_walk_depends_only_on_its_start_not_on_what_was_asked_before(line):
+    first = line.walk("momentum", 0.1, (0.5, 1.5), steps=30)
+    line.gradient(3.0, -2.0)
+    line.loss(-1.0, 1.0)
+    line.walk("adam", 1.0, (-1.0, 2.0), steps=5)
+    again = line.walk("momentum", 0.1, (0.5, 1.5), steps=30)
+    np.testing.assert_array_equal(first.points, again.points)
+    np.testing.assert_array_equal(first.losses, again.losses)
 
 
 def test_line_hessian_and_minimum_match_the_formulas(line):
@@ -80,8 +89,8 @@ def test_learning_rate_just_below_two_over_curvature_converges_just_above_diverg
     w, b, minimum_loss = line.minimum
     limit = 2 / line.curvature(w, b)
     start = MODELS["line"].start
-    below = classify(run_path(line, "sgd", 0.95 * limit, start, 400), minimum_loss)
-    above = classify(run_path(line, "sgd", 1.05 * limit, start, 400), minimum_loss)
+    below = classify(line.walk("sgd", 0.95 * limit, start, 400), minimum_loss)
+    above = classify(line.walk("sgd", 1.05 * limit, start, 400), minimum_loss)
     assert below.kind == "converged" and below.step is not None
     assert above.kind == "diverged"
     assert curvature_rule(0.99 * limit, line.curvature(w, b))[1] is True
@@ -99,11 +108,11 @@ def test_small_rates_crawl_and_rates_at_the_limit_oscillate(line):
     w, b, minimum_loss = line.minimum
     limit = 2 / line.curvature(w, b)
     start = MODELS["line"].start
-    assert classify(run_path(line, "sgd", 0.001, start), minimum_loss).kind == "crawling"
-    assert classify(run_path(line, "sgd", 0.995 * limit, start), minimum_loss).kind \
+    assert classify(line.walk("sgd", 0.001, start), minimum_loss).kind == "crawling"
+    assert classify(line.walk("sgd", 0.995 * limit, start), minimum_loss).kind \
         == "oscillating"
-    converged = classify(run_path(line, "sgd", 0.1, start), minimum_loss)
-    path = run_path(line, "sgd", 0.1, start)
+    converged = classify(line.walk("sgd", 0.1, start), minimum_loss)
+    path = line.walk("sgd", 0.1, start)
     gaps = path.losses - minimum_loss
     # converged at step k: from k on the walk stays within 0.1 % of its starting height
     assert np.all(gaps[converged.step:] <= 1e-3 * gaps[0])
@@ -111,7 +120,7 @@ def test_small_rates_crawl_and_rates_at_the_limit_oscillate(line):
 
 
 def test_a_walk_that_flies_off_stops_and_says_so(line):
-    path = run_path(line, "sgd", 5.0, MODELS["line"].start)
+    path = line.walk("sgd", 5.0, MODELS["line"].start)
     assert path.escaped and path.steps < 200
     outcome = classify(path, line.minimum[2])
     assert outcome.kind == "diverged" and f"step {path.steps}" in outcome.text

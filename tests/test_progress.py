@@ -15,6 +15,9 @@ def test_time_ago_reads_naturally():
     assert time_ago(at - timedelta(minutes=1), at) == "1 minute ago"
     assert time_ago(at - timedelta(hours=5), at) == "5 hours ago"
     assert time_ago(at - timedelta(days=3, hours=2), at) == "3 days ago"
+    # rounded like every rough duration: 59 min 40 s is an hour, not "59 minutes"
+    assert time_ago(at - timedelta(minutes=59, seconds=40), at) == "1 hour ago"
+    assert time_ago(at + timedelta(minutes=5), at) == "just now"  # a clock that went back
 
 
 def test_overview_and_next_lesson(store, tmp_path):

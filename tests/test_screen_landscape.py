@@ -6,9 +6,9 @@ import pytest
 from textual.widgets import Input, Static
 
 from gdtui.landscape import MODELS, START_MOVES
+from gdtui.numbers import format_significant
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.landscape import LandscapeScreen
-from gdtui.stepper import format_number
 from gdtui.widgets.loss_map import GUTTER, LossMap, clip_segment, segment_cells
 
 
@@ -61,7 +61,7 @@ async def test_arrow_keys_and_a_click_move_the_start(make_app):
         step_b = (extent.b_high - extent.b_low) / START_MOVES
         expected = (round(w + 2 * step_w, 2), round(b - step_b, 2))
         assert screen.explorer.start == pytest.approx(expected)
-        assert (f"start w {format_number(expected[0])} b {format_number(expected[1])}"
+        assert (f"start w {format_significant(expected[0])} b {format_significant(expected[1])}"
                 in shown(app, "#model-info"))
         assert tuple(screen.explorer.paths[0].points[0]) == screen.explorer.start
         assert screen.playing and screen.shown < screen.explorer.longest  # walking again

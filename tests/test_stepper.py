@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 from gdtui.nn.network import numerical_gradient
+from gdtui.numbers import format_significant, read_field
 from gdtui.stepper import (
     NETWORKS,
     STAGES,
     Stepper,
-    format_number,
     parse_inputs,
     parse_learning_rate,
-    parse_number,
     parse_target,
+    parse_weight,
     relative_error,
 )
 
@@ -39,8 +39,8 @@ def test_default_network_reproduces_the_lessons_prediction_and_loss():
     assert stepper.steps[2].number("y") == pytest.approx(0.30, abs=0.005)
     assert loss_step.number("L") == pytest.approx(0.49, abs=0.005)
     output = stepper.steps[4]
-    assert format_number(output.number("dL/dy")) == "−1.40"
-    assert format_number(output.number("dy/dz")) == "0.210"
+    assert format_significant(output.number("dL/dy")) == "−1.40"
+    assert format_significant(output.number("dy/dz")) == "0.210"
 
 
 def test_lesson_preset_gives_the_lessons_exact_numbers():
@@ -68,7 +68,7 @@ def test_every_shown_gradient_is_the_engines_and_matches_a_nudge(preset, activat
         assert chain.gradient == expected[chain.parameter]
         # the written-out chain-rule factors multiply to the engine's gradient
         assert chain.product == pytest.approx(chain.gradient, rel=1e-12, abs=1e-15)
-        assert chain.formulas()[1].endswith(f"= {format_number(chain.gradient)}")
+        assert chain.formulas()[1].endswith(f"= {format_significant(chain.gradient)}")
         slot = stepper.slot(chain.parameter)
         slope = numerical_gradient(stepper.loss, stepper.network.parameters()[slot.array],
                                    slot.index, eps=1e-6)
@@ -182,9 +182,12 @@ def test_edits_change_the_numbers_and_switching_to_tanh_keeps_the_weights():
 
 def test_bad_values_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="not a number"):
-        parse_number("abc", "w1", -1, 1)
+        read_field("abc", "w1", -1, 1)
     with pytest.raises(ValueError, match="between"):
-        parse_number("5", "w1", -1, 1)
+        read_field("5", "w1", -1, 1)
+    assert parse_weight(" −0.5", "w1") == -0.5
+    with pytest.raises(ValueError, match="^w1 must be between -100 and 100$"):
+        parse_weight("500", "w1")
     with pytest.raises(ValueError, match="2 numbers"):
         parse_inputs("1", 2)
     assert parse_inputs("1, −0.5", 2) == (1.0, -0.5)
@@ -201,5 +204,29 @@ def test_bad_values_are_refused_with_a_reason():
 
 
 def test_numbers_are_written_the_way_the_lessons_write_them():
-    assert [format_number(v) for v in (-1.4012, 0.20976, 2.0, -0.58784, 0.0, 1.5e-5)] == [
+    assert [format_significant(v) for v in (-1.4012, 0.20976, 2.0, -0.58784, 0.0, 1.5e-5)] == [
         "−1.40", "0.210", "2", "−0.588", "0", "1.50e-05"]
+
+
+def test_each_stage_writes_its_lines_in_the_lessons_words():
+    steps = Stepper().steps
+    assert [step.title for step in steps] == [
+        "Forward pass: unit h1", "Forward pass: unit h2", "Forward pass: unit y",
+        "Loss: how wrong is the prediction?", "Backward pass: the output unit",
+        "Backward pass: hidden unit h1", "Backward pass: hidden unit h2", "Nudge check on w1",
+        "Update: a small step against every gradient"]
+    assert steps[0].lines == (
+        "z1 = w1·x + b1", "   = (0.500)(2) + (0.100) = 1.10", "h1 = σ(z1) = σ(1.10) = 0.750")
+    assert steps[3].lines == (
+        "L = (y − t)²", "  = (0.299 − 1)² = 0.491",
+        "0 means perfect; the further y is from the target t, the bigger L.")
+    assert steps[4].lines[:4] == (
+        "dL/dy = 2(y − t) = 2(0.299 − 1) = −1.40",
+        "dy/dz = y(1 − y) = 0.210     so dL/dz = −0.294",
+        "dL/dv1 = dL/dy·dy/dz·dz/dv1", "       = (−1.40)(0.210)(0.750) = −0.221")
+    assert steps[5].lines[:2] == (
+        "dz/dh1 = v1 = −0.400    dh1/dz1 = h1(1 − h1) = 0.187",
+        "dL/dz1 = dL/dz·dz/dh1·dh1/dz1 = 0.0220  (reuses dL/dz)")
+    assert steps[7].lines[1:3] == (
+        "  L = 0.49084019  →  0.49084460   change 4.41e-06", "  h × gradient predicted 4.41e-06")
+    assert steps[8].lines[2] == "w1 0.500 − 0.5×(0.0441) = 0.478"

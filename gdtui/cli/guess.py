@@ -15,7 +15,7 @@ import random
 import sys
 
 from gdtui import guessing
-from gdtui.guessing import format_number, plain_number
+from gdtui.numbers import format_guess, json_number, read_number
 
 BAR_WIDTH = 20
 SEED_ERROR = "seed must be a whole number, like 7"
@@ -59,10 +59,7 @@ def _seeded_rng(args: argparse.Namespace) -> random.Random:
     """A random generator seeded by --seed when given."""
     if args.seed is None:
         return random.Random()
-    try:
-        return random.Random(int(args.seed.strip()))
-    except ValueError:
-        raise ValueError(SEED_ERROR) from None
+    return random.Random(int(read_number(args.seed, whole=True, message=SEED_ERROR)))
 
 
 def _optional(text: str | None, parse, default):
@@ -95,10 +92,10 @@ def game_json(game: guessing.Game) -> dict:
     return {
         "secret": game.secret,
         "start": game.start,
-        "lr": plain_number(game.learning_rate),
+        "lr": json_number(game.learning_rate),
         "max_steps": game.max_steps,
-        "tolerance": plain_number(game.tolerance),
-        "guesses": [plain_number(guess) for guess in game.guesses],
+        "tolerance": json_number(game.tolerance),
+        "guesses": [json_number(guess) for guess in game.guesses],
         "outcome": str(game.outcome),
         "steps": game.steps,
     }
@@ -109,13 +106,13 @@ def game_text(game: guessing.Game) -> str:
     steps = "shrinking steps from " if game.shrink else ""
     lines = [
         f"Secret {game.secret}, first guess {game.start}, "
-        f"{steps}learning rate {format_number(game.learning_rate)}, "
-        f"up to {game.max_steps} guesses, within {format_number(game.tolerance)} wins."
+        f"{steps}learning rate {format_guess(game.learning_rate)}, "
+        f"up to {game.max_steps} guesses, within {format_guess(game.tolerance)} wins."
     ]
-    width = max(len(format_number(guess)) for guess in game.guesses)
+    width = max(len(format_guess(guess)) for guess in game.guesses)
     for step in guessing.game_steps(game):
         note = "  (again)" if step.repeated else ""
-        lines.append(f"{step.number:4}. {format_number(step.guess):>{width}}  {step.answer}{note}")
+        lines.append(f"{step.number:4}. {format_guess(step.guess):>{width}}  {step.answer}{note}")
     lines.append(game.describe())
     return "\n".join(lines)
 
@@ -151,18 +148,18 @@ def sweep_json(
     return {
         "start": start,
         "max_steps": max_steps,
-        "tolerance": plain_number(tolerance),
+        "tolerance": json_number(tolerance),
         "shrink": shrink,
         "rows": [
             {
-                "lr": plain_number(row.learning_rate),
+                "lr": json_number(row.learning_rate),
                 "average_guesses": row.average_guesses,
                 "never_share": row.never_share,
                 "converged": row.converged,
             }
             for row in rows
         ],
-        "best_lr": plain_number(best.learning_rate),
+        "best_lr": json_number(best.learning_rate),
     }
 
 
@@ -178,7 +175,7 @@ def sweep_text(
     steps = ", shrinking steps" if shrink else ""
     lines = [
         f"Every secret 1..100 from first guess {start}, up to {max_steps} guesses, "
-        f"within {format_number(tolerance)} wins{steps}.",
+        f"within {format_guess(tolerance)} wins{steps}.",
         "  rate  avg guesses  never  (= average guesses, x share never landing)",
     ]
     longest = max((row.average_guesses or 0 for row in rows), default=0) or 1
@@ -191,7 +188,7 @@ def sweep_text(
         never_bar = "x" * round(row.never_share * BAR_WIDTH)
         mark = "  <- best" if row is best else ""
         lines.append(
-            f"{format_number(row.learning_rate):>6}  {average:>11}  {row.never_share:>5.0%}  "
+            f"{format_guess(row.learning_rate):>6}  {average:>11}  {row.never_share:>5.0%}  "
             f"{bar:<{BAR_WIDTH}} {never_bar}{mark}".rstrip()
         )
     if best.average_guesses is None:
@@ -203,7 +200,7 @@ def sweep_text(
             else f"lands on {best.converged} of the 100 secrets"
         )
         lines.append(
-            f"Best: learning rate {format_number(best.learning_rate)}: {reach}, "
+            f"Best: learning rate {format_guess(best.learning_rate)}: {reach}, "
             f"in {best.average_guesses:.1f} guesses on average."
         )
     return "\n".join(lines)

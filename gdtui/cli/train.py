@@ -26,7 +26,7 @@ import math
 import sys
 import time
 
-from gdtui.numbers import read_number
+from gdtui.numbers import format_accuracy, read_number
 
 DEFAULT_STEPS = 2000
 MAX_STEPS = 1_000_000
@@ -69,14 +69,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def _whole_number(text: str, label: str, low: int, high: int) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise ValueError(f"{label} must be a whole number from {low} to {high}")
-    return value
+def _whole_option(text: str, option: str, low: int, high: int) -> int:
+    """A whole-number option, with the message the other options use:
+    "--seed must be a whole number from 0 to 4294967295"."""
+    return int(read_number(text, low=low, high=high, whole=True,
+                           message=f"{option} must be a whole number from {low} to {high}"))
 
 
 def _settings(args: argparse.Namespace):
@@ -95,7 +92,7 @@ def _settings(args: argparse.Namespace):
                     "data_file": args.data}
     values.update({k: v.strip() for k, v in text_options.items() if v is not None})
     if args.points is not None:
-        values["n_points"] = _whole_number(args.points, "--points", *ts.POINTS_RANGE)
+        values["n_points"] = _whole_option(args.points, "--points", *ts.POINTS_RANGE)
     for name in ("noise", "validation_share", "regularization_rate"):
         text = getattr(args, name)
         if text is not None:
@@ -108,19 +105,19 @@ def _settings(args: argparse.Namespace):
     if args.features is not None:
         values["features"] = ts.parse_features(args.features)
     if args.batch_size is not None:
-        values["batch_size"] = _whole_number(args.batch_size, "--batch-size", 1,
+        values["batch_size"] = _whole_option(args.batch_size, "--batch-size", 1,
                                              ts.MAX_BATCH_SIZE)
     if args.seed is not None:
-        values["seed"] = _whole_number(args.seed, "--seed", 0, 2**32 - 1)
+        values["seed"] = _whole_option(args.seed, "--seed", 0, 2**32 - 1)
     if args.eval_every is not None:
-        values["eval_every"] = _whole_number(args.eval_every, "--eval-every", 1, 10_000)
+        values["eval_every"] = _whole_option(args.eval_every, "--eval-every", 1, 10_000)
     return ts.settings_from_dict(values)
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as the options say and print the result; see the module docstring for exits."""
     try:
-        steps = DEFAULT_STEPS if args.steps is None else _whole_number(
+        steps = DEFAULT_STEPS if args.steps is None else _whole_option(
             args.steps, "--steps", 1, MAX_STEPS)
         settings = _settings(args)
         from gdtui.training.session import TrainingSession
@@ -168,10 +165,6 @@ def _as_json(status: str, history, final, steps_per_second: float) -> dict:
     }
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
 def _report(session, history, final, taken: int, elapsed: float) -> str:
     s = session.settings
     data = (s.data_file if s.data_file else
@@ -187,11 +180,12 @@ def _report(session, history, final, taken: int, elapsed: float) -> str:
     if rows[-1] is not history[-1]:
         rows.append(history[-1])
     for e in rows:
+        accuracies = (format_accuracy(e.train_accuracy), format_accuracy(e.validation_accuracy))
         lines.append(f"{e.step:>8}  {e.train_loss:>11.4f}  {e.validation_loss:>11.4f}  "
-                     f"{_percent(e.train_accuracy):>9}  {_percent(e.validation_accuracy):>9}")
+                     f"{accuracies[0]:>9}  {accuracies[1]:>9}")
     lines += ["", _chart(history), ""]
     rate = f"{taken / elapsed:,.0f} steps/s" if elapsed > 0 else "instantly"
-    outcome = (f"validation accuracy {_percent(final.validation_accuracy)}"
+    outcome = (f"validation accuracy {format_accuracy(final.validation_accuracy)}"
                if session.is_classification else f"validation loss {final.validation_loss:.4f}")
     lines.append(f"{session.status}: {taken} steps in {elapsed:.2f} s ({rate}); {outcome}")
     return "\n".join(lines)

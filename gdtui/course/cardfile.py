@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from gdtui.course.lessons import Lesson, Problem
-from gdtui.numbers import read_number
+from gdtui.numbers import field_text, read_number
 
 # The kinds of card, and who grades them.
 RECALL, CLOZE, CHOICE, TYPED, NUMERIC = "recall", "cloze", "choice", "typed", "numeric"
@@ -103,9 +103,9 @@ class Flashcard:
         elif self.kind == TYPED:
             right = " / ".join(self.accepted)
         elif self.kind == NUMERIC:
-            right = format_number(self.value)
+            right = field_text(self.value)
             if self.tolerance:
-                right += f" (± {format_number(self.tolerance)})"
+                right += f" (± {field_text(self.tolerance)})"
         else:
             return self.answer
         return f"{right}\n{self.answer}" if self.answer else right
@@ -137,17 +137,14 @@ def derived_id(lesson_id: str, question: str) -> str:
     return f"{lesson_id}-{digest}"
 
 
-def format_number(value: float) -> str:
-    """A number without a needless '.0': 0.5 -> '0.5', 2.0 -> '2'."""
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
+def read_numeric_answer(text: str) -> float:
+    """A numeric card's answer the way a learner types it: '0.5', '-2', '−0.8', '1e-3', '5/3',
+    spaces anywhere; ValueError with the message to show otherwise.
 
-
-def parse_number(text: str) -> float | None:
-    """Read a number the way a learner types it: '0.5', '-2', '−0.8', '1e-3', '5/3'; else None."""
-    try:
-        return read_number(text.replace(" ", "").replace("_", ""), fractions=True)
-    except ValueError:
-        return None
+        read_numeric_answer("- 4/5") -> -0.8
+    """
+    return read_number(text.replace(" ", "").replace("_", ""), fractions=True,
+                       message=f"{text.strip()!r} is not a number. Type one like 0.5, -2 or 1/3.")
 
 
 def is_right_typed(card: Flashcard, answer: str) -> bool:
@@ -392,11 +389,14 @@ def _parse_numeric(text: str) -> tuple[float, float, str | None]:
     if not text:
         return 0.0, 0.0, "empty answer after N:"
     match = NUMERIC_ANSWER.match(text.strip())
+    bad = f"bad numeric answer {text!r}: write 'value +- tolerance', like 0.5 +- 0.01"
     if not match:
-        example = "write 'value +- tolerance', like 0.5 +- 0.01"
-        return 0.0, 0.0, f"bad numeric answer {text!r}: {example}"
-    value = float(match.group(1).replace("−", "-"))
-    tolerance = float(match.group(2).replace("−", "-")) if match.group(2) else 0.0
+        return 0.0, 0.0, bad
+    try:
+        value = read_number(match.group(1))
+        tolerance = read_number(match.group(2)) if match.group(2) else 0.0
+    except ValueError:  # the pattern lets through only numbers too large for a float, like 1e999
+        return 0.0, 0.0, bad
     if tolerance < 0:
         return value, tolerance, f"bad tolerance {match.group(2)}: it cannot be negative"
     return value, tolerance, None

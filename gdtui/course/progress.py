@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gdtui.course.lessons import Course
+from gdtui.numbers import MINUTE, describe_duration
 from gdtui.store import Store, now
 
 
@@ -23,12 +24,8 @@ class Overview:
 
 def time_ago(then: datetime, at: datetime | None = None) -> str:
     """A short human phrase: 'just now', '5 minutes ago', '2 days ago'."""
-    seconds = max(0, int(((at or now()) - then).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+    seconds = ((at or now()) - then).total_seconds()
+    return "just now" if seconds < MINUTE else f"{describe_duration(seconds)} ago"
 
 
 def overview(store: Store, course: Course) -> Overview:

@@ -24,10 +24,10 @@ from gdtui.course.cardfile import (
     is_right_number,
     is_right_typed,
     load_cards,
-    parse_number,
+    read_numeric_answer,
 )
 from gdtui.course.lessons import Lesson
-from gdtui.numbers import read_number
+from gdtui.numbers import describe_duration, read_number
 from gdtui.store import Store, now
 
 Clock = Callable[[], datetime]
@@ -174,18 +174,6 @@ def format_interval(interval: timedelta) -> str:
     if days < 365:
         return f"{round(days / 30)}mo"
     return f"{days / 365:.1f}".rstrip("0").rstrip(".") + "y"
-
-
-def describe_wait(interval: timedelta) -> str:
-    """A wait in words: 'less than a minute', '9 minutes', '3 hours', '2 days'."""
-    seconds = interval.total_seconds()
-    if seconds < 60:
-        return "less than a minute"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = round(seconds / size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return "a moment"  # not reached
 
 
 # -- settings -----------------------------------------------------------------------------------
@@ -429,9 +417,10 @@ class ReviewSession:
         if not text.strip():
             return None, "Type an answer first (or press escape to leave)."
         if card.kind == NUMERIC:
-            value = parse_number(text)
-            if value is None:
-                return None, f"{text.strip()!r} is not a number. Type one like 0.5, -2 or 1/3."
+            try:
+                value = read_numeric_answer(text)
+            except ValueError as error:
+                return None, str(error)
             right = is_right_number(card, value)
         else:
             right = is_right_typed(card, text)
@@ -485,7 +474,7 @@ def due_outlook(
     if due_now:
         first = f"{due_now} card{'s' if due_now != 1 else ''} due now"
     else:
-        first = f"next card due in {describe_wait(dues[0] - at)}"
+        first = f"next card due in {describe_duration((dues[0] - at).total_seconds())}"
     tomorrow = day_of(at, tz) + timedelta(days=1)
     count = sum(1 for due in dues if day_of(due, tz) == tomorrow)
     return f"{first}; {count} due tomorrow" if count else first

@@ -11,20 +11,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from gdtui.numbers import field_text, format_significant
 from gdtui.stepper import (
     ACTIVATION_CHOICES,
-    LIMIT,
     NETWORKS,
     RUN_LENGTHS,
     STAGE_TITLES,
     STAGES,
     Stepper,
-    format_number,
     parse_inputs,
     parse_learning_rate,
-    parse_number,
     parse_target,
-    plain_number,
+    parse_weight,
 )
 from gdtui.widgets.network_diagram import NetworkDiagram
 
@@ -184,23 +182,23 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
         plt.xticks(sorted({0, last // 2, last}))
         top = max(max(losses), 1e-9)
         plt.ylim(0, top * 1.1)
-        plt.yticks([0, top / 2, top], ["0", format_number(top / 2), format_number(top)])
+        plt.yticks([0, top / 2, top], ["0", format_significant(top / 2), format_significant(top)])
         chart.refresh()
 
     def fill_fields(self) -> None:
         """Put the current values into the fields and the weight list."""
         stepper = self.stepper
-        self.query_one("#inputs", Input).value = ", ".join(plain_number(v)
+        self.query_one("#inputs", Input).value = ", ".join(field_text(v)
                                                           for v in stepper.inputs)
-        self.query_one("#target", Input).value = plain_number(stepper.target)
-        self.query_one("#rate", Input).value = plain_number(stepper.learning_rate)
+        self.query_one("#target", Input).value = field_text(stepper.target)
+        self.query_one("#rate", Input).value = field_text(stepper.learning_rate)
         choice = self.query_one("#weight-choice", Select)
         with self.prevent(Select.Changed):
             if self._listed != stepper.weight_names:
                 self._listed = stepper.weight_names
                 choice.set_options([(name, name) for name in self._listed])
             choice.value = stepper.chosen
-        self.query_one("#weight-value", Input).value = plain_number(
+        self.query_one("#weight-value", Input).value = field_text(
             stepper.weight(stepper.chosen))
 
     def show_message(self, field: str, error: str | None) -> None:
@@ -269,7 +267,8 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
     def _log(self, count: int, before: float) -> None:
         after = self.stepper.loss()
         self.app.store.log("backprop", f"took {count} backprop step{'s' * (count > 1)}: loss "
-                                       f"{format_number(before)} → {format_number(after)}")
+                                       f"{format_significant(before)} → "
+                                       f"{format_significant(after)}")
 
     # -- fields --------------------------------------------------------------------------------
 
@@ -309,7 +308,7 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
                 if new_rate != stepper.learning_rate:
                     stepper.set_learning_rate(new_rate)
             else:
-                value = parse_number(text, stepper.chosen, -LIMIT, LIMIT)
+                value = parse_weight(text, stepper.chosen)
                 if value != stepper.weight(stepper.chosen):
                     stepper.set_weight(stepper.chosen, value)
         except ValueError as error:
@@ -322,9 +321,9 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
     def _kept(self, name: str) -> str:
         stepper = self.stepper
         if name == "inputs":
-            return ", ".join(plain_number(v) for v in stepper.inputs)
+            return ", ".join(field_text(v) for v in stepper.inputs)
         if name == "target":
-            return plain_number(stepper.target)
+            return field_text(stepper.target)
         if name == "rate":
-            return plain_number(stepper.learning_rate)
-        return plain_number(stepper.weight(stepper.chosen))
+            return field_text(stepper.learning_rate)
+        return field_text(stepper.weight(stepper.chosen))

@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
-from gdtui.stepper import format_number, plain_number
+from gdtui.numbers import field_text, format_significant
 from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
@@ -121,13 +121,13 @@ across the valley or fly off the map; the panel says which happened.
         w, b, loss = explorer.landscape.minimum
         self.query_one("#model-info", Static).update(Text.assemble(
             (model.title, "bold"), f"\n{model.formula}\n",
-            ("★", "bold"), f" min   w {format_number(w)} b {format_number(b)} "
-            f"L {format_number(loss)}\n",
-            ("◆", "bold"), f" start w {format_number(explorer.start[0])} "
-            f"b {format_number(explorer.start[1])} ", ("←↑↓→", "dim")))
+            ("★", "bold"), f" min   w {format_significant(w)} b {format_significant(b)} "
+            f"L {format_significant(loss)}\n",
+            ("◆", "bold"), f" start w {format_significant(explorer.start[0])} "
+            f"b {format_significant(explorer.start[1])} ", ("←↑↓→", "dim")))
         self.query_one("#rule", Static).update("\n".join(explorer.rule()))
         self.query_one("#rate-label", Label).update(f"lr of path {explorer.selected + 1}")
-        self.query_one("#rate", Input).value = plain_number(explorer.walker.learning_rate)
+        self.query_one("#rate", Input).value = field_text(explorer.walker.learning_rate)
         self.draw()
 
     def draw(self) -> None:
@@ -287,7 +287,7 @@ across the valley or fly off the map; the panel says which happened.
 
     def apply_rate(self, text: str) -> None:
         """Take a typed learning rate if it is allowed; else say why and keep the old one."""
-        kept = plain_number(self.explorer.walker.learning_rate)
+        kept = field_text(self.explorer.walker.learning_rate)
         if text.strip() == kept:
             return  # unchanged, or just put back after a bad value: keep any message
         try:

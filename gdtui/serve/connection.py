@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
+from gdtui.numbers import describe_duration
 from gdtui.serve import users
-from gdtui.serve.session import LearnerSession, describe_seconds
+from gdtui.serve.session import LearnerSession
 
 if TYPE_CHECKING:
     from gdtui.serve.server import Hub
@@ -77,7 +78,7 @@ class Connection(asyncssh.SSHServer):
         if self._idled:
             return
         self._idled = True
-        idle = describe_seconds(self.hub.config.idle_timeout)
+        idle = describe_duration(self.hub.config.idle_timeout, precise=True)
         if self.session is not None and self.session.task is not None:
             self.session.stop(f"idle for {idle}",
                               f"No key pressed for {idle}, so the session ended. "

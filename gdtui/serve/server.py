@@ -20,9 +20,10 @@ from pathlib import Path
 
 import asyncssh
 
+from gdtui.numbers import describe_duration
 from gdtui.serve import users
 from gdtui.serve.connection import Connection
-from gdtui.serve.session import LearnerSession, describe_seconds
+from gdtui.serve.session import LearnerSession
 
 log = logging.getLogger("gdtui.serve")
 
@@ -189,7 +190,8 @@ async def serve(config: ServeConfig) -> int:
         log.info("auth: OPEN (--open): anyone may connect as a guest, with any name and no key")
     else:
         hub.announce_keys()
-    idle = describe_seconds(config.idle_timeout) if config.idle_timeout else "never"
+    idle = (describe_duration(config.idle_timeout, precise=True) if config.idle_timeout
+            else "never")
     log.info("listening on %s (at most %d sessions, idle timeout %s)",
              addresses, config.max_sessions, idle)
     loop = asyncio.get_running_loop()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
+from gdtui.numbers import describe_duration
 from gdtui.serve.pty import PtyChild
 from gdtui.serve.users import printable
 
@@ -42,18 +43,6 @@ RESET_TERMINAL = (
     b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
     b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n"
 )
-
-
-def describe_seconds(seconds: float) -> str:
-    """A duration as people say it: '2 seconds', '30 minutes', '1 h 5 min'."""
-    seconds = round(seconds)
-    if seconds < 120:
-        return f"{seconds} second{'' if seconds == 1 else 's'}"
-    minutes, rest = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} minutes" if not rest else f"{minutes} min {rest} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
 
 
 def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:
@@ -260,7 +249,7 @@ class LearnerSession(asyncssh.SSHServerSession):
             reason = f"gdtui was ended by {signal.Signals(-code).name}"
         else:
             reason = f"quit (exit {code})"
-        took = describe_seconds(time.monotonic() - self.started_at)
+        took = describe_duration(time.monotonic() - self.started_at, precise=True)
         log.info("session for %s ended: %s, after %s", self.who, reason, took)
         if not self.closed and self.chan is not None:
             if self.end_message:

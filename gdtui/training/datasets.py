@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gdtui.numbers import read_number
+
 CLASSIFICATION_DATASETS = ("circle", "xor", "gaussians", "moons", "spiral", "spiral3")
 REGRESSION_DATASETS = ("sine", "plane")
 DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
@@ -191,22 +193,20 @@ def feature_columns(inputs: np.ndarray, features: tuple[str, ...] = ()) -> np.nd
 
 # --- a user's CSV file -----------------------------------------------------------------------
 
-def _parse_number(text: str, where: str) -> float:
+def _cell_value(text: str, where: str) -> float:
     field = text.strip()
     if not field:
         raise DataError(f"{where}: empty value")
     try:
-        value = float(field)
-    except ValueError:
-        raise DataError(f"{where}: not a number: {field!r}") from None
-    if not math.isfinite(value):
-        raise DataError(f"{where}: not a finite number: {field!r}")
-    return value
+        return read_number(field, message=f"{where}: not a number: {field!r}",
+                           range_message=f"{where}: not a finite number: {field!r}")
+    except ValueError as error:
+        raise DataError(str(error)) from None
 
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        read_number(text)
     except ValueError:
         return False
     return True
@@ -254,7 +254,7 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
                             "target), found 1")
         if len(fields) != width:
             raise DataError(f"{name}:{number}: expected {width} numbers, found {len(fields)}")
-        rows.append([_parse_number(f, f"{name}:{number}") for f in fields])
+        rows.append([_cell_value(f, f"{name}:{number}") for f in fields])
     if len(rows) < 4:
         raise DataError(f"{name}: need at least 4 rows of numbers, found {len(rows)}")
     table = np.array(rows)

@@ -13,6 +13,7 @@ from typing import Any
 
 from gdtui.nn.functions import ACTIVATIONS
 from gdtui.nn.optim import OPTIMIZERS
+from gdtui.numbers import next_rung, read_number
 from gdtui.training.datasets import (
     DATASETS,
     FEATURES,
@@ -197,30 +198,21 @@ def parse_features(text: str) -> tuple[str, ...]:
 def parse_learning_rate(text: str) -> float:
     """Read a learning rate such as "0.03" or "3e-2"."""
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise SettingsError("learning_rate", "learning rate must be a positive number")
-    return value
+        return read_number(text, "learning rate", positive=True)
+    except ValueError as error:
+        raise SettingsError("learning_rate", str(error)) from None
 
 
 # --- the learning-rate ladder -------------------------------------------------------------------
 
 def learning_rate_up(learning_rate: float) -> float:
     """The next rung of LEARNING_RATE_LADDER above `learning_rate` (the top stays the top)."""
-    for rung in LEARNING_RATE_LADDER:
-        if rung > learning_rate * (1 + 1e-9):
-            return rung
-    return LEARNING_RATE_LADDER[-1]
+    return next_rung(LEARNING_RATE_LADDER, learning_rate, +1, always_a_rung=True)
 
 
 def learning_rate_down(learning_rate: float) -> float:
     """The next rung of LEARNING_RATE_LADDER below `learning_rate` (the bottom stays)."""
-    for rung in reversed(LEARNING_RATE_LADDER):
-        if rung < learning_rate * (1 - 1e-9):
-            return rung
-    return LEARNING_RATE_LADDER[0]
+    return next_rung(LEARNING_RATE_LADDER, learning_rate, -1, always_a_rung=True)
 
 
 # --- presets: plain dicts, so the app can save its own next to these ---------------------------

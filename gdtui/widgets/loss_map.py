@@ -27,7 +27,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from gdtui.landscape import Extent
-from gdtui.stepper import format_number
+from gdtui.numbers import format_significant
 from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
 # Low loss dark blue, high loss yellow (like the viridis colour map): readable both ways.
@@ -298,18 +298,18 @@ class LossMap(Widget, can_focus=True):
     def _b_label(self, line: int, lines: int) -> str:
         e = self.extent
         if line == 0:
-            return f"b {format_number(e.b_high, 2)}"
+            return f"b {format_significant(e.b_high, 2)}"
         if line == lines - 1:
-            return format_number(e.b_low, 2)
+            return format_significant(e.b_low, 2)
         if line == lines // 2:
-            return format_number((e.b_high + e.b_low) / 2, 2)
+            return format_significant((e.b_high + e.b_low) / 2, 2)
         return ""
 
     def _w_labels(self, width: int) -> str:
         e = self.extent
         columns = width - GUTTER
-        low, high = format_number(e.w_low, 2), format_number(e.w_high, 2)
-        middle = f"w {format_number((e.w_low + e.w_high) / 2, 2)} →"
+        low, high = format_significant(e.w_low, 2), format_significant(e.w_high, 2)
+        middle = f"w {format_significant((e.w_low + e.w_high) / 2, 2)} →"
         row = [" "] * width
         for at, label in ((GUTTER, low), (GUTTER + (columns - len(middle)) // 2, middle),
                           (width - len(high), high)):

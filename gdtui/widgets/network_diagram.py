@@ -16,7 +16,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from gdtui.stepper import Unit, format_number
+from gdtui.numbers import format_significant
+from gdtui.stepper import Unit
 
 BOX_WIDTH = 10
 BOX_HEIGHT = 4
@@ -146,11 +147,11 @@ class NetworkDiagram(Widget):
         inner = BOX_WIDTH - 2
         state = "focus" if unit.focus else "pending" if unit.value is None else "done"
         style = self._style(state)
-        value = "?" if unit.value is None else format_number(unit.value)
+        value = "?" if unit.value is None else format_significant(unit.value)
         if unit.name == "L":
-            second = "" if self.target is None else f"t {format_number(self.target)}"
+            second = "" if self.target is None else f"t {format_significant(self.target)}"
         else:
-            gradient = "" if unit.gradient is None else format_number(unit.gradient)
+            gradient = "" if unit.gradient is None else format_significant(unit.gradient)
             second = f"∂ {gradient}" if len(gradient) < inner - 1 else f"∂{gradient}"
             second = second if gradient else ""
         # the units being computed get a heavy box: seen without colour too

@@ -20,10 +20,12 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
+from gdtui.guessing import HIGHEST, LOWEST
+from gdtui.numbers import format_guess
 from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
-LOWEST, HIGHEST = 1, 100
-TICKS = (1, 25, 50, 75, 100)
+TICKS = (LOWEST, 25, 50, 75, HIGHEST)
+LABEL_DECIMALS = 2  # a label of a fractional guess: 38.5, 26.56
 # Every mark has its own character, so the line reads without colour (NO_COLOR, 16 colours).
 AXIS, BAND, POSSIBLE = "─", "━", "═"
 GUESS, SECRET, TRAIL = "●", "◆", "•"
@@ -35,11 +37,6 @@ def column(value: float, width: int) -> int:
         return 0
     share = (min(max(value, LOWEST), HIGHEST) - LOWEST) / (HIGHEST - LOWEST)
     return round(share * (width - 1))
-
-
-def _number(value: float) -> str:
-    """37 rather than 37.0; fractions with at most two decimals."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 class NumberLine(Widget):
@@ -129,7 +126,7 @@ class NumberLine(Widget):
     def _guess_row(self, width: int) -> Text:
         if self.guess is None:
             return Text(" " * width)
-        at, number = column(self.guess, width), _number(self.guess)
+        at, number = column(self.guess, width), format_guess(self.guess, LABEL_DECIMALS)
         label, start = f"▼ {number}", at
         if at + len(label) > width:  # near the right end the marker goes last: "95 ▼"
             label = f"{number} ▼"
@@ -172,7 +169,7 @@ class NumberLine(Widget):
 
         if self.secret is not None:
             at = column(self.secret, width)
-            label = f"▲ secret {_number(self.secret)}"
+            label = f"▲ secret {format_guess(self.secret, LABEL_DECIMALS)}"
             place(at if at + len(label) <= width else at - len(label) + 1, label,
                   self._style("secret"))
         for tick in TICKS:

@@ -18,11 +18,11 @@ from gdtui.guessing import (
     best_rate,
     compare,
     discussion_answer,
-    format_number,
     parse_learning_rate,
     short_outcome,
     sweep,
 )
+from gdtui.numbers import format_guess
 from gdtui.widgets.guess_chart import AVERAGE_MARKER, MISSED_MARKER, SweepChart
 
 QUESTION = (
@@ -118,7 +118,7 @@ class ComparePane(VerticalScroll):
         # The guesses column takes the width left over and wraps, so every sequence shows whole.
         table = self.query_one("#compare-table", DataTable)
         results = [short_outcome(game) for game in self.games]
-        rates = [format_number(game.learning_rate) for game in self.games]
+        rates = [format_guess(game.learning_rate) for game in self.games]
         rate_width = max(len("Rate"), *(len(rate) for rate in rates))
         result_width = max(len("Result"), *(len(result) for result in results))
         room = (self.query_one("#compare-games").content_size.width or 76) - 2  # scrollbar
@@ -128,7 +128,7 @@ class ComparePane(VerticalScroll):
         table.add_column("Result", width=result_width)
         table.add_column("Guesses", width=guesses_width)
         for rate, result, game in zip(rates, results, self.games, strict=True):
-            guesses = " ".join(format_number(guess) for guess in game.guesses)
+            guesses = " ".join(format_guess(guess) for guess in game.guesses)
             table.add_row(rate, result, guesses, height=None)
 
     def on_resize(self) -> None:
@@ -144,7 +144,7 @@ class ComparePane(VerticalScroll):
         average = "" if best.average_guesses is None else f"{best.average_guesses:.1f} guesses, "
         parts: list[str | tuple[str, str]] = [
             ("All 100 secrets: ", "bold"),
-            (f"best rate {format_number(best.learning_rate)}", "bold $success"),
+            (f"best rate {format_guess(best.learning_rate)}", "bold $success"),
             f" ({average}{misses})",
         ]
         if slow is not None and slow.average_guesses is not None:

@@ -15,16 +15,16 @@ from gdtui.guessing import (
     Answer,
     ComputerGuesser,
     Outcome,
-    format_number,
     outcome_words,
 )
+from gdtui.numbers import format_guess
 from gdtui.widgets.guess_chart import GuessChart
 from gdtui.widgets.number_line import NumberLine
 
 KEEP_INTRO = (
     "Think of a whole number from 1 to 100. I guess from "
     f"{DEFAULT_START} and move exactly the learning rate each time. Say [b]right[/b] when I am "
-    f"within {format_number(DEFAULT_TOLERANCE)}."
+    f"within {format_guess(DEFAULT_TOLERANCE)}."
 )
 
 
@@ -77,7 +77,7 @@ class KeepPane(Vertical):
             max_steps if max_steps is not None else old.max_steps,
             DEFAULT_TOLERANCE,
         )
-        self._say(f"Is your number {format_number(self.guesser.guess)}? "
+        self._say(f"Is your number {format_guess(self.guesser.guess)}? "
                   "Too high, too low, or right?", refused=False)
         self._redraw()
 
@@ -108,7 +108,7 @@ class KeepPane(Vertical):
         finished = guesser.finished
         shown = guesser.guesses[-1] if finished and guesser.guesses else guesser.guess
         label = "My last guess" if finished else "My guess"
-        self.query_one("#keep-guess", Static).update(f"{label}: [b]{format_number(shown)}[/b]")
+        self.query_one("#keep-guess", Static).update(f"{label}: [b]{format_guess(shown)}[/b]")
         count = len(guesser.guesses) + (0 if finished else 1)
         self.query_one("#keep-count", Static).update(
             f"guess {count} of up to {guesser.max_steps} · your number is from {guesser.low} "
@@ -120,7 +120,7 @@ class KeepPane(Vertical):
             possible=(guesser.low, guesser.high),
         )
         history = " → ".join(
-            f"{format_number(guess)} {answer}"
+            f"{format_guess(guess)} {answer}"
             for guess, answer in zip(guesser.guesses, guesser.answers, strict=True)
         )
         self.query_one("#keep-history", Static).update(history or "No answers yet.")
@@ -128,7 +128,7 @@ class KeepPane(Vertical):
             [*guesser.guesses, *([] if finished else [guesser.guess])],
             None,
             guesser.tolerance,
-            f"my guesses at learning rate {format_number(guesser.learning_rate)}; "
+            f"my guesses at learning rate {format_guess(guesser.learning_rate)}; "
             "your number is between the two lines",
             possible=(guesser.low, guesser.high),
         )

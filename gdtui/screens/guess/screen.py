@@ -16,13 +16,13 @@ from gdtui.guessing import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_MAX_STEPS,
     Answer,
-    format_number,
     nudge_learning_rate,
     parse_learning_rate,
     parse_secret,
     parse_steps,
     random_number,
 )
+from gdtui.numbers import format_guess
 from gdtui.screens.guess.compare import ComparePane
 from gdtui.screens.guess.keep import GameFinished, KeepPane
 from gdtui.screens.guess.watch import WatchPane
@@ -119,7 +119,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
         yield Header()
         with Horizontal(id="settings"):
             yield Label("Learning rate")
-            yield Input(format_number(self.learning_rate), id="learning-rate", compact=True)
+            yield Input(format_guess(self.learning_rate), id="learning-rate", compact=True)
             yield Label("Steps")
             yield Input(str(self.max_steps), id="steps", compact=True)
             yield Label("Secret")
@@ -162,7 +162,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
                  if (mode, rate) in best]
         text = ", ".join(found) if found else "none yet (saved when a game lands)"
         self.query_one("#best", Static).update(
-            f"Fewest guesses at learning rate {format_number(rate)}: {text}"
+            f"Fewest guesses at learning rate {format_guess(rate)}: {text}"
         )
 
     # -- settings ---------------------------------------------------------------------------
@@ -181,12 +181,12 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
         """Take a typed value if it is allowed (True); else say why next to the fields and keep
         the last good value (False)."""
         name, parse = FIELDS[field.id or ""]
-        if name not in self.errors and field.value == format_number(getattr(self, name)):
+        if name not in self.errors and field.value == format_guess(getattr(self, name)):
             return True  # nothing new (enter, then leaving the field)
         try:
             value = parse(field.value)
         except ValueError as error:
-            kept = format_number(getattr(self, name))
+            kept = format_guess(getattr(self, name))
             self.errors[name] = f"{error} (kept {kept})"
             self._show_errors()
             return False
@@ -204,7 +204,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
     def _set(self, name: str, value: float, field_id: str) -> None:
         setattr(self, name, value)
         self.errors.pop(name, None)
-        self.query_one(f"#{field_id}", Input).value = format_number(value)
+        self.query_one(f"#{field_id}", Input).value = format_guess(value)
         self._show_errors()
         self.apply_settings()
 
@@ -291,7 +291,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
 
     @on(GameFinished)
     def game_finished(self, event: GameFinished) -> None:
-        rate = format_number(event.learning_rate)
+        rate = format_guess(event.learning_rate)
         title = GAME_MODES[event.mode].lower()
         if event.guesses is not None and self.app.store.record_guesses(
             event.mode, event.learning_rate, event.guesses

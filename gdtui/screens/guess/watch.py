@@ -14,11 +14,11 @@ from gdtui.guessing import (
     DEFAULT_TOLERANCE,
     Game,
     Guess,
-    format_number,
     game_steps,
     play,
     short_outcome,
 )
+from gdtui.numbers import format_guess
 from gdtui.screens.guess.keep import GameFinished
 from gdtui.widgets.guess_chart import GuessChart
 from gdtui.widgets.number_line import NumberLine
@@ -164,7 +164,7 @@ class WatchPane(Vertical):
         game = self.game
         if game is None:
             return
-        rate = format_number(game.learning_rate)
+        rate = format_guess(game.learning_rate)
         current = self.steps[self.shown - 1] if self.shown else None
         self.query_one(f"#{self.mode}-line", NumberLine).show(
             guess=current.guess if current else None,

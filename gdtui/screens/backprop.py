@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from gdtui.course.progress import log_backprop_steps
 from gdtui.stepper import (
     ACTIVATION_CHOICES,
     LIMIT,
@@ -275,9 +276,7 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
         self.changed()
 
     def _log(self, count: int, before: float) -> None:
-        after = self.stepper.loss()
-        self.app.store.log("backprop", f"took {count} backprop step{'s' * (count > 1)}: loss "
-                                       f"{format_number(before)} → {format_number(after)}")
+        log_backprop_steps(self.app.store, count, before, self.stepper.loss())
 
     # -- fields --------------------------------------------------------------------------------
 

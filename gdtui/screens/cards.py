@@ -16,6 +16,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Progres
 
 from gdtui.course import schedule
 from gdtui.course.cardfile import CHOICE, Flashcard, load_cards
+from gdtui.course.progress import log_flashcards
 from gdtui.store import now
 from gdtui.widgets.card import CardView
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
@@ -125,51 +126,34 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
 
     def refresh_start(self) -> None:
         """Count what is due and new, and list the lessons to cram."""
-        store, at, tz = self.app.store, self.clock(), schedule.local_timezone()
-        states = schedule.load_states(store)
-        settings = schedule.read_settings(store)
-        today = store.card_reviews(since=schedule.start_of_day(at, tz))
-        counts = schedule.deck_counts(self.cards, states, today, settings.new_per_day, at)
+        view = schedule.start_view(self.app.store, self.cards, self.clock(),
+                                   schedule.local_timezone())
         lessons = self.app.course.lessons
         start = self.query_one(CardStart)
-        start.show_counts(counts, settings, len(lessons),
-                          schedule.due_outlook(self.cards, states, at, tz))
-        per_lesson: dict[str, int] = {}
-        for card in self.cards:
-            per_lesson[card.lesson_id] = per_lesson.get(card.lesson_id, 0) + 1
-        start.show_lessons(lessons, per_lesson)
+        start.show_counts(view.counts, view.settings, len(lessons), view.outlook)
+        start.show_lessons(lessons, view.cards_per_lesson)
 
     def action_review(self) -> None:
         """Start a review of the due cards (and today's new ones)."""
-        store, at = self.app.store, self.clock()
-        settings = schedule.read_settings(store)
-        today = store.card_reviews(since=schedule.start_of_day(at, schedule.local_timezone()))
-        queue = schedule.review_queue(
-            self.cards, schedule.load_states(store), at,
-            schedule.new_cards_left(today, settings.new_per_day), store.read_lessons(), self.seed,
-        )
-        if not queue:
-            outlook = schedule.due_outlook(self.cards, schedule.load_states(store), at,
-                                       schedule.local_timezone())
-            self.notify(f"Nothing to review right now: {outlook}.", title="All done")
+        session = schedule.review_session(self.app.store, self.cards, seed=self.seed,
+                                          clock=self.clock)
+        if session.current is None:
+            self.notify(f"Nothing to review right now: {session.outlook()}.", title="All done")
             return
-        self._begin(schedule.ReviewSession(store, self.cards, queue, clock=self.clock,
-                                 scheduler=schedule.Scheduler(settings.desired_retention)))
+        self._begin(session)
 
     def action_cram(self) -> None:
         """Cram the lesson highlighted in the list (the schedule is not changed)."""
         self._cram(self.query_one(CardStart).chosen_lesson())
 
     def _cram(self, lesson_id: str) -> None:
-        import random
-
-        chosen = [c for c in self.cards if lesson_id == ALL_LESSONS or c.lesson_id == lesson_id]
-        if not chosen:
+        session = schedule.cram_session(self.app.store, self.cards,
+                                        None if lesson_id == ALL_LESSONS else lesson_id,
+                                        seed=self.seed, clock=self.clock)
+        if session.current is None:
             self.notify("That lesson has no flashcards.", severity="warning")
             return
-        queue = schedule.interleave(chosen, random.Random(self.seed))
-        self._begin(schedule.ReviewSession(self.app.store, self.cards, queue, cram=True,
-                                     clock=self.clock))
+        self._begin(session)
 
     @on(OptionList.OptionSelected, "#cram-lessons")
     def cram_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -359,8 +343,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         session = self.session
         if session is None or session.done <= self._logged:
             return
-        what = "crammed" if session.cram else "reviewed"
-        self.app.store.log("cards", f"{what} {session.done} flashcards")
+        log_flashcards(self.app.store, session.done, session.cram)
         self._logged = session.done
 
     def on_unmount(self) -> None:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from gdtui.course.progress import log_landscape_walks
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.stepper import format_number, plain_number
 from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
@@ -190,11 +191,10 @@ across the valley or fly off the map; the panel says which happened.
             return
         self.logged = True
         explorer = self.explorer
-        walks = [f"{walker.title}: {outcome.text}"
-                 for walker, outcome in zip(explorer.walkers, explorer.outcomes, strict=True)
-                 if walker.visible]
-        self.app.store.log("landscape", f"walked the {explorer.model.title.lower()} "
-                                        f"landscape with {'; '.join(walks)}")
+        log_landscape_walks(self.app.store, explorer.model.title,
+                            [(walker.title, outcome.text) for walker, outcome
+                             in zip(explorer.walkers, explorer.outcomes, strict=True)
+                             if walker.visible])
 
     def restart(self) -> None:
         """Show the walks again from the first step."""

@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tabs
 
+from gdtui.course.progress import log_guessing_game
 from gdtui.guessing import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_MAX_STEPS,
@@ -262,13 +263,11 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
     @on(GameFinished)
     def game_finished(self, event: GameFinished) -> None:
         rate = format_number(event.learning_rate)
-        title = GAME_MODES[event.mode].lower()
+        title = GAME_MODES[event.mode]
         if event.guesses is not None and self.app.store.record_guesses(
             event.mode, event.learning_rate, event.guesses
         ):
-            self.notify(f"Your fewest guesses at learning rate {rate} ({title}): {event.guesses}.",
-                        title="Saved")
-        self.app.store.log(
-            "guess", f"played the guessing game ({title}) at learning rate {rate}: {event.outcome}"
-        )
+            self.notify(f"Your fewest guesses at learning rate {rate} ({title.lower()}): "
+                        f"{event.guesses}.", title="Saved")
+        log_guessing_game(self.app.store, title, event.learning_rate, event.outcome)
         self.refresh_best()

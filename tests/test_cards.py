@@ -15,10 +15,13 @@ from gdtui.course.schedule import (
     GOOD,
     HARD,
     LEARN_AHEAD,
+    NEW_PER_DAY_SETTING,
+    RETENTION_SETTING,
     CardState,
     ReviewSession,
     Scheduler,
     card_stats,
+    cram_session,
     deck_counts,
     due_outlook,
     format_interval,
@@ -29,6 +32,8 @@ from gdtui.course.schedule import (
     parse_retention,
     read_settings,
     review_queue,
+    review_session,
+    start_view,
 )
 from gdtui.store import Store
 
@@ -207,6 +212,47 @@ def test_the_daily_new_card_limit(store):
     assert (counts.due_now, counts.new_today, counts.new_total) == (0, 8, 18)
     # Tomorrow the limit starts again.
     assert new_cards_left(store.card_reviews(since=START + timedelta(days=1)), 20) == 20
+
+
+def test_the_start_view_and_a_review_read_the_settings_and_todays_reviews(store):
+    clock = Clock()
+    cards = [recall("a1", "one"), recall("a2", "one"), recall("b1", "two")]
+    store.set_setting(NEW_PER_DAY_SETTING, 2)
+    store.set_setting(RETENTION_SETTING, 0.8)
+    view = start_view(store, cards, clock(), UTC)
+    counts = view.counts
+    assert (counts.due_now, counts.new_today, counts.new_total, counts.total) == (0, 2, 3, 3)
+    assert (view.settings.new_per_day, view.settings.desired_retention) == (2, 0.8)
+    assert view.cards_per_lesson == {"one": 2, "two": 1}
+    assert view.outlook == "no cards are scheduled yet"
+
+    session = review_session(store, cards, seed=1, clock=clock, tz=UTC)
+    assert len(session.queue) == 2  # the daily limit of new cards
+    assert session.scheduler.desired_retention == 0.8 and not session.cram
+    first = session.current
+    session.grade(GOOD)  # its next learning step is 10 minutes away
+    clock.advance(minutes=11)
+    view = start_view(store, cards, clock(), UTC)
+    assert (view.counts.due_now, view.counts.new_today) == (1, 1)  # one new card started today
+    assert view.outlook == "1 card due now"
+    assert session.outlook() == "1 card due now"
+    again = review_session(store, cards, seed=1, clock=clock, tz=UTC)
+    assert first in again.queue and len(again.queue) == 2
+
+
+def test_nothing_to_review_is_an_empty_session(store):
+    clock = Clock()
+    store.set_setting(NEW_PER_DAY_SETTING, 0)
+    session = review_session(store, [recall("a")], clock=clock, tz=UTC)
+    assert session.current is None and session.outlook() == "no cards are scheduled yet"
+
+
+def test_cram_sessions_take_one_lesson_or_all(store):
+    cards = [recall("a1", "one"), recall("a2", "one"), recall("b1", "two")]
+    session = cram_session(store, cards, "one", seed=2, clock=Clock())
+    assert session.cram and sorted(card.id for card in session.queue) == ["a1", "a2"]
+    assert len(cram_session(store, cards, None, seed=2, clock=Clock()).queue) == 3
+    assert cram_session(store, cards, "three", clock=Clock()).current is None
 
 
 def test_new_cards_from_read_lessons_come_first():

@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from gdtui.course.lessons import load_course
-from gdtui.course.progress import guess_status, lab_status, next_lesson_id, overview, time_ago
+from gdtui.course.progress import (
+    area_status,
+    guess_status,
+    lab_status,
+    log_backprop_steps,
+    log_flashcards,
+    log_guessing_game,
+    log_landscape_walks,
+    log_lesson_finished,
+    log_lesson_opened,
+    next_lesson_id,
+    overview,
+    time_ago,
+)
 from tests.conftest import write_lesson
 
 
@@ -45,3 +58,42 @@ def test_game_and_lab_status_lines(store):
     assert lab_status(store) == "no challenge yet"
     store.record_challenge("spiral", 0.97, "97%")
     assert lab_status(store) == "1 challenge scored"
+
+
+def test_the_activity_log_phrases(store, tmp_path):
+    write_lesson(tmp_path, "1.md", id="one", order=1, title="Loss")
+    lesson = load_course(tmp_path).lessons[0]
+
+    def last() -> tuple[str, str]:
+        return store.last_activity()[1:]
+
+    log_lesson_opened(store, lesson)
+    assert last() == ("lesson", "opened lesson 'Loss'")
+    log_lesson_finished(store, lesson)
+    assert last() == ("lesson", "finished lesson 'Loss'")
+    log_flashcards(store, 5, cram=False)
+    assert last() == ("cards", "reviewed 5 flashcards")
+    log_flashcards(store, 1, cram=True)
+    assert last() == ("cards", "crammed 1 flashcards")
+    log_guessing_game(store, "Watch it learn", 2.5, "within 2 at guess 7")
+    assert last() == ("guess", "played the guessing game (watch it learn) at learning rate 2.5: "
+                               "within 2 at guess 7")
+    log_backprop_steps(store, 1, 0.25, -1.5)
+    assert last() == ("backprop", "took 1 backprop step: loss 0.250 → −1.50")
+    log_backprop_steps(store, 10, 0.25, 0.0314)
+    assert last() == ("backprop", "took 10 backprop steps: loss 0.250 → 0.0314")
+    log_landscape_walks(store, "Line fit", [("gradient descent, lr 0.05", "converged"),
+                                            ("Adam, lr 0.02", "still walking")])
+    assert last() == ("landscape", "walked the line fit landscape with gradient descent, "
+                                   "lr 0.05: converged; Adam, lr 0.02: still walking")
+
+
+def test_each_area_has_its_line_on_the_home_screen(store, tmp_path):
+    write_lesson(tmp_path, "1.md", id="one", order=1)
+    course = load_course(tmp_path)
+    info = overview(store, course)
+    assert area_status("lessons", store, course, info) == "0/1 read"
+    assert area_status("cards", store, course, info) == "no cards yet"
+    assert area_status("guess", store, course, info) == "not played yet"
+    assert area_status("lab", store, course, info) == "no challenge yet"
+    assert area_status("backprop", store, course, info) == ""

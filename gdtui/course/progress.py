@@ -1,12 +1,15 @@
-"""What the home screen says about the learner: last activity and overall progress."""
+"""What the home screen says about the learner (last activity, overall progress, a line per
+area), and the activity log's phrases."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from gdtui.course.lessons import Course
-from gdtui.numbers import MINUTE, describe_duration
+from gdtui.course.lessons import Course, Lesson
+from gdtui.course.schedule import home_status
+from gdtui.numbers import MINUTE, describe_duration, format_guess, format_significant
 from gdtui.store import Store, now
 
 
@@ -66,3 +69,55 @@ def lab_status(store: Store) -> str:
     """The training lab's line on the home screen: how many challenges have a saved result."""
     done = len(store.challenge_bests())
     return f"{done} challenge{'s' if done != 1 else ''} scored" if done else "no challenge yet"
+
+
+def area_status(name: str, store: Store, course: Course, info: Overview) -> str:
+    """The short line next to an area on the home screen ('' for an area without one)."""
+    if name == "lessons":
+        return f"{info.lessons_read}/{info.lessons_total} read"
+    if name == "cards":
+        return home_status(store, course.lessons)
+    if name == "guess":
+        return guess_status(store)
+    if name == "lab":
+        return lab_status(store)
+    return ""
+
+
+# -- the activity log: what the home screen says was done last ---------------------------------
+
+
+def log_lesson_opened(store: Store, lesson: Lesson) -> None:
+    """Log "opened lesson 'Title'"."""
+    store.log("lesson", f"opened lesson '{lesson.title}'")
+
+
+def log_lesson_finished(store: Store, lesson: Lesson) -> None:
+    """Log "finished lesson 'Title'"."""
+    store.log("lesson", f"finished lesson '{lesson.title}'")
+
+
+def log_flashcards(store: Store, count: int, cram: bool) -> None:
+    """Log "reviewed 5 flashcards" (or "crammed ...")."""
+    store.log("cards", f"{'crammed' if cram else 'reviewed'} {count} flashcards")
+
+
+def log_guessing_game(store: Store, game: str, learning_rate: float, outcome: str) -> None:
+    """Log "played the guessing game (watch it learn) at learning rate 10: within 2 at guess 4";
+    `game` is the mode's title, `outcome` how the game ended."""
+    rate = format_guess(learning_rate)
+    store.log("guess", f"played the guessing game ({game.lower()}) at learning rate {rate}: "
+                       f"{outcome}")
+
+
+def log_backprop_steps(store: Store, count: int, loss_before: float, loss_after: float) -> None:
+    """Log "took 10 backprop steps: loss 0.250 → 0.0312"."""
+    store.log("backprop", f"took {count} backprop step{'s' * (count > 1)}: loss "
+                          f"{format_significant(loss_before)} → {format_significant(loss_after)}")
+
+
+def log_landscape_walks(store: Store, model: str, walks: Iterable[tuple[str, str]]) -> None:
+    """Log "walked the line fit landscape with gradient descent, lr 0.05: converged ...";
+    `walks` are (walker title, outcome) of each path shown."""
+    shown = "; ".join(f"{title}: {outcome}" for title, outcome in walks)
+    store.log("landscape", f"walked the {model.lower()} landscape with {shown}")

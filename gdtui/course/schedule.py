@@ -448,12 +448,13 @@ class ReviewSession:
     def _requeue(self, card: Flashcard, gap: int) -> None:
         self.queue.insert(min(gap, len(self.queue)), card)
 
+    def outlook(self) -> str:
+        """When the next cards are due, in words (see due_outlook)."""
+        return due_outlook(self.cards, load_states(self.store), self.clock(), self.tz)
+
     def summary(self) -> Summary:
         """Cards reviewed, right on first try, and when the next card is due."""
-        if self.cram:
-            next_due = "Cram mode: your schedule was not changed."
-        else:
-            next_due = due_outlook(self.cards, load_states(self.store), self.clock(), self.tz)
+        next_due = "Cram mode: your schedule was not changed." if self.cram else self.outlook()
         return Summary(
             reviewed=self.done,
             cards=len(self.first_try),
@@ -508,19 +509,60 @@ def deck_counts(
     return DeckCounts(due_now, new_today, new_total, len(cards))
 
 
+# -- what the flashcards screen starts from ---------------------------------------------------
+
+
+def reviews_today(store: Store, at: datetime, tz: tzinfo) -> list[dict[str, Any]]:
+    """The reviews given since the start of the learner's day."""
+    return store.card_reviews(since=start_of_day(at, tz))
+
+
+@dataclass
+class StartView:
+    """What the flashcards start view (and the home screen's line) shows."""
+
+    counts: DeckCounts
+    settings: CardSettings
+    outlook: str
+    """When the next cards are due, in words (see due_outlook)."""
+    cards_per_lesson: dict[str, int]
+
+
+def start_view(store: Store, cards: list[Flashcard], at: datetime, tz: tzinfo) -> StartView:
+    """What is due and new now, the settings, and each lesson's number of cards."""
+    states, settings = load_states(store), read_settings(store)
+    counts = deck_counts(cards, states, reviews_today(store, at, tz), settings.new_per_day, at)
+    return StartView(counts, settings, due_outlook(cards, states, at, tz),
+                     dict(Counter(card.lesson_id for card in cards)))
+
+
+def review_session(store: Store, cards: list[Flashcard], *, seed: int | None = None,
+                   clock: Clock = now, tz: tzinfo | None = None) -> ReviewSession:
+    """A review of every due card and the new ones left for today, mixed (see review_queue);
+    its queue is empty when nothing is due."""
+    at, tz = clock(), tz or local_timezone()
+    settings = read_settings(store)
+    new_allowed = new_cards_left(reviews_today(store, at, tz), settings.new_per_day)
+    queue = review_queue(cards, load_states(store), at, new_allowed, store.read_lessons(), seed)
+    return ReviewSession(store, cards, queue, clock=clock, tz=tz,
+                         scheduler=Scheduler(settings.desired_retention))
+
+
+def cram_session(store: Store, cards: list[Flashcard], lesson_id: str | None, *,
+                 seed: int | None = None, clock: Clock = now) -> ReviewSession:
+    """Every card of one lesson (None: of all lessons), mixed, without touching the schedule;
+    its queue is empty when the lesson has no cards."""
+    chosen = [card for card in cards if lesson_id is None or card.lesson_id == lesson_id]
+    return ReviewSession(store, cards, interleave(chosen, random.Random(seed)), cram=True,
+                         clock=clock)
+
+
 def home_status(store: Store, lessons: list[Lesson], clock: Clock = now) -> str:
     """The flashcards line of the home screen: '12 due', '5 new', or 'all done for today'."""
     cards, _problems = load_cards(lessons)
     if not cards:
         return "no cards yet"
-    at = clock()
-    counts = deck_counts(
-        cards,
-        load_states(store),
-        store.card_reviews(since=start_of_day(at, local_timezone())),
-        read_settings(store).new_per_day,
-        at,
-    )
+    counts = start_view(store, cards, clock(), local_timezone()).counts
     parts = []
     if counts.due_now:
         parts.append(f"{counts.due_now} due")

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from gdtui.course.progress import log_backprop_steps
 from gdtui.numbers import field_text, format_significant
 from gdtui.stepper import (
     ACTIVATION_CHOICES,
@@ -24,6 +25,7 @@ from gdtui.stepper import (
     parse_target,
     parse_weight,
 )
+from gdtui.widgets.field import FieldMessages, ValidatedField
 from gdtui.widgets.network_diagram import NetworkDiagram
 
 STAGE_MARKS = "①②③④⑤"
@@ -86,7 +88,6 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
     def __init__(self, preset: str = "hidden") -> None:
         super().__init__()
         self.stepper = Stepper(preset=preset if preset in NETWORKS else "hidden")
-        self.errors: dict[str, str] = {}
         self._chart_drawn: tuple[float, ...] | None = None
         # the weights in the list, to refill it only when the network changes shape
         self._listed: list[str] = self.stepper.weight_names
@@ -99,18 +100,32 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
             yield PlotextPlot(id="loss-chart")
         with VerticalScroll(id="explain-box"):
             yield Static(id="explain")
+        stepper, values = self.stepper, self.field_values()
+        messages = FieldMessages(id="message", classes="error")
+        # each field's reader asks the stepper as it is when the value is typed
+        readers = {
+            "inputs": lambda text: parse_inputs(text, self.stepper.n_inputs),
+            "target": lambda text: parse_target(text, self.stepper.activation),
+            "rate": parse_learning_rate,
+            "weight-value": lambda text: parse_weight(text, self.stepper.chosen),
+        }
+
+        def field(name: str) -> ValidatedField:
+            return ValidatedField(values[name], readers[name], messages=messages, restore=True,
+                                  text=inputs_text if name == "inputs" else field_text,
+                                  id=name, compact=True)
+
         with Horizontal(id="fields"):
             yield Label("x")
-            yield Input(id="inputs", compact=True)
+            yield field("inputs")
             yield Label("target")
-            yield Input(id="target", compact=True)
+            yield field("target")
             yield Label("rate")
-            yield Input(id="rate", compact=True)
-            names = self.stepper.weight_names
-            yield Select([(name, name) for name in names], value=self.stepper.chosen,
+            yield field("rate")
+            yield Select([(name, name) for name in stepper.weight_names], value=stepper.chosen,
                          id="weight-choice", allow_blank=False, compact=True)
-            yield Input(id="weight-value", compact=True)
-        yield Static(id="message", classes="error")
+            yield field("weight-value")
+        yield messages
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -185,29 +200,23 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
         plt.yticks([0, top / 2, top], ["0", format_significant(top / 2), format_significant(top)])
         chart.refresh()
 
+    def field_values(self) -> dict[str, object]:
+        """What each field shows, by its id: the stepper's current values."""
+        stepper = self.stepper
+        return {"inputs": tuple(stepper.inputs), "target": stepper.target,
+                "rate": stepper.learning_rate, "weight-value": stepper.weight(stepper.chosen)}
+
     def fill_fields(self) -> None:
         """Put the current values into the fields and the weight list."""
         stepper = self.stepper
-        self.query_one("#inputs", Input).value = ", ".join(field_text(v)
-                                                          for v in stepper.inputs)
-        self.query_one("#target", Input).value = field_text(stepper.target)
-        self.query_one("#rate", Input).value = field_text(stepper.learning_rate)
+        for name, value in self.field_values().items():
+            self.query_one(f"#{name}", ValidatedField).show(value)
         choice = self.query_one("#weight-choice", Select)
         with self.prevent(Select.Changed):
             if self._listed != stepper.weight_names:
                 self._listed = stepper.weight_names
                 choice.set_options([(name, name) for name in self._listed])
             choice.value = stepper.chosen
-        self.query_one("#weight-value", Input).value = field_text(
-            stepper.weight(stepper.chosen))
-
-    def show_message(self, field: str, error: str | None) -> None:
-        """Show or clear the message of one field."""
-        if error is None:
-            self.errors.pop(field, None)
-        else:
-            self.errors[field] = error
-        self.query_one("#message", Static).update(Text("; ".join(self.errors.values())))
 
     def changed(self) -> None:
         """Redraw everything after the network changed."""
@@ -265,10 +274,7 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
         self.changed()
 
     def _log(self, count: int, before: float) -> None:
-        after = self.stepper.loss()
-        self.app.store.log("backprop", f"took {count} backprop step{'s' * (count > 1)}: loss "
-                                       f"{format_significant(before)} → "
-                                       f"{format_significant(after)}")
+        log_backprop_steps(self.app.store, count, before, self.stepper.loss())
 
     # -- fields --------------------------------------------------------------------------------
 
@@ -279,51 +285,25 @@ With the target at 1 a sigmoid output cannot overshoot it. To see a step that ma
             self.stepper.choose(event.value)
             self.changed()
 
+    @on(ValidatedField.Accepted, "#fields Input")
+    def field_changed(self, event: ValidatedField.Accepted) -> None:
+        stepper, name, value = self.stepper, event.field.id or "", event.value
+        change = {"inputs": stepper.set_inputs, "target": stepper.set_target,
+                  "rate": stepper.set_learning_rate,
+                  "weight-value": lambda value: stepper.set_weight(stepper.chosen, value)}
+        try:
+            if value != self.field_values()[name]:
+                change[name](value)
+        except ValueError as error:  # the network changed since the value was read
+            event.field.refuse(str(error))
+        self.changed()
+
     @on(Input.Submitted, "#fields Input")
     def field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.apply_field(event.input)
         self.query_one("#explain-box").focus()
 
-    @on(Input.Blurred, "#fields Input")
-    def field_left(self, event: Input.Blurred) -> None:
-        self.apply_field(event.input)
 
-    def apply_field(self, field: Input) -> None:
-        """Take a typed value if it is allowed; else say why and keep the last good value."""
-        stepper, text, name = self.stepper, field.value, field.id or ""
-        if text.strip() == self._kept(name):
-            return  # unchanged (or just put back after a bad value): keep any message
-        try:
-            if name == "inputs":
-                new = parse_inputs(text, stepper.n_inputs)
-                if tuple(new) != tuple(stepper.inputs):
-                    stepper.set_inputs(new)
-            elif name == "target":
-                new_target = parse_target(text, stepper.activation)
-                if new_target != stepper.target:
-                    stepper.set_target(new_target)
-            elif name == "rate":
-                new_rate = parse_learning_rate(text)
-                if new_rate != stepper.learning_rate:
-                    stepper.set_learning_rate(new_rate)
-            else:
-                value = parse_weight(text, stepper.chosen)
-                if value != stepper.weight(stepper.chosen):
-                    stepper.set_weight(stepper.chosen, value)
-        except ValueError as error:
-            kept = self._kept(name)
-            self.show_message(name, f"{error} (kept {kept})")
-        else:
-            self.show_message(name, None)
-        self.changed()
-
-    def _kept(self, name: str) -> str:
-        stepper = self.stepper
-        if name == "inputs":
-            return ", ".join(field_text(v) for v in stepper.inputs)
-        if name == "target":
-            return field_text(stepper.target)
-        if name == "rate":
-            return field_text(stepper.learning_rate)
-        return field_text(stepper.weight(stepper.chosen))
+def inputs_text(inputs: tuple[float, ...]) -> str:
+    """The inputs as the field shows them: "1, 0.5"."""
+    return ", ".join(field_text(value) for value in inputs)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 
 from gdtui.course import schedule
-from gdtui.course.cardfile import CHOICE, Flashcard, load_cards
+from gdtui.course.cardfile import Flashcard, load_cards
+from gdtui.course.progress import log_flashcards
+from gdtui.screens.card_review import ReviewPane
 from gdtui.store import now
-from gdtui.widgets.card import CardView
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
 
 
@@ -66,8 +61,6 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         self.seed = seed
         self.clock = clock
         self.session: schedule.ReviewSession | None = None
-        self.phase = "question"
-        """Within a card: 'question', 'answer' (learner grades) or 'result' (app graded)."""
         self.cards: list[Flashcard] = []
         self._logged = 0
 
@@ -75,10 +68,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         yield Header()
         with ContentSwitcher(initial="start", id="views"):
             yield CardStart(id="start")
-            with Vertical(id="review"):
-                yield Static(id="session-info")
-                yield ProgressBar(id="session-progress", show_eta=False)
-                yield CardView(id="card")
+            yield ReviewPane(id="review")
             yield SessionSummary(id="summary")
         yield Footer()
 
@@ -125,51 +115,34 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
 
     def refresh_start(self) -> None:
         """Count what is due and new, and list the lessons to cram."""
-        store, at, tz = self.app.store, self.clock(), schedule.local_timezone()
-        states = schedule.load_states(store)
-        settings = schedule.read_settings(store)
-        today = store.card_reviews(since=schedule.start_of_day(at, tz))
-        counts = schedule.deck_counts(self.cards, states, today, settings.new_per_day, at)
+        view = schedule.start_view(self.app.store, self.cards, self.clock(),
+                                   schedule.local_timezone())
         lessons = self.app.course.lessons
         start = self.query_one(CardStart)
-        start.show_counts(counts, settings, len(lessons),
-                          schedule.due_outlook(self.cards, states, at, tz))
-        per_lesson: dict[str, int] = {}
-        for card in self.cards:
-            per_lesson[card.lesson_id] = per_lesson.get(card.lesson_id, 0) + 1
-        start.show_lessons(lessons, per_lesson)
+        start.show_counts(view.counts, view.settings, len(lessons), view.outlook)
+        start.show_lessons(lessons, view.cards_per_lesson)
 
     def action_review(self) -> None:
         """Start a review of the due cards (and today's new ones)."""
-        store, at = self.app.store, self.clock()
-        settings = schedule.read_settings(store)
-        today = store.card_reviews(since=schedule.start_of_day(at, schedule.local_timezone()))
-        queue = schedule.review_queue(
-            self.cards, schedule.load_states(store), at,
-            schedule.new_cards_left(today, settings.new_per_day), store.read_lessons(), self.seed,
-        )
-        if not queue:
-            outlook = schedule.due_outlook(self.cards, schedule.load_states(store), at,
-                                       schedule.local_timezone())
-            self.notify(f"Nothing to review right now: {outlook}.", title="All done")
+        session = schedule.review_session(self.app.store, self.cards, seed=self.seed,
+                                          clock=self.clock)
+        if session.current is None:
+            self.notify(f"Nothing to review right now: {session.outlook()}.", title="All done")
             return
-        self._begin(schedule.ReviewSession(store, self.cards, queue, clock=self.clock,
-                                 scheduler=schedule.Scheduler(settings.desired_retention)))
+        self._begin(session)
 
     def action_cram(self) -> None:
         """Cram the lesson highlighted in the list (the schedule is not changed)."""
         self._cram(self.query_one(CardStart).chosen_lesson())
 
     def _cram(self, lesson_id: str) -> None:
-        import random
-
-        chosen = [c for c in self.cards if lesson_id == ALL_LESSONS or c.lesson_id == lesson_id]
-        if not chosen:
+        session = schedule.cram_session(self.app.store, self.cards,
+                                        None if lesson_id == ALL_LESSONS else lesson_id,
+                                        seed=self.seed, clock=self.clock)
+        if session.current is None:
             self.notify("That lesson has no flashcards.", severity="warning")
             return
-        queue = schedule.interleave(chosen, random.Random(self.seed))
-        self._begin(schedule.ReviewSession(self.app.store, self.cards, queue, cram=True,
-                                     clock=self.clock))
+        self._begin(session)
 
     @on(OptionList.OptionSelected, "#cram-lessons")
     def cram_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -188,136 +161,26 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         self.session = session
         self._logged = 0
         self._switch("review")
-        self.show_card()
-
-    def show_card(self) -> None:
-        """Show the session's current card, or the summary when none is left."""
-        session = self.session
-        if session is None or session.current is None:
-            self.show_summary()
-            return
-        card = session.current
-        self.phase = "question"
-        self.set_focus(None)
-        self.query_one(CardView).show_question(card)
-        lesson = self.app.course.get(card.lesson_id)
-        mode = "Cram" if session.cram else "Review"
-        self.query_one("#session-info", Static).update(Content(
-            f"{mode} · {session.done} done, {len(session.queue)} to go · "
-            f"from '{lesson.title if lesson else card.lesson_id}' (l opens it)"
-        ))
-        self.query_one("#session-progress", ProgressBar).update(
-            total=max(1, session.total), progress=session.done
-        )
+        self.query_one(ReviewPane).start(session)
 
     def action_advance(self) -> None:
         """Space/enter: reveal the answer, or go on after an app-graded answer."""
-        if self.session is None or (self.session.current is None and self.phase != "result"):
-            return
-        if self.phase == "result":
-            self.show_card()
-        elif self.phase == "question":
-            self.reveal()
-
-    def reveal(self) -> None:
-        """Show the answer of a card the learner grades."""
-        card = self.session.current if self.session else None
-        if card is None or self.phase != "question":
-            return
-        if not card.self_graded:
-            hint = "press its number or click it"
-            if card.kind != CHOICE:
-                hint = "type it and press enter"
-            self.notify(f"This card checks your answer: {hint}.")
-            return
-        self.phase = "answer"
-        self.query_one(CardView).show_answer(card, self.session.previews())
+        self.query_one(ReviewPane).advance()
 
     def action_number(self, number: int) -> None:
         """1-4: grade a revealed card, or pick that choice of a multiple-choice card."""
-        card = self.session.current if self.session else None
-        if card is None:
-            return
-        if self.phase == "answer":
-            self.grade(number)
-        elif self.phase == "question" and card.kind == CHOICE:
-            self.pick(number - 1)
-        elif self.phase == "question" and card.self_graded:
-            self.notify("First recall the answer, then press space to see it.")
-
-    def grade(self, rating: int) -> None:
-        """Save the learner's grade and move to the next card."""
-        if self.session is None or self.phase != "answer":
-            return
-        if self._saved(self.session.grade, rating)[0]:
-            self.show_card()
-
-    def pick(self, index: int) -> None:
-        """Answer a multiple-choice card."""
-        card = self.session.current if self.session else None
-        if card is None or self.phase != "question" or card.kind != CHOICE:
-            return
-        if not 0 <= index < len(card.choices):
-            self.notify(f"This card has {len(card.choices)} choices: press 1-{len(card.choices)}.")
-            return
-        saved, right = self._saved(self.session.answer_choice, index)
-        if saved:
-            self._show_result(card, right, index)
-
-    def _saved(self, action: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
-        """Run a session step that writes to the store: (True, its result), or on a database
-        error say so and return (False, None); the session is unchanged, so just try again."""
-        try:
-            return True, action(*args)
-        except sqlite3.Error as error:
-            self.notify(f"Could not save ({error}). Nothing was lost; try again.",
-                        severity="error", timeout=10)
-            return False, None
-
-    def _show_result(self, card: Flashcard, right: bool, picked: int | None = None) -> None:
-        self.phase = "result"
-        self.query_one(CardView).show_result(card, right, picked)
-        self.set_focus(None)
-        self.query_one("#session-progress", ProgressBar).update(progress=self.session.done)
-
-    @on(CardView.RevealRequested)
-    def reveal_requested(self) -> None:
-        self.reveal()
-
-    @on(CardView.ChoicePicked)
-    def choice_picked(self, event: CardView.ChoicePicked) -> None:
-        self.pick(event.index)
-
-    @on(CardView.Graded)
-    def grade_clicked(self, event: CardView.Graded) -> None:
-        self.grade(event.rating)
-
-    @on(CardView.TextAnswered)
-    def text_answered(self, event: CardView.TextAnswered) -> None:
-        card = self.session.current if self.session else None
-        if card is None or self.phase != "question":
-            return
-        saved, answered = self._saved(self.session.answer_text, event.text)
-        if not saved:
-            return
-        right, message = answered
-        if right is None:
-            self.query_one(CardView).show_input_error(message)
-            return
-        self._show_result(card, right)
+        self.query_one(ReviewPane).number(number)
 
     def action_undo(self) -> None:
         """Take back the last grade and show that card again."""
-        if self.session is None or not self.session.can_undo:
-            self.notify("Nothing to undo.")
-            return
-        saved, card = self._saved(self.session.undo)
-        if not saved:
-            return
-        self._switch("review")
-        self.show_card()
-        if card is not None:
-            self.notify("Took back the last grade.", timeout=2)
+        pane = self.query_one(ReviewPane)
+        if pane.undo():
+            self._switch("review")
+            pane.show_card()
+
+    @on(ReviewPane.Ended)
+    def review_ended(self) -> None:
+        self.show_summary()
 
     def action_lesson(self) -> None:
         """Open the lesson the current card comes from."""
@@ -359,8 +222,7 @@ Every grade is saved at once, so you can leave at any time. `u` takes back the l
         session = self.session
         if session is None or session.done <= self._logged:
             return
-        what = "crammed" if session.cram else "reviewed"
-        self.app.store.log("cards", f"{what} {session.done} flashcards")
+        log_flashcards(self.app.store, session.done, session.cram)
         self._logged = session.done
 
     def on_unmount(self) -> None:

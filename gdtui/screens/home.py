@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from gdtui.areas import AREAS
-from gdtui.course.progress import guess_status, lab_status, next_lesson_id, overview
+from gdtui.course.progress import area_status, next_lesson_id, overview
 
 WELCOME = (
     "[b]Welcome to gdtui![/b] You will learn how a neural network learns by reading, "
@@ -66,7 +66,8 @@ Your progress is saved as you go; you can quit at any time and resume later.
         highlighted = areas.highlighted
         areas.clear_options()
         for each in AREAS:
-            status = self._status(each.name, info) if each.module else "not built yet"
+            status = (area_status(each.name, self.app.store, course, info) if each.module
+                      else "not built yet")
             label = f"[b]{each.key}  {each.title}[/b]  [dim]{status}[/dim]\n   {each.description}"
             areas.add_option(Option(label, id=each.name, disabled=False))
         areas.highlighted = highlighted if highlighted is not None else 0
@@ -77,19 +78,6 @@ Your progress is saved as you go; you can quit at any time and resume later.
         self.query_one("#progress", ProgressBar).update(
             total=max(1, info.lessons_total), progress=info.lessons_read
         )
-
-    def _status(self, name: str, info) -> str:
-        if name == "lessons":
-            return f"{info.lessons_read}/{info.lessons_total} read"
-        if name == "cards":
-            from gdtui.course.schedule import home_status
-
-            return home_status(self.app.store, self.app.course.lessons)
-        if name == "guess":
-            return guess_status(self.app.store)
-        if name == "lab":
-            return lab_status(self.app.store)
-        return ""
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_area(event.option.id)

@@ -12,8 +12,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from gdtui.course.progress import log_landscape_walks
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.numbers import field_text, format_significant
+from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
 from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
@@ -96,10 +98,13 @@ across the valley or fly off the map; the panel says which happened.
                         for part in PATH_LINES:
                             yield Static(id=f"path-{index}-{part}")
                 yield Static(id="rule")
+                message = FieldMessages(id="message", classes="error")
                 with Horizontal(id="rate-row"):
                     yield Label("", id="rate-label")
-                    yield Input(id="rate", compact=True)
-                yield Static(id="message", classes="error")
+                    yield ValidatedField(self.explorer.walker.learning_rate, parse_learning_rate,
+                                         text=field_text, messages=message, restore=True,
+                                         id="rate", compact=True)
+                yield message
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -127,7 +132,7 @@ across the valley or fly off the map; the panel says which happened.
             f"b {format_significant(explorer.start[1])} ", ("←↑↓→", "dim")))
         self.query_one("#rule", Static).update("\n".join(explorer.rule()))
         self.query_one("#rate-label", Label).update(f"lr of path {explorer.selected + 1}")
-        self.query_one("#rate", Input).value = field_text(explorer.walker.learning_rate)
+        self.query_one("#rate", ValidatedField).show(explorer.walker.learning_rate)
         self.draw()
 
     def draw(self) -> None:
@@ -186,11 +191,10 @@ across the valley or fly off the map; the panel says which happened.
             return
         self.logged = True
         explorer = self.explorer
-        walks = [f"{walker.title}: {outcome.text}"
-                 for walker, outcome in zip(explorer.walkers, explorer.outcomes, strict=True)
-                 if walker.visible]
-        self.app.store.log("landscape", f"walked the {explorer.model.title.lower()} "
-                                        f"landscape with {'; '.join(walks)}")
+        log_landscape_walks(self.app.store, explorer.model.title,
+                            [(walker.title, outcome.text) for walker, outcome
+                             in zip(explorer.walkers, explorer.outcomes, strict=True)
+                             if walker.visible])
 
     def restart(self) -> None:
         """Show the walks again from the first step."""
@@ -214,7 +218,7 @@ across the valley or fly off the map; the panel says which happened.
     def action_select(self, index: int) -> None:
         """Edit path 1 or 2."""
         self.explorer.select(index)
-        self.show_message(None)
+        self.query_one("#rate", ValidatedField).clear_error()
         self.refresh_all()
 
     def action_optimizer(self) -> None:
@@ -225,7 +229,7 @@ across the valley or fly off the map; the panel says which happened.
     def action_rate(self, direction: int) -> None:
         """The learning rate of the path being edited, a rung up or down."""
         self.explorer.nudge_learning_rate(direction)
-        self.show_message(None)
+        self.query_one("#rate", ValidatedField).clear_error()
         self.restart()
 
     def action_play(self) -> None:
@@ -262,40 +266,18 @@ across the valley or fly off the map; the panel says which happened.
         self.explorer.toggle_second()
         self.refresh_all()
 
+    def action_leave(self) -> None:
+        """Escape: out of the rate box first (the map keys work again), else back."""
+        leave_field_or_go_back(self, "#map")
+
     # -- the learning-rate box ---------------------------------------------------------------
 
-    def show_message(self, error: str | None) -> None:
-        """Show or clear the message under the learning-rate box."""
-        self.query_one("#message", Static).update(Text(error or ""))
+    @on(ValidatedField.Accepted, "#rate")
+    def rate_changed(self, event: ValidatedField.Accepted) -> None:
+        self.explorer.set_learning_rate(event.value)
+        self.restart()
 
     @on(Input.Submitted, "#rate")
     def rate_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.apply_rate(event.value)
         self.query_one(LossMap).focus()
-
-    def action_leave(self) -> None:
-        """Escape: out of the rate box first (the map keys work again), else back."""
-        if isinstance(self.focused, Input):
-            self.query_one(LossMap).focus()
-        else:
-            self.app.pop_screen()
-
-    @on(Input.Blurred, "#rate")
-    def rate_left(self, event: Input.Blurred) -> None:
-        self.apply_rate(event.value)
-
-    def apply_rate(self, text: str) -> None:
-        """Take a typed learning rate if it is allowed; else say why and keep the old one."""
-        kept = field_text(self.explorer.walker.learning_rate)
-        if text.strip() == kept:
-            return  # unchanged, or just put back after a bad value: keep any message
-        try:
-            learning_rate = parse_learning_rate(text)
-        except ValueError as error:
-            self.show_message(f"{error} (kept {kept})")
-            self.query_one("#rate", Input).value = kept
-            return
-        self.show_message(None)
-        self.explorer.set_learning_rate(learning_rate)
-        self.restart()

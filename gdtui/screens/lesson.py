@@ -12,6 +12,7 @@ from textual.widgets.markdown import MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
 from gdtui.course.lessons import Lesson, parse_link
+from gdtui.course.progress import log_lesson_finished, log_lesson_opened
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
 
@@ -101,7 +102,7 @@ Use `tab` to move between the lesson list, the contents and the text.
         self.lesson_id = lesson.id
         self.sub_title = f"Lesson {lesson.order}: {lesson.title}"
         position = self.app.store.open_lesson(lesson.id)
-        self.app.store.log("lesson", f"opened lesson '{lesson.title}'")
+        log_lesson_opened(self.app.store, lesson)
         index = self.app.course.index(lesson.id)
         options = self.query_one("#lesson-list", OptionList)
         options.highlighted = index
@@ -135,7 +136,7 @@ Use `tab` to move between the lesson list, the contents and the text.
         reader = self.query_one("#reader", VerticalScroll)
         if self.lesson and reader.scroll_y >= reader.max_scroll_y - 1:
             if self.app.store.mark_read(self.lesson.id):
-                self.app.store.log("lesson", f"finished lesson '{self.lesson.title}'")
+                log_lesson_finished(self.app.store, self.lesson)
                 self.notify(f"Lesson read: {self.lesson.title}", title="✓ Read")
                 self.fill_lesson_list()
 

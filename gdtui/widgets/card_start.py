@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,9 +15,28 @@ from textual.widgets.option_list import Option
 
 from gdtui.course import schedule
 from gdtui.course.lessons import Lesson, Problem
+from gdtui.widgets.field import FieldMessages, ValidatedField
 
 ALL_LESSONS = "all"
 SHOWN_PROBLEMS = 5
+T = TypeVar("T")
+# The settings, by field id: their key in the store, their name, how to read and show them.
+SETTINGS = {
+    "new-per-day": (schedule.NEW_PER_DAY_SETTING, "New cards a day", schedule.parse_new_per_day,
+                    str),
+    "retention": (schedule.RETENTION_SETTING, "Desired retention", schedule.parse_retention,
+                  "{:g}".format),
+}
+
+
+def _reader(parse: Callable[[str], tuple[T | None, str]]) -> Callable[[str], T]:
+    """A field's reader from a schedule parser that returns (value or None, what is wrong)."""
+    def read(text: str) -> T:
+        value, problem = parse(text)
+        if value is None:
+            raise ValueError(problem)
+        return value
+    return read
 
 
 class CardStart(VerticalScroll):
@@ -38,12 +60,17 @@ class CardStart(VerticalScroll):
             yield Button("Stats (s)", id="stats-button", action="screen.stats")
         yield Label("Cram: pick a lesson, then press c (or enter)", classes="hint")
         yield OptionList(id="cram-lessons")
+        defaults = schedule.CardSettings()
+        values = {"new-per-day": defaults.new_per_day, "retention": defaults.desired_retention}
+        # one message at a time, and read on enter only: as the settings have always done
+        error = FieldMessages(id="settings-error", classes="error", one_at_a_time=True)
         with Horizontal(id="settings"):
-            yield Label("New cards a day")
-            yield Input(id="new-per-day")
-            yield Label("Desired retention")
-            yield Input(id="retention")
-        yield Static(id="settings-error", classes="error")
+            for field_id, (_key, name, parse, text) in SETTINGS.items():
+                yield Label(name)
+                yield ValidatedField(values[field_id], _reader(parse), text=text,
+                                     messages=error, check_on_leave=False, id=field_id,
+                                     template=f"{name}: {{error}} Kept the last good value.")
+        yield error
         yield Static(id="card-problems", classes="error")
 
     def show_counts(
@@ -82,8 +109,8 @@ class CardStart(VerticalScroll):
 
     def show_settings(self, settings: schedule.CardSettings) -> None:
         """Put the current settings in their fields."""
-        self.query_one("#new-per-day", Input).value = str(settings.new_per_day)
-        self.query_one("#retention", Input).value = f"{settings.desired_retention:g}"
+        self.query_one("#new-per-day", ValidatedField).show(settings.new_per_day)
+        self.query_one("#retention", ValidatedField).show(settings.desired_retention)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """List the cards that could not be read (they are skipped)."""
@@ -98,19 +125,13 @@ class CardStart(VerticalScroll):
 
     @on(Input.Submitted, "#new-per-day, #retention")
     def setting_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # the field has read it: a good value comes as Accepted
+
+    @on(ValidatedField.Accepted, "#new-per-day, #retention")
+    def setting_accepted(self, event: ValidatedField.Accepted) -> None:
         event.stop()
-        error = self.query_one("#settings-error", Static)
-        if event.input.id == "new-per-day":
-            value, message = schedule.parse_new_per_day(event.value)
-            key, name = schedule.NEW_PER_DAY_SETTING, "New cards a day"
-        else:
-            value, message = schedule.parse_retention(event.value)
-            key, name = schedule.RETENTION_SETTING, "Desired retention"
-        if value is None:
-            error.update(Content(f"{name}: {message} Kept the last good value."))
-            return
-        error.update("")
-        self.post_message(self.SettingChanged(key, value, name))
+        key, name, _parse, _text = SETTINGS[event.field.id or ""]
+        self.post_message(self.SettingChanged(key, event.value, name))
 
 
 class SessionSummary(Vertical):

@@ -14,7 +14,7 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from gdtui.guessing import HIGHEST, LOWEST, SweepRow
-from gdtui.widgets.repaint import refresh_changed_lines
+from gdtui.widgets.repaint import LiveLines
 
 # Markers, so the lines differ without colour (NO_COLOR, 16 colours).
 BAND_MARKER = "·"
@@ -32,7 +32,7 @@ def thin(values: Sequence[float], width: int) -> tuple[list[int], list[float]]:
     return positions, [values[at - 1] for at in positions]
 
 
-class GuessChart(PlotextPlot):
+class GuessChart(LiveLines, PlotextPlot):
     """Guess against guess number, with the secret and its "close enough" band."""
 
     # Below this height the title and axis label would squeeze the plot too much.
@@ -41,8 +41,6 @@ class GuessChart(PlotextPlot):
     def __init__(self, **options) -> None:
         super().__init__(**options)
         self._drawn: tuple | None = None
-        self._version = 0  # one more each time the chart is drawn afresh
-        self._built: tuple[tuple, list[Strip]] | None = None
 
     def show_game(
         self,
@@ -58,8 +56,6 @@ class GuessChart(PlotextPlot):
         ``span`` (pass the whole game, so it does not jump while the guesses come in); the x
         axis at least 10 guesses."""
         self._drawn = (tuple(guesses), secret, tolerance, title, tuple(span), possible)
-        before = self._built
-        self._version += 1
         plt = self.plt
         plt.clear_figure()
         if self.size.height >= self.TALL:
@@ -90,34 +86,19 @@ class GuessChart(PlotextPlot):
             positions, shown = thin(guesses, self.size.width)
             plt.plot(positions, shown, marker="braille", color="cyan+")
             plt.scatter(positions[-1:], shown[-1:], marker="●", color="cyan+")
-        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
-            self.refresh()  # a new size or theme: everything moves
-            return
-        refresh_changed_lines(self, before[1], self._strips())
+        self.repaint_changes()
 
     def on_resize(self) -> None:
         if self._drawn is not None:
             self.show_game(*self._drawn)
 
-    def render_line(self, y: int) -> Strip:
-        strips = self._strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
-
-    def _key(self) -> tuple:
-        return (self._version, self.size, self.app.theme, self.rich_style)
-
-    def _strips(self) -> list[Strip]:
-        """The chart's lines for the current drawing and size, built once."""
-        key = self._key()
-        if self._built is None or self._built[0] != key:
-            width, plain = self.size.width, self.rich_style
-            drawn = self.render()  # PlotextPlot draws a Text
-            lines = drawn.split("\n", allow_blank=True) if isinstance(drawn, Text) else []
-            # every segment gets the widget's style under its own, as Textual would give it
-            self._built = (key, [Strip(line.render(self.app.console)).apply_style(plain)
-                                 .simplify().adjust_cell_length(width, plain)
-                                 for line in lines])
-        return self._built[1]
+    def _build(self) -> list[Strip]:
+        width, plain = self.size.width, self.rich_style
+        drawn = self.render()  # PlotextPlot draws a Text
+        lines = drawn.split("\n", allow_blank=True) if isinstance(drawn, Text) else []
+        # every segment gets the widget's style under its own, as Textual would give it
+        return [Strip(line.render(self.app.console)).apply_style(plain).simplify()
+                .adjust_cell_length(width, plain) for line in lines]
 
 
 class SweepChart(PlotextPlot):

@@ -33,7 +33,7 @@ from gdtui.training.view import (
     step_ticks,
     thin_indices,
 )
-from gdtui.widgets.repaint import refresh_changed_lines
+from gdtui.widgets.repaint import LiveLines, style_runs
 
 TRAIN = ("•", "cyan+")  # marker and colour: told apart by shape as well as colour
 VALIDATION = ("x", "orange+")
@@ -43,7 +43,7 @@ LABEL_COLUMNS = 10  # room a marker label takes
 ROUND_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8)  # where an axis may end, times a power of ten
 
 
-class LossChart(PlotextPlot):
+class LossChart(LiveLines, PlotextPlot):
     """Loss against step; `show()` hands it new data, `log_scale` switches the y axis."""
 
     can_focus = True  # the Lab's keys work while the chart has the focus
@@ -52,21 +52,14 @@ class LossChart(PlotextPlot):
         super().__init__(**options)
         self.log_scale = True
         self._data: tuple[LossSeries, Sequence[Change]] = (LossSeries([], [], []), ())
-        self._version = 0
-        self._built: tuple[tuple, list[Strip]] | None = None
 
     def show(self, losses: LossSeries, changes: Sequence[Change]) -> None:
         """Draw the losses (as thinned by `thin`) and the change markers.
 
         Only the lines that now read differently are repainted.
         """
-        before = self._built
         self._data = (losses, changes)
-        self._version += 1
-        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
-            self.refresh()  # a new size, theme or scale: everything moves
-            return
-        refresh_changed_lines(self, before[1], self._strips())
+        self.repaint_changes()
 
     def thin(self, evaluations: Sequence[Evaluation]) -> LossSeries:
         """The losses to draw: every k-th evaluation and the latest, about twice the width.
@@ -88,32 +81,21 @@ class LossChart(PlotextPlot):
         self.refresh()
         return self.log_scale
 
-    def render_line(self, y: int) -> Strip:
-        strips = self._strips()
-        # Every segment needs a style: NO_COLOR's filter fails on one without.
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
-
-    def _key(self) -> tuple:
-        return (self._version, self.size, self.app.theme, self.log_scale)
-
-    def _strips(self) -> list[Strip]:
-        """The chart's lines for the current data and size, built once."""
-        key = self._key()
-        if self._built is None or self._built[0] != key:
-            width = self.size.width
-            self._built = (key, [strip.adjust_cell_length(width) for strip in self._build()])
-        return self._built[1]
+    def _layout(self) -> tuple:
+        return (self.size, self.app.theme, self.log_scale)  # a new scale moves every line
 
     def _build(self) -> list[Strip]:
+        width = self.size.width
         for log_scale in dict.fromkeys((self.log_scale, False)):
             try:
                 self._draw(log_scale)
-                return self._lines()
+                return [strip.adjust_cell_length(width) for strip in self._read_plotext()]
             except (ArithmeticError, TypeError, ValueError, IndexError):
                 pass  # plotext trips on a few edge cases (tiny sizes)
-        return [Strip([Segment("(the chart needs a larger window)", self.rich_style)])]
+        return [Strip([Segment("(the chart needs a larger window)", self.rich_style)])
+                .adjust_cell_length(width)]
 
-    def _lines(self) -> list[Strip]:
+    def _read_plotext(self) -> list[Strip]:
         """Build the chart and read plotext's grid of characters and colours as lines.
 
         This is plotext's own build() without its last step, which writes the grid out as
@@ -133,20 +115,10 @@ class LossChart(PlotextPlot):
             text = super().render()
             return [Strip(Segment.simplify(line.render(self.app.console)))
                     for line in text.split("\n", allow_blank=True)]
-        lines = []
-        for markers, foregrounds, styles, backgrounds in rows:
-            segments, run, colours = [], [], None
-            for marker, cell in zip(markers, zip(foregrounds, styles, backgrounds,
-                                                 strict=True), strict=True):
-                if cell != colours and run:
-                    segments.append(Segment("".join(run), _style(colours)))
-                    run = []
-                colours = cell
-                run.append(marker)
-            if run:
-                segments.append(Segment("".join(run), _style(colours)))
-            lines.append(Strip(segments))
-        return lines
+        return [Strip(style_runs([(marker, _style(colours)) for marker, colours
+                                  in zip(markers, zip(foregrounds, styles, backgrounds,
+                                                      strict=True), strict=True)]))
+                for markers, foregrounds, styles, backgrounds in rows]
 
     def _draw(self, log_scale: bool) -> None:
         losses, changes = self._data

@@ -24,11 +24,10 @@ from textual import events
 from textual.color import Color
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from gdtui.landscape import Extent
 from gdtui.numbers import format_significant
-from gdtui.widgets.repaint import refresh_changed_lines, style_runs
+from gdtui.widgets.repaint import LiveLines, style_runs
 
 # Low loss dark blue, high loss yellow (like the viridis colour map): readable both ways.
 PALETTE = ("#30123b", "#3b2f80", "#3e4fb0", "#3a6fc8", "#2c8ec9", "#22a8b0", "#2dbf8a",
@@ -109,7 +108,7 @@ def segment_cells(start: tuple[float, float], stop: tuple[float, float], width: 
     return cells
 
 
-class LossMap(Widget, can_focus=True):
+class LossMap(LiveLines, can_focus=True):
     """The loss landscape as a coloured map, with paths on it."""
 
     DEFAULT_CSS = """
@@ -145,8 +144,6 @@ class LossMap(Widget, can_focus=True):
         self.start: tuple[float, float] | None = None
         self.trails: list[Trail] = []
         self._marks: dict[tuple[int, int], tuple[str, str]] = {}
-        self._version = 0  # one more at every show()
-        self._built: tuple[tuple, list[Strip]] | None = None
         # (key, the levels it was made from, the bare map's lines); see _base
         self._base_lines: tuple[tuple, np.ndarray, list] | None = None
 
@@ -170,15 +167,10 @@ class LossMap(Widget, can_focus=True):
         Only the lines that now read differently are repainted: from one frame of a walk to
         the next, those the paths' new steps fall on.
         """
-        before = self._built
         self.extent, self.levels = extent, levels
         self.minimum, self.start, self.trails = minimum, start, list(trails)
         self._marks = self._place_marks()
-        self._version += 1
-        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
-            self.refresh()  # a new size or theme: everything moves
-            return
-        refresh_changed_lines(self, before[1], self._strips())
+        self.repaint_changes()
 
     def _place_marks(self) -> dict[tuple[int, int], tuple[str, str]]:
         """Characters drawn over the map, by (column, line)."""
@@ -231,19 +223,8 @@ class LossMap(Widget, can_focus=True):
             w, b = self.extent.point(column, 2 * line + 0.5, columns, rows)
             self.post_message(self.Picked(w, b))
 
-    def render_line(self, y: int) -> Strip:
-        strips = self._strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
-
-    def _key(self) -> tuple:
-        return (self._version, self.size, self.app.theme, self.app.no_color, self.rich_style)
-
-    def _strips(self) -> list[Strip]:
-        """Every line of the widget for the current map, marks and size, built once."""
-        key = self._key()
-        if self._built is None or self._built[0] != key:
-            self._built = (key, self._build())
-        return self._built[1]
+    def _layout(self) -> tuple:
+        return (self.size, self.app.theme, self.app.no_color, self.rich_style)
 
     def _build(self) -> list[Strip]:
         width = self.size.width

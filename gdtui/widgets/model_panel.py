@@ -15,12 +15,11 @@ from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical
 from textual.strip import Strip
-from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from gdtui.training.view import SHADE_LEVELS, Curve, Regions
-from gdtui.widgets.repaint import refresh_changed_lines, style_runs
+from gdtui.widgets.repaint import LiveLines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.
 COLOURS = ("#4e9de6", "#f28e2b", "#5cb85c")
@@ -41,14 +40,14 @@ def legend(n_colours: int, classification: bool) -> str:
                      for k, name in enumerate(names)) + "  hollow: validation"
 
 
-class RegionView(Widget):
+class RegionView(LiveLines):
     """A picture of what the network answers at every cell, with the data points on it."""
 
     DEFAULT_CSS = "RegionView { width: 1fr; height: 1fr; }"
 
     def __init__(self, **options) -> None:
         super().__init__(**options)
-        self._strips: list[Strip] = []
+        self._strips: list[Strip] = []  # the picture: a line per row of its grid
         self._styles: dict[tuple[int, int, int], Style] = {}
         self._base = Color(0, 0, 0)  # the background the styles were made for
         self._text = Color(255, 255, 255)
@@ -94,7 +93,7 @@ class RegionView(Widget):
             shapes = VALIDATION_GLYPHS if points.validation[i] else TRAIN_GLYPHS
             glyphs[(int(points.rows[i]), int(points.columns[i]))] = (shapes[colour], colour)
         colours, strengths = regions.colours.tolist(), regions.strengths.tolist()
-        before, strips = self._strips, []
+        strips = []
         for line in range(ny):
             row = ny - 1 - line  # row 0 of the grid is the bottom of the picture
             cells = []
@@ -104,18 +103,20 @@ class RegionView(Widget):
                 cells.append((glyph, self._style(colour, strengths[row][column], glyph_colour)))
             strips.append(Strip(style_runs(cells), nx))
         self._strips = strips
-        if not strips or len(before) != len(strips) or before[0].cell_length != nx:
-            self.refresh()  # a new size
-        else:  # the regions change a little at a time while training: repaint only that
-            refresh_changed_lines(self, before, strips)
+        # the regions change a little at a time while training: repaint only that
+        self.repaint_changes()
 
     def on_resize(self) -> None:
         self._shown = None  # the Lab sends a picture of the new size next
 
-    def render_line(self, y: int) -> Strip:
-        if y < len(self._strips):
-            return self._strips[y].adjust_cell_length(self.size.width, self.rich_style)
-        return Strip.blank(self.size.width, self.rich_style)
+    def _layout(self) -> tuple:
+        # a picture of another shape moves every line
+        shape = (len(self._strips), self._strips[0].cell_length if self._strips else 0)
+        return (self.size, self.app.theme, self.rich_style, shape)
+
+    def _build(self) -> list[Strip]:
+        width, plain = self.size.width, self.rich_style
+        return [strip.adjust_cell_length(width, plain) for strip in self._strips]
 
 
 def _same(shown: Regions, new: Regions) -> bool:

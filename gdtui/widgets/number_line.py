@@ -18,11 +18,10 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
-from textual.widget import Widget
 
 from gdtui.guessing import HIGHEST, LOWEST
 from gdtui.numbers import format_guess
-from gdtui.widgets.repaint import refresh_changed_lines, style_runs
+from gdtui.widgets.repaint import LiveLines, style_runs
 
 TICKS = (LOWEST, 25, 50, 75, HIGHEST)
 LABEL_DECIMALS = 2  # a label of a fractional guess: 38.5, 26.56
@@ -39,7 +38,7 @@ def column(value: float, width: int) -> int:
     return round(share * (width - 1))
 
 
-class NumberLine(Widget):
+class NumberLine(LiveLines):
     """Where the guess is on 1..100, and how far it is from the secret (when it is known)."""
 
     DEFAULT_CSS = """
@@ -71,7 +70,6 @@ class NumberLine(Widget):
         self.tolerance = 0.0
         self.trail: tuple[float, ...] = ()
         self.possible: tuple[float, float] | None = None
-        self._built: tuple[tuple, list[Strip]] | None = None
 
     def show(
         self,
@@ -84,13 +82,9 @@ class NumberLine(Widget):
     ) -> None:
         """Draw ``guess``; ``secret`` with its band of ``tolerance`` either side; earlier guesses
         (``trail``); and ``possible``, the range the secret must be in when it is not known."""
-        before = self._built
         self.guess, self.secret, self.tolerance = guess, secret, tolerance
         self.trail, self.possible = tuple(trail), possible
-        if before is None or before[0][1:] != self._key()[1:] or not self.size.area:
-            self.refresh()  # a new size or theme: every row moves
-            return
-        refresh_changed_lines(self, before[1], self._strips())
+        self.repaint_changes()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"number-line--{name}", partial=True)
@@ -103,25 +97,11 @@ class NumberLine(Widget):
     def render(self) -> Text:
         return Text("\n").join(self.rows())
 
-    def render_line(self, y: int) -> Strip:
-        strips = self._strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.content_size.width,
-                                                              self.rich_style)
-
-    def _key(self) -> tuple:
-        shown = (self.guess, self.secret, self.tolerance, self.trail, self.possible)
-        return (shown, self.content_size, self.app.theme, self.rich_style)
-
-    def _strips(self) -> list[Strip]:
-        """The rows as lines of segments for the current marks and size, built once."""
-        key = self._key()
-        if self._built is None or self._built[0] != key:
-            console, plain = self.app.console, self.rich_style
-            # every segment gets the widget's style under its own (colours need a background)
-            self._built = (key, [Strip(Segment.apply_style(row.render(console), plain))
-                                 .simplify().adjust_cell_length(self.content_size.width, plain)
-                                 for row in self.rows()])
-        return self._built[1]
+    def _build(self) -> list[Strip]:
+        console, plain = self.app.console, self.rich_style
+        # every segment gets the widget's style under its own (colours need a background)
+        return [Strip(Segment.apply_style(row.render(console), plain)).simplify()
+                .adjust_cell_length(self.content_size.width, plain) for row in self.rows()]
 
     def _guess_row(self, width: int) -> Text:
         if self.guess is None:

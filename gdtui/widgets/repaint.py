@@ -1,5 +1,10 @@
 """Repainting only what changed: over SSH every repainted cell crosses the link, with the
-colours of each, so a live widget compares its new lines with the ones last drawn."""
+colours of each, so a live widget compares its new lines with the ones last drawn.
+
+`LiveLines` is the base of such a widget: it keeps the lines it built until its data, size or
+colours change, and `repaint_changes()` (the tail of every `show()`) repaints only the lines
+that now read differently.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,51 @@ from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+
+
+class LiveLines(Widget):
+    """A widget drawn as lines that are built once per frame of data and kept.
+
+    A subclass draws its lines in `_build()`, stores new data in its `show()` and ends it with
+    `repaint_changes()`. `_layout()` says what, when it changes, moves every line (the size,
+    the theme): then the whole widget is repainted, else only the lines that changed.
+    """
+
+    _version = 0  # one more at every new frame of data
+    _built: tuple[tuple, list[Strip]] | None = None  # (the key it was built for, its lines)
+
+    def _build(self) -> list[Strip]:
+        """The widget's lines for its current data and size."""
+        raise NotImplementedError
+
+    def _layout(self) -> tuple:
+        """What moves every line when it changes."""
+        return (self.size, self.app.theme, self.rich_style)
+
+    def _key(self) -> tuple:
+        return (self._version, *self._layout())
+
+    def _lines(self) -> list[Strip]:
+        """The lines for the current data and size, built once."""
+        key = self._key()
+        if self._built is None or self._built[0] != key:
+            self._built = (key, self._build())
+        return self._built[1]
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines()
+        # Every segment needs a style: NO_COLOR's filter fails on one without.
+        return lines[y] if y < len(lines) else Strip.blank(self.size.width, self.rich_style)
+
+    def repaint_changes(self) -> None:
+        """Show the data just stored: repaint only the lines that changed, or everything
+        after a change of layout (or while the widget has no size yet)."""
+        before = self._built
+        self._version += 1
+        if before is None or before[0][1:] != self._layout() or not self.size.area:
+            self.refresh()
+            return
+        refresh_changed_lines(self, before[1], self._lines())
 
 
 def refresh_changed_lines(widget: Widget, old: Sequence[Strip],

@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tabs
 
+from gdtui.course.progress import log_guessing_game
 from gdtui.guessing import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_MAX_STEPS,
@@ -26,6 +26,7 @@ from gdtui.numbers import format_guess
 from gdtui.screens.guess.compare import ComparePane
 from gdtui.screens.guess.keep import GameFinished, KeepPane
 from gdtui.screens.guess.watch import WatchPane
+from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
 
 GAME_MODES = {
     "keep": "You keep the secret",
@@ -46,11 +47,7 @@ MODE_ACTIONS = {
     "show_answer": {"compare"},
     "lesson": {"compare"},
 }
-FIELDS = {
-    "learning-rate": ("learning_rate", parse_learning_rate),
-    "steps": ("max_steps", parse_steps),
-    "secret": ("secret", parse_secret),
-}
+FIELDS = {"learning-rate": "learning_rate", "steps": "max_steps", "secret": "secret"}
 
 
 class GuessScreen(Screen[None]):
@@ -112,19 +109,21 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
         self.learning_rate = DEFAULT_LEARNING_RATE
         self.max_steps = DEFAULT_MAX_STEPS
         self.secret = parse_secret(secret) if secret is not None else random_number(self.rng)
-        self.errors: dict[str, str] = {}
         self._mode_shown = "keep"
 
     def compose(self) -> ComposeResult:
         yield Header()
+        errors = FieldMessages(id="settings-error", classes="error", hide_when_empty=True)
         with Horizontal(id="settings"):
-            yield Label("Learning rate")
-            yield Input(format_guess(self.learning_rate), id="learning-rate", compact=True)
-            yield Label("Steps")
-            yield Input(str(self.max_steps), id="steps", compact=True)
-            yield Label("Secret")
-            yield Input(str(self.secret), id="secret", compact=True)
-        yield Static(id="settings-error", classes="error")
+            for label, field_id, value, parse in (
+                ("Learning rate", "learning-rate", self.learning_rate, parse_learning_rate),
+                ("Steps", "steps", self.max_steps, parse_steps),
+                ("Secret", "secret", self.secret, parse_secret),
+            ):
+                yield Label(label)
+                yield ValidatedField(value, parse, text=format_guess, messages=errors,
+                                     id=field_id, compact=True)
+        yield errors
         yield Static(id="best", classes="hint")
         with TabbedContent(id="guess-tabs", initial="keep"):
             with TabPane(f"1 {GAME_MODES['keep']}", id="keep"):
@@ -138,7 +137,6 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
         yield Footer()
 
     def on_mount(self) -> None:
-        self._show_errors()
         self.apply_settings()
 
     @property
@@ -167,55 +165,31 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
 
     # -- settings ---------------------------------------------------------------------------
 
+    @on(ValidatedField.Accepted, "#settings Input")
+    def setting_changed(self, event: ValidatedField.Accepted) -> None:
+        setattr(self, FIELDS[event.field.id or ""], event.value)
+        self.apply_settings()
+
     @on(Input.Submitted, "#settings Input")
     def setting_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.change_setting(event.input):
+        if isinstance(event.input, ValidatedField) and event.input.error is None:
             self.query_one("#guess-tabs Tabs", Tabs).focus()  # the game keys work again
 
-    @on(Input.Blurred, "#settings Input")
-    def setting_left(self, event: Input.Blurred) -> None:
-        self.change_setting(event.input)
-
-    def change_setting(self, field: Input) -> bool:
-        """Take a typed value if it is allowed (True); else say why next to the fields and keep
-        the last good value (False)."""
-        name, parse = FIELDS[field.id or ""]
-        if name not in self.errors and field.value == format_guess(getattr(self, name)):
-            return True  # nothing new (enter, then leaving the field)
-        try:
-            value = parse(field.value)
-        except ValueError as error:
-            kept = format_guess(getattr(self, name))
-            self.errors[name] = f"{error} (kept {kept})"
-            self._show_errors()
-            return False
-        self.errors.pop(name, None)
-        setattr(self, name, value)
-        self._show_errors()
-        self.apply_settings()
-        return True
-
-    def _show_errors(self) -> None:
-        error = self.query_one("#settings-error", Static)
-        error.update(Content("; ".join(self.errors.values())))
-        error.display = bool(self.errors)
-
-    def _set(self, name: str, value: float, field_id: str) -> None:
-        setattr(self, name, value)
-        self.errors.pop(name, None)
-        self.query_one(f"#{field_id}", Input).value = format_guess(value)
-        self._show_errors()
+    def _set(self, field_id: str, value: float) -> None:
+        setattr(self, FIELDS[field_id], value)
+        field = self.query_one(f"#{field_id}", ValidatedField)
+        field.show(value)
+        field.clear_error()
         self.apply_settings()
 
     def action_nudge(self, direction: int) -> None:
         """Move the learning rate one rung down or up the ladder."""
-        self._set("learning_rate", nudge_learning_rate(self.learning_rate, direction),
-                  "learning-rate")
+        self._set("learning-rate", nudge_learning_rate(self.learning_rate, direction))
 
     def action_new_secret(self) -> None:
         """A new random secret for the computer."""
-        self._set("secret", random_number(self.rng), "secret")
+        self._set("secret", random_number(self.rng))
 
     # -- modes ------------------------------------------------------------------------------
 
@@ -278,10 +252,7 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
 
     def action_leave(self) -> None:
         """Escape: out of a field first (the game keys work again), else back."""
-        if isinstance(self.focused, Input):
-            self.query_one("#guess-tabs Tabs", Tabs).focus()
-        else:
-            self.app.pop_screen()
+        leave_field_or_go_back(self, "#guess-tabs Tabs")
 
     def action_lesson(self) -> None:
         """Open the lesson on learning rates."""
@@ -292,13 +263,11 @@ When a game lands, your fewest guesses for that mode and learning rate are saved
     @on(GameFinished)
     def game_finished(self, event: GameFinished) -> None:
         rate = format_guess(event.learning_rate)
-        title = GAME_MODES[event.mode].lower()
+        title = GAME_MODES[event.mode]
         if event.guesses is not None and self.app.store.record_guesses(
             event.mode, event.learning_rate, event.guesses
         ):
-            self.notify(f"Your fewest guesses at learning rate {rate} ({title}): {event.guesses}.",
-                        title="Saved")
-        self.app.store.log(
-            "guess", f"played the guessing game ({title}) at learning rate {rate}: {event.outcome}"
-        )
+            self.notify(f"Your fewest guesses at learning rate {rate} ({title.lower()}): "
+                        f"{event.guesses}.", title="Saved")
+        log_guessing_game(self.app.store, title, event.learning_rate, event.outcome)
         self.refresh_best()

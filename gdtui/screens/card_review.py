@@ -1,0 +1,166 @@
+"""The review pane of the flashcards screen: where the session stands, its progress, the card,
+and what the learner's keys and clicks do with it (reveal, grade, pick, type, undo).
+
+The session (gdtui.course.schedule.ReviewSession) decides and saves; the pane only keeps track
+of what is on screen: the question, the answer to grade, or the result of an answer it graded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import ProgressBar, Static
+
+from gdtui.course.cardfile import CHOICE, Flashcard
+from gdtui.course.schedule import ReviewSession
+from gdtui.widgets.card import CardView
+
+
+class ReviewPane(Vertical):
+    """One review (or cram) session, a card at a time."""
+
+    class Ended(Message):
+        """No card is left: time for the summary."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.session: ReviewSession | None = None
+        self.phase = "question"
+        """Within a card: 'question', 'answer' (learner grades) or 'result' (app graded)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-info")
+        yield ProgressBar(id="session-progress", show_eta=False)
+        yield CardView(id="card")
+
+    def start(self, session: ReviewSession) -> None:
+        """Show the first card of a new session."""
+        self.session = session
+        self.show_card()
+
+    def show_card(self) -> None:
+        """Show the session's current card, or say that the session has ended."""
+        session = self.session
+        if session is None or session.current is None:
+            self.post_message(self.Ended())
+            return
+        card = session.current
+        self.phase = "question"
+        self.screen.set_focus(None)
+        self.query_one(CardView).show_question(card)
+        lesson = self.app.course.get(card.lesson_id)
+        mode = "Cram" if session.cram else "Review"
+        self.query_one("#session-info", Static).update(Content(
+            f"{mode} · {session.done} done, {len(session.queue)} to go · "
+            f"from '{lesson.title if lesson else card.lesson_id}' (l opens it)"
+        ))
+        self.query_one(ProgressBar).update(total=max(1, session.total), progress=session.done)
+
+    def advance(self) -> None:
+        """Space/enter: reveal the answer, or go on after an app-graded answer."""
+        if self.session is None or (self.session.current is None and self.phase != "result"):
+            return
+        if self.phase == "result":
+            self.show_card()
+        elif self.phase == "question":
+            self.reveal()
+
+    @on(CardView.RevealRequested)
+    def reveal(self) -> None:
+        """Show the answer of a card the learner grades."""
+        card = self.session.current if self.session else None
+        if card is None or self.phase != "question":
+            return
+        if not card.self_graded:
+            hint = ("press its number or click it" if card.kind == CHOICE
+                    else "type it and press enter")
+            self.notify(f"This card checks your answer: {hint}.")
+            return
+        self.phase = "answer"
+        self.query_one(CardView).show_answer(card, self.session.previews())
+
+    def number(self, number: int) -> None:
+        """1-4: grade a revealed card, or pick that choice of a multiple-choice card."""
+        card = self.session.current if self.session else None
+        if card is None:
+            return
+        if self.phase == "answer":
+            self.grade(number)
+        elif self.phase == "question" and card.kind == CHOICE:
+            self.pick(number - 1)
+        elif self.phase == "question" and card.self_graded:
+            self.notify("First recall the answer, then press space to see it.")
+
+    def grade(self, rating: int) -> None:
+        """Save the learner's grade and move to the next card."""
+        if self.session is None or self.phase != "answer":
+            return
+        if self._saved(self.session.grade, rating)[0]:
+            self.show_card()
+
+    def pick(self, index: int) -> None:
+        """Answer a multiple-choice card."""
+        card = self.session.current if self.session else None
+        if card is None or self.phase != "question" or card.kind != CHOICE:
+            return
+        if not 0 <= index < len(card.choices):
+            self.notify(f"This card has {len(card.choices)} choices: press 1-{len(card.choices)}.")
+            return
+        saved, right = self._saved(self.session.answer_choice, index)
+        if saved:
+            self._show_result(card, right, index)
+
+    def undo(self) -> bool:
+        """Take back the last grade; True when one was (then show the card again)."""
+        if self.session is None or not self.session.can_undo:
+            self.notify("Nothing to undo.")
+            return False
+        saved, card = self._saved(self.session.undo)
+        if saved and card is not None:
+            self.notify("Took back the last grade.", timeout=2)
+        return saved
+
+    @on(CardView.ChoicePicked)
+    def choice_picked(self, event: CardView.ChoicePicked) -> None:
+        self.pick(event.index)
+
+    @on(CardView.Graded)
+    def grade_clicked(self, event: CardView.Graded) -> None:
+        self.grade(event.rating)
+
+    @on(CardView.TextAnswered)
+    def text_answered(self, event: CardView.TextAnswered) -> None:
+        card = self.session.current if self.session else None
+        if card is None or self.phase != "question":
+            return
+        saved, answered = self._saved(self.session.answer_text, event.text)
+        if not saved:
+            return
+        right, message = answered
+        if right is None:
+            self.query_one(CardView).show_input_error(message)
+            return
+        self._show_result(card, right)
+
+    def _saved(self, action: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
+        """Run a session step that writes to the store: (True, its result), or on a database
+        error say so and return (False, None); the session is unchanged, so just try again."""
+        try:
+            return True, action(*args)
+        except sqlite3.Error as error:
+            self.notify(f"Could not save ({error}). Nothing was lost; try again.",
+                        severity="error", timeout=10)
+            return False, None
+
+    def _show_result(self, card: Flashcard, right: bool, picked: int | None = None) -> None:
+        self.phase = "result"
+        self.query_one(CardView).show_result(card, right, picked)
+        self.screen.set_focus(None)
+        self.query_one(ProgressBar).update(progress=self.session.done if self.session else 0)

@@ -1,5 +1,5 @@
 """What the Training Lab needs from the trainer: typed fields, snapshots, pictures, words, and
-training from a thread in chunks (gdtui.training.view)."""
+training from a thread in chunks (gdtui.training: fields, view, picture, worker)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,22 @@ import numpy as np
 import pytest
 
 from gdtui.training.challenges import challenge_by_id
+from gdtui.training.fields import field_text, parse_field
+from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import Settings, SettingsError
 from gdtui.training.view import (
-    Curve,
-    Regions,
-    SessionLock,
     activity_line,
     change_label,
-    field_text,
     loss_series,
-    model_picture,
-    parse_field,
     ranked_score,
     score_text,
     snapshot,
     status_line,
     step_ticks,
     thin_indices,
-    train_in_chunks,
 )
+from gdtui.training.worker import SessionLock, train_in_chunks
 
 SMALL = Settings(n_points=200)
 

@@ -1,6 +1,6 @@
 """The Training Lab's side panel: buttons and every setting, each with room for a message.
 
-The panel reads what is typed (training.view.parse_field) and posts `SettingEntered`; the
+The panel reads what is typed (training.fields.parse_field) and posts `SettingEntered`; the
 screen decides what the change means for the session and calls `set_error` when it is refused.
 """
 
@@ -19,8 +19,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 from gdtui.nn.functions import ACTIVATIONS
 from gdtui.nn.optim import OPTIMIZERS
 from gdtui.training.datasets import DATASETS
+from gdtui.training.fields import field_text, parse_field
 from gdtui.training.settings import LOSS_CHOICES, REGULARIZATIONS, Settings, SettingsError
-from gdtui.training.view import SPEEDS, field_text, parse_field
+from gdtui.training.worker import SPEEDS
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from gdtui.training.view import SHADE_LEVELS, Curve, Regions
+from gdtui.training.picture import SHADE_LEVELS, Curve, Regions
 from gdtui.widgets.repaint import refresh_changed_lines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from gdtui.screens.lab.dialogs import LoadPreset, PickChallenge, SavePreset
 from gdtui.training.challenges import CHALLENGES, Challenge, challenge_by_id
+from gdtui.training.fields import field_text
 from gdtui.training.settings import PRESETS
-from gdtui.training.view import Snapshot, field_text, network_text, ranked_score, score_text
+from gdtui.training.view import Snapshot, network_text, ranked_score, score_text
 from gdtui.widgets.lab_status import LabStatus
 
 if TYPE_CHECKING:

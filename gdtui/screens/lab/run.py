@@ -14,7 +14,8 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from gdtui.training.view import activity_line, snapshot, train_in_chunks
+from gdtui.training.view import activity_line, snapshot
+from gdtui.training.worker import train_in_chunks
 from gdtui.widgets.lab_controls import LabControls
 
 if TYPE_CHECKING:

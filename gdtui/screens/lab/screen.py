@@ -1,6 +1,6 @@
 """The Training Lab: train a real network live, change its settings mid-run, see what happens.
 
-The session is trained by a thread worker in short chunks (training.view.train_in_chunks) and
+The session is trained by a thread worker in short chunks (training.worker.train_in_chunks) and
 shared with the UI through a SessionLock. A timer redraws from a snapshot at most ten times a
 second (fewer with `gdtui --fps`), and only when new data arrived; the worker never touches a
 widget. While training, the model picture is redrawn less often than the chart.
@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, Select
 
 from gdtui.screens.lab.goals import PresetsAndChallenges
 from gdtui.screens.lab.run import TrainingRuns
+from gdtui.training.picture import model_picture
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
     LIVE_SETTINGS,
@@ -30,7 +31,8 @@ from gdtui.training.settings import (
     learning_rate_up,
     settings_from_dict,
 )
-from gdtui.training.view import SPEEDS, SessionLock, Snapshot, model_picture, network_text, snapshot
+from gdtui.training.view import Snapshot, network_text, snapshot
+from gdtui.training.worker import SPEEDS, SessionLock
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList, Static
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.lab.dialogs import LoadPreset, PickChallenge, SavePreset
 from gdtui.screens.lab.screen import LabScreen
-from gdtui.training.session import Evaluation
+from gdtui.training.history import Evaluation
 from gdtui.training.settings import Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
 from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up

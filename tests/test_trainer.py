@@ -10,7 +10,8 @@ import pytest
 
 from gdtui.training.challenges import CHALLENGES, challenge_by_id, judge
 from gdtui.training.datasets import DataError
-from gdtui.training.session import Change, RebuildNeeded, TrainingSession
+from gdtui.training.history import Change
+from gdtui.training.session import RebuildNeeded, TrainingSession
 from gdtui.training.settings import (
     LEARNING_RATE_LADDER,
     PRESETS,

@@ -12,7 +12,9 @@ and post copies of what a screen needs):
     session.undo()                         # back to just before the last saved run()
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
-hints and challenges in training.hints and training.challenges.
+Evaluation, Change and History in training.history; hints and challenges in training.hints and
+training.challenges (they read a session through training.state.TrainingState, so they need not
+import this module).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,7 @@ from gdtui.nn.network import MLP, MiniBatches, prepare_targets, with_ones_column
 from gdtui.nn.optim import make_optimizer
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
+from gdtui.training.history import Change, Evaluation, History
 from gdtui.training.settings import LIVE_SETTINGS, Settings, SettingsError
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
@@ -41,43 +44,6 @@ class RebuildNeeded(ValueError):
     def __init__(self, fields: list[str]) -> None:
         super().__init__(f"changing {', '.join(fields)} needs a new network: use rebuild()")
         self.fields = fields
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Loss and accuracy on the whole training and validation sets after `step` steps.
-
-    Accuracies are None for regression.
-    """
-
-    step: int
-    train_loss: float
-    validation_loss: float
-    train_accuracy: float | None
-    validation_accuracy: float | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """A setting changed mid-run, before step `step + 1`: a marker on the loss chart."""
-
-    step: int
-    name: str
-    old: Any
-    new: Any
-
-
-@dataclass
-class History:
-    """What happened so far. `train_loss[i]` is the mini-batch loss of step i + 1.
-
-    Losses here are data losses: a regularisation penalty is not included, so training and
-    validation losses stay comparable.
-    """
-
-    train_loss: list[float] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
+from gdtui.training.history import Change, Evaluation
 from gdtui.training.settings import Settings
 
 if TYPE_CHECKING:
-    from gdtui.training.session import Change, Evaluation, TrainingSession
+    from gdtui.training.session import TrainingSession
 
 CHANGE_LABELS = {"learning_rate": "lr", "optimizer": "", "batch_size": "batch",
                  "regularization": "reg", "regularization_rate": "reg rate",

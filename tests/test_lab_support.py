@@ -12,7 +12,7 @@ from gdtui.training.challenges import challenge_by_id
 from gdtui.training.fields import field_text, parse_field
 from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.session import TrainingSession
-from gdtui.training.settings import Settings, SettingsError
+from gdtui.training.settings import SETTING_INFO, Settings, SettingsError
 from gdtui.training.view import (
     activity_line,
     change_label,
@@ -54,6 +54,21 @@ def test_a_badly_typed_field_is_named_and_explained(name, text, message):
     with pytest.raises(SettingsError) as error:
         parse_field(name, text)
     assert error.value.field == name and str(error.value) == message
+
+
+@pytest.mark.parametrize("name", [n for n, i in SETTING_INFO.items()
+                                  if i.group and i.kind in ("whole", "number")
+                                  and n != "learning_rate"])
+def test_number_fields_are_read_as_the_table_says(name):
+    info = SETTING_INFO[name]
+    assert parse_field(name, " 3 ") == 3
+    assert isinstance(parse_field(name, "3"), int if info.kind == "whole" else float)
+    assert parse_field(name, "−2") == -2  # the minus the screens print; range checks come later
+    kind = "a whole number, like 32" if info.kind == "whole" else "a number, like 0.1"
+    for bad in ("", "x", "inf", *(["2.5"] if info.kind == "whole" else [])):
+        with pytest.raises(SettingsError) as error:
+            parse_field(name, bad)
+        assert str(error.value) == f"{info.label} must be {kind}"
 
 
 def test_field_text_reads_back_to_the_same_value():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import warnings
 
 import numpy as np
@@ -14,7 +16,9 @@ from gdtui.training.history import Change
 from gdtui.training.session import RebuildNeeded, TrainingSession
 from gdtui.training.settings import (
     LEARNING_RATE_LADDER,
+    LIVE_SETTINGS,
     PRESETS,
+    SETTING_INFO,
     Settings,
     SettingsError,
     learning_rate_down,
@@ -283,6 +287,85 @@ def test_bad_settings_name_the_field_with_a_clear_message(changes, field, messag
     with pytest.raises(SettingsError, match=message) as error:
         Settings().replace(**changes)
     assert error.value.field == field
+
+
+def test_the_settings_table_describes_every_setting_and_nothing_else():
+    assert list(SETTING_INFO) == [f.name for f in dataclasses.fields(Settings)]
+    assert LIVE_SETTINGS == {"learning_rate", "optimizer", "batch_size", "regularization",
+                             "regularization_rate", "eval_every"}
+    for name, info in SETTING_INFO.items():
+        assert info.kind in ("choice", "whole", "number", "text"), name
+        assert info.label and info.short and info.tip and info.message, name
+        assert not (info.live and info.new_data), name  # new data always needs a new network
+        assert bool(info.choices) == (info.kind == "choice"), name
+
+
+def _limits(info):
+    """Values at and just past the table's limits: (allowed, refused)."""
+    step = 1 if info.kind == "whole" else 0.01
+    allowed, refused = [], [True, "1", None, math.nan]  # never a number of the right kind
+    if info.kind == "number":
+        allowed.append(1 if info.high is None or info.high >= 1 else info.high)  # an int will do
+    if info.kind == "whole":
+        refused.append(float(info.low + 1))
+    if info.low is not None:
+        (refused if info.above_low else allowed).append(info.low)
+        refused.append(info.low - step)
+        if info.above_low:
+            allowed.append(info.low + step)
+    if info.high is not None:
+        allowed.append(info.high)
+        refused.append(info.high + step)
+    return allowed, refused
+
+
+@pytest.mark.parametrize("name", [n for n, i in SETTING_INFO.items()
+                                  if i.kind in ("whole", "number")])
+def test_the_table_sets_the_limits_of_every_number_and_the_message(name):
+    info = SETTING_INFO[name]
+    allowed, refused = _limits(info)
+    for value in allowed:
+        assert getattr(Settings().replace(**{name: value}), name) == value
+    for value in refused:
+        with pytest.raises(SettingsError) as error:
+            Settings().replace(**{name: value})
+        assert (error.value.field, str(error.value)) == (name, info.message), value
+
+
+@pytest.mark.parametrize("name", [n for n, i in SETTING_INFO.items() if i.kind == "choice"])
+def test_the_table_lists_the_choices_of_every_choice(name):
+    info = SETTING_INFO[name]
+    for choice in info.choices:
+        changes = {name: choice, "loss": "mse"} if name == "dataset" else {name: choice}
+        assert getattr(Settings().replace(**changes), name) == choice
+    with pytest.raises(SettingsError) as error:
+        Settings().replace(**{name: "nonsense"})
+    assert error.value.field == name
+    assert str(error.value) == f"{info.label}: choose one of {', '.join(info.choices)}"
+
+
+OTHER_VALUES = {"dataset": "circle", "n_points": 300, "noise": 0.2, "validation_share": 0.3,
+                "features": ("x1", "x2", "x1^2"), "hidden_layers": (4,),
+                "activation": "relu", "loss": "mse", "optimizer": "sgd",
+                "learning_rate": 0.03, "batch_size": 16, "regularization": "l2",
+                "regularization_rate": 0.01, "seed": 7, "eval_every": 5}
+
+
+def _points(session):
+    data = session.dataset
+    return (data.train_inputs.tolist(), data.validation_inputs.tolist())
+
+
+def test_new_data_in_the_table_is_what_a_rebuild_does(tmp_path):
+    csv = tmp_path / "points.csv"
+    csv.write_text("".join(f"{x / 10},{(x * 7 % 10) / 10},{x % 2}\n" for x in range(40)))
+    values = {**OTHER_VALUES, "data_file": str(csv)}
+    assert set(values) == set(SETTING_INFO)
+    for name, value in values.items():
+        session = TrainingSession(SMALL)
+        before = _points(session)
+        session.rebuild(**{name: value})
+        assert (_points(session) != before) == SETTING_INFO[name].new_data, name
 
 
 def test_text_fields_parse_or_explain():

@@ -1,31 +1,32 @@
 """The Lab's typed fields: read what the learner typed into a setting, and show a value as text.
 
+What each field takes comes from the settings table (training.settings.SETTING_INFO).
 Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from gdtui.numbers import read_number
 from gdtui.training.settings import (
+    SETTING_INFO,
     SettingsError,
     parse_features,
     parse_hidden_layers,
     parse_learning_rate,
 )
 
-# Settings typed as text, and the label a message uses for each.
-NUMBER_FIELDS = {"noise": "noise", "validation_share": "validation share",
-                 "regularization_rate": "regularization rate"}
-WHOLE_FIELDS = {"n_points": "number of points", "batch_size": "batch size"}
+# What a field's parse error shows as an example, by kind.
+EXAMPLES = {"whole": "32", "number": "0.1"}
 
 
 def parse_field(name: str, text: str) -> Any:
     """Read the text typed into the Lab's field for setting `name`.
 
     Raises SettingsError naming the field when the text is not a value of the right kind;
-    range checks are left to Settings.check(), so there is one message for each limit.
+    range checks are left to Settings.check(), so there is one message for each limit. Only
+    settings the Lab shows (those with a group in SETTING_INFO) are read.
     """
     text = text.strip()
     if name == "hidden_layers":
@@ -34,21 +35,17 @@ def parse_field(name: str, text: str) -> Any:
         return parse_features(text)
     if name == "learning_rate":
         return parse_learning_rate(text)
-    if name in WHOLE_FIELDS:
-        try:
-            return int(text)
-        except ValueError:
-            raise SettingsError(name, f"{WHOLE_FIELDS[name]} must be a whole number, "
-                                      "like 32") from None
-    if name in NUMBER_FIELDS:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            raise SettingsError(name, f"{NUMBER_FIELDS[name]} must be a number, like 0.1")
-        return value
-    raise SettingsError(name, f"unknown setting {name!r}")
+    info = SETTING_INFO.get(name)
+    if info is None or info.group is None or info.kind not in EXAMPLES:
+        raise SettingsError(name, f"unknown setting {name!r}")
+    whole = info.kind == "whole"
+    kind = "a whole number" if whole else "a number"
+    try:
+        value = read_number(text, whole=whole,
+                            message=f"{info.label} must be {kind}, like {EXAMPLES[info.kind]}")
+    except ValueError as error:
+        raise SettingsError(name, str(error)) from None
+    return int(value) if whole else value
 
 
 def field_text(name: str, value: Any) -> str:

@@ -32,7 +32,7 @@ from gdtui.nn.optim import make_optimizer
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
 from gdtui.training.history import Change, Evaluation, History
-from gdtui.training.settings import LIVE_SETTINGS, Settings, SettingsError
+from gdtui.training.settings import LIVE_SETTINGS, SETTING_INFO, Settings, SettingsError
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
 MAX_UNDO = 20
@@ -137,8 +137,7 @@ class TrainingSession:
         """
         settings = self.settings.replace(**changes)
         current = dict(self.__dict__)
-        if any(name in changes for name in ("dataset", "data_file", "n_points", "noise",
-                                            "validation_share", "seed")):
+        if any(SETTING_INFO[name].new_data for name in changes):
             self._given_dataset = None
         try:
             self._build(settings)

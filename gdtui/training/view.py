@@ -14,15 +14,10 @@ from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
 from gdtui.training.history import Change, Evaluation
-from gdtui.training.settings import Settings
+from gdtui.training.settings import SETTING_INFO, Settings
 
 if TYPE_CHECKING:
     from gdtui.training.session import TrainingSession
-
-CHANGE_LABELS = {"learning_rate": "lr", "optimizer": "", "batch_size": "batch",
-                 "regularization": "reg", "regularization_rate": "reg rate",
-                 "eval_every": "eval every"}
-
 
 def thin_indices(length: int, max_points: int) -> range | list[int]:
     """Indices of every k-th item of `length` (about `max_points` of them), always the last."""
@@ -68,7 +63,8 @@ def step_ticks(last_step: int, most: int = 5) -> tuple[list[int], list[str]]:
 
 def change_label(change: Change) -> str:
     """A short label for a chart marker, like "lr 0.3" or "sgd"."""
-    prefix = CHANGE_LABELS.get(change.name, change.name.replace("_", " "))
+    info = SETTING_INFO.get(change.name)
+    prefix = info.marker_label if info else change.name.replace("_", " ")
     value = f"{change.new:g}" if isinstance(change.new, float) else str(change.new)
     return f"{prefix} {value}".strip()
 

@@ -26,6 +26,7 @@ from gdtui.training.picture import model_picture
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
     LIVE_SETTINGS,
+    SETTING_INFO,
     Settings,
     learning_rate_down,
     learning_rate_up,
@@ -46,11 +47,6 @@ PICTURE_SHARE = 4
 # While training, the UI thread spends at most about 1/REDRAW_BUDGET of the time drawing, so
 # the worker thread (which shares Python's one interpreter lock with it) keeps the rest.
 REDRAW_BUDGET = 12
-# Settings whose change needs a new network, in words; the data ones also make new points.
-REBUILT = {"dataset": "dataset", "n_points": "number of points", "noise": "noise",
-           "validation_share": "validation share", "features": "features",
-           "hidden_layers": "hidden layers", "activation": "activation", "loss": "loss"}
-NEW_DATA = {"dataset", "n_points", "noise", "validation_share"}
 
 
 class LabScreen(TrainingRuns, PresetsAndChallenges, Screen[None]):
@@ -318,9 +314,10 @@ between a log and a linear scale.
                 controls.set_error(name, str(error))
                 controls.show_settings(self.session.settings, self.speed)
                 return False
-            if name in REBUILT:
-                what = "new data and a new network" if name in NEW_DATA else "new network"
-                self._new_network(f"{what}: the {REBUILT[name]} changed")
+            info = SETTING_INFO[name]
+            if not info.live:
+                what = "new data and a new network" if info.new_data else "new network"
+                self._new_network(f"{what}: the {info.label} changed")
         controls.set_error(name, None)
         controls.show_settings(self.session.settings, self.speed)
         self.new_data.set()

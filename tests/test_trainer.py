@@ -13,7 +13,7 @@ import pytest
 from gdtui.training.challenges import CHALLENGES, challenge_by_id, judge
 from gdtui.training.datasets import DataError
 from gdtui.training.history import Change
-from gdtui.training.session import RebuildNeeded, TrainingSession
+from gdtui.training.session import Changed, RebuildNeeded, TrainingSession
 from gdtui.training.settings import (
     LEARNING_RATE_LADDER,
     LIVE_SETTINGS,
@@ -366,6 +366,60 @@ def test_new_data_in_the_table_is_what_a_rebuild_does(tmp_path):
         before = _points(session)
         session.rebuild(**{name: value})
         assert (_points(session) != before) == SETTING_INFO[name].new_data, name
+
+
+def test_change_keeps_the_network_for_a_live_setting_and_says_so():
+    session = TrainingSession(SMALL)
+    session.run(30)
+    weights = session.network.parameter_vector.copy()
+    changed = session.change("learning_rate", 0.3)
+    assert (changed.rebuilt, changed.new_data) == (False, False)
+    assert changed.why == "the learning rate changed: the network and its history are kept"
+    assert session.history.changes == [Change(30, "learning_rate", 0.01, 0.3)]
+    assert session.step == 30 and np.array_equal(session.network.parameter_vector, weights)
+
+
+def test_change_builds_a_new_network_and_says_whether_the_data_is_new():
+    session = TrainingSession(SMALL)
+    session.run(30)
+    changed = session.change("hidden_layers", (4,))
+    assert (changed.rebuilt, changed.new_data) == (True, False)
+    assert changed.why == "new network: the hidden layers changed"
+    assert session.step == 0 and session.network.layer_sizes == (2, 4, 1)
+    for name, value in (("seed", 3), ("data_file", None), ("dataset", "circle")):
+        changed = session.change(name, value)
+        if name == "data_file":  # already None: nothing to do
+            assert changed == Changed(rebuilt=False, new_data=False, why="")
+            continue
+        label = SETTING_INFO[name].label
+        assert changed == Changed(True, True, f"new data and a new network: the {label} changed")
+
+
+def test_change_refuses_bad_and_unknown_settings_and_keeps_the_session():
+    session = TrainingSession(SMALL)
+    session.run(30)
+    for name, value, message in (("noise", 2.0, "noise must be a number from 0 to 1"),
+                                 ("batch_size", 0, "batch size: use a whole number"),
+                                 ("colour", "red", "unknown setting 'colour'")):
+        with pytest.raises(SettingsError, match=message) as error:
+            session.change(name, value)
+        assert error.value.field == name
+    assert session.step == 30 and session.settings == SMALL
+    assert session.change("noise", SMALL.noise).why == ""  # the same value changes nothing
+    assert session.step == 30 and session.history.changes == []
+
+
+def test_change_and_needs_rebuild_follow_the_table_for_every_setting():
+    for name, value in OTHER_VALUES.items():
+        info = SETTING_INFO[name]
+        session = TrainingSession(SMALL)
+        session.run(20)
+        assert session.needs_rebuild(name, value) is not info.live, name
+        changed = session.change(name, value)
+        assert (changed.rebuilt, changed.new_data) == (not info.live, info.new_data), name
+        assert session.step == (20 if info.live else 0), name
+        assert getattr(session.settings, name) == value
+        assert not session.needs_rebuild(name, value)  # it has that value now
 
 
 def test_text_fields_parse_or_explain():

@@ -9,6 +9,7 @@ and post copies of what a screen needs):
         grid = session.predict_grid(40, 20)
     session.update(learning_rate=0.3)      # keeps weights and history, records the change
     session.rebuild(hidden_layers=(4,))    # a new network: history starts again
+    session.change("noise", 0.2)           # either of the two, as SETTING_INFO says; and why
     session.undo()                         # back to just before the last saved run()
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
@@ -44,6 +45,19 @@ class RebuildNeeded(ValueError):
     def __init__(self, fields: list[str]) -> None:
         super().__init__(f"changing {', '.join(fields)} needs a new network: use rebuild()")
         self.fields = fields
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What `TrainingSession.change()` did: kept the network, or built a new one (and new data).
+
+    `why` says it in the learner's words, like "new network: the hidden layers changed"; it is
+    "" when the value was the one the session had, and nothing changed.
+    """
+
+    rebuilt: bool
+    new_data: bool
+    why: str
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,31 @@ class TrainingSession:
         self.settings = settings
         self.history.changes.extend(recorded)
         return recorded
+
+    def change(self, name: str, value: Any) -> Changed:
+        """Set one setting: live when it keeps the network (SETTING_INFO[name].live), else
+        with a new network and an empty history (and new data when the setting makes data).
+
+        Raises SettingsError (or DataError for a bad CSV) and then keeps the current session.
+        """
+        info = SETTING_INFO.get(name)
+        if info is None:
+            raise SettingsError(name, f"unknown setting {name!r}")
+        if value == getattr(self.settings, name):
+            return Changed(rebuilt=False, new_data=False, why="")
+        if info.live:
+            self.update(**{name: value})
+            return Changed(rebuilt=False, new_data=False,
+                           why=f"the {info.label} changed: the network and its history are kept")
+        self.rebuild(**{name: value})
+        what = "new data and a new network" if info.new_data else "new network"
+        return Changed(rebuilt=True, new_data=info.new_data,
+                       why=f"{what}: the {info.label} changed")
+
+    def needs_rebuild(self, name: str, value: Any) -> bool:
+        """True when `change(name, value)` would build a new network (so a run pauses first)."""
+        info = SETTING_INFO.get(name)
+        return info is not None and not info.live and value != getattr(self.settings, name)
 
     def run(self, n_steps: int, should_stop: Callable[[], bool] | None = None,
             save_undo: bool = True) -> int:

@@ -25,8 +25,6 @@ from gdtui.screens.lab.run import TrainingRuns
 from gdtui.training.picture import model_picture
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
-    LIVE_SETTINGS,
-    SETTING_INFO,
     Settings,
     learning_rate_down,
     learning_rate_up,
@@ -301,23 +299,18 @@ between a log and a linear scale.
         controls = self.query_one(LabControls)
         if name == "speed":
             self.speed = value
-        elif value != getattr(self.session.settings, name):
+        else:
             try:
-                if name in LIVE_SETTINGS:
-                    with self.lock.ui():
-                        self.session.update(**{name: value})
-                else:
+                if self.session.needs_rebuild(name, value):
                     self.pause()
-                    with self.lock.ui():
-                        self.session.rebuild(**{name: value})
+                with self.lock.ui():
+                    changed = self.session.change(name, value)
             except ValueError as error:  # SettingsError, DataError
                 controls.set_error(name, str(error))
                 controls.show_settings(self.session.settings, self.speed)
                 return False
-            info = SETTING_INFO[name]
-            if not info.live:
-                what = "new data and a new network" if info.new_data else "new network"
-                self._new_network(f"{what}: the {info.label} changed")
+            if changed.rebuilt:
+                self._new_network(changed.why)
         controls.set_error(name, None)
         controls.show_settings(self.session.settings, self.speed)
         self.new_data.set()

@@ -208,7 +208,7 @@ async def test_a_challenge_is_judged_live_and_its_best_saved(make_app):
         options.highlighted = ids.index("feature-engineer") + 1
         await pilot.press("enter")
         await pilot.pause(0.15)
-        assert lab.challenge is not None and lab.session.settings.hidden_layers == ()
+        assert lab.goals.challenge is not None and lab.session.settings.hidden_layers == ()
         assert "Feature engineer: not yet" in shown(lab, "#challenge-line")
         await type_into(pilot, "features", "x1^2,x2^2")
         await pilot.click("#button-run")  # passes within a few hundred steps, then pauses
@@ -297,7 +297,7 @@ async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tup
     start = clock.now + 10.0  # past any redraw planned while the key was pressed
     for tick in range(round(seconds / 0.1)):
         clock.now = start + tick * 0.1
-        lab.new_data.set()
+        lab.training.new_data.set()
         lab._tick()
     assert lab.running
     counts = len(charts), len(pictures)
@@ -323,7 +323,7 @@ async def test_the_chart_repaints_only_the_lines_that_changed(make_app, monkeypa
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
-        with lab.lock.ui():
+        with lab.training.lock.ui():
             lab.session.run(1200)
         lab.redraw()
         await pilot.pause()
@@ -333,7 +333,7 @@ async def test_the_chart_repaints_only_the_lines_that_changed(make_app, monkeypa
         monkeypatch.setattr(chart, "refresh", lambda *regions, **_: painted.append(regions))
         lab.redraw()  # nothing new: nothing to send
         assert painted == []
-        with lab.lock.ui():
+        with lab.training.lock.ui():
             lab.session.run(100)  # ten more losses, a few columns to the right
         lab.redraw()
         lines = {y for regions in painted for region in regions

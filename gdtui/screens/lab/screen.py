@@ -1,14 +1,14 @@
 """The Training Lab: train a real network live, change its settings mid-run, see what happens.
 
-The session is trained by a thread worker in short chunks (training.worker.train_in_chunks) and
-shared with the UI through a SessionLock. A timer redraws from a snapshot at most ten times a
-second (fewer with `gdtui --fps`), and only when new data arrived; the worker never touches a
-widget. While training, the model picture is redrawn less often than the chart.
+The screen arranges the panes and forwards keys, clicks and typed values. A `TrainingRun`
+(run.py) trains the session in a thread worker and makes every change to it; `Goals`
+(goals.py) holds the presets and the challenge. A timer redraws at most ten times a second
+(fewer with `gdtui --fps`), and only when there is something new; while training, the model
+picture is redrawn less often than the chart.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import replace
 from typing import Any
@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
+from textual.worker import Worker, WorkerState
 
-from gdtui.screens.lab.goals import PresetsAndChallenges
-from gdtui.screens.lab.run import TrainingRuns
+from gdtui.screens.lab.goals import Goals
+from gdtui.screens.lab.run import TrainingRun, TrainingStopped
 from gdtui.training.picture import model_picture
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
@@ -31,7 +32,7 @@ from gdtui.training.settings import (
     settings_from_dict,
 )
 from gdtui.training.view import Snapshot, network_text, snapshot
-from gdtui.training.worker import SPEEDS, SessionLock
+from gdtui.training.worker import SPEEDS
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart
@@ -47,7 +48,7 @@ PICTURE_SHARE = 4
 REDRAW_BUDGET = 12
 
 
-class LabScreen(TrainingRuns, PresetsAndChallenges, Screen[None]):
+class LabScreen(Screen[None]):
     """Train a network on toy data with every knob in reach."""
 
     HELP_TITLE = "Training lab"
@@ -115,24 +116,32 @@ between a log and a linear scale.
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
-        self.session = TrainingSession(settings or Settings())
-        self.lock = SessionLock()
-        self.speed = next(iter(SPEEDS))
-        self.challenge = None
+        self.training = TrainingRun(self, TrainingSession(settings or Settings()),
+                                    self._running_changed)
+        self.goals = Goals(self, self.load_settings, self.training.pause)
         self.view: Snapshot | None = None
         self.steps_per_second: float | None = None
-        self.new_data = threading.Event()  # set by the worker after every chunk
-        self.new_data.set()
+        self.training.new_data.set()
         self._next_redraw = 0.0
         self._next_picture = 0.0
         self._picture_size: tuple[int, int] | None = None
         self._ui_time = time.thread_time()
         self._rate_mark: tuple[float, int] | None = None
 
+    @property
+    def session(self) -> TrainingSession:
+        """The session this lab trains."""
+        return self.training.session
+
+    @property
+    def running(self) -> bool:
+        """True while the worker trains."""
+        return self.training.running
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lab-body"):
-            yield LabControls(self.session.settings, self.speed, id="controls")
+            yield LabControls(self.session.settings, self.training.speed, id="controls")
             with Vertical(id="lab-main"):
                 yield LabStatus(id="lab-status")
                 with Container(id="panels"):
@@ -153,9 +162,10 @@ between a log and a linear scale.
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        if not self.new_data.is_set() or (self.running and now < self._next_redraw):
+        new_data = self.training.new_data
+        if not new_data.is_set() or (self.running and now < self._next_redraw):
             return
-        self.new_data.clear()
+        new_data.clear()
         # The UI thread's own time since the last redraw (mostly spent drawing that one) sets
         # how soon the next may come: the worker keeps most of the interpreter.
         cpu = time.thread_time()
@@ -165,8 +175,12 @@ between a log and a linear scale.
         self._ui_time = cpu
         self.redraw()
 
+    def _stale(self) -> None:
+        """Something changed: redraw at the next tick, even while paused."""
+        self.training.new_data.set()
+
     def on_resize(self) -> None:
-        self.new_data.set()  # a picture of the new size is due, even while paused
+        self._stale()  # a picture of the new size is due, even while paused
 
     def redraw(self) -> None:
         """Take a snapshot of the session and show it."""
@@ -174,11 +188,12 @@ between a log and a linear scale.
         size, now = panel.picture_size(), time.perf_counter()
         new_picture = not self.running or now >= self._next_picture or (
             size != self._picture_size)
-        with self.lock.ui():
+        session = self.session
+        with self.training.lock.ui():
             # the chart thins the losses its own way, so its points stay put between redraws
-            view = replace(snapshot(self.session, 2, self.challenge),
-                           losses=chart.thin(self.session.history.evaluations))
-            picture = model_picture(self.session, *size) if new_picture else None
+            view = replace(snapshot(session, 2, self.goals.challenge),
+                           losses=chart.thin(session.history.evaluations))
+            picture = model_picture(session, *size) if new_picture else None
         self.view = view
         self._measure_speed(view.step)
         chart.show(view.losses, view.changes)
@@ -190,7 +205,7 @@ between a log and a linear scale.
         if panel.border_title != title:
             panel.border_title = title
         self.query_one(LabStatus).show(view, self.running, self.steps_per_second)
-        self.judge_live(view)
+        self.goals.judge(view)
 
     def _measure_speed(self, step: int) -> None:
         now = time.perf_counter()
@@ -208,6 +223,37 @@ between a log and a linear scale.
         scale = "log scale" if chart.log_scale else "linear scale"
         chart.border_title = f"loss: • train  x validation  | change · {scale}"
 
+    # -- the run ------------------------------------------------------------------------------
+
+    def _running_changed(self, running: bool) -> None:
+        self.query_one(LabControls).set_running(running)
+        self._stale()
+
+    def pause(self) -> None:
+        """Pause training (and log the run)."""
+        self.training.pause()
+
+    def on_training_stopped(self, event: TrainingStopped) -> None:
+        self.training.stopped(event, self.goals.challenge)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "train" and event.state == WorkerState.ERROR:
+            self.training.failed(event.worker.error)
+
+    def on_screen_suspend(self) -> None:
+        from gdtui.screens.too_small import TooSmallScreen
+
+        # Leaving the lab (or opening a dialog over it) pauses training; a terminal that is
+        # too small for a moment (while a window is dragged) does not.
+        if not isinstance(self.app.screen, TooSmallScreen):
+            self.pause()
+
+    def on_screen_resume(self) -> None:
+        self._stale()
+
+    def on_unmount(self) -> None:
+        self.training.shut_down()
+
     # -- keys and buttons ---------------------------------------------------------------------
 
     @on(ButtonAction)
@@ -220,37 +266,28 @@ between a log and a linear scale.
         if self.running:
             self.pause()
         else:
-            self.start()
+            self.training.start(self.goals.challenge)
 
     def action_step(self) -> None:
         """Take one training step."""
-        self.pause()
-        if self.may_train():
-            with self.lock.ui():
-                self.session.run(1)
-            self.new_data.set()
+        self.training.step(self.goals.challenge)
+        self._stale()
 
     def action_undo(self) -> None:
         """Go back to where the last run (or step) started."""
-        self.pause()
-        with self.lock.ui():
-            undone = self.session.undo()
-            step = self.session.step
-        if not undone:
+        step = self.training.undo()
+        if step is None:
             self.notify("Nothing to undo.")
             return
-        self._recorded = None
-        self._run_start_step = step
-        self.query_one(LabControls).show_settings(self.session.settings, self.speed,
+        self.goals.forget_pass()
+        self.query_one(LabControls).show_settings(self.session.settings, self.training.speed,
                                                   clear_errors=True)
         self.notify(f"Undone: back to step {step:,}.")
-        self.new_data.set()
+        self._stale()
 
     def action_reset(self) -> None:
         """Start again: the same settings and the same first weights."""
-        self.pause()
-        with self.lock.ui():
-            self.session.reset()
+        self.training.reset()
         self._new_network("reset: the same first weights again, and the history starts over")
 
     def action_learning_rate(self, direction: int) -> None:
@@ -270,7 +307,8 @@ between a log and a linear scale.
     def action_speed(self) -> None:
         """Fast, medium or slow."""
         speeds = list(SPEEDS)
-        self.apply_setting("speed", speeds[(speeds.index(self.speed) + 1) % len(speeds)])
+        speed = self.training.speed
+        self.apply_setting("speed", speeds[(speeds.index(speed) + 1) % len(speeds)])
 
     def action_edit(self) -> None:
         """Move to the settings."""
@@ -283,6 +321,18 @@ between a log and a linear scale.
         else:
             self.app.action_back()
 
+    def action_save_preset(self) -> None:
+        """Save the current settings under a name."""
+        self.goals.save_preset(self.session.settings)
+
+    def action_load_preset(self) -> None:
+        """Load a built-in or saved preset."""
+        self.goals.load_preset()
+
+    def action_challenge(self) -> None:
+        """Pick a challenge, or go back to free play."""
+        self.goals.pick_challenge()
+
     # -- settings -----------------------------------------------------------------------------
 
     @on(SettingEntered)
@@ -292,46 +342,41 @@ between a log and a linear scale.
             self.query_one(LossChart).focus()
 
     def apply_setting(self, name: str, value: Any) -> bool:
-        """Change one setting: live when it keeps the network, else with a new network.
+        """Hand one setting to the run (the speed) or the session, and show what happened.
 
         A refused value gets a message under its field and the session keeps its own.
         """
         controls = self.query_one(LabControls)
         if name == "speed":
-            self.speed = value
+            self.training.speed = value
         else:
             try:
-                if self.session.needs_rebuild(name, value):
-                    self.pause()
-                with self.lock.ui():
-                    changed = self.session.change(name, value)
+                changed = self.training.change(name, value)
             except ValueError as error:  # SettingsError, DataError
                 controls.set_error(name, str(error))
-                controls.show_settings(self.session.settings, self.speed)
+                controls.show_settings(self.session.settings, self.training.speed)
                 return False
             if changed.rebuilt:
                 self._new_network(changed.why)
         controls.set_error(name, None)
-        controls.show_settings(self.session.settings, self.speed)
-        self.new_data.set()
+        controls.show_settings(self.session.settings, self.training.speed)
+        self._stale()
         return True
 
     def _new_network(self, why: str) -> None:
-        self._recorded = None
-        self._run_start_step = 0
+        self.goals.forget_pass()
         self.notify(f"{why[:1].upper()}{why[1:]}. Press space to train it.", title="New network")
-        self.new_data.set()
+        self._stale()
 
     def load_settings(self, values: dict[str, Any], why: str) -> bool:
         """Start a new network from a preset's or a challenge's settings."""
         try:
             settings = settings_from_dict(values)
-            self.pause()
-            with self.lock.ui():
-                self.session.rebuild(**settings.to_dict())
+            self.training.load(settings)
         except ValueError as error:
             self.notify(f"These settings cannot be used: {error}", severity="error")
             return False
-        self.query_one(LabControls).show_settings(settings, self.speed, clear_errors=True)
+        self.query_one(LabControls).show_settings(settings, self.training.speed,
+                                                  clear_errors=True)
         self._new_network(why)
         return True

@@ -14,9 +14,11 @@ from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import SETTING_INFO, Settings, SettingsError
 from gdtui.training.view import (
+    FrameRequest,
     activity_line,
     change_label,
     loss_series,
+    make_frame,
     ranked_score,
     score_text,
     snapshot,
@@ -24,7 +26,14 @@ from gdtui.training.view import (
     step_ticks,
     thin_indices,
 )
-from gdtui.training.worker import SessionLock, train_in_chunks
+from gdtui.training.worker import (
+    MAX_CHUNK,
+    SPEEDS,
+    TICK_SECONDS,
+    Frames,
+    SessionLock,
+    train_in_chunks,
+)
 
 SMALL = Settings(n_points=200)
 
@@ -194,6 +203,118 @@ def test_slow_speed_takes_one_step_per_chunk():
     train_in_chunks(session, SessionLock(), lambda: False, lambda: "slow", 3,
                     lambda: steps_seen.append(session.step))
     assert steps_seen == [1, 2, 3]
+
+
+class FakeClock:
+    """Stands in for the `time` module of training.worker: only sleeping moves the clock (and
+    whatever a test adds), so steps are counted against seconds exactly."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.mark.parametrize("speed", ["slow", "medium"])
+def test_slow_and_medium_speeds_take_their_steps_per_second_of_the_clock(monkeypatch, speed):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    session, chunks = TrainingSession(SMALL), []
+    reason = train_in_chunks(session, SessionLock(), lambda: clock.now > 1.025, lambda: speed,
+                             10**6, lambda: chunks.append((round(clock.now, 9), session.step)))
+    per_chunk = round(SPEEDS[speed] * TICK_SECONDS)  # slow: 1 step, medium: 10
+    # a chunk every TICK_SECONDS from 0 s to 1 s: the speed's steps a second, and the first chunk
+    assert reason == "stopped" and session.step == SPEEDS[speed] + per_chunk
+    assert chunks == [(round(k * TICK_SECONDS, 9), (k + 1) * per_chunk) for k in range(21)]
+
+
+def test_the_speed_is_read_before_every_chunk(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    session = TrainingSession(SMALL)
+    train_in_chunks(session, SessionLock(), lambda: clock.now > 1.025,
+                    lambda: "slow" if clock.now < 0.475 else "medium", 10**6)
+    assert session.step == 10 * 1 + 11 * 10  # slow from 0 to 0.45 s, then medium to 1 s
+
+
+def test_fast_speed_sizes_chunks_to_take_about_chunk_seconds(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    session = TrainingSession(SMALL)
+    run = session.run
+
+    def run_on_the_clock(n_steps, **options):  # each step takes 0.1 ms of the clock
+        taken = run(n_steps, **options)
+        clock.now += taken * 0.0001
+        return taken
+
+    monkeypatch.setattr(session, "run", run_on_the_clock)
+    sizes, done = [], [0]
+
+    def after_chunk():
+        sizes.append(session.step - done[0])
+        done[0] = session.step
+
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "fast", 1001, after_chunk)
+    assert sizes[0] == 1 and sum(sizes) == 1001
+    assert all(99 <= size <= 100 for size in sizes[1:-1])  # 100 steps take CHUNK_SECONDS
+    monkeypatch.setattr(session, "run", run)  # steps that take no time: the chunk is capped
+    sizes.clear()
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "fast",
+                    session.step + 1 + 3 * MAX_CHUNK, after_chunk)
+    assert sizes == [1, MAX_CHUNK, MAX_CHUNK, MAX_CHUNK]
+
+
+def test_a_frame_is_built_when_asked_and_is_a_copy():
+    challenge = challenge_by_id("spiral-sprint")
+    session, frames = TrainingSession(SMALL), Frames()
+    assert not frames.busy and not frames.answer(session) and frames.take() is None
+    session.run(50)
+    frames.ask(FrameRequest((20, 8), challenge))
+    assert frames.busy
+    assert frames.answer(session) and frames.busy  # built, not yet taken
+    frame = frames.take()
+    assert not frames.busy and frames.take() is None
+    assert frame.view.step == 50 and [e.step for e in frame.evaluations] == [0, 10, 20, 30,
+                                                                              40, 50]
+    assert isinstance(frame.picture, Regions) and frame.picture_size == (20, 8)
+    assert frame.view.verdict.message.startswith("dataset must stay 'spiral'")
+    session.run(50)
+    assert frame.view.step == 50 and len(frame.evaluations) == 6  # the session moved on
+    assert list(frame.evaluations) == session.history.evaluations[:6]
+    frames.ask(FrameRequest(None))
+    frames.answer(session)
+    later = frames.take()
+    assert later.view.step == 100 and later.picture is None and later.picture_size is None
+    assert later.view.verdict is None
+
+
+def test_the_worker_builds_a_frame_only_when_the_ui_asked(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    built = []
+
+    def counted(session, request):
+        built.append(session.step)
+        return make_frame(session, request)
+
+    monkeypatch.setattr("gdtui.training.worker.make_frame", counted)
+    session, frames, chunks = TrainingSession(SMALL), Frames(), []
+
+    def after_chunk():  # what the Lab's worker does, with the UI asking after the third chunk
+        chunks.append(session.step)
+        frames.answer(session)
+        if len(chunks) == 3:
+            frames.ask(FrameRequest(None))
+
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "medium", 100, after_chunk)
+    assert chunks == [10 * k for k in range(1, 11)]
+    assert built == [40]  # ten chunks, one frame: right after the chunk that followed the ask
+    assert frames.take().view.step == 40 and not frames.busy
 
 
 def test_the_ui_holds_the_session_still_while_a_thread_trains():

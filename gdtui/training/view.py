@@ -1,8 +1,9 @@
-"""What the Training Lab shows: a snapshot of a session, the loss series for its chart, and the
-words of its status lines.
+"""What the Training Lab shows: a snapshot of a session, a frame to draw (the snapshot, all the
+evaluations and maybe the model picture), the loss series for its chart, and the words of its
+status lines.
 
-A `snapshot()` is taken while the session's lock is held; everything drawn comes from the
-snapshot alone. Nothing here imports Textual.
+A `snapshot()` or `make_frame()` is taken while the session's lock is held; everything drawn
+comes from that copy alone. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
 from gdtui.training.history import Change, Evaluation
+from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.settings import SETTING_INFO, Settings
 
 if TYPE_CHECKING:
@@ -100,6 +102,35 @@ def snapshot(session: TrainingSession, max_points: int = 200,
         changes=list(history.changes), hints=session.hints(), can_undo=session.can_undo,
         is_classification=session.is_classification,
         verdict=judge(challenge, session) if challenge is not None else None)
+
+
+@dataclass(frozen=True)
+class FrameRequest:
+    """What the Lab asks the next frame to hold: the verdict on `challenge` (if any), and a
+    model picture of `picture_size` (columns, rows), or None to keep the one on screen."""
+
+    picture_size: tuple[int, int] | None
+    challenge: Challenge | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything the Lab draws at one moment, copied out of a session: later training does not
+    change it, so it can be drawn without the session's lock."""
+
+    view: Snapshot
+    evaluations: tuple[Evaluation, ...]  # all of them: the chart thins them its own way
+    picture: Regions | Curve | None
+    picture_size: tuple[int, int] | None  # None: this frame has no new picture
+
+
+def make_frame(session: TrainingSession, request: FrameRequest) -> Frame:
+    """Copy a frame out of `session` as `request` asks (hold its lock while calling this)."""
+    size = request.picture_size
+    return Frame(view=snapshot(session, 2, request.challenge),  # the chart thins its own
+                 evaluations=tuple(session.history.evaluations),
+                 picture=model_picture(session, *size) if size is not None else None,
+                 picture_size=size)
 
 
 def _percent(value: float | None) -> str:

@@ -1,7 +1,10 @@
-"""Training from a worker thread: the loop it runs, chunk by chunk, and the lock it shares.
+"""Training from a worker thread: the loop it runs, chunk by chunk, the lock it shares, and the
+frames it hands to the UI.
 
 A TrainingSession is not thread-safe: the training thread holds a SessionLock for one chunk of
-steps at a time, and the UI thread takes it only between chunks. Nothing here imports Textual.
+steps at a time, and the UI thread takes it only between chunks. While training, the UI does
+not even do that to draw: it asks for a frame (`Frames.ask`), and the worker copies one out of
+the session after its next chunk. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from gdtui.training.view import Frame, FrameRequest, make_frame
 
 if TYPE_CHECKING:
     from gdtui.training.session import TrainingSession
@@ -56,8 +61,9 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
 
     Returns "stopped" (should_stop() said so), "diverged" or "limit" (reached step
     `stop_at`). `speed()` names an entry of SPEEDS and is read before every chunk;
-    `after_chunk()` is called after each one (the UI redraws when it sees new data). Only
-    the first chunk saves an undo point, so undo goes back to where this run started.
+    `after_chunk()` is called after each one while the lock is still held, so it may read the
+    session (the Lab answers a request for a frame there). Only the first chunk saves an undo
+    point, so undo goes back to where this run started.
     """
     chunk, first = 1, True
     while not should_stop():
@@ -70,8 +76,8 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
                 return "limit"
             taken = session.run(wanted, should_stop=should_stop, save_undo=first)
             diverged = session.status == "diverged"
+            after_chunk()
         first = False
-        after_chunk()
         if diverged:
             return "diverged"
         elapsed = time.perf_counter() - started
@@ -83,3 +89,49 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
             while not should_stop() and time.perf_counter() < pause_until:
                 time.sleep(min(TICK_SECONDS, max(0.0, pause_until - time.perf_counter())))
     return "stopped"
+
+
+class Frames:
+    """Frames from the training thread to the UI thread: the UI asks, the worker answers.
+
+    The UI calls `ask(request)`; after its next chunk, while it holds the session's lock, the
+    worker calls `answer(session)`, which copies a frame out of the session; the UI `take`s
+    it and draws it without the lock. Only asked-for frames are built, so a run pays for the
+    frames the UI draws (ten a second at most), not for every 10 ms chunk.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()  # the two threads hand the slots below to each other
+        self._asked: FrameRequest | None = None
+        self._ready: Frame | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True from `ask` until the frame is taken: one frame is on its way at a time."""
+        with self._guard:
+            return self._asked is not None or self._ready is not None
+
+    def ask(self, request: FrameRequest) -> None:
+        """Ask for a frame after the next chunk (from the UI thread)."""
+        with self._guard:
+            self._asked = request
+
+    def answer(self, session: TrainingSession) -> bool:
+        """Build the frame asked for, if any (from the training thread, holding the session's
+        lock); True when one was built and is ready to take."""
+        with self._guard:
+            request = self._asked
+        if request is None:
+            return False
+        frame = make_frame(session, request)
+        with self._guard:
+            self._ready = frame
+            if self._asked is request:  # (not if the UI asked again meanwhile)
+                self._asked = None
+        return True
+
+    def take(self) -> Frame | None:
+        """The frame built since the last take, or None (from the UI thread)."""
+        with self._guard:
+            frame, self._ready = self._ready, None
+        return frame

@@ -3,13 +3,13 @@
 `TrainingRun` is owned by the lab screen. It holds the session and the lock the worker shares
 it with, starts the worker and pauses it, numbers the runs and writes what each did to the
 activity log. Every change the UI makes to the session goes through it, so the lock is taken
-in this file only. The worker never touches a widget: it trains, sets `new_data` after every
-chunk, and posts `TrainingStopped` to the screen when it ends by itself.
+in this file only. The worker never touches a widget: it trains; after a chunk it answers the
+UI's request for a frame (`frames`, then `FrameReady`); and it posts `TrainingStopped` to the
+screen when it ends by itself.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -21,8 +21,8 @@ from textual.worker import get_current_worker
 from gdtui.training.challenges import Challenge
 from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
-from gdtui.training.view import activity_line, snapshot
-from gdtui.training.worker import SPEEDS, SessionLock, train_in_chunks
+from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
+from gdtui.training.worker import SPEEDS, Frames, SessionLock, train_in_chunks
 
 RUN_LIMIT = 200_000  # one run pauses after this many steps, so history cannot grow forever
 
@@ -34,6 +34,10 @@ class TrainingStopped(Message):
         super().__init__()
         self.run_id = run_id
         self.reason = reason
+
+
+class FrameReady(Message):
+    """The worker built the frame the screen asked for: take it from `TrainingRun.frames`."""
 
 
 class TrainingRun:
@@ -51,7 +55,7 @@ class TrainingRun:
         self.speed = next(iter(SPEEDS))
         self.running = False
         self.run_id = 0
-        self.new_data = threading.Event()  # set by the worker after every chunk
+        self.frames = Frames()  # a new one for each run: a stopping worker keeps its own
         self._running_changed = running_changed
         self._logged_step = 0  # where the run being logged started
 
@@ -81,17 +85,28 @@ class TrainingRun:
         self.running = True
         self.run_id += 1
         self._logged_step = self.session.step
-        self.screen.run_worker(partial(self._train, self.run_id, self.stop_at(challenge)),
-                               thread=True, exclusive=True, group="train",
-                               exit_on_error=False)
+        self.frames = Frames()
+        self.screen.run_worker(
+            partial(self._train, self.run_id, self.stop_at(challenge), self.frames),
+            thread=True, exclusive=True, group="train", exit_on_error=False)
         self._running_changed(True)
 
-    def _train(self, run_id: int, stop_at: int) -> None:
+    def _train(self, run_id: int, stop_at: int, frames: Frames) -> None:
         worker = get_current_worker()
+
+        def after_chunk() -> None:
+            if frames.answer(self.session):
+                self.screen.post_message(FrameReady())
+
         reason = train_in_chunks(self.session, self.lock, lambda: worker.is_cancelled,
-                                 lambda: self.speed, stop_at, self.new_data.set)
+                                 lambda: self.speed, stop_at, after_chunk)
         if not worker.is_cancelled:
             self.screen.post_message(TrainingStopped(run_id, reason))
+
+    def frame_now(self, request: FrameRequest) -> Frame:
+        """A frame of the session as it is (paused: the lock is free or soon will be)."""
+        with self.lock.ui():
+            return make_frame(self.session, request)
 
     def pause(self) -> None:
         """Stop the worker (it ends within one step) and log what the run did."""

@@ -218,6 +218,9 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.now += seconds
 
+    def thread_time(self) -> float:
+        return 0.0
+
 
 @pytest.mark.parametrize("speed", ["slow", "medium"])
 def test_slow_and_medium_speeds_take_their_steps_per_second_of_the_clock(monkeypatch, speed):

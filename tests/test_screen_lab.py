@@ -314,12 +314,25 @@ class FakeClock:
         return 0.0  # drawing takes no time: only the pace set by the Lab spaces the redraws
 
 
+class WorkerTime:
+    """Stands in for the `time` module of the training worker: real, except that copying out a
+    frame takes no CPU time, so only the Lab's pace (and what a test adds) spaces redraws."""
+
+    perf_counter = staticmethod(time.perf_counter)
+    sleep = staticmethod(time.sleep)
+
+    @staticmethod
+    def thread_time() -> float:
+        return 0.0
+
+
 async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tuple[int, int]:
     """(chart redraws, model pictures) while training for `seconds` of a fake clock whose timer
     ticks every 0.1 s; after each tick the worker answers with a frame and the Lab draws it."""
     lab = await open_lab(app, pilot)
     clock = FakeClock()
     monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+    monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
     charts, pictures = [], []
     chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
     monkeypatch.setattr(chart, "show", lambda *data: charts.append(clock.now))
@@ -351,6 +364,31 @@ async def test_fps_2_redraws_the_lab_at_most_twice_a_second(make_app, monkeypatc
     async with app.run_test(size=(80, 24)) as pilot:
         assert await redraws_while_training(app, pilot, monkeypatch, 4.0) == (8, 2)
         assert app.screen.redraw_seconds == 0.5
+
+
+async def test_the_workers_time_on_a_frame_counts_in_the_drawing_budget(make_app, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        clock = FakeClock()
+        monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+        monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
+        frames = lab.training.frames
+        asked, ask = [], frames.ask
+        monkeypatch.setattr(frames, "ask", lambda request: asked.append(clock.now) or ask(request))
+        await press_while_training(app, pilot, "space", lambda: lab.running)
+        await wait_until(pilot, lambda: not frames.busy)
+        asked.clear()
+        start = clock.now + 10.0
+        for tick in range(20):
+            clock.now = start + tick * 0.1
+            if tick == 1:
+                frames.spent += 0.05  # as if copying out the first frame took the worker 50 ms
+            lab._tick()
+            await wait_until(pilot, lambda: not frames.busy)
+        await press_while_training(app, pilot, "space", lambda: not lab.running)
+        # 12 times 50 ms must pass before the next frame is asked for
+        assert asked[:2] == [start, start + 0.1] and asked[2] - asked[1] >= 0.6 - 1e-9
 
 
 async def test_the_chart_repaints_only_the_lines_that_changed(make_app, monkeypatch):

@@ -97,13 +97,15 @@ class Frames:
     The UI calls `ask(request)`; after its next chunk, while it holds the session's lock, the
     worker calls `answer(session)`, which copies a frame out of the session; the UI `take`s
     it and draws it without the lock. Only asked-for frames are built, so a run pays for the
-    frames the UI draws (ten a second at most), not for every 10 ms chunk.
+    frames the UI draws (ten a second at most), not for every 10 ms chunk. `spent` adds up
+    the training thread's CPU seconds spent building them, for the UI's drawing budget.
     """
 
     def __init__(self) -> None:
         self._guard = threading.Lock()  # the two threads hand the slots below to each other
         self._asked: FrameRequest | None = None
         self._ready: Frame | None = None
+        self.spent = 0.0
 
     @property
     def busy(self) -> bool:
@@ -116,6 +118,11 @@ class Frames:
         with self._guard:
             self._asked = request
 
+    def clear(self) -> None:
+        """Forget a frame asked for or built and not taken (a new run starts)."""
+        with self._guard:
+            self._asked = self._ready = None
+
     def answer(self, session: TrainingSession) -> bool:
         """Build the frame asked for, if any (from the training thread, holding the session's
         lock); True when one was built and is ready to take."""
@@ -123,8 +130,10 @@ class Frames:
             request = self._asked
         if request is None:
             return False
+        started = time.thread_time()
         frame = make_frame(session, request)
         with self._guard:
+            self.spent += time.thread_time() - started
             self._ready = frame
             if self._asked is request:  # (not if the UI asked again meanwhile)
                 self._asked = None

@@ -55,7 +55,7 @@ class TrainingRun:
         self.speed = next(iter(SPEEDS))
         self.running = False
         self.run_id = 0
-        self.frames = Frames()  # a new one for each run: a stopping worker keeps its own
+        self.frames = Frames()
         self._running_changed = running_changed
         self._logged_step = 0  # where the run being logged started
 
@@ -85,17 +85,18 @@ class TrainingRun:
         self.running = True
         self.run_id += 1
         self._logged_step = self.session.step
-        self.frames = Frames()
-        self.screen.run_worker(
-            partial(self._train, self.run_id, self.stop_at(challenge), self.frames),
-            thread=True, exclusive=True, group="train", exit_on_error=False)
+        self.frames.clear()
+        self.screen.run_worker(partial(self._train, self.run_id, self.stop_at(challenge)),
+                               thread=True, exclusive=True, group="train",
+                               exit_on_error=False)
         self._running_changed(True)
 
-    def _train(self, run_id: int, stop_at: int, frames: Frames) -> None:
+    def _train(self, run_id: int, stop_at: int) -> None:
         worker = get_current_worker()
 
         def after_chunk() -> None:
-            if frames.answer(self.session):
+            # (a stopping worker may still answer the next run's request: a true copy too)
+            if self.frames.answer(self.session):
                 self.screen.post_message(FrameReady())
 
         reason = train_in_chunks(self.session, self.lock, lambda: worker.is_cancelled,

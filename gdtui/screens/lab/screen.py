@@ -38,8 +38,9 @@ from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.loss_chart import LossChart
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
-# While training, the UI thread spends at most about 1/REDRAW_BUDGET of the time drawing, so
-# the worker thread (which shares Python's one interpreter lock with it) keeps the rest.
+# While training, at most about 1/REDRAW_BUDGET of the time goes to drawing (the UI thread's,
+# and the worker's copying out frames), so training (which shares Python's one interpreter
+# lock with the UI) keeps the rest.
 REDRAW_BUDGET = 12
 
 
@@ -115,9 +116,9 @@ class LabScreen(Screen[None]):
         elif not self._stale:
             return
         self._stale = False
-        # The UI thread's own time since the last redraw (mostly spent drawing that one) sets
-        # how soon the next may come: the worker keeps most of the interpreter.
-        cpu = time.thread_time()
+        # The time spent drawing since the last redraw (the UI thread's, and the worker's on
+        # the frame) sets how soon the next may come: the worker keeps most of the interpreter.
+        cpu = time.thread_time() + self.training.frames.spent
         budget = min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
         # (a little under the timer's interval, so a tick that comes early is not skipped)
         self._next_redraw = now + max(budget, 0.9 * self.redraw_seconds)

@@ -197,14 +197,6 @@ def test_training_in_chunks_stops_when_asked_or_when_the_loss_diverges():
     assert sine.status == "diverged"
 
 
-def test_slow_speed_takes_one_step_per_chunk():
-    session = TrainingSession(SMALL)
-    steps_seen = []
-    train_in_chunks(session, SessionLock(), lambda: False, lambda: "slow", 3,
-                    lambda: steps_seen.append(session.step))
-    assert steps_seen == [1, 2, 3]
-
-
 class FakeClock:
     """Stands in for the `time` module of training.worker: only sleeping moves the clock (and
     whatever a test adds), so steps are counted against seconds exactly."""
@@ -220,6 +212,15 @@ class FakeClock:
 
     def thread_time(self) -> float:
         return 0.0
+
+
+def test_slow_speed_takes_one_step_per_chunk(monkeypatch):
+    monkeypatch.setattr("gdtui.training.worker.time", FakeClock())  # no real sleeping
+    session = TrainingSession(SMALL)
+    steps_seen = []
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "slow", 3,
+                    lambda: steps_seen.append(session.step))
+    assert steps_seen == [1, 2, 3]
 
 
 @pytest.mark.parametrize("speed", ["slow", "medium"])

@@ -438,6 +438,13 @@ def test_text_fields_parse_or_explain():
             parse_learning_rate(bad)
 
 
+def test_hidden_layers_are_read_as_whole_numbers_like_every_typed_number():
+    assert parse_hidden_layers("8.0, 4") == (8, 4)  # 8.0 is a whole number too
+    for bad in ("−4", "4,nan", "1e400"):
+        with pytest.raises(SettingsError, match="like 8,8"):
+            parse_hidden_layers(bad)
+
+
 def test_presets_are_json_ready_and_load_back_to_the_same_settings():
     for name, values in PRESETS.items():
         settings = settings_from_dict(json.loads(json.dumps(values)))

@@ -15,6 +15,7 @@ from typing import Any
 
 from gdtui.nn.functions import ACTIVATIONS
 from gdtui.nn.optim import OPTIMIZERS
+from gdtui.numbers import read_number
 from gdtui.training.datasets import (
     DATASETS,
     FEATURES,
@@ -277,13 +278,13 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
     cleaned = text.replace(",", " ").split()
     if cleaned in ([], ["none"], ["0"]):
         return ()
+    if len(cleaned) > MAX_HIDDEN_LAYERS:
+        raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP)
     try:
-        layers = tuple(int(part) for part in cleaned)
+        return tuple(int(read_number(part, low=1, high=MAX_UNITS, whole=True))
+                     for part in cleaned)
     except ValueError:
         raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP) from None
-    if len(layers) > MAX_HIDDEN_LAYERS or not all(1 <= n <= MAX_UNITS for n in layers):
-        raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP)
-    return layers
 
 
 def parse_features(text: str) -> tuple[str, ...]:

@@ -10,8 +10,9 @@ Network: the Lab's default (moons, 500 points, 2-8-8-1 tanh, Adam, batch 32). Fi
   after the app's run (their mean, so other programs on the machine sway both alike).
   Several rounds; the median ratio is the figure.
 - ratio app / headless (goal: above 70%).
-- redraws per second and the UI thread's time per redraw (snapshot and widget updates, plus
-  building the charts on the next frame).
+- redraws per second and the UI thread's time per redraw (drawing a frame into the widgets,
+  plus building the chart on the next refresh), and the training thread's time to copy a frame
+  out of the session (snapshot, hints, judge, model picture) when the UI asked for one.
 - peak memory of the app process while training (ru_maxrss; goal: under 150 MB). The app runs
   in a fresh subprocess, so the headless loop here does not inflate it.
 """
@@ -31,6 +32,7 @@ from pathlib import Path
 
 
 async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
+    import gdtui.training.worker as worker
     from gdtui.app import GdtuiApp
     from gdtui.course.lessons import default_lessons_dir
     from gdtui.store import Store
@@ -40,16 +42,26 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
     app = GdtuiApp(store=store, lessons_dir=default_lessons_dir())
     redraws: list[float] = []
     renders: list[float] = []
+    frames: list[float] = []
+    original_frame = worker.make_frame
+
+    def timed_frame(*args):
+        started = time.perf_counter()
+        result = original_frame(*args)
+        frames.append(time.perf_counter() - started)
+        return result
+
+    worker.make_frame = timed_frame
     async with app.run_test(size=size) as pilot:
         app.open_area("lab")
         await pilot.pause(0.5)
         screen = app.screen
-        original_redraw, chart = screen.redraw, screen.query_one(LossChart)
+        original_draw, chart = screen.draw, screen.query_one(LossChart)
         original_build = chart._build
 
-        def timed_redraw() -> None:
+        def timed_draw(frame) -> None:
             started = time.perf_counter()
-            original_redraw()
+            original_draw(frame)
             redraws.append(time.perf_counter() - started)
 
         def timed_build():
@@ -58,13 +70,15 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
             renders.append(time.perf_counter() - started)
             return result
 
-        screen.redraw, chart._build = timed_redraw, timed_build
+        screen.draw, chart._build = timed_draw, timed_build
         start_step = screen.session.step
+        frames.clear()
         started = time.perf_counter()
         await pilot.press("space")
         await asyncio.sleep(seconds)
         steps = screen.session.step - start_step
         elapsed = time.perf_counter() - started
+        built = list(frames)
         await pilot.press("space")
         await pilot.pause(0.2)
         shown = screen.view.step if screen.view else 0
@@ -76,6 +90,8 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
         "redraws_per_second": len(redraws) / elapsed,
         "redraw_ms": 1000 * sum(redraws) / max(len(redraws), 1),
         "chart_render_ms": 1000 * sum(renders) / max(len(renders), 1),
+        "frames_per_second": len(built) / elapsed,
+        "frame_ms": 1000 * sum(built) / max(len(built), 1),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -120,7 +136,9 @@ def main() -> None:
         print(f"  round {round_number}: app {app['steps_per_second']:7,.0f} steps/s, headless "
               f"{bare:7,.0f} steps/s, ratio {ratios[-1]:4.0%}; "
               f"{app['redraws_per_second']:.1f} redraws/s ({app['redraw_ms']:.1f} ms + "
-              f"{app['chart_render_ms']:.1f} ms chart build); peak {app['peak_rss_mb']:.0f} MB")
+              f"{app['chart_render_ms']:.1f} ms chart build; frames copied by the worker "
+              f"{app['frames_per_second']:.1f}/s, {app['frame_ms']:.1f} ms each); "
+              f"peak {app['peak_rss_mb']:.0f} MB")
     print(f"  ratio app/headless, median: {statistics.median(ratios):.0%}   (goal: above 70%)")
     print(f"  peak memory of the app:     {max(memories):.0f} MB  (goal: under 150 MB)")
 

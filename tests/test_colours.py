@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
-from gdtui.training.view import Points, Regions
+from gdtui.training.picture import Points, Regions
 from gdtui.widgets.card import RIGHT_CHOICE, WRONG_CHOICE
 from gdtui.widgets.guess_chart import GuessChart, SweepChart
 from gdtui.widgets.loss_map import GUTTER, LEGEND, SHADES, LossMap, shade

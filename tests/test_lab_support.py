@@ -1,5 +1,5 @@
 """What the Training Lab needs from the trainer: typed fields, snapshots, pictures, words, and
-training from a thread in chunks (gdtui.training.view)."""
+training from a thread in chunks (gdtui.training: fields, view, picture, worker)."""
 
 from __future__ import annotations
 
@@ -9,24 +9,29 @@ import numpy as np
 import pytest
 
 from gdtui.training.challenges import challenge_by_id
+from gdtui.training.fields import parse_field, setting_text
+from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.session import TrainingSession
-from gdtui.training.settings import Settings, SettingsError
+from gdtui.training.settings import SETTING_INFO, Settings, SettingsError
 from gdtui.training.view import (
-    Curve,
-    Regions,
-    SessionLock,
+    FrameRequest,
     activity_line,
     change_label,
-    field_text,
     loss_series,
-    model_picture,
-    parse_field,
+    make_frame,
     ranked_score,
     score_text,
     snapshot,
     status_line,
     step_ticks,
     thin_indices,
+)
+from gdtui.training.worker import (
+    MAX_CHUNK,
+    SPEEDS,
+    TICK_SECONDS,
+    Frames,
+    SessionLock,
     train_in_chunks,
 )
 
@@ -60,12 +65,27 @@ def test_a_badly_typed_field_is_named_and_explained(name, text, message):
     assert error.value.field == name and str(error.value) == message
 
 
-def test_field_text_reads_back_to_the_same_value():
+@pytest.mark.parametrize("name", [n for n, i in SETTING_INFO.items()
+                                  if i.group and i.kind in ("whole", "number")
+                                  and n != "learning_rate"])
+def test_number_fields_are_read_as_the_table_says(name):
+    info = SETTING_INFO[name]
+    assert parse_field(name, " 3 ") == 3
+    assert isinstance(parse_field(name, "3"), int if info.kind == "whole" else float)
+    assert parse_field(name, "−2") == -2  # the minus the screens print; range checks come later
+    kind = "a whole number, like 32" if info.kind == "whole" else "a number, like 0.1"
+    for bad in ("", "x", "inf", *(["2.5"] if info.kind == "whole" else [])):
+        with pytest.raises(SettingsError) as error:
+            parse_field(name, bad)
+        assert str(error.value) == f"{info.label} must be {kind}"
+
+
+def test_setting_text_reads_back_to_the_same_value():
     settings = Settings(hidden_layers=(16, 4), features=("x1", "sin x2"), noise=0.3)
     for name in ("hidden_layers", "features", "noise", "learning_rate", "batch_size",
                  "n_points", "validation_share", "regularization_rate"):
         value = getattr(settings, name)
-        assert parse_field(name, field_text(name, value)) == value
+        assert parse_field(name, setting_text(name, value)) == value
 
 
 def test_thinning_spreads_evenly_and_keeps_the_last():
@@ -177,12 +197,128 @@ def test_training_in_chunks_stops_when_asked_or_when_the_loss_diverges():
     assert sine.status == "diverged"
 
 
-def test_slow_speed_takes_one_step_per_chunk():
+class FakeClock:
+    """Stands in for the `time` module of training.worker: only sleeping moves the clock (and
+    whatever a test adds), so steps are counted against seconds exactly."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def thread_time(self) -> float:
+        return 0.0
+
+
+def test_slow_speed_takes_one_step_per_chunk(monkeypatch):
+    monkeypatch.setattr("gdtui.training.worker.time", FakeClock())  # no real sleeping
     session = TrainingSession(SMALL)
     steps_seen = []
     train_in_chunks(session, SessionLock(), lambda: False, lambda: "slow", 3,
                     lambda: steps_seen.append(session.step))
     assert steps_seen == [1, 2, 3]
+
+
+@pytest.mark.parametrize("speed", ["slow", "medium"])
+def test_slow_and_medium_speeds_take_their_steps_per_second_of_the_clock(monkeypatch, speed):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    session, chunks = TrainingSession(SMALL), []
+    reason = train_in_chunks(session, SessionLock(), lambda: clock.now > 1.025, lambda: speed,
+                             10**6, lambda: chunks.append((round(clock.now, 9), session.step)))
+    per_chunk = round(SPEEDS[speed] * TICK_SECONDS)  # slow: 1 step, medium: 10
+    # a chunk every TICK_SECONDS from 0 s to 1 s: the speed's steps a second, and the first chunk
+    assert reason == "stopped" and session.step == SPEEDS[speed] + per_chunk
+    assert chunks == [(round(k * TICK_SECONDS, 9), (k + 1) * per_chunk) for k in range(21)]
+
+
+def test_the_speed_is_read_before_every_chunk(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    session = TrainingSession(SMALL)
+    train_in_chunks(session, SessionLock(), lambda: clock.now > 1.025,
+                    lambda: "slow" if clock.now < 0.475 else "medium", 10**6)
+    assert session.step == 10 * 1 + 11 * 10  # slow from 0 to 0.45 s, then medium to 1 s
+
+
+def test_fast_speed_sizes_chunks_to_take_about_chunk_seconds(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    session = TrainingSession(SMALL)
+    run = session.run
+
+    def run_on_the_clock(n_steps, **options):  # each step takes 0.1 ms of the clock
+        taken = run(n_steps, **options)
+        clock.now += taken * 0.0001
+        return taken
+
+    monkeypatch.setattr(session, "run", run_on_the_clock)
+    sizes, done = [], [0]
+
+    def after_chunk():
+        sizes.append(session.step - done[0])
+        done[0] = session.step
+
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "fast", 1001, after_chunk)
+    assert sizes[0] == 1 and sum(sizes) == 1001
+    assert all(99 <= size <= 100 for size in sizes[1:-1])  # 100 steps take CHUNK_SECONDS
+    monkeypatch.setattr(session, "run", run)  # steps that take no time: the chunk is capped
+    sizes.clear()
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "fast",
+                    session.step + 1 + 3 * MAX_CHUNK, after_chunk)
+    assert sizes == [1, MAX_CHUNK, MAX_CHUNK, MAX_CHUNK]
+
+
+def test_a_frame_is_built_when_asked_and_is_a_copy():
+    challenge = challenge_by_id("spiral-sprint")
+    session, frames = TrainingSession(SMALL), Frames()
+    assert not frames.busy and not frames.answer(session) and frames.take() is None
+    session.run(50)
+    frames.ask(FrameRequest((20, 8), challenge))
+    assert frames.busy
+    assert frames.answer(session) and frames.busy  # built, not yet taken
+    frame = frames.take()
+    assert not frames.busy and frames.take() is None
+    assert frame.view.step == 50 and [e.step for e in frame.evaluations] == [0, 10, 20, 30,
+                                                                              40, 50]
+    assert isinstance(frame.picture, Regions) and frame.picture_size == (20, 8)
+    assert frame.view.verdict.message.startswith("dataset must stay 'spiral'")
+    session.run(50)
+    assert frame.view.step == 50 and len(frame.evaluations) == 6  # the session moved on
+    assert list(frame.evaluations) == session.history.evaluations[:6]
+    frames.ask(FrameRequest(None))
+    frames.answer(session)
+    later = frames.take()
+    assert later.view.step == 100 and later.picture is None and later.picture_size is None
+    assert later.view.verdict is None
+
+
+def test_the_worker_builds_a_frame_only_when_the_ui_asked(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    built = []
+
+    def counted(session, request):
+        built.append(session.step)
+        return make_frame(session, request)
+
+    monkeypatch.setattr("gdtui.training.worker.make_frame", counted)
+    session, frames, chunks = TrainingSession(SMALL), Frames(), []
+
+    def after_chunk():  # what the Lab's worker does, with the UI asking after the third chunk
+        chunks.append(session.step)
+        frames.answer(session)
+        if len(chunks) == 3:
+            frames.ask(FrameRequest(None))
+
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "medium", 100, after_chunk)
+    assert chunks == [10 * k for k in range(1, 11)]
+    assert built == [40]  # ten chunks, one frame: right after the chunk that followed the ask
+    assert frames.take().view.step == 40 and not frames.busy
 
 
 def test_the_ui_holds_the_session_still_while_a_thread_trains():

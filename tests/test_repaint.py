@@ -16,7 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from gdtui.training.view import Points, Regions
+from gdtui.training.picture import Points, Regions
 from gdtui.widgets.guess_chart import GuessChart
 from gdtui.widgets.loss_map import LossMap
 from gdtui.widgets.model_panel import ModelPanel, RegionView

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual.widgets import Input, OptionList, Static
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.lab.dialogs import LoadPreset, PickChallenge, SavePreset
 from gdtui.screens.lab.screen import LabScreen
-from gdtui.training.session import Evaluation
+from gdtui.training.history import Evaluation
 from gdtui.training.settings import Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
 from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up
@@ -47,24 +48,24 @@ async def type_into(pilot, field: str, text: str) -> None:
     await pilot.press("enter")
 
 
-async def press_while_training(app, pilot, key: str) -> None:
+async def press_while_training(app, pilot, key: str, done: Callable[[], object]) -> None:
     """Press a key without waiting for the app to go idle (pilot.press waits for the CPU to
-    rest, which it does not while the worker trains flat out)."""
+    rest, which it does not while the worker trains flat out), then wait until `done()`."""
     app.simulate_key(key)
-    await pilot.pause(0.05)
+    await wait_until(pilot, done)
 
 
 async def test_space_trains_and_the_step_count_and_loss_move(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
-        await pilot.pause(0.15)
+        await wait_until(pilot, lambda: lab.view is not None)
         assert "step 0 " in shown(lab, "#status")
         first_loss = lab.view.latest.train_loss
-        await press_while_training(app, pilot, "space")
+        await press_while_training(app, pilot, "space", lambda: lab.running)
         await wait_until(pilot, lambda: lab.session.step >= 50)
-        await press_while_training(app, pilot, "space")
-        await wait_until(pilot, lambda: not lab.running and lab.view.step == lab.session.step)
+        await press_while_training(app, pilot, "space", lambda: not lab.running)
+        await wait_until(pilot, lambda: lab.view.step == lab.session.step)
         status = shown(lab, "#status")
         assert f"step {lab.session.step:,} " in status and "step 0 " not in status
         assert lab.view.latest.train_loss < first_loss
@@ -87,19 +88,20 @@ async def test_changing_the_learning_rate_mid_run_marks_the_chart(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
-        await press_while_training(app, pilot, "space")
+        await press_while_training(app, pilot, "space", lambda: lab.running)
         await wait_until(pilot, lambda: lab.session.step >= 20)
-        await press_while_training(app, pilot, "right_square_bracket")
+        await press_while_training(app, pilot, "right_square_bracket",
+                                   lambda: lab.session.history.changes)
         assert lab.running  # the change needs no reset
         await wait_until(pilot, lambda: lab.session.step >= lab.session.history.changes[0].step
                          + 20)
-        await press_while_training(app, pilot, "space")
+        await press_while_training(app, pilot, "space", lambda: not lab.running)
         change = lab.session.history.changes[0]
         assert (change.name, change.old, change.new) == ("learning_rate", 0.01, 0.03)
         assert change.step >= 20
         assert lab.query_one("#field-learning_rate", Input).value == "0.03"
         await wait_until(pilot, lambda: lab.view.step == lab.session.step)
-        await pilot.pause(0.05)
+        await wait_until(pilot, lambda: "lr 0.03" in chart_text(lab))
         assert "lr 0.03" in chart_text(lab)
         assert "lr 0.03" in lab.query_one(ModelPanel).border_title
 
@@ -113,7 +115,7 @@ async def test_learning_rate_10_diverges_with_a_lesson_and_undo_goes_back(make_a
         assert lab.session.settings.learning_rate == 10
         await pilot.press("space")
         await wait_until(pilot, lambda: not lab.running and lab.session.status == "diverged")
-        await pilot.pause(0.15)
+        await wait_until(pilot, lambda: "diverged: the loss" in shown(lab, "#status"))
         assert "diverged: the loss" in shown(lab, "#status")
         hint = shown(lab, "#hint")
         assert "too large" in hint and "u: undo" in hint
@@ -121,7 +123,7 @@ async def test_learning_rate_10_diverges_with_a_lesson_and_undo_goes_back(make_a
         assert not lab.running
         steps_before_run = 2
         await pilot.press("u")
-        await pilot.pause(0.15)
+        await wait_until(pilot, lambda: f"step {steps_before_run} " in shown(lab, "#status"))
         assert lab.session.step == steps_before_run and lab.session.status == "ok"
         assert f"step {steps_before_run} " in shown(lab, "#status")
 
@@ -131,8 +133,10 @@ async def test_reset_starts_again_from_step_zero(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
         first_weights = lab.session.network.parameter_vector.copy()
-        await pilot.press("n", "n", "n", "r")
-        await pilot.pause(0.15)
+        await pilot.press("n", "n", "n")
+        await wait_until(pilot, lambda: "step 3 " in shown(lab, "#status"))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "step 0 " in shown(lab, "#status"))
         assert lab.session.step == 0 and lab.session.history.train_loss == []
         assert (lab.session.network.parameter_vector == first_weights).all()
         assert "step 0 " in shown(lab, "#status")
@@ -207,8 +211,9 @@ async def test_a_challenge_is_judged_live_and_its_best_saved(make_app):
         ids = [challenge.id for challenge in app.screen.challenges]
         options.highlighted = ids.index("feature-engineer") + 1
         await pilot.press("enter")
-        await pilot.pause(0.15)
-        assert lab.challenge is not None and lab.session.settings.hidden_layers == ()
+        await wait_until(pilot, lambda: "Feature engineer: not yet" in shown(lab,
+                                                                             "#challenge-line"))
+        assert lab.goals.challenge is not None and lab.session.settings.hidden_layers == ()
         assert "Feature engineer: not yet" in shown(lab, "#challenge-line")
         await type_into(pilot, "features", "x1^2,x2^2")
         await pilot.click("#button-run")  # passes within a few hundred steps, then pauses
@@ -222,10 +227,38 @@ async def test_leaving_the_lab_pauses_and_logs_the_run(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
-        await press_while_training(app, pilot, "space")
+        await press_while_training(app, pilot, "space", lambda: lab.running)
         await wait_until(pilot, lambda: lab.session.step >= 20)
-        await press_while_training(app, pilot, "escape")
+        await press_while_training(app, pilot, "escape", lambda: app.screen is not lab)
         assert app.screen is not lab and not lab.running
+        assert app.store.last_activity()[2].startswith("trained moons to ")
+
+
+async def test_while_training_the_lab_draws_frames_without_taking_the_lock(make_app,
+                                                                            monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        lock, drawn, locked = lab.training.lock, [], []
+        hold, draw = lock.ui, lab.draw
+        monkeypatch.setattr(lock, "ui", lambda: locked.append(lab.running) or hold())
+        monkeypatch.setattr(lab, "draw", lambda frame: drawn.append(lab.running) or draw(frame))
+        await press_while_training(app, pilot, "space", lambda: lab.running)
+        await wait_until(pilot, lambda: drawn.count(True) >= 5)  # frames the worker copied
+        await press_while_training(app, pilot, "space", lambda: not lab.running)
+        assert True not in locked  # the lock was taken only once paused (to log the run)
+        assert lab.view.step > 0
+
+
+async def test_a_new_network_mid_run_pauses_first_and_logs_the_run(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await press_while_training(app, pilot, "space", lambda: lab.running)
+        await wait_until(pilot, lambda: lab.session.step >= 20)
+        assert lab.apply_setting("hidden_layers", (4,))
+        assert not lab.running and lab.session.step == 0
+        assert lab.session.network.layer_sizes == (2, 4, 1)
         assert app.store.last_activity()[2].startswith("trained moons to ")
 
 
@@ -247,7 +280,7 @@ async def test_the_lab_fits_80x24_and_spreads_out_at_160x50(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
-        await pilot.pause(0.15)
+        await wait_until(pilot, lambda: lab.view is not None)
         controls = lab.query_one(LabControls)
         first, last = (lab.query_one(f"#field-{name}") for name in ("dataset", "speed"))
         assert controls.region.contains_region(first.region)
@@ -258,7 +291,7 @@ async def test_the_lab_fits_80x24_and_spreads_out_at_160x50(make_app):
         chart, regions = lab.query_one(LossChart), lab.query_one(RegionView)
         assert chart.size.height >= 6 and regions.size.height >= 4
         await pilot.resize_terminal(160, 50)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: lab.has_class("-wide") and chart.size.height >= 30)
         assert lab.has_class("-wide")
         assert chart.region.y == regions.region.y - 0 or chart.region.x < regions.region.x
         assert chart.size.height >= 30 and regions.size.width >= 50
@@ -281,27 +314,41 @@ class FakeClock:
         return 0.0  # drawing takes no time: only the pace set by the Lab spaces the redraws
 
 
+class WorkerTime:
+    """Stands in for the `time` module of the training worker: real, except that copying out a
+    frame takes no CPU time, so only the Lab's pace (and what a test adds) spaces redraws."""
+
+    perf_counter = staticmethod(time.perf_counter)
+    sleep = staticmethod(time.sleep)
+
+    @staticmethod
+    def thread_time() -> float:
+        return 0.0
+
+
 async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tuple[int, int]:
     """(chart redraws, model pictures) while training for `seconds` of a fake clock whose timer
-    ticks every 0.1 s, with new data at every tick."""
+    ticks every 0.1 s; after each tick the worker answers with a frame and the Lab draws it."""
     lab = await open_lab(app, pilot)
     clock = FakeClock()
     monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+    monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
     charts, pictures = [], []
     chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
     monkeypatch.setattr(chart, "show", lambda *data: charts.append(clock.now))
     monkeypatch.setattr(panel, "show", lambda *picture: pictures.append(clock.now))
-    await press_while_training(app, pilot, "space")
+    await press_while_training(app, pilot, "space", lambda: lab.running)
+    await wait_until(pilot, lambda: not lab.training.frames.busy)  # any frame asked is drawn
     charts.clear()
     pictures.clear()
     start = clock.now + 10.0  # past any redraw planned while the key was pressed
     for tick in range(round(seconds / 0.1)):
         clock.now = start + tick * 0.1
-        lab.new_data.set()
         lab._tick()
+        await wait_until(pilot, lambda: not lab.training.frames.busy)
     assert lab.running
     counts = len(charts), len(pictures)
-    await press_while_training(app, pilot, "space")
+    await press_while_training(app, pilot, "space", lambda: not lab.running)
     return counts
 
 
@@ -319,11 +366,36 @@ async def test_fps_2_redraws_the_lab_at_most_twice_a_second(make_app, monkeypatc
         assert app.screen.redraw_seconds == 0.5
 
 
+async def test_the_workers_time_on_a_frame_counts_in_the_drawing_budget(make_app, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        clock = FakeClock()
+        monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+        monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
+        frames = lab.training.frames
+        asked, ask = [], frames.ask
+        monkeypatch.setattr(frames, "ask", lambda request: asked.append(clock.now) or ask(request))
+        await press_while_training(app, pilot, "space", lambda: lab.running)
+        await wait_until(pilot, lambda: not frames.busy)
+        asked.clear()
+        start = clock.now + 10.0
+        for tick in range(20):
+            clock.now = start + tick * 0.1
+            if tick == 1:
+                frames.spent += 0.05  # as if copying out the first frame took the worker 50 ms
+            lab._tick()
+            await wait_until(pilot, lambda: not frames.busy)
+        await press_while_training(app, pilot, "space", lambda: not lab.running)
+        # 12 times 50 ms must pass before the next frame is asked for
+        assert asked[:2] == [start, start + 0.1] and asked[2] - asked[1] >= 0.6 - 1e-9
+
+
 async def test_the_chart_repaints_only_the_lines_that_changed(make_app, monkeypatch):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot)
-        with lab.lock.ui():
+        with lab.training.lock.ui():
             lab.session.run(1200)
         lab.redraw()
         await pilot.pause()
@@ -333,7 +405,7 @@ async def test_the_chart_repaints_only_the_lines_that_changed(make_app, monkeypa
         monkeypatch.setattr(chart, "refresh", lambda *regions, **_: painted.append(regions))
         lab.redraw()  # nothing new: nothing to send
         assert painted == []
-        with lab.lock.ui():
+        with lab.training.lock.ui():
             lab.session.run(100)  # ten more losses, a few columns to the right
         lab.redraw()
         lines = {y for regions in painted for region in regions

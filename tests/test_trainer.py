@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import warnings
 
 import numpy as np
@@ -10,10 +12,13 @@ import pytest
 
 from gdtui.training.challenges import CHALLENGES, challenge_by_id, judge
 from gdtui.training.datasets import DataError
-from gdtui.training.session import Change, RebuildNeeded, TrainingSession
+from gdtui.training.history import Change
+from gdtui.training.session import Changed, RebuildNeeded, TrainingSession
 from gdtui.training.settings import (
     LEARNING_RATE_LADDER,
+    LIVE_SETTINGS,
     PRESETS,
+    SETTING_INFO,
     Settings,
     SettingsError,
     learning_rate_down,
@@ -284,6 +289,139 @@ def test_bad_settings_name_the_field_with_a_clear_message(changes, field, messag
     assert error.value.field == field
 
 
+def test_the_settings_table_describes_every_setting_and_nothing_else():
+    assert list(SETTING_INFO) == [f.name for f in dataclasses.fields(Settings)]
+    assert LIVE_SETTINGS == {"learning_rate", "optimizer", "batch_size", "regularization",
+                             "regularization_rate", "eval_every"}
+    for name, info in SETTING_INFO.items():
+        assert info.kind in ("choice", "whole", "number", "text"), name
+        assert info.label and info.short and info.tip and info.message, name
+        assert not (info.live and info.new_data), name  # new data always needs a new network
+        assert bool(info.choices) == (info.kind == "choice"), name
+
+
+def _limits(info):
+    """Values at and just past the table's limits: (allowed, refused)."""
+    step = 1 if info.kind == "whole" else 0.01
+    allowed, refused = [], [True, "1", None, math.nan]  # never a number of the right kind
+    if info.kind == "number":
+        allowed.append(1 if info.high is None or info.high >= 1 else info.high)  # an int will do
+    if info.kind == "whole":
+        refused.append(float(info.low + 1))
+    if info.low is not None:
+        (refused if info.above_low else allowed).append(info.low)
+        refused.append(info.low - step)
+        if info.above_low:
+            allowed.append(info.low + step)
+    if info.high is not None:
+        allowed.append(info.high)
+        refused.append(info.high + step)
+    return allowed, refused
+
+
+@pytest.mark.parametrize("name", [n for n, i in SETTING_INFO.items()
+                                  if i.kind in ("whole", "number")])
+def test_the_table_sets_the_limits_of_every_number_and_the_message(name):
+    info = SETTING_INFO[name]
+    allowed, refused = _limits(info)
+    for value in allowed:
+        assert getattr(Settings().replace(**{name: value}), name) == value
+    for value in refused:
+        with pytest.raises(SettingsError) as error:
+            Settings().replace(**{name: value})
+        assert (error.value.field, str(error.value)) == (name, info.message), value
+
+
+@pytest.mark.parametrize("name", [n for n, i in SETTING_INFO.items() if i.kind == "choice"])
+def test_the_table_lists_the_choices_of_every_choice(name):
+    info = SETTING_INFO[name]
+    for choice in info.choices:
+        changes = {name: choice, "loss": "mse"} if name == "dataset" else {name: choice}
+        assert getattr(Settings().replace(**changes), name) == choice
+    with pytest.raises(SettingsError) as error:
+        Settings().replace(**{name: "nonsense"})
+    assert error.value.field == name
+    assert str(error.value) == f"{info.label}: choose one of {', '.join(info.choices)}"
+
+
+OTHER_VALUES = {"dataset": "circle", "n_points": 300, "noise": 0.2, "validation_share": 0.3,
+                "features": ("x1", "x2", "x1^2"), "hidden_layers": (4,),
+                "activation": "relu", "loss": "mse", "optimizer": "sgd",
+                "learning_rate": 0.03, "batch_size": 16, "regularization": "l2",
+                "regularization_rate": 0.01, "seed": 7, "eval_every": 5}
+
+
+def _points(session):
+    data = session.dataset
+    return (data.train_inputs.tolist(), data.validation_inputs.tolist())
+
+
+def test_new_data_in_the_table_is_what_a_rebuild_does(tmp_path):
+    csv = tmp_path / "points.csv"
+    csv.write_text("".join(f"{x / 10},{(x * 7 % 10) / 10},{x % 2}\n" for x in range(40)))
+    values = {**OTHER_VALUES, "data_file": str(csv)}
+    assert set(values) == set(SETTING_INFO)
+    for name, value in values.items():
+        session = TrainingSession(SMALL)
+        before = _points(session)
+        session.rebuild(**{name: value})
+        assert (_points(session) != before) == SETTING_INFO[name].new_data, name
+
+
+def test_change_keeps_the_network_for_a_live_setting_and_says_so():
+    session = TrainingSession(SMALL)
+    session.run(30)
+    weights = session.network.parameter_vector.copy()
+    changed = session.change("learning_rate", 0.3)
+    assert (changed.rebuilt, changed.new_data) == (False, False)
+    assert changed.why == "the learning rate changed: the network and its history are kept"
+    assert session.history.changes == [Change(30, "learning_rate", 0.01, 0.3)]
+    assert session.step == 30 and np.array_equal(session.network.parameter_vector, weights)
+
+
+def test_change_builds_a_new_network_and_says_whether_the_data_is_new():
+    session = TrainingSession(SMALL)
+    session.run(30)
+    changed = session.change("hidden_layers", (4,))
+    assert (changed.rebuilt, changed.new_data) == (True, False)
+    assert changed.why == "new network: the hidden layers changed"
+    assert session.step == 0 and session.network.layer_sizes == (2, 4, 1)
+    for name, value in (("seed", 3), ("data_file", None), ("dataset", "circle")):
+        changed = session.change(name, value)
+        if name == "data_file":  # already None: nothing to do
+            assert changed == Changed(rebuilt=False, new_data=False, why="")
+            continue
+        label = SETTING_INFO[name].label
+        assert changed == Changed(True, True, f"new data and a new network: the {label} changed")
+
+
+def test_change_refuses_bad_and_unknown_settings_and_keeps_the_session():
+    session = TrainingSession(SMALL)
+    session.run(30)
+    for name, value, message in (("noise", 2.0, "noise must be a number from 0 to 1"),
+                                 ("batch_size", 0, "batch size: use a whole number"),
+                                 ("colour", "red", "unknown setting 'colour'")):
+        with pytest.raises(SettingsError, match=message) as error:
+            session.change(name, value)
+        assert error.value.field == name
+    assert session.step == 30 and session.settings == SMALL
+    assert session.change("noise", SMALL.noise).why == ""  # the same value changes nothing
+    assert session.step == 30 and session.history.changes == []
+
+
+def test_change_and_needs_rebuild_follow_the_table_for_every_setting():
+    for name, value in OTHER_VALUES.items():
+        info = SETTING_INFO[name]
+        session = TrainingSession(SMALL)
+        session.run(20)
+        assert session.needs_rebuild(name, value) is not info.live, name
+        changed = session.change(name, value)
+        assert (changed.rebuilt, changed.new_data) == (not info.live, info.new_data), name
+        assert session.step == (20 if info.live else 0), name
+        assert getattr(session.settings, name) == value
+        assert not session.needs_rebuild(name, value)  # it has that value now
+
+
 def test_text_fields_parse_or_explain():
     assert parse_hidden_layers("8,8") == (8, 8)
     assert parse_hidden_layers(" 4 2 ") == (4, 2)
@@ -298,6 +436,13 @@ def test_text_fields_parse_or_explain():
     for bad in ("fast", "-1", "nan", "inf"):
         with pytest.raises(SettingsError, match="learning rate must be a positive number"):
             parse_learning_rate(bad)
+
+
+def test_hidden_layers_are_read_as_whole_numbers_like_every_typed_number():
+    assert parse_hidden_layers("8.0, 4") == (8, 4)  # 8.0 is a whole number too
+    for bad in ("−4", "4,nan", "1e400"):
+        with pytest.raises(SettingsError, match="like 8,8"):
+            parse_hidden_layers(bad)
 
 
 def test_presets_are_json_ready_and_load_back_to_the_same_settings():

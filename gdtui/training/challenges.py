@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gdtui.training.settings import Settings, settings_from_dict
-
-if TYPE_CHECKING:
-    from gdtui.training.session import TrainingSession
+from gdtui.training.state import TrainingState
 
 # What a score measures, and whether more is better.
 SCORES = {"steps": ("steps", False), "learning_rate": ("learning rate", True),
@@ -97,7 +95,7 @@ def _format(metric: str, value: float) -> str:
     return f"{value:.1%}" if metric == "validation_accuracy" else f"{value:.4f}"
 
 
-def judge(challenge: Challenge, session: TrainingSession) -> Verdict:
+def judge(challenge: Challenge, session: TrainingState) -> Verdict:
     """Judge a session against a challenge; reads the session, changes nothing."""
     start, settings = challenge.settings(), session.settings
     for name in challenge.locked:
@@ -125,7 +123,7 @@ def judge(challenge: Challenge, session: TrainingSession) -> Verdict:
     return Verdict(False, None, f"not yet: best {label} so far {_format(metric, best)} ({goal})")
 
 
-def _score(challenge: Challenge, session: TrainingSession, step: int) -> float:
+def _score(challenge: Challenge, session: TrainingState, step: int) -> float:
     if challenge.score == "learning_rate":
         return session.settings.learning_rate
     if challenge.score == "hidden_units":

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gdtui.training.history import Evaluation
 from gdtui.training.settings import learning_rate_down, learning_rate_up
-
-if TYPE_CHECKING:
-    from gdtui.training.session import Evaluation, TrainingSession
+from gdtui.training.state import TrainingState
 
 MIN_EVALUATIONS = 5  # look at trends only after this many evaluations
 SMALL_LEARNING_RATE = 0.001
@@ -37,7 +35,7 @@ def _jumpy(evaluations: list[Evaluation]) -> bool:
     return ups >= len(recent) // 3
 
 
-def _barely_moving(session: TrainingSession) -> bool:
+def _barely_moving(session: TrainingState) -> bool:
     """A small learning rate, and the loss has hardly dropped."""
     evaluations = session.history.evaluations
     small = session.settings.learning_rate <= SMALL_LEARNING_RATE
@@ -47,7 +45,7 @@ def _barely_moving(session: TrainingSession) -> bool:
     return last > 0.95 * first
 
 
-def _stalled_high(session: TrainingSession) -> bool:
+def _stalled_high(session: TrainingState) -> bool:
     """Flat for the last third of the run, and still far from right."""
     evaluations = session.history.evaluations
     if session.step < 1000 or len(evaluations) < MIN_EVALUATIONS * 3:
@@ -60,7 +58,7 @@ def _stalled_high(session: TrainingSession) -> bool:
     return flat and last.train_loss > 0.1 * evaluations[0].train_loss
 
 
-def dead_units(session: TrainingSession) -> int:
+def dead_units(session: TrainingState) -> int:
     """How many ReLU units output 0 for every training point (they can no longer learn)."""
     if session.settings.activation != "relu" or not session.settings.hidden_layers:
         return 0
@@ -68,7 +66,7 @@ def dead_units(session: TrainingSession) -> int:
     return int(sum(np.all(a <= 0.0, axis=0).sum() for a in trace.activations[:-1]))
 
 
-def hints(session: TrainingSession) -> list[str]:
+def hints(session: TrainingState) -> list[str]:
     """Hint strings for the run so far, most important first; empty when all looks fine."""
     settings, evaluations = session.settings, session.history.evaluations
     rate = settings.learning_rate

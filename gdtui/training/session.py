@@ -9,10 +9,13 @@ and post copies of what a screen needs):
         grid = session.predict_grid(40, 20)
     session.update(learning_rate=0.3)      # keeps weights and history, records the change
     session.rebuild(hidden_layers=(4,))    # a new network: history starts again
+    session.change("noise", 0.2)           # either of the two, as SETTING_INFO says; and why
     session.undo()                         # back to just before the last saved run()
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
-hints and challenges in training.hints and training.challenges.
+Evaluation, Change and History in training.history; hints and challenges in training.hints and
+training.challenges (they read a session through training.state.TrainingState, so they need not
+import this module).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,7 +32,8 @@ from gdtui.nn.network import MLP, MiniBatches, prepare_targets, with_ones_column
 from gdtui.nn.optim import make_optimizer
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
-from gdtui.training.settings import LIVE_SETTINGS, Settings, SettingsError
+from gdtui.training.history import Change, Evaluation, History
+from gdtui.training.settings import LIVE_SETTINGS, SETTING_INFO, Settings, SettingsError
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
 MAX_UNDO = 20
@@ -44,40 +48,16 @@ class RebuildNeeded(ValueError):
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """Loss and accuracy on the whole training and validation sets after `step` steps.
+class Changed:
+    """What `TrainingSession.change()` did: kept the network, or built a new one (and new data).
 
-    Accuracies are None for regression.
+    `why` says it in the learner's words, like "new network: the hidden layers changed"; it is
+    "" when the value was the one the session had, and nothing changed.
     """
 
-    step: int
-    train_loss: float
-    validation_loss: float
-    train_accuracy: float | None
-    validation_accuracy: float | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """A setting changed mid-run, before step `step + 1`: a marker on the loss chart."""
-
-    step: int
-    name: str
-    old: Any
-    new: Any
-
-
-@dataclass
-class History:
-    """What happened so far. `train_loss[i]` is the mini-batch loss of step i + 1.
-
-    Losses here are data losses: a regularisation penalty is not included, so training and
-    validation losses stay comparable.
-    """
-
-    train_loss: list[float] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    rebuilt: bool
+    new_data: bool
+    why: str
 
 
 @dataclass(frozen=True)
@@ -171,8 +151,7 @@ class TrainingSession:
         """
         settings = self.settings.replace(**changes)
         current = dict(self.__dict__)
-        if any(name in changes for name in ("dataset", "data_file", "n_points", "noise",
-                                            "validation_share", "seed")):
+        if any(SETTING_INFO[name].new_data for name in changes):
             self._given_dataset = None
         try:
             self._build(settings)
@@ -212,6 +191,31 @@ class TrainingSession:
         self.settings = settings
         self.history.changes.extend(recorded)
         return recorded
+
+    def change(self, name: str, value: Any) -> Changed:
+        """Set one setting: live when it keeps the network (SETTING_INFO[name].live), else
+        with a new network and an empty history (and new data when the setting makes data).
+
+        Raises SettingsError (or DataError for a bad CSV) and then keeps the current session.
+        """
+        info = SETTING_INFO.get(name)
+        if info is None:
+            raise SettingsError(name, f"unknown setting {name!r}")
+        if value == getattr(self.settings, name):
+            return Changed(rebuilt=False, new_data=False, why="")
+        if info.live:
+            self.update(**{name: value})
+            return Changed(rebuilt=False, new_data=False,
+                           why=f"the {info.label} changed: the network and its history are kept")
+        self.rebuild(**{name: value})
+        what = "new data and a new network" if info.new_data else "new network"
+        return Changed(rebuilt=True, new_data=info.new_data,
+                       why=f"{what}: the {info.label} changed")
+
+    def needs_rebuild(self, name: str, value: Any) -> bool:
+        """True when `change(name, value)` would build a new network (so a run pauses first)."""
+        info = SETTING_INFO.get(name)
+        return info is not None and not info.live and value != getattr(self.settings, name)
 
     def run(self, n_steps: int, should_stop: Callable[[], bool] | None = None,
             save_undo: bool = True) -> int:

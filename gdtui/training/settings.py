@@ -1,13 +1,15 @@
-"""Training settings: the dataclass, its limits, checks with field-named messages, presets.
+"""Training settings: what each one means (SETTING_INFO), the dataclass, checks with
+field-named messages, presets.
 
 Screens show `SettingsError.field` next to the input that needs fixing and
-`str(error)` as the message. `gdtui.training.session` re-exports everything here.
+`str(error)` as the message.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +32,7 @@ MAX_UNITS = 16
 MAX_BATCH_SIZE = 1000
 POINTS_RANGE = (10, 5000)
 VALIDATION_SHARE_RANGE = (0.1, 0.9)
-# Changing these keeps the network and the history; anything else needs a new network.
-LIVE_SETTINGS = frozenset(
-    {"learning_rate", "optimizer", "batch_size", "regularization", "regularization_rate",
-     "eval_every"})
+MAX_EVAL_EVERY = 10_000
 
 HIDDEN_LAYERS_HELP = (f"hidden layers: use up to {MAX_HIDDEN_LAYERS} numbers from 1 to "
                       f"{MAX_UNITS}, like 8,8")
@@ -45,6 +44,155 @@ class SettingsError(ValueError):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
         self.field = field_name
+
+
+# --- what each setting means ---------------------------------------------------------------------
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """What one setting means: its names, its tip, what values it takes, what changing it does.
+
+    `kind` is "choice" (one of `choices`), "whole" or "number" (from `low` to `high`; with
+    `above_low`, more than `low`), or "text" (a value its own parser reads and `valid` checks).
+    `rule` is what a learner is told when a value is refused (a choice builds its own). A
+    `live` setting changes mid-run and keeps the network; any other needs a new network, and
+    one with `new_data` also makes new data points. `group` is the part of the Lab's panel it
+    is shown in (None: only on the command line or in presets).
+    """
+
+    label: str  # in messages: "number of points"
+    short: str  # on the Lab's controls: "points"
+    tip: str
+    kind: str
+    rule: str = ""
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    above_low: bool = False
+    valid: Callable[[Any], bool] | None = None
+    live: bool = False
+    new_data: bool = False
+    marker: str | None = None  # on a chart marker when it changes mid-run ("lr"); None: label
+    group: str | None = None
+
+    @property
+    def message(self) -> str:
+        """What a learner is told when a value is refused."""
+        if self.kind == "choice":
+            return f"{self.label}: choose one of {', '.join(self.choices)}"
+        return self.rule
+
+    @property
+    def marker_label(self) -> str:
+        """The words a chart marker puts before the new value ("" for just the value)."""
+        return self.label if self.marker is None else self.marker
+
+    def allows(self, value: Any) -> bool:
+        """True when `value` is of this setting's kind and within its limits."""
+        if self.kind == "choice":
+            return value in self.choices
+        if self.kind == "text":
+            return self.valid is None or self.valid(value)
+        if not (_is_whole(value) if self.kind == "whole" else _is_number(value)):
+            return False
+        if self.low is not None and (value <= self.low if self.above_low else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+
+def _is_path_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and bool(value.strip()))
+
+
+def _are_features(value: Any) -> bool:
+    return isinstance(value, tuple) and all(f in FEATURES for f in value)
+
+
+def _are_hidden_layers(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) <= MAX_HIDDEN_LAYERS
+            and all(_is_whole(n) and 1 <= n <= MAX_UNITS for n in value))
+
+
+SETTING_INFO: dict[str, SettingInfo] = {
+    "dataset": SettingInfo(
+        label="dataset", short="dataset", tip="the points to learn", kind="choice",
+        choices=DATASETS, new_data=True, group="Data"),
+    "data_file": SettingInfo(
+        label="data file", short="data file", tip="a CSV file to learn from instead",
+        kind="text", rule="data file: give the path of a CSV file", valid=_is_path_or_none,
+        new_data=True),
+    "n_points": SettingInfo(
+        label="number of points", short="points",
+        tip=f"how many points, {POINTS_RANGE[0]} to {POINTS_RANGE[1]}", kind="whole",
+        rule=f"number of points: use a whole number from {POINTS_RANGE[0]} to "
+             f"{POINTS_RANGE[1]}",
+        low=POINTS_RANGE[0], high=POINTS_RANGE[1], new_data=True, group="Data"),
+    "noise": SettingInfo(
+        label="noise", short="noise", tip="jitter of the points, 0 to 1", kind="number",
+        rule="noise must be a number from 0 to 1", low=0, high=1, new_data=True, group="Data"),
+    "validation_share": SettingInfo(
+        label="validation share", short="validation",
+        tip=f"share of points kept aside to check on, {VALIDATION_SHARE_RANGE[0]} to "
+            f"{VALIDATION_SHARE_RANGE[1]}", kind="number",
+        rule=f"validation share must be a number from {VALIDATION_SHARE_RANGE[0]} to "
+             f"{VALIDATION_SHARE_RANGE[1]}",
+        low=VALIDATION_SHARE_RANGE[0], high=VALIDATION_SHARE_RANGE[1], new_data=True,
+        group="Data"),
+    "features": SettingInfo(
+        label="features", short="features",
+        tip="inputs of the network, like x1,x2,x1^2 (empty: x1,x2)", kind="text",
+        rule=f"features: choose from {', '.join(FEATURES)}", valid=_are_features,
+        group="Data"),
+    "hidden_layers": SettingInfo(
+        label="hidden layers", short="hidden",
+        tip="units per hidden layer, like 8,8; none for none", kind="text",
+        rule=HIDDEN_LAYERS_HELP, valid=_are_hidden_layers, group="Network"),
+    "activation": SettingInfo(
+        label="activation", short="activation", tip="the function each hidden unit applies",
+        kind="choice", choices=ACTIVATIONS, group="Network"),
+    "loss": SettingInfo(
+        label="loss", short="loss", tip="auto: cross-entropy for classes, mse for numbers",
+        kind="choice", choices=LOSS_CHOICES, group="Network"),
+    "optimizer": SettingInfo(
+        label="optimizer", short="optimizer", tip="how a gradient becomes a step",
+        kind="choice", choices=OPTIMIZERS, live=True, marker="", group="Training"),
+    "learning_rate": SettingInfo(
+        label="learning rate", short="learn rate",
+        tip="size of each step; [ and ] move along the ladder", kind="number",
+        rule="learning rate must be a positive number", low=0, above_low=True, live=True,
+        marker="lr", group="Training"),
+    "batch_size": SettingInfo(
+        label="batch size", short="batch", tip=f"points per step, 1 to {MAX_BATCH_SIZE}",
+        kind="whole", rule=f"batch size: use a whole number from 1 to {MAX_BATCH_SIZE}",
+        low=1, high=MAX_BATCH_SIZE, live=True, marker="batch", group="Training"),
+    "regularization": SettingInfo(
+        label="regularization", short="regularize", tip="a penalty on large weights",
+        kind="choice", choices=REGULARIZATIONS, live=True, marker="reg", group="Training"),
+    "regularization_rate": SettingInfo(
+        label="regularization rate", short="reg. rate", tip="strength of the penalty",
+        kind="number", rule="regularization rate must be a number of at least 0", low=0,
+        live=True, marker="reg rate", group="Training"),
+    "seed": SettingInfo(
+        label="seed", short="seed", tip="the same seed gives the same points and first weights",
+        kind="whole", rule="seed must be a whole number of at least 0", low=0,
+        high=2**32 - 1, new_data=True),
+    "eval_every": SettingInfo(
+        label="evaluation interval", short="eval every",
+        tip="steps between two evaluations on all points", kind="whole",
+        rule=f"evaluation interval: use a whole number of steps from 1 to {MAX_EVAL_EVERY}",
+        low=1, high=MAX_EVAL_EVERY, live=True, marker="eval every"),
+}
+# Changing these keeps the network and the history; anything else needs a new network.
+LIVE_SETTINGS = frozenset(name for name, info in SETTING_INFO.items() if info.live)
 
 
 @dataclass(frozen=True)
@@ -88,58 +236,12 @@ class Settings:
                 for k, v in dataclasses.asdict(self).items()}
 
 
-def _is_whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
-
-
-def _choose(field_name: str, value: Any, choices: tuple[str, ...], label: str) -> None:
-    if value not in choices:
-        raise SettingsError(field_name, f"{label}: choose one of {', '.join(choices)}")
-
-
 def _check_settings(s: Settings) -> None:
-    if s.data_file is None:
-        _choose("dataset", s.dataset, DATASETS, "dataset")
-    elif not (isinstance(s.data_file, str) and s.data_file.strip()):
-        raise SettingsError("data_file", "data file: give the path of a CSV file")
-    low, high = POINTS_RANGE
-    if not (_is_whole(s.n_points) and low <= s.n_points <= high):
-        raise SettingsError("n_points", f"number of points: use a whole number from {low} to "
-                                        f"{high}")
-    if not (_is_number(s.noise) and 0 <= s.noise <= 1):
-        raise SettingsError("noise", "noise must be a number from 0 to 1")
-    low, high = VALIDATION_SHARE_RANGE
-    if not (_is_number(s.validation_share) and low <= s.validation_share <= high):
-        raise SettingsError("validation_share",
-                            f"validation share must be a number from {low} to {high}")
-    hidden = s.hidden_layers
-    if not (isinstance(hidden, tuple) and len(hidden) <= MAX_HIDDEN_LAYERS
-            and all(_is_whole(n) and 1 <= n <= MAX_UNITS for n in hidden)):
-        raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP)
-    _choose("activation", s.activation, ACTIVATIONS, "activation")
-    _choose("loss", s.loss, LOSS_CHOICES, "loss")
-    _choose("optimizer", s.optimizer, OPTIMIZERS, "optimizer")
-    if not (_is_number(s.learning_rate) and s.learning_rate > 0):
-        raise SettingsError("learning_rate", "learning rate must be a positive number")
-    if not (_is_whole(s.batch_size) and 1 <= s.batch_size <= MAX_BATCH_SIZE):
-        raise SettingsError("batch_size",
-                            f"batch size: use a whole number from 1 to {MAX_BATCH_SIZE}")
-    _choose("regularization", s.regularization, REGULARIZATIONS, "regularization")
-    if not (_is_number(s.regularization_rate) and s.regularization_rate >= 0):
-        raise SettingsError("regularization_rate",
-                            "regularization rate must be a number of at least 0")
-    if not (_is_whole(s.seed) and 0 <= s.seed < 2**32):
-        raise SettingsError("seed", "seed must be a whole number of at least 0")
-    if not (_is_whole(s.eval_every) and 1 <= s.eval_every <= 10_000):
-        raise SettingsError("eval_every",
-                            "evaluation interval: use a whole number of steps from 1 to 10000")
-    if not (isinstance(s.features, tuple) and all(f in FEATURES for f in s.features)):
-        raise SettingsError("features", f"features: choose from {', '.join(FEATURES)}")
+    for name, info in SETTING_INFO.items():
+        if name == "dataset" and s.data_file is not None:
+            continue  # the data file is learned from instead
+        if not info.allows(getattr(s, name)):
+            raise SettingsError(name, info.message)
     if len(set(s.features)) != len(s.features):
         raise SettingsError("features", "features: each feature can be chosen once")
     if s.data_file is None:
@@ -163,8 +265,8 @@ def settings_from_dict(values: dict[str, Any]) -> Settings:
     for name in ("features", "hidden_layers"):
         if isinstance(values.get(name), list):
             values[name] = tuple(values[name])
-    for name in ("noise", "validation_share", "learning_rate", "regularization_rate"):
-        if _is_whole(values.get(name)):
+    for name, info in SETTING_INFO.items():
+        if info.kind == "number" and _is_whole(values.get(name)):
             values[name] = float(values[name])
     return Settings(**values).check()
 
@@ -176,13 +278,13 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
     cleaned = text.replace(",", " ").split()
     if cleaned in ([], ["none"], ["0"]):
         return ()
+    if len(cleaned) > MAX_HIDDEN_LAYERS:
+        raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP)
     try:
-        layers = tuple(int(part) for part in cleaned)
+        return tuple(int(read_number(part, low=1, high=MAX_UNITS, whole=True))
+                     for part in cleaned)
     except ValueError:
         raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP) from None
-    if len(layers) > MAX_HIDDEN_LAYERS or not all(1 <= n <= MAX_UNITS for n in layers):
-        raise SettingsError("hidden_layers", HIDDEN_LAYERS_HELP)
-    return layers
 
 
 def parse_features(text: str) -> tuple[str, ...]:

@@ -1,158 +1,25 @@
-"""What the Training Lab needs around a session: the loop its training thread runs, typed
-fields, a snapshot to draw from, the model picture, and the words of its status lines.
+"""What the Training Lab shows: a snapshot of a session, a frame to draw (the snapshot, all the
+evaluations and maybe the model picture), the loss series for its chart, and the words of its
+status lines.
 
-A TrainingSession is not thread-safe: the training thread holds a SessionLock for one chunk of steps
-at a time, and the Lab takes a `snapshot()` while it holds the lock, then draws from the
-snapshot alone. Nothing here imports Textual.
+A `snapshot()` or `make_frame()` is taken while the session's lock is held; everything drawn
+comes from that copy alone. Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
-from gdtui.training.settings import (
-    Settings,
-    SettingsError,
-    parse_features,
-    parse_hidden_layers,
-    parse_learning_rate,
-)
+from gdtui.training.history import Change, Evaluation
+from gdtui.training.picture import Curve, Regions, model_picture
+from gdtui.training.settings import SETTING_INFO, Settings
 
 if TYPE_CHECKING:
-    from gdtui.training.session import Change, Evaluation, TrainingSession
-
-# Settings typed as text, and the label a message uses for each.
-NUMBER_FIELDS = {"noise": "noise", "validation_share": "validation share",
-                 "regularization_rate": "regularization rate"}
-WHOLE_FIELDS = {"n_points": "number of points", "batch_size": "batch size"}
-CHANGE_LABELS = {"learning_rate": "lr", "optimizer": "", "batch_size": "batch",
-                 "regularization": "reg", "regularization_rate": "reg rate",
-                 "eval_every": "eval every"}
-
-
-# --- training from a worker thread -------------------------------------------------------------
-
-SPEEDS = {"fast": None, "medium": 200.0, "slow": 20.0}  # steps per second; None: flat out
-CHUNK_SECONDS = 0.01  # flat out, a chunk takes about this long: short enough to feel instant
-MAX_CHUNK = 2000
-TICK_SECONDS = 0.05  # a slow run takes a few steps, then sleeps, this often
-
-
-class SessionLock:
-    """Guards a session shared by a training thread and the UI thread.
-
-    The trainer holds it for one chunk of steps at a time; `ui()` asks the trainer to step
-    aside after its chunk, so the UI never waits longer than one chunk.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._ui_waiting = threading.Event()
-
-    @contextmanager
-    def ui(self) -> Iterator[None]:
-        """Hold the session from the UI thread."""
-        self._ui_waiting.set()
-        with self._lock:
-            self._ui_waiting.clear()
-            yield
-
-    @contextmanager
-    def chunk(self) -> Iterator[None]:
-        """Hold the session from the training thread for one chunk."""
-        with self._lock:
-            yield
-        if self._ui_waiting.is_set():
-            time.sleep(0.0005)  # a Lock is not fair: let the waiting UI thread take it first
-
-
-def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Callable[[], bool],
-                    speed: Callable[[], str], stop_at: int,
-                    after_chunk: Callable[[], None] = lambda: None) -> str:
-    """Train `session` chunk by chunk until told to stop; return why it ended.
-
-    Returns "stopped" (should_stop() said so), "diverged" or "limit" (reached step
-    `stop_at`). `speed()` names an entry of SPEEDS and is read before every chunk;
-    `after_chunk()` is called after each one (the UI redraws when it sees new data). Only
-    the first chunk saves an undo point, so undo goes back to where this run started.
-    """
-    chunk, first = 1, True
-    while not should_stop():
-        rate = SPEEDS.get(speed())
-        started = time.perf_counter()
-        with lock.chunk():
-            wanted = chunk if rate is None else max(1, round(rate * TICK_SECONDS))
-            wanted = min(wanted, stop_at - session.step)
-            if wanted <= 0:
-                return "limit"
-            taken = session.run(wanted, should_stop=should_stop, save_undo=first)
-            diverged = session.status == "diverged"
-        first = False
-        after_chunk()
-        if diverged:
-            return "diverged"
-        elapsed = time.perf_counter() - started
-        if rate is None:
-            if taken == wanted:  # size the next chunk to take about CHUNK_SECONDS
-                chunk = min(MAX_CHUNK, max(1, int(taken * CHUNK_SECONDS / max(elapsed, 1e-6))))
-        else:
-            pause_until = started + wanted / rate
-            while not should_stop() and time.perf_counter() < pause_until:
-                time.sleep(min(TICK_SECONDS, max(0.0, pause_until - time.perf_counter())))
-    return "stopped"
-
-
-# --- the settings panel -------------------------------------------------------------------------
-
-def parse_field(name: str, text: str) -> Any:
-    """Read the text typed into the Lab's field for setting `name`.
-
-    Raises SettingsError naming the field when the text is not a value of the right kind;
-    range checks are left to Settings.check(), so there is one message for each limit.
-    """
-    text = text.strip()
-    if name == "hidden_layers":
-        return parse_hidden_layers(text)
-    if name == "features":
-        return parse_features(text)
-    if name == "learning_rate":
-        return parse_learning_rate(text)
-    if name in WHOLE_FIELDS:
-        try:
-            return int(text)
-        except ValueError:
-            raise SettingsError(name, f"{WHOLE_FIELDS[name]} must be a whole number, "
-                                      "like 32") from None
-    if name in NUMBER_FIELDS:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            raise SettingsError(name, f"{NUMBER_FIELDS[name]} must be a number, like 0.1")
-        return value
-    raise SettingsError(name, f"unknown setting {name!r}")
-
-
-def field_text(name: str, value: Any) -> str:
-    """A setting's value as the Lab's text field shows it (the inverse of parse_field)."""
-    if name == "hidden_layers":
-        return ",".join(str(n) for n in value) if value else "none"
-    if name == "features":
-        return ",".join(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
+    from gdtui.training.session import TrainingSession
 
 def thin_indices(length: int, max_points: int) -> range | list[int]:
     """Indices of every k-th item of `length` (about `max_points` of them), always the last."""
@@ -198,7 +65,8 @@ def step_ticks(last_step: int, most: int = 5) -> tuple[list[int], list[str]]:
 
 def change_label(change: Change) -> str:
     """A short label for a chart marker, like "lr 0.3" or "sgd"."""
-    prefix = CHANGE_LABELS.get(change.name, change.name.replace("_", " "))
+    info = SETTING_INFO.get(change.name)
+    prefix = info.marker_label if info else change.name.replace("_", " ")
     value = f"{change.new:g}" if isinstance(change.new, float) else str(change.new)
     return f"{prefix} {value}".strip()
 
@@ -236,97 +104,34 @@ def snapshot(session: TrainingSession, max_points: int = 200,
         verdict=judge(challenge, session) if challenge is not None else None)
 
 
-# --- the model panel --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FrameRequest:
+    """What the Lab asks the next frame to hold: the verdict on `challenge` (if any), and a
+    model picture of `picture_size` (columns, rows), or None to keep the one on screen."""
 
-SHADE_LEVELS = 4  # how many strengths of colour the decision regions use
+    picture_size: tuple[int, int] | None
+    challenge: Challenge | None = None
 
 
 @dataclass(frozen=True)
-class Points:
-    """The data points placed on the cells of a picture (row 0 at the bottom).
+class Frame:
+    """Everything the Lab draws at one moment, copied out of a session: later training does not
+    change it, so it can be drawn without the session's lock."""
 
-    `colours` is the class of each point, or for regression 0 (below the middle of the
-    targets) and 1 (above). `validation` is True for a validation point.
-    """
-
-    columns: np.ndarray
-    rows: np.ndarray
-    colours: np.ndarray
-    validation: np.ndarray
+    view: Snapshot
+    evaluations: tuple[Evaluation, ...]  # all of them: the chart thins them its own way
+    picture: Regions | Curve | None
+    picture_size: tuple[int, int] | None  # None: this frame has no new picture
 
 
-@dataclass(frozen=True)
-class Regions:
-    """What the network answers over 2-D data, one cell per grid point, and the data on top.
+def make_frame(session: TrainingSession, request: FrameRequest) -> Frame:
+    """Copy a frame out of `session` as `request` asks (hold its lock while calling this)."""
+    size = request.picture_size
+    return Frame(view=snapshot(session, 2, request.challenge),  # the chart thins its own
+                 evaluations=tuple(session.history.evaluations),
+                 picture=model_picture(session, *size) if size is not None else None,
+                 picture_size=size)
 
-    Each cell has a colour (the predicted class; for regression 0 low, 1 high) and a
-    strength from 0 (unsure, or near the middle value) to SHADE_LEVELS - 1 (sure, or extreme).
-    """
-
-    colours: np.ndarray  # (ny, nx), row 0 at the bottom
-    strengths: np.ndarray  # (ny, nx)
-    points: Points
-    n_colours: int
-
-
-@dataclass(frozen=True)
-class Curve:
-    """A fitted curve of 1-input regression with the data points to compare it with."""
-
-    xs: list[float]
-    ys: list[float]
-    train_x: list[float]
-    train_y: list[float]
-    validation_x: list[float]
-    validation_y: list[float]
-
-
-def _middle_and_half_span(values: np.ndarray) -> tuple[float, float]:
-    low, high = float(values.min()), float(values.max())
-    return (low + high) / 2, max((high - low) / 2, 1e-9)
-
-
-def _regions(session: TrainingSession, nx: int, ny: int) -> Regions:
-    grid = session.predict_grid(nx, ny)
-    dataset = session.dataset
-    x_min, x_max, y_min, y_max = grid.extent
-    inputs = dataset.inputs
-    columns = np.floor((inputs[:, 0] - x_min) / (x_max - x_min) * nx).astype(int)
-    rows = np.floor((inputs[:, 1] - y_min) / (y_max - y_min) * ny).astype(int)
-    if grid.classes is not None and grid.probabilities is not None:
-        n_colours = grid.probabilities.shape[-1]
-        chance = 1.0 / n_colours
-        sureness = (grid.probabilities.max(axis=-1) - chance) / (1.0 - chance)
-        colours, point_colours = grid.classes, dataset.targets.astype(int)
-    else:
-        n_colours = 2
-        middle, half_span = _middle_and_half_span(dataset.targets)
-        values = np.nan_to_num(grid.values - middle)
-        sureness = np.abs(values) / half_span
-        colours = (values > 0).astype(int)
-        point_colours = (dataset.targets > middle).astype(int)
-    strengths = np.clip(np.rint(np.nan_to_num(sureness) * (SHADE_LEVELS - 1)), 0, SHADE_LEVELS - 1)
-    points = Points(np.clip(columns, 0, nx - 1), np.clip(rows, 0, ny - 1), point_colours,
-                    np.arange(len(inputs)) >= len(dataset.train_inputs))
-    return Regions(colours, strengths.astype(int), points, n_colours)
-
-
-def model_picture(session: TrainingSession, nx: int, ny: int) -> Regions | Curve | None:
-    """The model panel's picture: regions for 2-D data, a curve for 1-input regression."""
-    dataset = session.dataset
-    if dataset.n_inputs == 2:
-        return _regions(session, nx, ny)
-    if dataset.n_inputs == 1 and not session.is_classification:
-        xs, ys = session.predict_curve(max(2 * nx, 20))
-        finite = np.isfinite(ys)
-        return Curve(xs[finite].tolist(), ys[finite].tolist(),
-                     dataset.train_inputs[:, 0].tolist(), dataset.train_targets.tolist(),
-                     dataset.validation_inputs[:, 0].tolist(),
-                     dataset.validation_targets.tolist())
-    return None
-
-
-# --- words ------------------------------------------------------------------------------------
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"

@@ -1,7 +1,8 @@
 """The Training Lab's side panel: buttons and every setting, each with room for a message.
 
-The panel reads what is typed (training.view.parse_field) and posts `SettingEntered`; the
-screen decides what the change means for the session and calls `set_error` when it is refused.
+Each control's label, tip and choices come from training.settings.SETTING_INFO. The panel reads
+what is typed (training.fields.parse_field) and posts `SettingEntered`; the screen hands the
+change to the session and calls `set_error` when it is refused.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from gdtui.nn.functions import ACTIVATIONS
-from gdtui.nn.optim import OPTIMIZERS
-from gdtui.training.datasets import DATASETS
-from gdtui.training.settings import LOSS_CHOICES, REGULARIZATIONS, Settings, SettingsError
-from gdtui.training.view import SPEEDS, field_text, parse_field
+from gdtui.training.fields import parse_field, setting_text
+from gdtui.training.settings import SETTING_INFO, Settings, SettingsError
+from gdtui.training.worker import SPEEDS
 
 
 @dataclass(frozen=True)
@@ -34,30 +33,20 @@ class Field:
     placeholder: str = ""
 
 
+PLACEHOLDERS = {"features": "raw inputs"}  # what an empty field means
+# The speed belongs to the run, not to the settings: the Training group's last control.
+SPEED = Field("speed", "speed", "how fast training runs (f)", tuple(SPEEDS))
+
+
+def _section(group: str, *extra: Field) -> tuple[str, tuple[Field, ...]]:
+    """The controls of one group of settings, in the order of SETTING_INFO, then `extra`."""
+    fields = tuple(Field(name, info.short, info.tip, info.choices, PLACEHOLDERS.get(name, ""))
+                   for name, info in SETTING_INFO.items() if info.group == group)
+    return group, (*fields, *extra)
+
+
 SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    ("Data", (
-        Field("dataset", "dataset", "the points to learn", DATASETS),
-        Field("n_points", "points", "how many points, 10 to 5000"),
-        Field("noise", "noise", "jitter of the points, 0 to 1"),
-        Field("validation_share", "validation", "share of points kept aside to check on, "
-                                                "0.1 to 0.9"),
-        Field("features", "features", "inputs of the network, like x1,x2,x1^2 (empty: x1,x2)",
-              placeholder="raw inputs"),
-    )),
-    ("Network", (
-        Field("hidden_layers", "hidden", "units per hidden layer, like 8,8; none for none"),
-        Field("activation", "activation", "the function each hidden unit applies", ACTIVATIONS),
-        Field("loss", "loss", "auto: cross-entropy for classes, mse for numbers", LOSS_CHOICES),
-    )),
-    ("Training", (
-        Field("optimizer", "optimizer", "how a gradient becomes a step", OPTIMIZERS),
-        Field("learning_rate", "learn rate", "size of each step; [ and ] move along the ladder"),
-        Field("batch_size", "batch", "points per step, 1 to 1000"),
-        Field("regularization", "regularize", "a penalty on large weights", REGULARIZATIONS),
-        Field("regularization_rate", "reg. rate", "strength of the penalty"),
-        Field("speed", "speed", "how fast training runs (f)", tuple(SPEEDS)),
-    )),
-)
+    _section("Data"), _section("Network"), _section("Training", SPEED))
 FIELDS = {field.name: field for _, fields in SECTIONS for field in fields}
 BUTTONS = (("run", "▶ Run", "train or pause (space)"), ("step", "Step", "one step (n)"),
            ("undo", "Undo", "back to where the last run started (u)"),
@@ -109,7 +98,7 @@ class LabControls(VerticalScroll):
                                      value=self._good[field.name], allow_blank=False,
                                      compact=True, id=f"field-{field.name}", tooltip=field.tip)
                     else:
-                        yield Input(field_text(field.name, self._good[field.name]),
+                        yield Input(setting_text(field.name, self._good[field.name]),
                                     placeholder=field.placeholder, compact=True,
                                     id=f"field-{field.name}", tooltip=field.tip,
                                     select_on_focus=True)
@@ -127,7 +116,7 @@ class LabControls(VerticalScroll):
                     with self.prevent(Select.Changed):
                         select.value = value
             elif not self.has_error(name):
-                self.query_one(f"#field-{name}", Input).value = field_text(name, value)
+                self.query_one(f"#field-{name}", Input).value = setting_text(name, value)
 
     def has_error(self, name: str) -> bool:
         """True while a message is shown under the field."""
@@ -142,7 +131,7 @@ class LabControls(VerticalScroll):
                 return
             error = Static(id=f"error-{name}", classes="error field-error")
             self.mount(error, after=f"#row-{name}")
-        kept = field_text(name, self._good[name]) if name in self._good else ""
+        kept = setting_text(name, self._good[name]) if name in self._good else ""
         error.update(Content(f"{message} (kept {kept or 'the raw inputs'})" if message else ""))
         error.set_class(bool(message), "shown")
 

@@ -25,7 +25,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-from gdtui.training.session import Change, Evaluation
+from gdtui.training.history import Change, Evaluation
 from gdtui.training.view import (
     LossSeries,
     change_label,

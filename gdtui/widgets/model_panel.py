@@ -18,7 +18,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from gdtui.training.view import SHADE_LEVELS, Curve, Regions
+from gdtui.training.picture import SHADE_LEVELS, Curve, Regions
 from gdtui.widgets.repaint import LiveLines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.

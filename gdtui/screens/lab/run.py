@@ -1,28 +1,28 @@
-"""The Training Lab's runs: a thread worker trains the session in chunks until paused.
+"""The Training Lab's runs: a controller that trains the session in a thread worker.
 
-`TrainingRuns` is mixed into LabScreen, which provides `session`, `lock`, `speed`,
-`challenge` and `new_data` (an Event the worker sets after every chunk). The worker never
-touches a widget: it trains, sets the event, and posts `TrainingStopped` when it ends by
-itself. Handlers here are named `on_...` because `@on` is only read from the screen's own class.
+`TrainingRun` is owned by the lab screen. It holds the session and the lock the worker shares
+it with, starts the worker and pauses it, numbers the runs and writes what each did to the
+activity log. Every change the UI makes to the session goes through it, so the lock is taken
+in this file only. The worker never touches a widget: it trains; after a chunk it answers the
+UI's request for a frame (`frames`, then `FrameReady`); and it posts `TrainingStopped` to the
+screen when it ends by itself.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from textual import work
 from textual.message import Message
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.screen import Screen
+from textual.worker import get_current_worker
 
-from gdtui.training.view import activity_line, snapshot, train_in_chunks
-from gdtui.widgets.lab_controls import LabControls
-
-if TYPE_CHECKING:
-    from gdtui.screens.lab.screen import LabScreen
-
-    _Base = LabScreen
-else:
-    _Base = object
+from gdtui.training.challenges import Challenge
+from gdtui.training.session import Changed, TrainingSession
+from gdtui.training.settings import Settings
+from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
+from gdtui.training.worker import SPEEDS, Frames, SessionLock, train_in_chunks
 
 RUN_LIMIT = 200_000  # one run pauses after this many steps, so history cannot grow forever
 
@@ -36,99 +36,166 @@ class TrainingStopped(Message):
         self.reason = reason
 
 
-class TrainingRuns(_Base):
-    """Start, pause and watch over the training worker; log what each run did."""
+class FrameReady(Message):
+    """The worker built the frame the screen asked for: take it from `TrainingRun.frames`."""
 
-    running = False
-    run_id = 0
-    _run_start_step = 0  # where the run being logged started
 
-    def _stop_at(self) -> int:
+class TrainingRun:
+    """Start, pause and watch over the training worker; change the session between chunks.
+
+    `running_changed(running)` is called whenever a run starts or ends (the screen updates
+    its run button and redraws).
+    """
+
+    def __init__(self, screen: Screen, session: TrainingSession,
+                 running_changed: Callable[[bool], None]) -> None:
+        self.screen = screen
+        self.session = session
+        self.lock = SessionLock()
+        self.speed = next(iter(SPEEDS))
+        self.running = False
+        self.run_id = 0
+        self.frames = Frames()
+        self._running_changed = running_changed
+        self._logged_step = 0  # where the run being logged started
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def stop_at(self, challenge: Challenge | None) -> int:
+        """The step a run started now stops at: the run limit, or the challenge's."""
         limit = self.session.step + RUN_LIMIT
-        return min(limit, self.challenge.max_steps) if self.challenge else limit
+        return min(limit, challenge.max_steps) if challenge else limit
 
-    def may_train(self) -> bool:
+    def may_train(self, challenge: Challenge | None) -> bool:
         """True if training can go on; otherwise say why not."""
         if self.session.status == "diverged":
-            self.notify("The loss diverged. Press u to undo, or r to reset.", severity="warning")
+            self.screen.notify("The loss diverged. Press u to undo, or r to reset.",
+                               severity="warning")
             return False
-        if self.challenge and self._stop_at() <= self.session.step:
-            self.notify(f"This challenge allows {self.challenge.max_steps:,} steps. Press u to "
-                        "undo or r to reset, and try again.", severity="warning")
+        if challenge and self.stop_at(challenge) <= self.session.step:
+            self.screen.notify(f"This challenge allows {challenge.max_steps:,} steps. Press u "
+                               "to undo or r to reset, and try again.", severity="warning")
             return False
         return True
 
-    def start(self) -> None:
+    def start(self, challenge: Challenge | None) -> None:
         """Train in a worker until paused, diverged, or at the step limit."""
-        if self.running or not self.may_train():
+        if self.running or not self.may_train(challenge):
             return
         self.running = True
         self.run_id += 1
-        self._run_start_step = self.session.step
-        self.query_one(LabControls).set_running(True)
-        self._train(self.run_id, self._stop_at())
-        self.new_data.set()
+        self._logged_step = self.session.step
+        self.frames.clear()
+        self.screen.run_worker(partial(self._train, self.run_id, self.stop_at(challenge)),
+                               thread=True, exclusive=True, group="train",
+                               exit_on_error=False)
+        self._running_changed(True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="train")
     def _train(self, run_id: int, stop_at: int) -> None:
         worker = get_current_worker()
+
+        def after_chunk() -> None:
+            # (a stopping worker may still answer the next run's request: a true copy too)
+            if self.frames.answer(self.session):
+                self.screen.post_message(FrameReady())
+
         reason = train_in_chunks(self.session, self.lock, lambda: worker.is_cancelled,
-                                 lambda: self.speed, stop_at, self.new_data.set)
+                                 lambda: self.speed, stop_at, after_chunk)
         if not worker.is_cancelled:
-            self.post_message(TrainingStopped(run_id, reason))
+            self.screen.post_message(TrainingStopped(run_id, reason))
+
+    def frame_now(self, request: FrameRequest) -> Frame:
+        """A frame of the session as it is (paused: the lock is free or soon will be)."""
+        with self.lock.ui():
+            return make_frame(self.session, request)
 
     def pause(self) -> None:
         """Stop the worker (it ends within one step) and log what the run did."""
         if self.running:
-            self.running = False
-            self.workers.cancel_group(self, "train")
-            self._run_ended()
+            self.screen.workers.cancel_group(self.screen, "train")
+            self._ended()
 
-    def _run_ended(self) -> None:
-        self._log_run()
-        self.query_one(LabControls).set_running(False)
-        self.new_data.set()
+    def _ended(self) -> None:
+        self.running = False
+        self.log_run()
+        self._running_changed(False)
 
-    def _log_run(self) -> None:
+    def log_run(self) -> None:
+        """Write what the run did to the activity log, if it took a step."""
         with self.lock.ui():
             view = snapshot(self.session, 2)
-        if view.step > self._run_start_step:
-            self.app.store.log("lab", activity_line(view))
-        self._run_start_step = view.step
+        if view.step > self._logged_step:
+            self.screen.app.store.log("lab", activity_line(view))
+        self._logged_step = view.step
 
-    def on_training_stopped(self, event: TrainingStopped) -> None:
+    def stopped(self, event: TrainingStopped, challenge: Challenge | None) -> None:
+        """The worker ended by itself: say why (a run already paused or replaced says nothing)."""
         if event.run_id != self.run_id or not self.running:
-            return  # a run that was already paused or replaced
-        self.running = False
-        self._run_ended()
+            return
+        self._ended()
         if event.reason == "diverged":
-            self.notify(f"{self.session.message}. Press u to undo, then try a smaller "
-                        "learning rate.", title="Diverged", severity="warning")
-        elif event.reason == "limit" and self.challenge:
-            self.notify(f"The challenge's {self.challenge.max_steps:,} steps are used up.",
-                        title=self.challenge.title)
+            self.screen.notify(f"{self.session.message}. Press u to undo, then try a smaller "
+                               "learning rate.", title="Diverged", severity="warning")
+        elif event.reason == "limit" and challenge:
+            self.screen.notify(f"The challenge's {challenge.max_steps:,} steps are used up.",
+                               title=challenge.title)
         elif event.reason == "limit":
-            self.notify(f"Paused after {RUN_LIMIT:,} steps in one run; space goes on.")
+            self.screen.notify(f"Paused after {RUN_LIMIT:,} steps in one run; space goes on.")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "train" and event.state == WorkerState.ERROR and self.running:
+    def failed(self, error: BaseException | None) -> None:
+        """The worker raised: the run ends and the error is shown."""
+        if self.running:
+            self._ended()
+            self.screen.notify(f"Training stopped: {error}", severity="error")
+
+    def shut_down(self) -> None:
+        """The screen is going away: stop the worker and log the run, with no widget to tell."""
+        if self.running:
             self.running = False
-            self._run_ended()
-            self.notify(f"Training stopped: {event.worker.error}", severity="error")
+            self.screen.workers.cancel_group(self.screen, "train")
+            self.log_run()
 
-    def on_screen_suspend(self) -> None:
-        from gdtui.screens.too_small import TooSmallScreen
+    # -- changing the session -----------------------------------------------------------------
 
-        # Leaving the lab (or opening a dialog over it) pauses training; a terminal that is
-        # too small for a moment (while a window is dragged) does not.
-        if not isinstance(self.app.screen, TooSmallScreen):
+    def step(self, challenge: Challenge | None) -> None:
+        """Pause, then take one training step (if training may go on)."""
+        self.pause()
+        if self.may_train(challenge):
+            with self.lock.ui():
+                self.session.run(1)
+
+    def undo(self) -> int | None:
+        """Pause and go back to where the last run (or step) started: that step, or None."""
+        self.pause()
+        with self.lock.ui():
+            if not self.session.undo():
+                return None
+            self._logged_step = self.session.step
+            return self._logged_step
+
+    def reset(self) -> None:
+        """Pause and start again with the same settings and the same first weights."""
+        self.pause()
+        with self.lock.ui():
+            self.session.reset()
+        self._logged_step = 0
+
+    def change(self, name: str, value: Any) -> Changed:
+        """Change one setting (see TrainingSession.change), pausing first for a new network.
+
+        Raises SettingsError or DataError, and the session keeps its settings.
+        """
+        if self.session.needs_rebuild(name, value):
             self.pause()
+        with self.lock.ui():
+            changed = self.session.change(name, value)
+        if changed.rebuilt:
+            self._logged_step = 0
+        return changed
 
-    def on_screen_resume(self) -> None:
-        self.new_data.set()
-
-    def on_unmount(self) -> None:
-        if self.running:  # the widgets are gone: only stop the worker and log the run
-            self.running = False
-            self.workers.cancel_group(self, "train")
-            self._log_run()
+    def load(self, settings: Settings) -> None:
+        """Pause and start a new network from `settings` (SettingsError or DataError if bad)."""
+        self.pause()
+        with self.lock.ui():
+            self.session.rebuild(**settings.to_dict())
+        self._logged_step = 0

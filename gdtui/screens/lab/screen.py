@@ -1,100 +1,54 @@
 """The Training Lab: train a real network live, change its settings mid-run, see what happens.
 
-The session is trained by a thread worker in short chunks (training.view.train_in_chunks) and
-shared with the UI through a SessionLock. A timer redraws from a snapshot at most ten times a
-second (fewer with `gdtui --fps`), and only when new data arrived; the worker never touches a
-widget. While training, the model picture is redrawn less often than the chart.
+The screen arranges the panes and forwards keys, clicks and typed values. A `TrainingRun`
+(run.py) trains the session in a thread worker and makes every change to it; `Goals`
+(goals.py) holds the presets and the challenge; `LabPanes` (panes.py) draws. A timer redraws
+at most ten times a second (fewer with `gdtui --fps`), and only when there is something new.
+While training, the UI never takes the session's lock to draw: the timer asks the worker for
+a frame, and the worker copies one out after its next chunk (`FrameReady`).
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
+from textual.worker import Worker, WorkerState
 
-from gdtui.screens.lab.goals import PresetsAndChallenges
-from gdtui.screens.lab.run import TrainingRuns
+from gdtui.screens.lab.goals import Goals
+from gdtui.screens.lab.panes import LabPanes
+from gdtui.screens.lab.run import FrameReady, TrainingRun, TrainingStopped
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
-    LIVE_SETTINGS,
     Settings,
     learning_rate_down,
     learning_rate_up,
     settings_from_dict,
 )
-from gdtui.training.view import SPEEDS, SessionLock, Snapshot, model_picture, network_text, snapshot
+from gdtui.training.view import Frame, FrameRequest, Snapshot
+from gdtui.training.worker import SPEEDS
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
-from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart
-from gdtui.widgets.model_panel import ModelPanel
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
-# While training, the model picture is redrawn at most once a second, and at most a quarter as
-# often as the chart: it changes slowly and costs the most bytes over a slow link.
-PICTURE_SECONDS = 1.0
-PICTURE_SHARE = 4
-# While training, the UI thread spends at most about 1/REDRAW_BUDGET of the time drawing, so
-# the worker thread (which shares Python's one interpreter lock with it) keeps the rest.
+# While training, at most about 1/REDRAW_BUDGET of the time goes to drawing (the UI thread's,
+# and the worker's copying out frames), so training (which shares Python's one interpreter
+# lock with the UI) keeps the rest.
 REDRAW_BUDGET = 12
-# Settings whose change needs a new network, in words; the data ones also make new points.
-REBUILT = {"dataset": "dataset", "n_points": "number of points", "noise": "noise",
-           "validation_share": "validation share", "features": "features",
-           "hidden_layers": "hidden layers", "activation": "activation", "loss": "loss"}
-NEW_DATA = {"dataset", "n_points", "noise", "validation_share"}
 
 
-class LabScreen(TrainingRuns, PresetsAndChallenges, Screen[None]):
+class LabScreen(Screen[None]):
     """Train a network on toy data with every knob in reach."""
 
     HELP_TITLE = "Training lab"
-    HELP = """
-Train a real neural network on a toy dataset and watch it learn. The chart shows the
-**training loss** (• cyan) and the **validation loss** (x orange, points the network never
-trains on) against the step; the panel below or beside it shows the **model**: for two inputs
-the decision regions (- where the network answers class 0, + where it answers 1, also told by
-colour, stronger where it is surer) with the data on top (● ▲ ■ training points, ○ △ □
-validation points); for the sine wave the fitted curve over the points.
-
-Press `space` to train and again to pause; `n` takes one step; `u` undoes the last run (or step);
-`r` starts again with the same first weights. `[` and `]` move the learning rate a rung down or
-up the ladder 0.00001 … 10 *while it trains*: a magenta line on the chart marks each change, so
-you see its effect. At learning rate 10 the loss may blow up: the status says "diverged" and
-training stops; press `u` to undo, then try a smaller rate.
-
-The buttons at the top left do the same with the mouse.
-
-**The settings** (left; click or press `e`, then `tab` between them; `enter` takes a value,
-`escape` goes back to the keys). A value that is not allowed gets a message under it and the last
-good value stays.
-
-- *Data*: **dataset** (circle, xor, gaussians, moons, spiral, spiral3; sine and plane are
-  numbers to fit), **points**, **noise** (0 to 1), **validation** (the share kept aside to check
-  on), **features** (inputs such as `x1,x2,x1^2,x2^2,x1*x2,sin x1`).
-- *Network*: **hidden** layers (`8,8` is two layers of 8 units; up to 6 layers of 1 to 16; `none`
-  for none), **activation** and **loss** (auto picks cross-entropy for classes, mse for numbers).
-- *Training*: **optimizer** (sgd, momentum, adam), **learn rate**, **batch** size,
-  **regularize** (none, l1, l2) and its **reg. rate**, and **speed** (fast, medium, slow; `f`).
-
-Learning rate, optimizer, batch size and regularisation change mid-run and keep the network. Data,
-features, hidden layers, activation and loss need a **new network**: training pauses and the
-history starts again.
-
-The hint line says what the trainer notices, like *overfitting* (validation loss rising while
-the training loss falls) or a learning rate too small or too large.
-
-**Presets**: `s` saves the settings under a name, `p` loads one (built in or yours).
-**Challenges** (`c`): a goal and a score, such as 95% validation accuracy on the spiral in under
-3000 steps. The lab judges the run live and keeps your best result. `l` switches the chart
-between a log and a linear scale.
-"""
+    HELP = (Path(__file__).parent / "help.md").read_text(encoding="utf-8")
     CSS_PATH = "../../styles/lab.tcss"
     AUTO_FOCUS = "#loss-chart"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -119,29 +73,29 @@ between a log and a linear scale.
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
-        self.session = TrainingSession(settings or Settings())
-        self.lock = SessionLock()
-        self.speed = next(iter(SPEEDS))
-        self.challenge = None
+        self.training = TrainingRun(self, TrainingSession(settings or Settings()),
+                                    self._running_changed)
+        self.goals = Goals(self, self.load_settings, self.training.pause)
         self.view: Snapshot | None = None
-        self.steps_per_second: float | None = None
-        self.new_data = threading.Event()  # set by the worker after every chunk
-        self.new_data.set()
+        self._stale = True  # redraw at the next tick, even while paused
         self._next_redraw = 0.0
-        self._next_picture = 0.0
-        self._picture_size: tuple[int, int] | None = None
         self._ui_time = time.thread_time()
-        self._rate_mark: tuple[float, int] | None = None
+
+    @property
+    def session(self) -> TrainingSession:
+        """The session this lab trains."""
+        return self.training.session
+
+    @property
+    def running(self) -> bool:
+        """True while the worker trains."""
+        return self.training.running
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lab-body"):
-            yield LabControls(self.session.settings, self.speed, id="controls")
-            with Vertical(id="lab-main"):
-                yield LabStatus(id="lab-status")
-                with Container(id="panels"):
-                    yield LossChart(id="loss-chart")
-                    yield ModelPanel(id="model-panel")
+            yield LabControls(self.session.settings, self.training.speed, id="controls")
+            yield LabPanes(id="lab-main")
         yield Footer(compact=True)
 
     @property
@@ -150,19 +104,21 @@ between a log and a linear scale.
         return self.app.frame_seconds(REDRAW_SECONDS)
 
     def on_mount(self) -> None:
-        self._title_chart()
         self.set_interval(self.redraw_seconds, self._tick)
 
     # -- drawing ------------------------------------------------------------------------------
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        if not self.new_data.is_set() or (self.running and now < self._next_redraw):
+        if self.running:
+            if now < self._next_redraw or self.training.frames.busy:
+                return
+        elif not self._stale:
             return
-        self.new_data.clear()
-        # The UI thread's own time since the last redraw (mostly spent drawing that one) sets
-        # how soon the next may come: the worker keeps most of the interpreter.
-        cpu = time.thread_time()
+        self._stale = False
+        # The time spent drawing since the last redraw (the UI thread's, and the worker's on
+        # the frame) sets how soon the next may come: the worker keeps most of the interpreter.
+        cpu = time.thread_time() + self.training.frames.spent
         budget = min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
         # (a little under the timer's interval, so a tick that comes early is not skipped)
         self._next_redraw = now + max(budget, 0.9 * self.redraw_seconds)
@@ -170,47 +126,54 @@ between a log and a linear scale.
         self.redraw()
 
     def on_resize(self) -> None:
-        self.new_data.set()  # a picture of the new size is due, even while paused
+        self._stale = True  # a picture of the new size is due, even while paused
 
     def redraw(self) -> None:
-        """Take a snapshot of the session and show it."""
-        chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
-        size, now = panel.picture_size(), time.perf_counter()
-        new_picture = not self.running or now >= self._next_picture or (
-            size != self._picture_size)
-        with self.lock.ui():
-            # the chart thins the losses its own way, so its points stay put between redraws
-            view = replace(snapshot(self.session, 2, self.challenge),
-                           losses=chart.thin(self.session.history.evaluations))
-            picture = model_picture(self.session, *size) if new_picture else None
-        self.view = view
-        self._measure_speed(view.step)
-        chart.show(view.losses, view.changes)
-        if new_picture:
-            panel.show(picture, view.is_classification)
-            self._picture_size = size
-            self._next_picture = now + max(PICTURE_SECONDS, PICTURE_SHARE * self.redraw_seconds)
-        title = f"model {network_text(view.layer_sizes, view.settings)}"
-        if panel.border_title != title:
-            panel.border_title = title
-        self.query_one(LabStatus).show(view, self.running, self.steps_per_second)
-        self.judge_live(view)
+        """Show the session: paused, drawn at once; training, a frame is asked of the worker."""
+        picture = self.query_one(LabPanes).picture_wanted(time.perf_counter(), self.running,
+                                                          self.redraw_seconds)
+        request = FrameRequest(picture, self.goals.challenge)
+        if self.running:
+            self.training.frames.ask(request)
+        else:
+            self.draw(self.training.frame_now(request))
 
-    def _measure_speed(self, step: int) -> None:
-        now = time.perf_counter()
-        if not self.running:
-            self.steps_per_second, self._rate_mark = None, None
-        elif self._rate_mark is None:
-            self._rate_mark = (now, step)
-        elif now - self._rate_mark[0] >= 1.0:
-            then, then_step = self._rate_mark
-            self.steps_per_second = (step - then_step) / (now - then)
-            self._rate_mark = (now, step)
+    def on_frame_ready(self, _: FrameReady) -> None:
+        frame = self.training.frames.take()
+        if frame is not None and self.running:  # paused, the screen draws its own frames
+            self.draw(frame)
 
-    def _title_chart(self) -> None:
-        chart = self.query_one(LossChart)
-        scale = "log scale" if chart.log_scale else "linear scale"
-        chart.border_title = f"loss: • train  x validation  | change · {scale}"
+    def draw(self, frame: Frame) -> None:
+        """Show a frame and judge it against the challenge."""
+        self.view = self.query_one(LabPanes).show(frame, self.running)
+        self.goals.judge(self.view)
+
+    # -- the run ------------------------------------------------------------------------------
+
+    def _running_changed(self, running: bool) -> None:
+        self.query_one(LabControls).set_running(running)
+        self._stale = True
+
+    def on_training_stopped(self, event: TrainingStopped) -> None:
+        self.training.stopped(event, self.goals.challenge)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "train" and event.state == WorkerState.ERROR:
+            self.training.failed(event.worker.error)
+
+    def on_screen_suspend(self) -> None:
+        from gdtui.screens.too_small import TooSmallScreen
+
+        # Leaving the lab (or opening a dialog over it) pauses training; a terminal that is
+        # too small for a moment (while a window is dragged) does not.
+        if not isinstance(self.app.screen, TooSmallScreen):
+            self.training.pause()
+
+    def on_screen_resume(self) -> None:
+        self._stale = True
+
+    def on_unmount(self) -> None:
+        self.training.shut_down()
 
     # -- keys and buttons ---------------------------------------------------------------------
 
@@ -222,39 +185,30 @@ between a log and a linear scale.
     def action_run(self) -> None:
         """Run or pause training."""
         if self.running:
-            self.pause()
+            self.training.pause()
         else:
-            self.start()
+            self.training.start(self.goals.challenge)
 
     def action_step(self) -> None:
         """Take one training step."""
-        self.pause()
-        if self.may_train():
-            with self.lock.ui():
-                self.session.run(1)
-            self.new_data.set()
+        self.training.step(self.goals.challenge)
+        self._stale = True
 
     def action_undo(self) -> None:
         """Go back to where the last run (or step) started."""
-        self.pause()
-        with self.lock.ui():
-            undone = self.session.undo()
-            step = self.session.step
-        if not undone:
+        step = self.training.undo()
+        if step is None:
             self.notify("Nothing to undo.")
             return
-        self._recorded = None
-        self._run_start_step = step
-        self.query_one(LabControls).show_settings(self.session.settings, self.speed,
+        self.goals.forget_pass()
+        self.query_one(LabControls).show_settings(self.session.settings, self.training.speed,
                                                   clear_errors=True)
         self.notify(f"Undone: back to step {step:,}.")
-        self.new_data.set()
+        self._stale = True
 
     def action_reset(self) -> None:
         """Start again: the same settings and the same first weights."""
-        self.pause()
-        with self.lock.ui():
-            self.session.reset()
+        self.training.reset()
         self._new_network("reset: the same first weights again, and the history starts over")
 
     def action_learning_rate(self, direction: int) -> None:
@@ -268,13 +222,13 @@ between a log and a linear scale.
 
     def action_log_scale(self) -> None:
         """Switch the loss chart between a log and a linear scale."""
-        self.query_one(LossChart).toggle_log_scale()
-        self._title_chart()
+        self.query_one(LabPanes).toggle_log_scale()
 
     def action_speed(self) -> None:
         """Fast, medium or slow."""
         speeds = list(SPEEDS)
-        self.apply_setting("speed", speeds[(speeds.index(self.speed) + 1) % len(speeds)])
+        speed = self.training.speed
+        self.apply_setting("speed", speeds[(speeds.index(speed) + 1) % len(speeds)])
 
     def action_edit(self) -> None:
         """Move to the settings."""
@@ -287,6 +241,18 @@ between a log and a linear scale.
         else:
             self.app.action_back()
 
+    def action_save_preset(self) -> None:
+        """Save the current settings under a name."""
+        self.goals.save_preset(self.session.settings)
+
+    def action_load_preset(self) -> None:
+        """Load a built-in or saved preset."""
+        self.goals.load_preset()
+
+    def action_challenge(self) -> None:
+        """Pick a challenge, or go back to free play."""
+        self.goals.pick_challenge()
+
     # -- settings -----------------------------------------------------------------------------
 
     @on(SettingEntered)
@@ -296,50 +262,41 @@ between a log and a linear scale.
             self.query_one(LossChart).focus()
 
     def apply_setting(self, name: str, value: Any) -> bool:
-        """Change one setting: live when it keeps the network, else with a new network.
+        """Hand one setting to the run (the speed) or the session, and show what happened.
 
         A refused value gets a message under its field and the session keeps its own.
         """
         controls = self.query_one(LabControls)
         if name == "speed":
-            self.speed = value
-        elif value != getattr(self.session.settings, name):
+            self.training.speed = value
+        else:
             try:
-                if name in LIVE_SETTINGS:
-                    with self.lock.ui():
-                        self.session.update(**{name: value})
-                else:
-                    self.pause()
-                    with self.lock.ui():
-                        self.session.rebuild(**{name: value})
+                changed = self.training.change(name, value)
             except ValueError as error:  # SettingsError, DataError
                 controls.set_error(name, str(error))
-                controls.show_settings(self.session.settings, self.speed)
+                controls.show_settings(self.session.settings, self.training.speed)
                 return False
-            if name in REBUILT:
-                what = "new data and a new network" if name in NEW_DATA else "new network"
-                self._new_network(f"{what}: the {REBUILT[name]} changed")
+            if changed.rebuilt:
+                self._new_network(changed.why)
         controls.set_error(name, None)
-        controls.show_settings(self.session.settings, self.speed)
-        self.new_data.set()
+        controls.show_settings(self.session.settings, self.training.speed)
+        self._stale = True
         return True
 
     def _new_network(self, why: str) -> None:
-        self._recorded = None
-        self._run_start_step = 0
+        self.goals.forget_pass()
         self.notify(f"{why[:1].upper()}{why[1:]}. Press space to train it.", title="New network")
-        self.new_data.set()
+        self._stale = True
 
     def load_settings(self, values: dict[str, Any], why: str) -> bool:
         """Start a new network from a preset's or a challenge's settings."""
         try:
             settings = settings_from_dict(values)
-            self.pause()
-            with self.lock.ui():
-                self.session.rebuild(**settings.to_dict())
+            self.training.load(settings)
         except ValueError as error:
             self.notify(f"These settings cannot be used: {error}", severity="error")
             return False
-        self.query_one(LabControls).show_settings(settings, self.speed, clear_errors=True)
+        self.query_one(LabControls).show_settings(settings, self.training.speed,
+                                                  clear_errors=True)
         self._new_network(why)
         return True

@@ -1,0 +1,94 @@
+"""The Training Lab's right side: the status lines, the loss chart and the model panel.
+
+`LabPanes.show(frame, running)` draws one frame, a copy made by training.view.make_frame, so
+drawing never needs the session. `picture_wanted()` says when a frame should bring a new
+model picture: while training, it changes slowly and costs the most bytes over a slow link.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
+
+from gdtui.training.view import Frame, Snapshot, network_text
+from gdtui.widgets.lab_status import LabStatus
+from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.model_panel import ModelPanel
+
+# While training, the model picture is redrawn at most once a second, and at most a quarter as
+# often as the chart.
+PICTURE_SECONDS = 1.0
+PICTURE_SHARE = 4
+
+
+class LabPanes(Vertical):
+    """Status lines above the loss chart and the model panel (side by side when wide)."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.steps_per_second: float | None = None
+        self._rate_mark: tuple[float, int] | None = None
+        self._next_picture = 0.0
+        self._picture_size: tuple[int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield LabStatus(id="lab-status")
+        with Container(id="panels"):
+            yield LossChart(id="loss-chart")
+            yield ModelPanel(id="model-panel")
+
+    def on_mount(self) -> None:
+        self._title_chart()
+
+    def picture_wanted(self, now: float, running: bool,
+                       redraw_seconds: float) -> tuple[int, int] | None:
+        """The size of model picture the next frame should bring, or None to keep the last.
+
+        Paused, or at a new size, every frame brings one; while training, one a second at
+        most, and at most every PICTURE_SHARE-th redraw.
+        """
+        size = self.query_one(ModelPanel).picture_size()
+        if running and now < self._next_picture and size == self._picture_size:
+            return None
+        self._picture_size = size
+        self._next_picture = now + max(PICTURE_SECONDS, PICTURE_SHARE * redraw_seconds)
+        return size
+
+    def show(self, frame: Frame, running: bool) -> Snapshot:
+        """Draw a frame; returns its view, with the losses as the chart thinned them."""
+        chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
+        # the chart thins the losses its own way, so its points stay put between redraws
+        view = replace(frame.view, losses=chart.thin(frame.evaluations))
+        self._measure_speed(view.step, running)
+        chart.show(view.losses, view.changes)
+        if frame.picture_size is not None:
+            panel.show(frame.picture, view.is_classification)
+        title = f"model {network_text(view.layer_sizes, view.settings)}"
+        if panel.border_title != title:
+            panel.border_title = title
+        self.query_one(LabStatus).show(view, running, self.steps_per_second)
+        return view
+
+    def toggle_log_scale(self) -> None:
+        """Switch the loss chart between a log and a linear scale."""
+        self.query_one(LossChart).toggle_log_scale()
+        self._title_chart()
+
+    def _measure_speed(self, step: int, running: bool) -> None:
+        now = time.perf_counter()
+        if not running:
+            self.steps_per_second, self._rate_mark = None, None
+        elif self._rate_mark is None:
+            self._rate_mark = (now, step)
+        elif now - self._rate_mark[0] >= 1.0:
+            then, then_step = self._rate_mark
+            self.steps_per_second = (step - then_step) / (now - then)
+            self._rate_mark = (now, step)
+
+    def _title_chart(self) -> None:
+        chart = self.query_one(LossChart)
+        scale = "log scale" if chart.log_scale else "linear scale"
+        chart.border_title = f"loss: • train  x validation  | change · {scale}"

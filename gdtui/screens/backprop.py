@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from gdtui.course.progress import log_backprop_steps
+from gdtui.help import help_text
 from gdtui.numbers import field_text, format_significant
 from gdtui.stepper import (
     ACTIVATION_CHOICES,
@@ -36,40 +37,7 @@ class BackpropScreen(Screen[None]):
     """Forward, loss, backward, nudge check and update, every number from the engine."""
 
     HELP_TITLE = "Backprop stepper"
-    HELP = """
-One training step of a tiny network, one key press at a time. The network has one input `x`
-(or two), two hidden units `h1`, `h2` and an output unit `y`; every unit computes a weighted
-sum `z` of what comes in plus a bias, then squashes it (σ, the sigmoid, or tanh). The loss
-compares `y` with the target `t`: **L = (y − t)²**. Every number is computed by the same
-engine that trains the networks in the training lab.
-
-The five stages, in the bar at the top:
-
-1. **Forward pass**: each unit's weighted sum and activation, with the numbers.
-2. **Loss**: how far the prediction is from the target.
-3. **Backward pass**: output layer first, each weight's gradient as a product of local slopes
-   (the chain rule), written out with their values.
-4. **Nudge check**: raise the chosen weight by a tiny `h` and ask the engine for the loss again.
-   The measured slope must match the backprop gradient.
-5. **Update**: every weight moves by −learning rate × gradient; the new loss is shown.
-
-The diagram shows each unit's value, and after "∂" its gradient dL/dz once the backward pass
-reaches it; the unit being computed is highlighted in a heavy box ┏━┓, and ? marks a value not
-computed yet. The chart shows the loss after each update.
-
-Weights: `w1`, `w2` go from the input to `h1`, `h2` (with two inputs `w12` is from `x1` to
-`h2`), `b1`, `b2` are the hidden biases, `v1`, `v2` go from `h1`, `h2` to `y`, `c` is the
-output bias. The lesson's single unit has just `w` and `b`.
-
-Edit the fields at the bottom and press `enter`: the input `x` (two numbers with a comma for
-two inputs), the target, the learning rate, and the chosen weight's value (pick the weight in
-the list or with `w`; it is also the one the nudge check nudges). A value that is not allowed
-shows a message and the last good value stays. Changing the network starts the loss chart
-again; changing the learning rate does not.
-
-With the target at 1 a sigmoid output cannot overshoot it. To see a step that makes the loss
-**larger**, set the target to 0.5 and the learning rate to 20.
-"""
+    HELP = help_text("backprop")
     CSS_PATH = "../styles/backprop.tcss"
     AUTO_FOCUS = "#explain-box"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]

@@ -11,6 +11,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 from gdtui.course import schedule
 from gdtui.course.cardfile import Flashcard, load_cards
 from gdtui.course.progress import log_flashcards
+from gdtui.help import help_text
 from gdtui.screens.card_review import ReviewPane
 from gdtui.store import now
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
@@ -20,22 +21,7 @@ class CardsScreen(Screen[None]):
     """Review due cards on the FSRS schedule, or cram a lesson without touching it."""
 
     HELP_TITLE = "Flashcards"
-    HELP = """
-Flashcards help you remember what the lessons teach, using spaced repetition: a card you
-remember comes back after longer and longer gaps; a card you forget comes back soon.
-
-- **Review** studies the cards that are due, plus a few new ones each day (a setting).
-- **Cram** studies every card of one lesson (or all) without changing your schedule.
-- **Stats** shows what is due, your reviews per day, retention and mastery per lesson.
-
-On a card, press `space` or `enter` (or click the question) to see the answer, then grade
-yourself: **1 Again** (forgot), **2 Hard**, **3 Good**, **4 Easy**. Each button shows when the
-card would come back. Multiple-choice, typed and number cards are graded for you: pick with the
-number keys or a click, or type and press `enter`.
-
-Every grade is saved at once, so you can leave at any time. `u` takes back the last grade;
-`l` opens the lesson a card comes from.
-"""
+    HELP = help_text("cards")
     CSS_PATH = "../styles/cards.tcss"
     BINDINGS = [
         Binding("r", "review", "Review"),

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from gdtui.areas import AREAS
 from gdtui.course.progress import area_status, next_lesson_id, overview
+from gdtui.help import help_text
 
 WELCOME = (
     "[b]Welcome to gdtui![/b] You will learn how a neural network learns by reading, "
@@ -28,10 +29,7 @@ class HomeScreen(Screen[None]):
     # CSS_PATH of a default screen.
 
     HELP_TITLE = "Home"
-    HELP = """
-Pick an area with the arrow keys and `enter`, its number key, or a click.
-Your progress is saved as you go; you can quit at any time and resume later.
-"""
+    HELP = help_text("home")
     BINDINGS = [
         Binding(a.key, f"open('{a.name}')", a.title, show=False) for a in AREAS
     ] + [Binding("c", "continue_reading", "Continue reading")]

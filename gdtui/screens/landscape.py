@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from gdtui.course.progress import log_landscape_walks
+from gdtui.help import help_text
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.numbers import field_text, format_significant
 from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
@@ -29,32 +30,7 @@ class LandscapeScreen(Screen[None]):
     """Watch gradient descent, momentum and Adam walk downhill on a loss map."""
 
     HELP_TITLE = "Loss landscape"
-    HELP = """
-A model with just two parameters, a weight `w` and a bias `b`, so its loss can be drawn as a
-map: `w` runs left to right, `b` bottom to top, and each cell shows the height of the loss by
-its shade, blank where it is lowest, then ░ ▒ ▓ up to █ where it is highest (and by colour, dark
-blue to yellow). ★ marks the lowest point and ◆ the start.
-
-Two models (`m` switches):
-
-- **Line fit**: a line y = w·x + b fitted to six points with mean squared error. Its loss is a
-  bowl (a long narrow valley here), so plain gradient descent converges exactly when
-  **learning rate × curvature < 2**; the panel fills in the numbers.
-- **Sigmoid unit**: p = σ(w·x + b) with cross-entropy on points labelled 0 and 1. Not a bowl:
-  flatter far out, more curved near the minimum.
-
-Two walkers start from ◆ and take up to 200 steps: path 1 (• steps, ● now) and path 2 (× steps,
-■ now). Each is
-gradient descent, momentum or Adam with its own learning rate, computed by the same optimizers
-that train the networks in the lab. Small rates crawl, good ones glide, large ones zig-zag
-across the valley or fly off the map; the panel says which happened.
-
-- Arrow keys move the start; a click on the map puts it there.
-- `1` or `2` picks the path you edit; `o` changes its optimizer; `[` and `]` its learning rate
-  (or type one in the box and press `enter`; a value that is not allowed shows a message and
-  the last good value stays). `c` hides or shows path 2.
-- `space` plays or pauses, `n` shows one more step, `e` jumps to the end, `g` starts again.
-"""
+    HELP = help_text("landscape")
     CSS_PATH = "../styles/landscape.tcss"
     AUTO_FOCUS = "#map"
     BINDINGS = [

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from gdtui.course.lessons import Lesson, parse_link
 from gdtui.course.progress import log_lesson_finished, log_lesson_opened
+from gdtui.help import help_text
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
 
@@ -24,13 +25,7 @@ class LessonScreen(Screen[None]):
     CSS_PATH = "../styles/lesson.tcss"
 
     HELP_TITLE = "Lessons"
-    HELP = """
-Read a lesson with the arrow keys, `page up`/`page down`, `home`/`end` or the mouse wheel.
-A lesson is marked read (✓) when you reach its end, and reopens where you left off.
-Links inside a lesson open other lessons or the interactive screens; they never open a browser.
-Click a link, or press `l` to list the lesson's links and follow one with the keyboard.
-Use `tab` to move between the lesson list, the contents and the text.
-"""
+    HELP = help_text("lessons")
     BINDINGS = [
         Binding("n", "next_lesson", "Next"),
         Binding("p", "previous_lesson", "Previous"),

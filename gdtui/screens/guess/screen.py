@@ -22,6 +22,7 @@ from gdtui.guessing import (
     parse_steps,
     random_number,
 )
+from gdtui.help import help_text
 from gdtui.numbers import format_guess
 from gdtui.screens.guess.compare import ComparePane
 from gdtui.screens.guess.keep import GameFinished, KeepPane
@@ -54,33 +55,7 @@ class GuessScreen(Screen[None]):
     """Find a secret number by moving a guess exactly the learning rate at a time."""
 
     HELP_TITLE = "Guessing game"
-    HELP = """
-The guessing game from the course. A secret number from 1 to 100; a guesser that moves by
-exactly the **learning rate** after each "too high" or "too low"; and the question: how many
-guesses until one is **within 2** of the secret? It is gradient descent on one number: the answer
-gives the direction (the sign of the gradient), the learning rate gives the size of the step.
-
-Four modes, in tabs (click them, or press `1` to `4`):
-
-1. **You keep the secret**: think of a number; the computer guesses from 50. Answer with `h`
-   or `↓` (too high), `l` or `↑` (too low), `r` (right, within 2), or the buttons. An answer that
-   contradicts an earlier one is caught, and the computer says when it can never land. On the
-   number line, ═ is where your number can still be.
-2. **Watch it learn**: the computer finds the secret (◆) from its guess (●, earlier ones •) on a
-   number line; the band ━ is "within 2". `space` plays or pauses, `n` shows one guess,
-   `f` changes the speed, `g` starts over. The chart draws each guess against the guess number.
-3. **Compare rates**: rates 2, 10 and 50 (add your own in the box) on the same secret, then
-   every rate from 1 to 60 over all 100 secrets. `a` shows an answer to the discussion question,
-   `o` opens the lesson on learning rates.
-4. **Shrinking steps**: the step halves each time the guess jumps past the secret, so it lands
-   from any learning rate, like a learning-rate schedule or Adam.
-
-At the top: the **learning rate**, the most guesses (**steps**) and the **secret**. Type a value
-and press `enter` (`escape` leaves a field). `[` and `]` (or `-` and `+`) move the learning
-rate down or up a rung of 1, 2, 3, 4, 5, 6, 8, 10, ..., 50, 60; `s` picks a random secret.
-A value that is not allowed gets a message under the fields, and the last good value stays.
-When a game lands, your fewest guesses for that mode and learning rate are saved and shown.
-"""
+    HELP = help_text("guess")
     CSS_PATH = "../../styles/guess.tcss"
     AUTO_FOCUS = "#guess-tabs Tabs"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]

@@ -11,7 +11,6 @@ a frame, and the worker copies one out after its next chunk (`FrameReady`).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -22,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
 from textual.worker import Worker, WorkerState
 
+from gdtui.help import help_text
 from gdtui.screens.lab.goals import Goals
 from gdtui.screens.lab.panes import LabPanes
 from gdtui.screens.lab.run import FrameReady, TrainingRun, TrainingStopped
@@ -48,7 +48,7 @@ class LabScreen(Screen[None]):
     """Train a network on toy data with every knob in reach."""
 
     HELP_TITLE = "Training lab"
-    HELP = (Path(__file__).parent / "help.md").read_text(encoding="utf-8")
+    HELP = help_text("lab")
     CSS_PATH = "../../styles/lab.tcss"
     AUTO_FOCUS = "#loss-chart"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]

@@ -101,13 +101,20 @@ class Terminal(asyncssh.SSHClientSession):
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    async def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    async def wait_until(self, condition, what: str, timeout: float = 30.0) -> str:
+        """The screen once ``condition()`` holds. A frame arrives in pieces: the condition
+        should name all of the screen the test then reads, not just its first line."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.text:
-                return self.text
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} after {timeout} s; the screen shows:\n{self.text}")
             await asyncio.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.text}")
+        return self.text
+
+    async def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
+        """The screen once every one of ``texts`` shows on it."""
+        return await self.wait_until(lambda: all(text in self.text for text in texts),
+                                     f"not all of {texts!r} shown", timeout)
 
 
 async def connect(server: Server, user: str, key: asyncssh.SSHKey | None, **options):
@@ -129,9 +136,9 @@ async def login(server: Server, user: str, key: asyncssh.SSHKey | None, size=(80
 
 
 async def press(chan, *keys: bytes) -> None:
+    """Send keys; wait for what a key does before the next (ESC and a key read as Alt+key)."""
     for key in keys:
         chan.write(key)
-        await asyncio.sleep(0.2)
 
 
 async def read_first_lesson(chan, terminal: Terminal) -> None:
@@ -171,7 +178,7 @@ def server(tmp_path_factory, keys):
 
 async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     conn, chan, terminal = await login(server, "ann", keys["ann"])
-    home = await terminal.wait_for("Lessons read: 0 of 7")
+    home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!", "1  Lessons")
     assert "Welcome to gdtui!" in home and "1  Lessons" in home
     line = await server.await_log("session for 'ann'")
     assert "TERM=xterm-256color, 80x24" in line
@@ -180,18 +187,18 @@ async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     assert len(terminal.screen.display[1].rstrip()) < 80  # the greeting's box, 80 wide
     chan.change_terminal_size(100, 30)
     terminal.screen.resize(30, 100)
-    deadline = time.monotonic() + 10
-    while "Continue reading" not in terminal.screen.display[29] and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert "Continue reading" in terminal.screen.display[29]  # the footer is on the new last row
-    assert len(terminal.screen.display[1].rstrip()) > 95  # and the box is 100 wide
+    # the footer is on the new last row, and the greeting's box is 100 wide
+    await terminal.wait_until(
+        lambda: "Continue reading" in terminal.screen.display[29]
+        and len(terminal.screen.display[1].rstrip()) > 95,
+        "the home screen is not redrawn at 100x30")
     assert await quit_app(chan, terminal) == 0
     conn.close()
     await server.await_log("session for 'ann' from")
     await server.await_log("ended: quit (exit 0)")
 
     conn, chan, terminal = await login(server, "ann", keys["ann"])
-    home = await terminal.wait_for("Welcome back. Last time:")
+    home = await terminal.wait_for("Welcome back. Last time:", "Lessons read: 1 of 7", "1/7 read")
     assert "Lessons read: 1 of 7" in home and "1/7 read" in home
     assert await quit_app(chan, terminal) == 0
     conn.close()
@@ -203,7 +210,7 @@ async def test_two_learners_do_not_see_each_others_progress(server, keys):
     await quit_app(chan, terminal)
     conn.close()
     conn, chan, terminal = await login(server, "dan", keys["bob"])
-    home = await terminal.wait_for("Lessons read: 0 of 7")
+    home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
     assert "Welcome to gdtui!" in home
     await quit_app(chan, terminal)
     conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,8 +46,16 @@ async def wait_until(pilot, condition: Callable[[], object], seconds: float = 30
     """
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"still not true after {seconds} s: {condition}"
+        assert time.monotonic() < deadline, f"not true after {seconds} s: {_source(condition)}"
         await pilot.pause(0.02)
+
+
+def _source(condition: Callable[[], object]) -> str:
+    """The condition's own line of code, for a failure message that says what was awaited."""
+    try:
+        return inspect.getsource(condition).strip()
+    except (OSError, TypeError):
+        return repr(condition)
 
 
 @pytest.fixture

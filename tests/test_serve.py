@@ -1,4 +1,7 @@
-"""gdtui serve: the real server in a subprocess, asyncssh clients, each screen read with pyte."""
+"""gdtui serve: the real server in a subprocess, asyncssh clients, each screen read with pyte.
+
+Every test that starts a server or a child in a terminal is marked e2e.
+"""
 
 from __future__ import annotations
 
@@ -176,6 +179,7 @@ def server(tmp_path_factory, keys):
     assert running.stop() == 0
 
 
+@pytest.mark.e2e
 async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     conn, chan, terminal = await login(server, "ann", keys["ann"])
     home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!", "1  Lessons")
@@ -204,6 +208,7 @@ async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     conn.close()
 
 
+@pytest.mark.e2e
 async def test_two_learners_do_not_see_each_others_progress(server, keys):
     conn, chan, terminal = await login(server, "cleo", keys["ann"])
     await read_first_lesson(chan, terminal)
@@ -216,12 +221,14 @@ async def test_two_learners_do_not_see_each_others_progress(server, keys):
     conn.close()
 
 
+@pytest.mark.e2e
 async def test_a_key_not_in_the_file_is_refused(server, keys):
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, "ann", keys["eve"])
     assert "refused for 'ann': not in authorized_keys" in await server.await_log("refused for")
 
 
+@pytest.mark.e2e
 async def test_a_name_belongs_to_the_first_key_that_used_it(server, keys):
     conn, chan, terminal = await login(server, "fay", keys["bob"])
     await terminal.wait_for("Lessons read")
@@ -232,6 +239,7 @@ async def test_a_name_belongs_to_the_first_key_that_used_it(server, keys):
     await server.await_log("refused for 'fay': that name belongs to another key")
 
 
+@pytest.mark.e2e
 async def test_only_the_app_is_offered(server, keys):
     conn = await connect(server, "gus", keys["ann"])
     process = await conn.create_process(request_pty=False)
@@ -266,6 +274,7 @@ async def test_only_the_app_is_offered(server, keys):
         await server.await_log(what)
 
 
+@pytest.mark.e2e
 async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys):
     env = {"COLORTERM": "truecolor", "NO_COLOR": "1", "SECRET": "x"}
     conn, chan, terminal = await login(server, "hal", keys["ann"], env=env)
@@ -293,6 +302,7 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
         os.kill(pid, 0)
 
 
+@pytest.mark.e2e
 async def test_a_guest_gets_in_with_no_key_and_the_idle_timeout_ends_it(tmp_path):
     server = Server(tmp_path / "open", "--open", "--idle-timeout", "2")
     try:
@@ -310,6 +320,7 @@ async def test_a_guest_gets_in_with_no_key_and_the_idle_timeout_ends_it(tmp_path
         assert server.stop() == 0
 
 
+@pytest.mark.e2e
 async def test_twenty_sessions_at_once_and_the_next_is_told_the_server_is_full(tmp_path, keys):
     root = tmp_path / "busy"
     root.mkdir()
@@ -344,6 +355,7 @@ async def test_twenty_sessions_at_once_and_the_next_is_told_the_server_is_full(t
         assert server.stop() == 0
 
 
+@pytest.mark.e2e
 async def test_ctrl_c_ends_every_session_and_exits_0(tmp_path, keys):
     server = Server(tmp_path / "stop", "--open")
     conn, chan, terminal = await login(server, "ann", None)
@@ -363,6 +375,7 @@ def run_serve(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.e2e
 def test_setup_problems_are_one_clear_line(tmp_path):
     result = run_serve("--root", str(tmp_path / "empty"), "--port", "0")
     assert result.returncode == 2
@@ -422,6 +435,7 @@ def test_gdtui_does_not_load_the_ssh_server_at_startup():
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.e2e
 async def test_keys_added_to_the_file_work_without_a_restart(server):
     newcomer = asyncssh.generate_private_key("ssh-ed25519")
     with pytest.raises(asyncssh.PermissionDenied):
@@ -471,6 +485,7 @@ while True:
 """
 
 
+@pytest.mark.e2e
 async def test_a_pty_child_follows_its_size_echoes_keys_and_is_reaped(tmp_path):
     recorder = Recorder()
     child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE], {"PATH": os.defpath},
@@ -485,6 +500,7 @@ async def test_a_pty_child_follows_its_size_echoes_keys_and_is_reaped(tmp_path):
         os.kill(child.pid, 0)
 
 
+@pytest.mark.e2e
 async def test_a_child_that_ignores_hangups_is_killed_in_the_end(tmp_path):
     recorder = Recorder()
     child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE, "SIGHUP", "SIGTERM"],

@@ -83,6 +83,14 @@ def _source(condition: Callable[[], object]) -> str:
         return repr(condition)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test that builds the app does it through make_app: mark it, so that
+    # -m "not e2e and not pilot" runs the core, the CLI and the layering checks alone.
+    for item in items:
+        if "make_app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pilot)
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     """A fresh store in a temporary data directory."""

@@ -137,14 +137,15 @@ async def test_links_stay_inside_the_app(make_app, tmp_path, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lesson(app, pilot, "first")
         markdown = screen.query_one(Markdown)
+        # (a posted message bubbles up to the screen later than pause() waits for)
         markdown.post_message(Markdown.LinkClicked(markdown, "https://example.org"))
-        await pilot.pause()
-        assert any("does not open web links" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("does not open web links" in n.message
+                                            for n in app._notifications))
         markdown.post_message(Markdown.LinkClicked(markdown, "lesson:second"))
-        await pilot.pause()
-        assert screen.lesson_id == "second"
+        await wait_until(pilot, lambda: screen.lesson_id == "second")
         markdown.post_message(Markdown.LinkClicked(markdown, "screen:guess"))
-        await pilot.pause()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "GuessScreen"
+                         and app.screen.is_mounted)
         assert opened_urls == []
 
 
@@ -206,6 +207,10 @@ async def test_every_screen_a_lesson_may_link_to_opens_in_the_app(make_app, tmp_
             screen = await open_lesson(app, pilot, "first")
             markdown = screen.query_one(Markdown)
             markdown.post_message(Markdown.LinkClicked(markdown, f"screen:{name}"))
+            # (a posted message bubbles up to the screen later than pause() waits for)
+            await wait_until(pilot, lambda lesson=screen: (
+                app.screen is not lesson and app.screen.is_mounted)
+                or any(n.severity == "error" for n in app._notifications))
             await pilot.pause()
             errors = [n.message for n in app._notifications if n.severity == "error"]
             assert errors == [], name

@@ -501,6 +501,20 @@ async def test_a_pty_child_follows_its_size_echoes_keys_and_is_reaped(tmp_path):
 
 
 @pytest.mark.e2e
+async def test_a_child_ends_on_a_hangup_even_when_the_server_ignores_hangups(tmp_path):
+    # as under `nohup gdtui serve`: an ignored signal would stay ignored in the child
+    recorder = Recorder()
+    ignored = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE], {"PATH": os.defpath},
+                                     tmp_path, 80, 24, recorder)
+    finally:
+        signal.signal(signal.SIGHUP, ignored)
+    await recorder.wait_for(b"size 80 24")
+    assert await child.end(grace=30) == -signal.SIGHUP
+
+
+@pytest.mark.e2e
 async def test_a_child_that_ignores_hangups_is_killed_in_the_end(tmp_path):
     recorder = Recorder()
     child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE, "SIGHUP", "SIGTERM"],

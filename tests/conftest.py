@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import io
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,8 +47,48 @@ async def wait_until(pilot, condition: Callable[[], object], seconds: float = 30
     """
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"still not true after {seconds} s: {condition}"
+        assert time.monotonic() < deadline, f"not true after {seconds} s: {_source(condition)}"
         await pilot.pause(0.02)
+
+
+def screen_text(app) -> str:
+    """The whole screen as plain text, as the learner sees it (what export_screenshot draws)."""
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    # (the compositor is private, but it is what Textual's own screenshots render)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def wait_for_text(pilot, *texts: str, seconds: float = 30.0) -> str:
+    """Let the app run until every one of `texts` shows on the screen; the screen's text."""
+    try:
+        await wait_until(pilot, lambda: all(text in screen_text(pilot.app) for text in texts),
+                         seconds)
+    except AssertionError:
+        raise AssertionError(f"not all of {texts!r} shown after {seconds} s; the screen shows:"
+                             f"\n{screen_text(pilot.app)}") from None
+    return screen_text(pilot.app)
+
+
+def _source(condition: Callable[[], object]) -> str:
+    """The condition's own line of code, for a failure message that says what was awaited."""
+    try:
+        return inspect.getsource(condition).strip()
+    except (OSError, TypeError):
+        return repr(condition)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test that builds the app does it through make_app: mark it, so that
+    # -m "not e2e and not pilot" runs the core, the CLI and the layering checks alone.
+    for item in items:
+        if "make_app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pilot)
 
 
 @pytest.fixture

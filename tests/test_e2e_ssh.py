@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 
 import asyncssh
 import pytest
@@ -49,7 +48,7 @@ def ssh_terminal(served, open_terminal):
 def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):
     server, _ = served
     term = ssh_terminal()
-    home = term.wait_for("Lessons read: 0 of 7")
+    home = term.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
     assert "Welcome to gdtui!" in home
     assert ", 80x24," in server.wait_log("session for 'learner'")
     term.keys("1")
@@ -60,21 +59,21 @@ def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):
     term.wait_for("Lessons read: 1 of 7")
 
     term.tmux("resize-window", "-t", "main", "-x", "100", "-y", "30")
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        lines = term.screen().splitlines()
-        if len(lines) == 30 and "Continue reading" in lines[29]:
-            break  # the footer moved to the new last row
-        time.sleep(0.2)
-    assert len(lines) == 30 and "Continue reading" in lines[29], term.screen()
-    assert max(len(line.rstrip()) for line in lines) > 95  # and the boxes are 100 wide
+
+    def redrawn_at_100x30(screen: str) -> bool:
+        lines = screen.splitlines()
+        # the footer moved to the new last row, and the boxes are 100 wide
+        return (len(lines) == 30 and "Continue reading" in lines[29]
+                and max(len(line.rstrip()) for line in lines) > 95)
+
+    term.wait_until(redrawn_at_100x30, "the home screen is not redrawn at 100x30")
 
     term.keys("q")
     term.wait_for("ssh-exited-0")
     server.wait_log("ended: quit (exit 0)")
 
     again = ssh_terminal()
-    home = again.wait_for("Welcome back. Last time:")
+    home = again.wait_for("Welcome back. Last time:", "Lessons read: 1 of 7")
     assert "Lessons read: 1 of 7" in home
     again.keys("q")
     again.wait_for("ssh-exited-0")

@@ -71,8 +71,7 @@ def terminal(tmp_path, open_terminal):
 def test_every_area_by_keyboard_in_this_terminal(terminal, environment, colours):
     assert shutil.which("tmux"), "the end-to-end tests need tmux (apt-get install tmux)"
     term = terminal(environment)
-    term.wait_for("Welcome to gdtui!")
-    term.wait_for(HOME)
+    term.wait_for("Welcome to gdtui!", HOME, "Lessons read: 0 of 7", "^p palette")
 
     codes = colour_codes(term.screen(escapes=True))
     assert "8;2;" not in codes  # never truecolor: none was promised
@@ -90,7 +89,7 @@ def test_every_area_by_keyboard_in_this_terminal(terminal, environment, colours)
             term.keys(inner_key)
             term.wait_for(inner_shown)
             term.keys("Escape")
-            term.wait_for(shown)
+            term.wait_for(shown, gone=(inner_shown,))
         term.keys("Escape")
         term.wait_for(HOME)
     term.keys("q")

@@ -32,11 +32,10 @@ def test_tmux_is_installed():
 def test_read_a_lesson_quit_and_find_it_marked_read(terminal_factory, tmp_path):
     data = tmp_path / "data"
     term = terminal_factory("--data-dir", str(data))
-    home = term.wait_for("Welcome to gdtui!")
+    home = term.wait_for("Welcome to gdtui!", "Lessons read: 0 of 7")
     assert "Lessons read: 0 of 7" in home
     term.keys("1")
-    term.wait_for("n Next")
-    lesson = term.wait_for("Contents")
+    lesson = term.wait_for("Lesson 1: A network that guesses", "Contents", "n Next")
     assert "Lesson 1: A network that guesses" in lesson
     term.keys("End")
     term.wait_for("Lesson read")
@@ -46,7 +45,7 @@ def test_read_a_lesson_quit_and_find_it_marked_read(terminal_factory, tmp_path):
     term.wait_for("gdtui-exited-0")
 
     again = terminal_factory("--data-dir", str(data))
-    home = again.wait_for("Welcome back")
+    home = again.wait_for("Welcome back", "1/7 read", "finished lesson 'A network that guesses'")
     assert "1/7 read" in home
     assert "finished lesson 'A network that guesses'" in home
     again.keys("1")
@@ -61,7 +60,7 @@ def test_the_guessing_game_in_a_real_terminal(terminal_factory, tmp_path):
     term.keys("h")  # my number is below 50
     term.wait_for("My guess: 40")
     term.keys("l")  # ...and above 40: a step of 10 can never land on it
-    shown = term.wait_for("jumping between 40 and 50")
+    shown = term.wait_for("jumping between 40 and 50", "A smaller", "learning rate would find it")
     assert "A smaller" in shown and "learning rate would find it" in shown
     term.keys("q")
     term.wait_for("gdtui-exited-0")
@@ -75,7 +74,7 @@ def test_the_training_lab_trains_live_in_a_real_terminal(terminal_factory, tmp_p
     term.keys("space")  # pause, then leave: the run is logged on the home screen
     term.wait_for("▶ Run")
     term.keys("escape")
-    home = term.wait_for("Last time:")
+    home = term.wait_for("Last time: trained moons", "Training lab")
     assert "Training lab" in home
     term.keys("q")
     term.wait_for("gdtui-exited-0")
@@ -87,10 +86,11 @@ def test_a_window_too_small_shows_the_size_it_needs_and_comes_back(terminal_fact
     term.keys("space")
     term.wait_for("steps/s")
     term.tmux("resize-window", "-t", "main", "-x", "70", "-y", "20")
-    shown = term.wait_for("Make the terminal at least 80 x 24.")
+    shown = term.wait_for("Make the terminal at least 80 x 24.", "It is 70 x 20 now.")
     assert "It is 70 x 20 now." in shown
     term.tmux("resize-window", "-t", "main", "-x", "100", "-y", "30")
-    shown = term.wait_for("steps/s")  # the lab is back and still training
+    # the lab is back and still training
+    shown = term.wait_for("steps/s", "^p palette", gone=("Make the terminal",))
     assert "Make the terminal" not in shown
     term.keys("q")
     term.wait_for("gdtui-exited-0")

@@ -7,6 +7,7 @@ from textual.widgets import Input, Select, Static
 from gdtui.screens.backprop import BackpropScreen
 from gdtui.screens.help import HelpScreen
 from gdtui.widgets.network_diagram import NetworkDiagram
+from tests.conftest import wait_until
 
 
 def shown(app, selector: str) -> str:
@@ -126,8 +127,8 @@ async def test_running_many_steps_draws_the_loss_falling(make_app):
         await pilot.press("R")
         losses = screen.stepper.losses
         assert len(losses) == 111 and losses[-1] < losses[10] < losses[0]
-        await pilot.pause(0.15)  # the chart redraws from a timer
-        assert screen._chart_drawn == tuple(losses)
+        # the chart redraws from a timer
+        await wait_until(pilot, lambda: screen._chart_drawn == tuple(losses))
 
 
 async def test_tanh_and_the_other_networks(make_app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from gdtui.screens.guess.screen import GuessScreen
+from tests.conftest import wait_until
 
 
 async def open_game(app, pilot, secret: int = 37) -> GuessScreen:
@@ -90,7 +91,8 @@ async def test_answering_with_clicks_and_a_contradiction_is_caught_kindly(make_a
         assert "My guess: 1" in shown(screen, "#keep-guess")  # 50 - 50 stops at 1
         await pilot.click("#too-low")  # 1 is too low
         assert "My guess: 51" in shown(screen, "#keep-guess")
-        await pilot.pause(0.25)  # a button ignores a second click during its 0.2 s flash
+        # a button ignores a second click during its 0.2 s flash
+        await wait_until(pilot, lambda: not screen.query_one("#too-low").has_class("-active"))
         await pilot.click("#too-low")  # but earlier 50 was too high
         message = shown(screen, "#keep-message")
         assert "earlier you said 50 was too high" in message
@@ -170,10 +172,9 @@ async def test_space_plays_rate_2_by_itself_until_within_2_at_guess_7(make_app):
         assert "Pause" in str(screen.query_one("#watch-play").label)
         await pilot.press("f")  # fast, and it goes on playing
         assert "Speed: fast" in str(screen.query_one("#watch-speed").label)
-        for _ in range(100):  # 7 guesses, 0.1 s apart; then the game is saved (a message)
-            await pilot.pause(0.1)
-            if "Result" in shown(screen, "#watch-outcome") and "watch" in shown(screen, "#best"):
-                break
+        # 7 guesses, 0.1 s apart; then the game is saved (a message)
+        await wait_until(pilot, lambda: "Result" in shown(screen, "#watch-outcome")
+                         and "watch" in shown(screen, "#best"))
         assert "Result: within 2 at guess 7." in shown(screen, "#watch-outcome")
         assert "Guess 7: 38 is right." in shown(screen, "#watch-explain")
         assert "Play" in str(screen.query_one("#watch-play").label)

@@ -8,7 +8,7 @@ from textual.widgets.markdown import MarkdownTableOfContents
 
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lesson import LessonScreen
-from tests.conftest import write_lesson
+from tests.conftest import wait_until, write_lesson
 
 LONG_BODY = "\n\n".join(f"## Part {i}\n\n" + "Words to read. " * 40 for i in range(1, 9))
 
@@ -28,8 +28,14 @@ def small_course(tmp_path):
 
 async def open_lesson(app, pilot, lesson_id: str) -> LessonScreen:
     app.open_lesson(lesson_id)
-    await pilot.pause()
-    await pilot.pause(0.1)
+
+    def shown() -> bool:  # the text and its contents are in, and the reader is where it was left
+        screen = app.screen
+        contents = screen.query(MarkdownTableOfContents)  # none before it is composed
+        return (isinstance(screen, LessonScreen) and screen.lesson_id == lesson_id
+                and any(each.table_of_contents for each in contents) and not screen._restoring)
+
+    await wait_until(pilot, shown)
     return app.screen
 
 
@@ -61,8 +67,7 @@ async def test_reaching_the_end_marks_the_lesson_read(make_app, tmp_path):
         screen = await open_lesson(app, pilot, "first")
         assert "first" not in app.store.read_lessons()
         await pilot.press("end")
-        await pilot.pause(0.2)
-        assert "first" in app.store.read_lessons()
+        await wait_until(pilot, lambda: "first" in app.store.read_lessons())
         options = screen.query_one("#lesson-list", OptionList)
         assert str(options.get_option("first").prompt).startswith("✓")
 
@@ -85,8 +90,7 @@ async def test_a_short_lesson_is_read_as_soon_as_it_is_shown(make_app, tmp_path)
     app = make_app(small_course(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_lesson(app, pilot, "second")
-        await pilot.pause(0.1)
-        assert "second" in app.store.read_lessons()
+        await wait_until(pilot, lambda: "second" in app.store.read_lessons())
 
 
 async def test_the_lesson_reopens_where_the_reader_left_off(make_app, tmp_path):
@@ -97,14 +101,18 @@ async def test_the_lesson_reopens_where_the_reader_left_off(make_app, tmp_path):
         reader = screen.query_one("#reader", VerticalScroll)
         for _ in range(3):
             await pilot.press("pagedown")
-        await pilot.pause(0.6)  # the position is saved once scrolling stops
+        # the position is saved once scrolling stops
+        await wait_until(pilot, lambda: not app.animator.is_being_animated(reader, "scroll_y")
+                         and reader.scroll_y > 0 and app.store.lesson_position("first")
+                         == round(reader.scroll_y / reader.max_scroll_y, 4))
         left_at = reader.scroll_y
         assert left_at > 0
         await pilot.press("escape")
     again = make_app(lessons)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")  # the lessons area reopens the last lesson
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(again.screen, LessonScreen)
+                         and any(each.scroll_y > 0 for each in again.screen.query("#reader")))
         screen = again.screen
         assert screen.lesson_id == "first"
         reader = screen.query_one("#reader", VerticalScroll)
@@ -129,14 +137,15 @@ async def test_links_stay_inside_the_app(make_app, tmp_path, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lesson(app, pilot, "first")
         markdown = screen.query_one(Markdown)
+        # (a posted message bubbles up to the screen later than pause() waits for)
         markdown.post_message(Markdown.LinkClicked(markdown, "https://example.org"))
-        await pilot.pause()
-        assert any("does not open web links" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("does not open web links" in n.message
+                                            for n in app._notifications))
         markdown.post_message(Markdown.LinkClicked(markdown, "lesson:second"))
-        await pilot.pause()
-        assert screen.lesson_id == "second"
+        await wait_until(pilot, lambda: screen.lesson_id == "second")
         markdown.post_message(Markdown.LinkClicked(markdown, "screen:guess"))
-        await pilot.pause()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "GuessScreen"
+                         and app.screen.is_mounted)
         assert opened_urls == []
 
 
@@ -198,6 +207,10 @@ async def test_every_screen_a_lesson_may_link_to_opens_in_the_app(make_app, tmp_
             screen = await open_lesson(app, pilot, "first")
             markdown = screen.query_one(Markdown)
             markdown.post_message(Markdown.LinkClicked(markdown, f"screen:{name}"))
+            # (a posted message bubbles up to the screen later than pause() waits for)
+            await wait_until(pilot, lambda lesson=screen: (
+                app.screen is not lesson and app.screen.is_mounted)
+                or any(n.severity == "error" for n in app._notifications))
             await pilot.pause()
             errors = [n.message for n in app._notifications if n.severity == "error"]
             assert errors == [], name

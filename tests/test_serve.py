@@ -1,4 +1,7 @@
-"""gdtui serve: the real server in a subprocess, asyncssh clients, each screen read with pyte."""
+"""gdtui serve: the real server in a subprocess, asyncssh clients, each screen read with pyte.
+
+Every test that starts a server or a child in a terminal is marked e2e.
+"""
 
 from __future__ import annotations
 
@@ -101,13 +104,20 @@ class Terminal(asyncssh.SSHClientSession):
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    async def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    async def wait_until(self, condition, what: str, timeout: float = 30.0) -> str:
+        """The screen once ``condition()`` holds. A frame arrives in pieces: the condition
+        should name all of the screen the test then reads, not just its first line."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.text:
-                return self.text
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} after {timeout} s; the screen shows:\n{self.text}")
             await asyncio.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.text}")
+        return self.text
+
+    async def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
+        """The screen once every one of ``texts`` shows on it."""
+        return await self.wait_until(lambda: all(text in self.text for text in texts),
+                                     f"not all of {texts!r} shown", timeout)
 
 
 async def connect(server: Server, user: str, key: asyncssh.SSHKey | None, **options):
@@ -129,9 +139,9 @@ async def login(server: Server, user: str, key: asyncssh.SSHKey | None, size=(80
 
 
 async def press(chan, *keys: bytes) -> None:
+    """Send keys; wait for what a key does before the next (ESC and a key read as Alt+key)."""
     for key in keys:
         chan.write(key)
-        await asyncio.sleep(0.2)
 
 
 async def read_first_lesson(chan, terminal: Terminal) -> None:
@@ -169,9 +179,10 @@ def server(tmp_path_factory, keys):
     assert running.stop() == 0
 
 
+@pytest.mark.e2e
 async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     conn, chan, terminal = await login(server, "ann", keys["ann"])
-    home = await terminal.wait_for("Lessons read: 0 of 7")
+    home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!", "1  Lessons")
     assert "Welcome to gdtui!" in home and "1  Lessons" in home
     line = await server.await_log("session for 'ann'")
     assert "TERM=xterm-256color, 80x24" in line
@@ -180,41 +191,44 @@ async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     assert len(terminal.screen.display[1].rstrip()) < 80  # the greeting's box, 80 wide
     chan.change_terminal_size(100, 30)
     terminal.screen.resize(30, 100)
-    deadline = time.monotonic() + 10
-    while "Continue reading" not in terminal.screen.display[29] and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert "Continue reading" in terminal.screen.display[29]  # the footer is on the new last row
-    assert len(terminal.screen.display[1].rstrip()) > 95  # and the box is 100 wide
+    # the footer is on the new last row, and the greeting's box is 100 wide
+    await terminal.wait_until(
+        lambda: "Continue reading" in terminal.screen.display[29]
+        and len(terminal.screen.display[1].rstrip()) > 95,
+        "the home screen is not redrawn at 100x30")
     assert await quit_app(chan, terminal) == 0
     conn.close()
     await server.await_log("session for 'ann' from")
     await server.await_log("ended: quit (exit 0)")
 
     conn, chan, terminal = await login(server, "ann", keys["ann"])
-    home = await terminal.wait_for("Welcome back. Last time:")
+    home = await terminal.wait_for("Welcome back. Last time:", "Lessons read: 1 of 7", "1/7 read")
     assert "Lessons read: 1 of 7" in home and "1/7 read" in home
     assert await quit_app(chan, terminal) == 0
     conn.close()
 
 
+@pytest.mark.e2e
 async def test_two_learners_do_not_see_each_others_progress(server, keys):
     conn, chan, terminal = await login(server, "cleo", keys["ann"])
     await read_first_lesson(chan, terminal)
     await quit_app(chan, terminal)
     conn.close()
     conn, chan, terminal = await login(server, "dan", keys["bob"])
-    home = await terminal.wait_for("Lessons read: 0 of 7")
+    home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
     assert "Welcome to gdtui!" in home
     await quit_app(chan, terminal)
     conn.close()
 
 
+@pytest.mark.e2e
 async def test_a_key_not_in_the_file_is_refused(server, keys):
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, "ann", keys["eve"])
     assert "refused for 'ann': not in authorized_keys" in await server.await_log("refused for")
 
 
+@pytest.mark.e2e
 async def test_a_name_belongs_to_the_first_key_that_used_it(server, keys):
     conn, chan, terminal = await login(server, "fay", keys["bob"])
     await terminal.wait_for("Lessons read")
@@ -225,6 +239,7 @@ async def test_a_name_belongs_to_the_first_key_that_used_it(server, keys):
     await server.await_log("refused for 'fay': that name belongs to another key")
 
 
+@pytest.mark.e2e
 async def test_only_the_app_is_offered(server, keys):
     conn = await connect(server, "gus", keys["ann"])
     process = await conn.create_process(request_pty=False)
@@ -259,6 +274,7 @@ async def test_only_the_app_is_offered(server, keys):
         await server.await_log(what)
 
 
+@pytest.mark.e2e
 async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys):
     env = {"COLORTERM": "truecolor", "NO_COLOR": "1", "SECRET": "x"}
     conn, chan, terminal = await login(server, "hal", keys["ann"], env=env)
@@ -286,6 +302,7 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
         os.kill(pid, 0)
 
 
+@pytest.mark.e2e
 async def test_a_guest_gets_in_with_no_key_and_the_idle_timeout_ends_it(tmp_path):
     server = Server(tmp_path / "open", "--open", "--idle-timeout", "2")
     try:
@@ -303,6 +320,7 @@ async def test_a_guest_gets_in_with_no_key_and_the_idle_timeout_ends_it(tmp_path
         assert server.stop() == 0
 
 
+@pytest.mark.e2e
 async def test_twenty_sessions_at_once_and_the_next_is_told_the_server_is_full(tmp_path, keys):
     root = tmp_path / "busy"
     root.mkdir()
@@ -337,6 +355,7 @@ async def test_twenty_sessions_at_once_and_the_next_is_told_the_server_is_full(t
         assert server.stop() == 0
 
 
+@pytest.mark.e2e
 async def test_ctrl_c_ends_every_session_and_exits_0(tmp_path, keys):
     server = Server(tmp_path / "stop", "--open")
     conn, chan, terminal = await login(server, "ann", None)
@@ -356,6 +375,7 @@ def run_serve(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.e2e
 def test_setup_problems_are_one_clear_line(tmp_path):
     result = run_serve("--root", str(tmp_path / "empty"), "--port", "0")
     assert result.returncode == 2
@@ -415,6 +435,7 @@ def test_gdtui_does_not_load_the_ssh_server_at_startup():
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.e2e
 async def test_keys_added_to_the_file_work_without_a_restart(server):
     newcomer = asyncssh.generate_private_key("ssh-ed25519")
     with pytest.raises(asyncssh.PermissionDenied):
@@ -464,6 +485,7 @@ while True:
 """
 
 
+@pytest.mark.e2e
 async def test_a_pty_child_follows_its_size_echoes_keys_and_is_reaped(tmp_path):
     recorder = Recorder()
     child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE], {"PATH": os.defpath},
@@ -478,6 +500,21 @@ async def test_a_pty_child_follows_its_size_echoes_keys_and_is_reaped(tmp_path):
         os.kill(child.pid, 0)
 
 
+@pytest.mark.e2e
+async def test_a_child_ends_on_a_hangup_even_when_the_server_ignores_hangups(tmp_path):
+    # as under `nohup gdtui serve`: an ignored signal would stay ignored in the child
+    recorder = Recorder()
+    ignored = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE], {"PATH": os.defpath},
+                                     tmp_path, 80, 24, recorder)
+    finally:
+        signal.signal(signal.SIGHUP, ignored)
+    await recorder.wait_for(b"size 80 24")
+    assert await child.end(grace=30) == -signal.SIGHUP
+
+
+@pytest.mark.e2e
 async def test_a_child_that_ignores_hangups_is_killed_in_the_end(tmp_path):
     recorder = Recorder()
     child = await PtyChild.start([sys.executable, "-c", SHOW_SIZE, "SIGHUP", "SIGTERM"],

@@ -19,7 +19,13 @@ from tests.conftest import wait_until
 
 async def resize(pilot, width: int, height: int) -> None:
     await pilot.resize_terminal(width, height)
-    await pilot.pause(0.05)  # the app applies a new size on a short timer
+    await laid_out_at(pilot, width, height)
+
+
+async def laid_out_at(pilot, width: int, height: int) -> None:
+    """Wait until the screen on top has its layout at this size (the app applies a new size
+    on a short timer)."""
+    await wait_until(pilot, lambda: pilot.app.screen.size == (width, height))
 
 
 def message_shown(app) -> str:
@@ -49,7 +55,8 @@ async def test_every_area_fits_80x24_without_the_message(make_app):
 async def test_a_tiny_terminal_shows_the_message_and_keys_do_not_act_behind_it(make_app):
     app = make_app()
     async with app.run_test(size=(50, 15)) as pilot:
-        await pilot.pause(0.05)
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen)
+                         and app.screen.size == (50, 15))
         assert isinstance(app.screen, TooSmallScreen)
         shown = message_shown(app)
         assert "at least 60 x 18" in shown and "It is 50 x 15 now" in shown
@@ -66,15 +73,14 @@ async def test_a_tiny_terminal_shows_the_message_and_keys_do_not_act_behind_it(m
 async def test_home_and_lessons_work_below_80x24_but_the_lab_does_not(make_app):
     app = make_app()
     async with app.run_test(size=(64, 20)) as pilot:
-        await pilot.pause(0.05)
+        await laid_out_at(pilot, 64, 20)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)  # help over home fits too
         await pilot.press("escape", "1")
         assert type(app.screen).__name__ == "LessonScreen"
         await pilot.press("escape", "4")
-        await pilot.pause(0.05)
-        assert isinstance(app.screen, TooSmallScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
         assert "at least 80 x 24" in message_shown(app)
         assert isinstance(app.screen_stack[-2], LabScreen)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 
 
 class Terminal:
@@ -25,23 +26,40 @@ class Terminal:
         """What the terminal shows; with ``escapes``, with its colour and style codes."""
         return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "main")
 
-    def keys(self, *keys: str, pause: float = 0.15) -> None:
-        """Press keys (tmux names: "Escape", "End", "space", ...), one at a time."""
+    def keys(self, *keys: str) -> None:
+        """Press keys (tmux names: "Escape", "End", "space", ...), one at a time.
+
+        Wait for what a key does before pressing the next: an Escape with a key right behind it
+        reads as Alt+key.
+        """
         for key in keys:
             self.tmux("send-keys", "-t", "main", key)
-            time.sleep(pause)
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        """The screen once ``text`` shows on it; fails at once on a traceback."""
+    def wait_until(self, condition: Callable[[str], object], what: str,
+                   timeout: float = 30.0) -> str:
+        """The screen once ``condition(screen)`` holds; fails at once on a traceback.
+
+        A frame reaches the terminal in pieces, so the condition should name all of the screen
+        the test then reads, not just its first line.
+        """
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             shown = self.screen()
             assert "Traceback" not in shown, shown
-            if text in shown:
+            if condition(shown):
                 return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} after {timeout} s; the screen shows:\n{shown}")
+            time.sleep(0.05)
+
+    def wait_for(self, *texts: str, gone: tuple[str, ...] = (), timeout: float = 30.0) -> str:
+        """The screen once every one of ``texts`` shows on it and none of ``gone`` does."""
+        return self.wait_until(
+            lambda shown: all(text in shown for text in texts)
+            and not any(text in shown for text in gone),
+            f"not all of {texts!r} shown" + (f" with none of {gone!r}" if gone else ""),
+            timeout,
+        )
 
     def close(self) -> None:
         self.tmux("kill-server")
-

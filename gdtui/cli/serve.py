@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gdtui.serve.server import ServeConfig
+    from gdtui.serve.config import ServeConfig
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 2222
@@ -58,7 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the options, then run the server until Ctrl-C; 1 or 2 with a message if it can't."""
     try:
-        # imports gdtui.serve.server, and so asyncssh: not at gdtui's start
+        # imports gdtui.serve.users, and so asyncssh: not at gdtui's start
         config = build_config(args)
     except ValueError as error:
         print(f"gdtui serve: {error}", file=sys.stderr)
@@ -93,11 +93,11 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
 
         root = default_data_dir() / ROOT_FOLDER
     root = root.expanduser().absolute()
-    from gdtui.serve import server
+    from gdtui.serve.config import ServeConfig
     from gdtui.serve.users import AUTHORIZED_KEYS_NAME
 
     keys = args.authorized_keys or root / AUTHORIZED_KEYS_NAME
-    return server.ServeConfig(
+    return ServeConfig(
         host=args.host, port=port, root=root, authorized_keys=keys.expanduser().absolute(),
         open_to_all=args.open_to_all, max_sessions=max_sessions, idle_timeout=idle_timeout,
         app_args=app_args,

@@ -11,24 +11,33 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import asyncssh
 
 from gdtui.numbers import describe_duration
 from gdtui.serve import users
+from gdtui.serve.session import Host as SessionHost
 from gdtui.serve.session import LearnerSession
 
-if TYPE_CHECKING:
-    from gdtui.serve.server import Hub
-
 log = logging.getLogger("gdtui.serve")
+
+
+class Host(SessionHost, Protocol):
+    """What a connection needs of the server (server.Hub, which imports this module): the
+    open connections and the authorized keys, besides what its session needs."""
+
+    connections: set[Connection]
+
+    def load_keys(self) -> None: ...
+
+    def key_allowed(self, key: asyncssh.SSHKey, host: str, address: str) -> bool: ...
 
 
 class Connection(asyncssh.SSHServer):
     """One SSH connection: who it is, and its session (at most one)."""
 
-    def __init__(self, hub: Hub):
+    def __init__(self, hub: Host):
         self.hub = hub
         self.conn: asyncssh.SSHServerConnection | None = None
         self.address = "?"

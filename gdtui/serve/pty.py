@@ -44,9 +44,16 @@ class PtyListener(Protocol):
         """Stop (True) or go on (False) reading keys from the client: the child is behind."""
 
 
+# Signals a terminal sends. A server started with nohup, or in the background, ignores some of
+# them, and an ignored signal stays ignored across exec: the child would not end on a hangup.
+TERMINAL_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
+
+
 def _take_controlling_terminal() -> None:
     # Runs in the child between fork and exec, after setsid(): stdin is the terminal.
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    for number in TERMINAL_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
 
 
 def _window_size(columns: int, rows: int) -> bytes:

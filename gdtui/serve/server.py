@@ -15,13 +15,12 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import asyncssh
 
 from gdtui.numbers import describe_duration
 from gdtui.serve import users
+from gdtui.serve.config import ServeConfig
 from gdtui.serve.connection import Connection
 from gdtui.serve.session import LearnerSession
 
@@ -30,29 +29,6 @@ log = logging.getLogger("gdtui.serve")
 KEEPALIVE_SECONDS = 30  # a client that stops answering for 3 of these is dropped
 LOGIN_SECONDS = 60
 MIN_IDLE_CHECK, MAX_IDLE_CHECK = 0.2, 5.0
-
-
-@dataclass
-class ServeConfig:
-    """What ``gdtui serve`` was asked to do."""
-
-    host: str
-    port: int
-    root: Path
-    authorized_keys: Path
-    open_to_all: bool = False
-    max_sessions: int = 20
-    idle_timeout: float = 1800.0
-    """Seconds without a key from the client before its session ends; 0 means never."""
-    app_args: list[str] = field(default_factory=list)
-    """Options passed on to each learner's gdtui (--fps, --no-mouse, --lessons)."""
-    grace: float = 2.0
-    """Seconds a child gets after SIGHUP (and again after SIGTERM) before the next signal."""
-
-    @property
-    def max_connections(self) -> int:
-        """Open connections allowed at once, logged in or not: room for logins beyond the cap."""
-        return self.max_sessions * 2 + 8
 
 
 def _keep_asyncssh_record(record: logging.LogRecord) -> bool:

@@ -17,16 +17,14 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import asyncssh
 
 from gdtui.numbers import describe_duration
+from gdtui.serve.config import ServeConfig
 from gdtui.serve.pty import PtyChild
 from gdtui.serve.users import printable
-
-if TYPE_CHECKING:
-    from gdtui.serve.server import Connection
 
 log = logging.getLogger("gdtui.serve")
 
@@ -64,10 +62,35 @@ def child_environment(term: str | None, client_env: dict[str, str], home: Path) 
     return env
 
 
+# What a session needs of the server and of its connection, written down here so that this
+# module need not import theirs (they import it): server.Hub and connection.Connection fit.
+class Host(Protocol):
+    """The server a session runs in: its settings, its sessions, whether it is stopping."""
+
+    config: ServeConfig
+    sessions: set[LearnerSession]
+    stopping: bool
+
+
+class Owner(Protocol):
+    """The connection a session belongs to: who logged in, from where, and their folder."""
+
+    user: str
+    address: str
+    folder: Path | None
+
+    @property
+    def hub(self) -> Host: ...
+
+    def touch(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class LearnerSession(asyncssh.SSHServerSession):
     """A learner's session; also the PtyListener of its child."""
 
-    def __init__(self, owner: Connection):
+    def __init__(self, owner: Owner):
         self.owner = owner
         self.hub = owner.hub
         self.chan: asyncssh.SSHServerChannel | None = None

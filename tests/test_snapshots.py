@@ -1,0 +1,117 @@
+"""Snapshots of the screens that draw the same every time (pytest-textual-snapshot).
+
+Each starts from its own fresh data dir with the shipped course, in the textual-dark theme, at
+80x24 (and 120x40 where the screen has a wide layout), gets there with the learner's keys and
+waits for what it shows, never for a fixed time. Live screens are snapshot paused: the lab after
+a few single steps, the landscape with its walks at their end.
+
+After a change that is meant to show: `pytest tests/test_snapshots.py --snapshot-update`, then
+look at the SVGs in tests/__snapshots__/ before committing them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from gdtui.screens.backprop import BackpropScreen
+from tests.conftest import wait_for_text, wait_until
+
+THEME = "textual-dark"
+SEED = 7  # the order of the flashcards
+CLOCK = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # the flashcards' "now"
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+# Environment that would change the colours or the theme.
+LOOKS = ("NO_COLOR", "TEXTUAL_THEME", "COLORTERM", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_ANIMATIONS")
+
+
+@pytest.fixture
+def app(make_app, monkeypatch):
+    for name in LOOKS:
+        monkeypatch.delenv(name, raising=False)
+    return make_app()
+
+
+async def home(pilot) -> None:
+    """The home screen of a first start, in the fixed theme, with no animation."""
+    pilot.app.theme = THEME
+    pilot.app.animation_level = "none"
+    await wait_for_text(pilot, "Welcome to gdtui!", "Lessons read: 0 of 7", "^p palette")
+
+
+def test_home(app, snap_compare):
+    assert snap_compare(app, run_before=home)
+
+
+def test_a_lesson(app, snap_compare):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("1")
+        await wait_for_text(pilot, "Lesson 1: A network that guesses", "Where the weights",
+                            "You have seen how numbers travel forward", "n Next")
+
+    assert snap_compare(app, run_before=run_before)
+
+
+@SIZES
+def test_the_backprop_stepper_after_one_round(app, snap_compare, size):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("5")
+        await wait_for_text(pilot, "① Forward", "round 1 · 1/9")
+        await pilot.press(*["space"] * 9)  # the nine steps of a round: the update is applied
+        screen = pilot.app.screen
+        assert isinstance(screen, BackpropScreen)
+        await wait_for_text(pilot, "round 2 · 1/9")
+        # the loss chart redraws from a timer
+        await wait_until(pilot, lambda: screen._chart_drawn == tuple(screen.stepper.losses))
+        assert len(screen.stepper.losses) == 2
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+def test_a_flashcard_answered_right(app, snap_compare):
+    async def run_before(pilot):
+        await home(pilot)
+        pilot.app.open_area("cards", seed=SEED, clock=lambda: CLOCK)
+        await wait_for_text(pilot, "20 new available today", "Review (r)")
+        await pilot.press("r")
+        await wait_for_text(pilot, "Review · 0 done, 20 to go")
+        await pilot.press("3")  # a choice card: the learner picks 3.0
+        await wait_for_text(pilot, "✓ Right!", "almost sixty times the loss at 95%")
+
+    assert snap_compare(app, run_before=run_before)
+
+
+def test_the_too_small_cover(app, snap_compare):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("4")  # the lab needs 80x24
+        await wait_for_text(pilot, "Make the terminal at least 80 x 24.", "It is 60 x 18 now.")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(60, 18))
+
+
+@SIZES
+def test_the_lab_paused_after_twenty_single_steps(app, snap_compare, size):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("4")
+        await wait_for_text(pilot, "⏸ step 0 ·")
+        await pilot.press(*["n"] * 20)
+        # the status, the chart and the model are drawn together, from a timer
+        await wait_for_text(pilot, "⏸ step 20 ·")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+def test_the_loss_landscape_with_its_walks_at_their_end(app, snap_compare):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("6")
+        await wait_for_text(pilot, "Line fit, mean squared error")
+        await pilot.press("e")
+        await wait_for_text(pilot, "converged at step 98", "converged at step 66")
+
+    assert snap_compare(app, run_before=run_before)

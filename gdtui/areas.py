@@ -28,7 +28,7 @@ AREAS: tuple[Area, ...] = (
     Area("lessons", "Lessons", "1", "Read the course: loss, backprop, learning rate, ...",
          "gdtui.screens.lesson:LessonScreen"),
     Area("cards", "Flashcards", "2", "Recall what you read, with spaced repetition",
-         "gdtui.screens.cards:CardsScreen"),
+         "gdtui.screens.cards.screen:CardsScreen"),
     Area("guess", "Guessing game", "3", "Find a secret number with a fixed learning rate",
          "gdtui.screens.guess.screen:GuessScreen"),
     Area("lab", "Training lab", "4", "Train a real network live and tune it",

@@ -292,7 +292,7 @@ async def test_settings_reject_bad_input_and_keep_the_last_good_value(make_app, 
 
 
 async def test_stats_screen_and_home_status(make_app, tmp_path):
-    from gdtui.screens.card_stats import CardStatsScreen
+    from gdtui.screens.cards.stats import CardStatsScreen
 
     app = make_app(make_lessons(tmp_path, RECALL, "Q: Broken card\n"))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -31,7 +31,7 @@ class CardStatsScreen(Screen[None]):
 
 `gdtui cards stats` prints the same figures in the terminal (`--json` for a script).
 """
-    CSS_PATH = "../styles/cards.tcss"
+    CSS_PATH = "../../styles/cards.tcss"
     BINDINGS = [Binding("r", "refresh_stats", "Refresh")]
 
     def __init__(self, clock: schedule.Clock = now) -> None:

@@ -12,7 +12,7 @@ from gdtui.course import schedule
 from gdtui.course.cardfile import Flashcard, load_cards
 from gdtui.course.progress import log_flashcards
 from gdtui.help import help_text
-from gdtui.screens.card_review import ReviewPane
+from gdtui.screens.cards.review import ReviewPane
 from gdtui.store import now
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
 
@@ -22,7 +22,7 @@ class CardsScreen(Screen[None]):
 
     HELP_TITLE = "Flashcards"
     HELP = help_text("cards")
-    CSS_PATH = "../styles/cards.tcss"
+    CSS_PATH = "../../styles/cards.tcss"
     BINDINGS = [
         Binding("r", "review", "Review"),
         Binding("c", "cram", "Cram"),
@@ -179,7 +179,7 @@ class CardsScreen(Screen[None]):
 
     def action_stats(self) -> None:
         """Open the statistics screen."""
-        from gdtui.screens.card_stats import CardStatsScreen
+        from gdtui.screens.cards.stats import CardStatsScreen
 
         self.app.push_screen(CardStatsScreen(clock=self.clock))
 

@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
@@ -57,6 +58,7 @@ class BackpropScreen(Screen[None]):
         super().__init__()
         self.stepper = Stepper(preset=preset if preset in NETWORKS else "hidden")
         self._chart_drawn: tuple[float, ...] | None = None
+        self._chart_size = Size(0, 0)
         # the weights in the list, to refill it only when the network changes shape
         self._listed: list[str] = self.stepper.weight_names
 
@@ -103,7 +105,6 @@ class BackpropScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.show_step()
-        self._chart_drawn = None  # redraw the chart at its new size
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -148,10 +149,12 @@ class BackpropScreen(Screen[None]):
 
     def _draw_chart(self) -> None:
         losses = tuple(self.stepper.losses)
-        if losses == self._chart_drawn:
-            return
-        self._chart_drawn = losses
         chart = self.query_one("#loss-chart", PlotextPlot)
+        # The size too: a layout change (a wide terminal's breakpoint) resizes the chart
+        # without a resize event on the screen, and the title depends on the height.
+        if losses == self._chart_drawn and chart.size == self._chart_size:
+            return
+        self._chart_drawn, self._chart_size = losses, chart.size
         plt = chart.plt
         plt.clear_figure()
         if chart.size.height > 10:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from gdtui.areas import place_names
 from gdtui.course.lessons import parse_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,3 +30,9 @@ def test_the_readme_lesson_example_is_a_valid_lesson(tmp_path):
     path.write_text(example, encoding="utf-8")
     lesson = parse_lesson(path)
     assert lesson.id == "loss" and "Q: What does a loss function produce?" in lesson.cards_text
+
+
+def test_the_readme_names_every_screen_a_link_may_open():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"\(screens: ([a-z, ]+)\)", text).group(1).split(", ")
+    assert listed == list(place_names())

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from gdtui import __version__
+from gdtui.areas import place_names
 
 # Subcommands whose options live next to the code they drive: name -> (module, help).
 SUBCOMMANDS = {
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--open",
         metavar="SCREEN",
-        help="start on a screen: lessons, cards, guess, lab, backprop, landscape",
+        help=f"start on a screen: {', '.join(place_names())}",
     )
     parser.add_argument(
         "--no-mouse",
@@ -89,7 +90,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the store and run the Textual app."""
-    from gdtui.areas import place_names
     from gdtui.store import Store, StoreError
 
     if args.open is not None and args.open not in place_names():

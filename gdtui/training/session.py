@@ -86,7 +86,7 @@ class _UndoPoint:
     step: int
     status: str
     message: str
-    sizes: tuple[int, int, int]
+    history: History
 
 
 class TrainingSession:
@@ -141,7 +141,7 @@ class TrainingSession:
         self.message = ""
         self._undo: list[_UndoPoint] = []
         first = self.evaluate()
-        self.history.evaluations.append(first)
+        self.history.add(first)
         self.starting_loss = first.train_loss
 
     def rebuild(self, **changes: Any) -> None:
@@ -235,7 +235,7 @@ class TrainingSession:
         loss_name, settings = self.loss_name, self.settings
         regularization, rate = settings.regularization, settings.regularization_rate
         regularize = regularization != "none" and rate != 0.0
-        train_losses = self.history.train_loss
+        history = self.history
         limit = DIVERGENCE_FACTOR * self.starting_loss
         taken = 0
         with np.errstate(all="ignore"):  # overflow is reported as divergence, not a warning
@@ -250,11 +250,11 @@ class TrainingSession:
                 if regularize:
                     network.add_regularization(regularization, rate)
                 optimizer.step(parameters, gradients)
-                train_losses.append(loss)
+                history.batch_loss = loss
                 taken += 1
                 self.step += 1
                 if self.step % settings.eval_every == 0:
-                    self.history.evaluations.append(self.evaluate())
+                    history.add(self.evaluate())
         return taken
 
     def _diverged(self, loss: float) -> None:
@@ -270,11 +270,10 @@ class TrainingSession:
     # --- undo -----------------------------------------------------------------------------
 
     def _save_undo_point(self) -> None:
-        history = self.history
         self._undo.append(_UndoPoint(
             self.settings, self.network.parameter_vector.copy(), copy.deepcopy(self.optimizer),
             self._batches.snapshot(), self.step, self.status, self.message,
-            (len(history.train_loss), len(history.evaluations), len(history.changes))))
+            self.history.copy()))
         del self._undo[:-MAX_UNDO]
 
     @property
@@ -295,10 +294,7 @@ class TrainingSession:
         self.optimizer = point.optimizer
         self._batches = point.batches
         self.step, self.status, self.message = point.step, point.status, point.message
-        n_losses, n_evaluations, n_changes = point.sizes
-        del self.history.train_loss[n_losses:]
-        del self.history.evaluations[n_evaluations:]
-        del self.history.changes[n_changes:]
+        self.history = point.history
         return True
 
     # --- looking at the network -----------------------------------------------------------

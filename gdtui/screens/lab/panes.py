@@ -61,7 +61,7 @@ class LabPanes(Vertical):
         """Draw a frame; returns its view, with the losses as the chart thinned them."""
         chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
         # the chart thins the losses its own way, so its points stay put between redraws
-        view = replace(frame.view, losses=chart.thin(frame.evaluations))
+        view = replace(frame.view, losses=chart.thin(frame.evaluations, frame.view.best))
         self._measure_speed(view.step, running)
         chart.show(view.losses, view.changes)
         if frame.picture_size is not None:

@@ -187,6 +187,13 @@ def test_training_in_chunks_stops_at_the_limit_with_one_undo_point():
     assert session.undo() and session.step == 0 and not session.can_undo
 
 
+def test_training_in_chunks_without_a_limit_goes_on_until_told_to_stop():
+    session = TrainingSession(SMALL)
+    reason = train_in_chunks(session, SessionLock(), lambda: session.step >= 3000,
+                             lambda: "fast", None)
+    assert reason == "stopped" and session.step >= 3000
+
+
 def test_training_in_chunks_stops_when_asked_or_when_the_loss_diverges():
     session = TrainingSession(SMALL)
     assert train_in_chunks(session, SessionLock(), lambda: True, lambda: "fast", 100) == "stopped"

@@ -55,6 +55,12 @@ def test_a_long_history_is_thinned_evenly_with_the_first_the_best_and_the_last(c
     assert 0 < best["step"] < 1000  # where the overfitting curve turns up
 
 
+def test_more_points_are_evaluated_less_often(capsys):
+    code, out, _ = train(capsys, "--points", "1000", "--steps", "100", "--json")
+    assert code == 0
+    assert [h["step"] for h in strict_json(out)["history"]] == [0, 20, 40, 60, 80, 100]
+
+
 def test_same_seed_same_numbers(capsys):
     options = ("--dataset", "xor", "--hidden", "4", "--steps", "300", "--seed", "3", "--json")
     first = strict_json(train(capsys, *options)[1])

@@ -15,7 +15,7 @@ from gdtui.training.settings import Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
 from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up
 from gdtui.widgets.model_panel import ModelPanel, RegionView
-from tests.conftest import wait_until
+from tests.conftest import wait_for_text, wait_until
 
 
 async def open_lab(app, pilot, **options) -> LabScreen:
@@ -104,6 +104,19 @@ async def test_changing_the_learning_rate_mid_run_marks_the_chart(make_app):
         await wait_until(pilot, lambda: "lr 0.03" in chart_text(lab))
         assert "lr 0.03" in chart_text(lab)
         assert "lr 0.03" in lab.query_one(ModelPanel).border_title
+
+
+async def test_the_chart_says_how_often_the_losses_are_measured(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await wait_for_text(pilot, "loss every 10 steps: • train x val")
+        await type_into(pilot, "n_points", "5000")  # on all points, so less often
+        await wait_for_text(pilot, "loss every 100 steps: • train x val")
+        await pilot.press("n")
+        with lab.training.lock.ui():
+            lab.session.run(299)
+        assert [e.step for e in lab.session.history.evaluations] == [0, 100, 200, 300]
 
 
 async def test_learning_rate_10_diverges_with_a_lesson_and_undo_goes_back(make_app):

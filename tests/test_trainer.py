@@ -21,6 +21,7 @@ from gdtui.training.settings import (
     SETTING_INFO,
     Settings,
     SettingsError,
+    evaluation_interval,
     learning_rate_down,
     learning_rate_up,
     parse_features,
@@ -41,6 +42,20 @@ def test_history_records_the_last_step_and_regular_evaluations():
     assert session.epoch == 25  # 100 training points: 4 steps a pass (32, 32, 32, 4)
     assert history.evaluations[-1].train_loss < history.evaluations[0].train_loss
     assert 0.0 <= history.evaluations[-1].validation_accuracy <= 1.0
+
+
+def test_more_points_are_evaluated_less_often_so_a_step_costs_the_same():
+    assert [evaluation_interval(10, n) for n in (40, 500, 501, 5000, 20_000)] == [
+        10, 10, 20, 100, 400]
+    assert evaluation_interval(3, 1200) == 9
+    session = TrainingSession(Settings(n_points=2000))
+    assert session.evaluation_interval == 40
+    session.run(200)
+    assert [e.step for e in session.history.evaluations] == [0, 40, 80, 120, 160, 200]
+    assert session.history.latest == session.evaluate()  # on all the points
+    session.update(eval_every=5)  # live, like the other numbers of the evaluation
+    session.run(40)
+    assert [e.step for e in session.history.evaluations][-3:] == [200, 220, 240]
 
 
 def test_changing_the_learning_rate_mid_run_keeps_history_and_marks_the_change():

@@ -33,7 +33,13 @@ from gdtui.nn.optim import make_optimizer
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
 from gdtui.training.history import Change, Evaluation, History
-from gdtui.training.settings import LIVE_SETTINGS, SETTING_INFO, Settings, SettingsError
+from gdtui.training.settings import (
+    LIVE_SETTINGS,
+    SETTING_INFO,
+    Settings,
+    SettingsError,
+    evaluation_interval,
+)
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
 MAX_UNDO = 20
@@ -221,10 +227,11 @@ class TrainingSession:
             save_undo: bool = True) -> int:
         """Train for up to `n_steps` mini-batch steps; return how many were taken.
 
-        Stops early when `should_stop()` returns True (checked before every step) or when the
-        loss diverges (then `status` is "diverged" and `message` says why; the step that
-        diverged is not applied). With `save_undo`, `undo()` can return to this moment; a
-        worker running one long run in chunks saves only before its first chunk.
+        Evaluates on all points every `evaluation_interval` steps. Stops early when
+        `should_stop()` returns True (checked before every step) or when the loss diverges
+        (then `status` is "diverged" and `message` says why; the step that diverged is not
+        applied). With `save_undo`, `undo()` can return to this moment; a worker running one
+        long run in chunks saves only before its first chunk.
         """
         if self.status == "diverged" or n_steps <= 0:
             return 0
@@ -235,7 +242,7 @@ class TrainingSession:
         loss_name, settings = self.loss_name, self.settings
         regularization, rate = settings.regularization, settings.regularization_rate
         regularize = regularization != "none" and rate != 0.0
-        history = self.history
+        history, interval = self.history, self.evaluation_interval
         limit = DIVERGENCE_FACTOR * self.starting_loss
         taken = 0
         with np.errstate(all="ignore"):  # overflow is reported as divergence, not a warning
@@ -253,7 +260,7 @@ class TrainingSession:
                 history.batch_loss = loss
                 taken += 1
                 self.step += 1
-                if self.step % settings.eval_every == 0:
+                if self.step % interval == 0:
                     history.add(self.evaluate())
         return taken
 
@@ -308,6 +315,16 @@ class TrainingSession:
     def is_classification(self) -> bool:
         """True when the targets are classes."""
         return self.dataset.kind == "classification"
+
+    @property
+    def n_points(self) -> int:
+        """How many points the data has, training and validation."""
+        return len(self.dataset.train_targets) + len(self.dataset.validation_targets)
+
+    @property
+    def evaluation_interval(self) -> int:
+        """Steps between two evaluations on all points (see settings.evaluation_interval)."""
+        return evaluation_interval(self.settings.eval_every, self.n_points)
 
     def _loss_and_accuracy(self, inputs_with_ones: np.ndarray, targets: np.ndarray,
                            labels: np.ndarray) -> tuple[float, float | None]:

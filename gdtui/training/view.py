@@ -82,6 +82,7 @@ class Snapshot:
     settings: Settings
     layer_sizes: tuple[int, ...]
     latest: Evaluation
+    evaluation_interval: int  # steps between two evaluations on all points
     best: Evaluation  # the lowest validation loss so far: where an overfitting curve turns up
     losses: LossSeries
     changes: list[Change]
@@ -99,7 +100,8 @@ def snapshot(session: TrainingSession, max_points: int = 200,
         step=session.step, epoch=session.epoch, status=session.status,
         message=session.message, settings=session.settings,
         layer_sizes=session.network.layer_sizes,
-        latest=history.latest, best=history.best or history.latest,
+        latest=history.latest, evaluation_interval=session.evaluation_interval,
+        best=history.best or history.latest,
         losses=loss_series(history.evaluations, max_points),
         changes=list(history.changes), hints=session.hints(), can_undo=session.can_undo,
         is_classification=session.is_classification,

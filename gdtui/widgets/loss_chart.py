@@ -82,6 +82,21 @@ class LossChart(LiveLines, PlotextPlot):
                 kept.insert(at, best)
         return loss_series(kept, len(kept))
 
+    def title(self, interval: int | None) -> str:
+        """What the chart shows, for its border: how often the losses are measured (every
+        `interval` steps, on all points), the key and the scale; shorter when narrow."""
+        every = f"every {interval:,} steps" if interval else ""
+        scale = "log" if self.log_scale else "linear"
+        train, validation = TRAIN[0], VALIDATION[0]
+        key = f"{train} train {validation} val | change"
+        forms = (f"{train} train  {validation} validation  | change · {scale} scale",
+                 f"{key} · {scale}", key)
+        forms = tuple(f"loss {every}: {form}" if every else f"loss: {form}" for form in forms)
+        if every:
+            forms += (f"{every}: {key}",)
+        room = self.size.width - 2  # (the border's corners)
+        return next((form for form in forms if len(form) <= room), forms[-1])
+
     def toggle_log_scale(self) -> bool:
         """Switch between a log and a linear y axis; returns True for log."""
         self.log_scale = not self.log_scale

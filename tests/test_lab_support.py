@@ -135,6 +135,18 @@ def test_regions_colour_each_cell_by_the_class_the_network_answers():
     assert set(points.colours) == {0, 1}
 
 
+def test_each_cell_shows_the_point_a_learner_would_see_there():
+    regions = model_picture(TrainingSession(Settings(n_points=2000)), 12, 5)  # crowded cells
+    points, expected = regions.points, {}
+    # the rule, point by point: validation points first, so a training point hides them
+    for i in sorted(range(len(points.rows)), key=lambda i: not points.validation[i]):
+        expected[(points.rows[i], points.columns[i])] = (points.colours[i], points.validation[i])
+    shown = {(row, column): (regions.marks[row, column], regions.hollow[row, column])
+             for row in range(5) for column in range(12) if regions.marks[row, column] >= 0}
+    assert shown == expected
+    assert not regions.hollow[regions.marks < 0].any()
+
+
 def test_regression_gets_a_curve_or_a_value_map():
     curve = model_picture(TrainingSession(Settings(dataset="sine", n_points=100)), 20, 8)
     assert isinstance(curve, Curve) and len(curve.xs) == 40 and len(curve.train_x) == 50

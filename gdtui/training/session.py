@@ -142,6 +142,7 @@ class TrainingSession:
         self._batches = MiniBatches(with_ones_column(train_inputs), self._train_targets,
                                     settings.batch_size, np.random.default_rng([settings.seed, 2]))
         self.history = History()
+        self._extent: tuple[float, ...] | None = None  # of the data: made once, when asked
         self.step = 0
         self.status = "ok"  # or "diverged"
         self.message = ""
@@ -366,10 +367,13 @@ class TrainingSession:
 
     def extent(self) -> tuple[float, ...]:
         """(min, max) per raw input over all points, padded by 5 %: x_min, x_max[, y_min, y_max]."""
-        inputs = self.dataset.inputs
-        low, high = inputs.min(axis=0), inputs.max(axis=0)
-        pad = 0.05 * np.maximum(high - low, 1e-9)
-        return tuple(float(v) for pair in zip(low - pad, high + pad, strict=True) for v in pair)
+        if self._extent is None:
+            inputs = self.dataset.inputs
+            low, high = inputs.min(axis=0), inputs.max(axis=0)
+            pad = 0.05 * np.maximum(high - low, 1e-9)
+            self._extent = tuple(float(v) for pair in zip(low - pad, high + pad, strict=True)
+                                 for v in pair)
+        return self._extent
 
     def predict_grid(self, nx: int, ny: int) -> Grid:
         """Evaluate the network on an nx-by-ny grid over the data (2 raw inputs only)."""

@@ -1,8 +1,11 @@
 """How fast does the Training Lab train, next to the bare session? Prints numbers, asserts nothing.
 
-    python benchmarks/bench_lab.py [--seconds 5] [--size 120x40] [--rounds 3]
+    python benchmarks/bench_lab.py [--seconds 5] [--size 120x40] [--rounds 3] [--points 500]
+                                   [--picture]
 
-Network: the Lab's default (moons, 500 points, 2-8-8-1 tanh, Adam, batch 32). Figures:
+Network: the Lab's default (moons, 500 points, 2-8-8-1 tanh, Adam, batch 32). `--points N`
+trains on N moons points instead: the Lab's own setting up to 5,000, and above that a CSV of N
+points written to a temporary file and loaded as a learner's CSV would be. Figures:
 
 - app: steps per second inside the app (headless, `run_test`), training at full speed with the
   chart and the model panel live, measured from the session's step count over the run.
@@ -15,6 +18,12 @@ Network: the Lab's default (moons, 500 points, 2-8-8-1 tanh, Adam, batch 32). Fi
   out of the session (snapshot, hints, judge, model picture) when the UI asked for one.
 - peak memory of the app process while training (ru_maxrss; goal: under 150 MB). The app runs
   in a fresh subprocess, so the headless loop here does not inflate it.
+
+`--picture` times the model panel's picture instead, at the given size and points: the
+training thread making it (`model_picture`) and the UI thread drawing it (`ModelPanel.show`,
+forced to draw every time): the median of 20 of each, and the quickest (on a busy machine
+the median includes other programs' turns and garbage collection; the goal at 20,000 points
+is under 10 ms).
 """
 
 from __future__ import annotations
@@ -30,8 +39,28 @@ import tempfile
 import time
 from pathlib import Path
 
+LAB_POINTS = 5000  # the most points the Lab's own setting takes; above, a CSV
 
-async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
+
+def lab_settings(points: int):
+    """The Lab's default settings on `points` moons points (a CSV above LAB_POINTS)."""
+    import numpy as np
+
+    from gdtui.training.datasets import make_dataset
+    from gdtui.training.settings import Settings
+
+    if points <= LAB_POINTS:
+        return Settings(n_points=points)
+    path = Path(tempfile.gettempdir()) / f"gdtui-bench-moons-{points}.csv"
+    if not path.exists():
+        data = make_dataset("moons", points, 0.1, 0.5, 0)
+        rows = np.column_stack([data.inputs, data.targets])
+        path.write_text("x1,x2,class\n" + "".join(f"{a:.6f},{b:.6f},{int(c)}\n"
+                                                   for a, b, c in rows))
+    return Settings(data_file=str(path))
+
+
+async def _app_run(seconds: float, size: tuple[int, int], points: int) -> dict:
     import gdtui.training.worker as worker
     from gdtui.app import GdtuiApp
     from gdtui.course.lessons import default_lessons_dir
@@ -53,7 +82,7 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
 
     worker.make_frame = timed_frame
     async with app.run_test(size=size) as pilot:
-        app.open_area("lab")
+        app.open_area("lab", settings=lab_settings(points))
         await pilot.pause(0.5)
         screen = app.screen
         original_draw, chart = screen.draw, screen.query_one(LossChart)
@@ -96,13 +125,45 @@ async def _app_run(seconds: float, size: tuple[int, int]) -> dict:
     }
 
 
-def headless(seconds: float) -> float:
+async def _picture_times(size: tuple[int, int], points: int, repeats: int = 20) -> dict:
+    """Mean ms to make the model picture (core) and to draw it (widget), in the Lab."""
+    from gdtui.app import GdtuiApp
+    from gdtui.course.lessons import default_lessons_dir
+    from gdtui.store import Store
+    from gdtui.training.picture import model_picture
+    from gdtui.widgets.model_panel import ModelPanel, RegionView
+
+    store = Store.open(Path(tempfile.mkdtemp(prefix="gdtui-bench-")))
+    app = GdtuiApp(store=store, lessons_dir=default_lessons_dir())
+    made, drawn = [], []
+    async with app.run_test(size=size) as pilot:
+        app.open_area("lab", settings=lab_settings(points))
+        await pilot.pause(0.5)
+        screen = app.screen
+        screen.session.run(200, save_undo=False)
+        panel = screen.query_one(ModelPanel)
+        columns, rows = panel.picture_size()
+        for _ in range(repeats):
+            started = time.perf_counter()
+            picture = model_picture(screen.session, columns, rows)
+            made.append(time.perf_counter() - started)
+            panel.query_one(RegionView)._shown = None  # draw it, even if nothing changed
+            started = time.perf_counter()
+            panel.show(picture, screen.session.is_classification)
+            drawn.append(time.perf_counter() - started)
+            await pilot.pause()
+    store.close()
+    return {"cells": f"{columns}x{rows}", "make_ms": 1000 * statistics.median(made),
+            "draw_ms": 1000 * statistics.median(drawn), "best_make_ms": 1000 * min(made),
+            "best_draw_ms": 1000 * min(drawn)}
+
+
+def headless(seconds: float, points: int) -> float:
     """Steps per second of TrainingSession.run in a loop, chunks of 50 steps as a plain script
     would."""
     from gdtui.training.session import TrainingSession
-    from gdtui.training.settings import Settings
 
-    session = TrainingSession(Settings())
+    session = TrainingSession(lab_settings(points))
     steps, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         steps += session.run(50, save_undo=False)
@@ -114,23 +175,37 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--points", type=int, default=500,
+                        help=f"moons points (a CSV above {LAB_POINTS:,}; default: 500)")
+    parser.add_argument("--picture", action="store_true",
+                        help="time the model picture instead of training")
     parser.add_argument("--app-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
-    if args.app_only:
-        print(json.dumps(asyncio.run(_app_run(args.seconds, (width, height)))))
+    if args.picture:
+        times = asyncio.run(_picture_times((width, height), args.points))
+        print(f"Model picture at {width}x{height} ({times['cells']} cells), {args.points:,} "
+              f"points: made in {times['make_ms']:.1f} ms, drawn in {times['draw_ms']:.1f} ms, "
+              f"{times['make_ms'] + times['draw_ms']:.1f} ms in all (the quickest: "
+              f"{times['best_make_ms'] + times['best_draw_ms']:.1f} ms; goal at 20,000 "
+              "points: under 10 ms)")
         return
-    print(f"Training Lab at {width}x{height}, default network, {args.seconds:g} s per run")
-    ratios, memories = [], []
+    if args.app_only:
+        print(json.dumps(asyncio.run(_app_run(args.seconds, (width, height), args.points))))
+        return
+    print(f"Training Lab at {width}x{height}, default network on {args.points:,} points, "
+          f"{args.seconds:g} s per run")
+    ratios, memories, speeds = [], [], []
     for round_number in range(1, args.rounds + 1):
-        before = headless(args.seconds / 2)
+        before = headless(args.seconds / 2, args.points)
         child = subprocess.run([sys.executable, __file__, "--app-only", "--seconds",
-                                str(args.seconds), "--size", args.size],
-                               capture_output=True, text=True)
+                                str(args.seconds), "--size", args.size, "--points",
+                                str(args.points)], capture_output=True, text=True)
         if child.returncode != 0:
             sys.exit(f"the app run failed:\n{child.stderr[-3000:]}")
         app = json.loads(child.stdout.strip().splitlines()[-1])
-        bare = (before + headless(args.seconds / 2)) / 2
+        speeds.append(app["steps_per_second"])
+        bare = (before + headless(args.seconds / 2, args.points)) / 2
         ratios.append(app["steps_per_second"] / bare)
         memories.append(app["peak_rss_mb"])
         print(f"  round {round_number}: app {app['steps_per_second']:7,.0f} steps/s, headless "
@@ -139,6 +214,7 @@ def main() -> None:
               f"{app['chart_render_ms']:.1f} ms chart build; frames copied by the worker "
               f"{app['frames_per_second']:.1f}/s, {app['frame_ms']:.1f} ms each); "
               f"peak {app['peak_rss_mb']:.0f} MB")
+    print(f"  app steps/s, median:        {statistics.median(speeds):,.0f}")
     print(f"  ratio app/headless, median: {statistics.median(ratios):.0%}   (goal: above 70%)")
     print(f"  peak memory of the app:     {max(memories):.0f} MB  (goal: under 150 MB)")
 

@@ -42,6 +42,25 @@ def test_defaults_learn_the_moons_to_95_percent(capsys):
     assert result["steps_per_second"] > 0
 
 
+def test_a_long_history_is_thinned_evenly_with_the_first_the_best_and_the_last(capsys):
+    code, out, _ = train(capsys, "--preset", "overfit me", "--steps", "3000", "--eval-every",
+                         "1", "--json")
+    history = strict_json(out)["history"]
+    steps = [h["step"] for h in history]
+    assert code == 0 and len(history) <= 1024 + 2
+    assert steps[0] == 0 and steps[-1] == 3000 and steps == sorted(steps)
+    best = min(history, key=lambda h: h["val_loss"])
+    others = [step for step in steps if step not in (best["step"], 3000)]
+    assert len(set(b - a for a, b in zip(others, others[1:], strict=False))) == 1  # even
+    assert 0 < best["step"] < 1000  # where the overfitting curve turns up
+
+
+def test_more_points_are_evaluated_less_often(capsys):
+    code, out, _ = train(capsys, "--points", "1000", "--steps", "100", "--json")
+    assert code == 0
+    assert [h["step"] for h in strict_json(out)["history"]] == [0, 20, 40, 60, 80, 100]
+
+
 def test_same_seed_same_numbers(capsys):
     options = ("--dataset", "xor", "--hidden", "4", "--steps", "300", "--seed", "3", "--json")
     first = strict_json(train(capsys, *options)[1])

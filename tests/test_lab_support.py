@@ -135,6 +135,18 @@ def test_regions_colour_each_cell_by_the_class_the_network_answers():
     assert set(points.colours) == {0, 1}
 
 
+def test_each_cell_shows_the_point_a_learner_would_see_there():
+    regions = model_picture(TrainingSession(Settings(n_points=2000)), 12, 5)  # crowded cells
+    points, expected = regions.points, {}
+    # the rule, point by point: validation points first, so a training point hides them
+    for i in sorted(range(len(points.rows)), key=lambda i: not points.validation[i]):
+        expected[(points.rows[i], points.columns[i])] = (points.colours[i], points.validation[i])
+    shown = {(row, column): (regions.marks[row, column], regions.hollow[row, column])
+             for row in range(5) for column in range(12) if regions.marks[row, column] >= 0}
+    assert shown == expected
+    assert not regions.hollow[regions.marks < 0].any()
+
+
 def test_regression_gets_a_curve_or_a_value_map():
     curve = model_picture(TrainingSession(Settings(dataset="sine", n_points=100)), 20, 8)
     assert isinstance(curve, Curve) and len(curve.xs) == 40 and len(curve.train_x) == 50
@@ -185,6 +197,13 @@ def test_training_in_chunks_stops_at_the_limit_with_one_undo_point():
     assert (reason, session.step) == ("limit", 250)
     assert calls and calls[-1] == 250
     assert session.undo() and session.step == 0 and not session.can_undo
+
+
+def test_training_in_chunks_without_a_limit_goes_on_until_told_to_stop():
+    session = TrainingSession(SMALL)
+    reason = train_in_chunks(session, SessionLock(), lambda: session.step >= 3000,
+                             lambda: "fast", None)
+    assert reason == "stopped" and session.step >= 3000
 
 
 def test_training_in_chunks_stops_when_asked_or_when_the_loss_diverges():

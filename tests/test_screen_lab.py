@@ -10,12 +10,12 @@ from textual.widgets import Input, OptionList, Static
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.lab.dialogs import LoadPreset, PickChallenge, SavePreset
 from gdtui.screens.lab.screen import LabScreen
-from gdtui.training.history import Evaluation
+from gdtui.training.history import Evaluation, History
 from gdtui.training.settings import Settings
 from gdtui.widgets.lab_controls import FIELDS, LabControls
 from gdtui.widgets.loss_chart import LossChart, loss_axis, round_up
 from gdtui.widgets.model_panel import ModelPanel, RegionView
-from tests.conftest import wait_until
+from tests.conftest import wait_for_text, wait_until
 
 
 async def open_lab(app, pilot, **options) -> LabScreen:
@@ -106,6 +106,19 @@ async def test_changing_the_learning_rate_mid_run_marks_the_chart(make_app):
         assert "lr 0.03" in lab.query_one(ModelPanel).border_title
 
 
+async def test_the_chart_says_how_often_the_losses_are_measured(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await wait_for_text(pilot, "loss every 10 steps: • train x val")
+        await type_into(pilot, "n_points", "5000")  # on all points, so less often
+        await wait_for_text(pilot, "loss every 100 steps: • train x val")
+        await pilot.press("n")
+        with lab.training.lock.ui():
+            lab.session.run(299)
+        assert [e.step for e in lab.session.history.evaluations] == [0, 100, 200, 300]
+
+
 async def test_learning_rate_10_diverges_with_a_lesson_and_undo_goes_back(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -137,7 +150,7 @@ async def test_reset_starts_again_from_step_zero(make_app):
         await wait_until(pilot, lambda: "step 3 " in shown(lab, "#status"))
         await pilot.press("r")
         await wait_until(pilot, lambda: "step 0 " in shown(lab, "#status"))
-        assert lab.session.step == 0 and lab.session.history.train_loss == []
+        assert lab.session.step == 0 and lab.session.history.batch_loss is None
         assert (lab.session.network.parameter_vector == first_weights).all()
         assert "step 0 " in shown(lab, "#status")
 
@@ -436,3 +449,15 @@ def test_the_chart_keeps_the_same_points_as_the_losses_grow():
     for earlier, later in zip(shown, shown[1:], strict=False):
         if later[1] == earlier[1]:
             assert set(earlier[:-1]) <= set(later)
+
+
+def test_the_chart_keeps_the_turn_up_and_the_latest_of_a_long_run():
+    history = History()
+    for number in range(50_001):  # validation loss lowest at step 123,450, then rising
+        step = 10 * number
+        history.add(Evaluation(step, 1 / (1 + step), abs(step - 123_450) / 1e6 + 0.1, None,
+                               None))
+    series = LossChart().thin(history.evaluations, history.best)  # not on screen: 20 points
+    assert len(series.steps) <= 22
+    assert 123_450 in series.steps and series.steps[-1] == 500_000
+    assert min(series.validation) == 0.1

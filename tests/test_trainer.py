@@ -21,6 +21,7 @@ from gdtui.training.settings import (
     SETTING_INFO,
     Settings,
     SettingsError,
+    evaluation_interval,
     learning_rate_down,
     learning_rate_up,
     parse_features,
@@ -32,15 +33,29 @@ from gdtui.training.settings import (
 SMALL = Settings(n_points=200)  # moons, 8-8 tanh, adam 0.01, 100 training points
 
 
-def test_history_records_every_step_and_regular_evaluations():
+def test_history_records_the_last_step_and_regular_evaluations():
     session = TrainingSession(SMALL.replace(eval_every=25))
     assert session.run(100) == 100
     history = session.history
-    assert session.step == 100 and len(history.train_loss) == 100
+    assert session.step == 100 and history.batch_loss > 0 and history.count == 5
     assert [e.step for e in history.evaluations] == [0, 25, 50, 75, 100]
     assert session.epoch == 25  # 100 training points: 4 steps a pass (32, 32, 32, 4)
     assert history.evaluations[-1].train_loss < history.evaluations[0].train_loss
     assert 0.0 <= history.evaluations[-1].validation_accuracy <= 1.0
+
+
+def test_more_points_are_evaluated_less_often_so_a_step_costs_the_same():
+    assert [evaluation_interval(10, n) for n in (40, 500, 501, 5000, 20_000)] == [
+        10, 10, 20, 100, 400]
+    assert evaluation_interval(3, 1200) == 9
+    session = TrainingSession(Settings(n_points=2000))
+    assert session.evaluation_interval == 40
+    session.run(200)
+    assert [e.step for e in session.history.evaluations] == [0, 40, 80, 120, 160, 200]
+    assert session.history.latest == session.evaluate()  # on all the points
+    session.update(eval_every=5)  # live, like the other numbers of the evaluation
+    session.run(40)
+    assert [e.step for e in session.history.evaluations][-3:] == [200, 220, 240]
 
 
 def test_changing_the_learning_rate_mid_run_keeps_history_and_marks_the_change():
@@ -53,7 +68,7 @@ def test_changing_the_learning_rate_mid_run_keeps_history_and_marks_the_change()
     assert session.optimizer.learning_rate == 0.3
     assert np.array_equal(session.network.parameter_vector, weights)  # nothing reset
     session.run(50)
-    assert session.step == 100 and len(session.history.train_loss) == 100
+    assert session.step == 100 and session.history.latest.step == 100
 
 
 def test_optimizer_and_batch_size_change_live():
@@ -85,7 +100,8 @@ def test_same_seed_same_numbers_however_the_run_is_chunked():
     for _ in range(6):
         chunked.run(50, save_undo=False)
     assert np.array_equal(whole.network.parameter_vector, chunked.network.parameter_vector)
-    assert whole.history.train_loss == chunked.history.train_loss
+    assert whole.history.evaluations == chunked.history.evaluations
+    assert whole.history.batch_loss == chunked.history.batch_loss
 
 
 def test_should_stop_is_asked_before_every_step():
@@ -132,13 +148,13 @@ def test_undo_restores_weights_optimizer_settings_and_history_exactly():
     session = TrainingSession(SMALL)
     session.run(100)
     weights, adam_steps = session.network.parameter_vector.copy(), session.optimizer.t
-    sizes = len(session.history.train_loss), len(session.history.evaluations)
+    record = session.history.evaluations, session.history.batch_loss
     session.update(learning_rate=0.1)
     session.run(50)
     assert session.undo()
     assert np.array_equal(session.network.parameter_vector, weights)
     assert session.optimizer.t == adam_steps and session.step == 100
-    assert (len(session.history.train_loss), len(session.history.evaluations)) == sizes
+    assert (session.history.evaluations, session.history.batch_loss) == record
     assert session.settings.learning_rate == 0.1  # changed before the undone run: kept
     # going forward again from the restored state repeats the same batches
     session.run(50)

@@ -8,7 +8,9 @@ Prints a loss table and a chart, or with --json exactly one JSON object:
 {"status": "ok"|"diverged", "history": [{"step", "train_loss", "val_loss"}, ...],
  "final": {"train_loss", "val_loss", "train_accuracy", "val_accuracy"}, "steps_per_second"}
 (accuracies are null for regression; a number that is not finite is written as null).
-The history has one entry per evaluation (every --eval-every steps) plus the last step.
+The history has one entry per evaluation (see --eval-every) plus the last step; past
+1,024 evaluations it is thinned evenly as training goes (every 2nd evaluation, then every 4th,
+...), and always keeps the first, the one with the lowest validation loss and the last.
 
 Exit codes: 0 trained; 1 the loss diverged (the output still shows the run up to that point,
 and stderr says why); 2 a bad option or unreadable data (one line on stderr).
@@ -56,7 +58,8 @@ OPTIONS = (
     ("training", "--regularization-rate", "X", "strength of l1/l2 (default: 0.001)"),
     ("training", "--steps", "N", f"training steps (default: {DEFAULT_STEPS})"),
     ("training", "--seed", "N", "seed for data, weights and batches (default: 0)"),
-    ("training", "--eval-every", "N", "evaluate every N steps (default: 10)"),
+    ("training", "--eval-every", "N", "evaluate on all points every N steps, N times "
+     "points/500 on more than 500 points (default: 10)"),
 )
 
 

@@ -108,7 +108,9 @@ def judge(challenge: Challenge, session: TrainingState) -> Verdict:
                                         f"at step {change.step}; keep it steady from the start")
     metric, threshold = challenge.metric, challenge.threshold
     label = metric.replace("_", " ")
-    evaluations = [e for e in session.history.evaluations if e.step <= challenge.max_steps]
+    # only the evaluations within max_steps, however long the session: a challenge's run
+    # stops there, and the record keeps every one of them (KEPT_EVALUATIONS covers it)
+    evaluations = session.history.up_to(challenge.max_steps)
     values = [getattr(e, metric) for e in evaluations]
     better_is_higher = metric == "validation_accuracy"
     for evaluation, value in zip(evaluations, values, strict=True):

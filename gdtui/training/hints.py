@@ -1,4 +1,8 @@
-"""Hints: read a session's history and say, in plain words, what seems to be going on."""
+"""Hints: read a session's history and say, in plain words, what seems to be going on.
+
+Each hint reads a fixed number of evaluations (the first, the latest few, the best, one a third
+of the way back), never the whole run: a hint costs the same however long training goes.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from gdtui.training.history import Evaluation
+from gdtui.training.history import History
 from gdtui.training.settings import learning_rate_down, learning_rate_up
 from gdtui.training.state import TrainingState
 
@@ -14,21 +18,20 @@ MIN_EVALUATIONS = 5  # look at trends only after this many evaluations
 SMALL_LEARNING_RATE = 0.001
 
 
-def _overfitting(evaluations: list[Evaluation]) -> bool:
+def _overfitting(history: History) -> bool:
     """Validation loss well above its best while training loss kept falling since then."""
-    if len(evaluations) < MIN_EVALUATIONS:
+    if history.count < MIN_EVALUATIONS or history.best is None:
         return False
-    best = min(range(len(evaluations)), key=lambda i: evaluations[i].validation_loss)
-    recent = evaluations[-3:]
+    best, recent = history.best, list(history.recent)[-3:]
     recent_validation = sum(e.validation_loss for e in recent) / len(recent)
-    risen = recent_validation > 1.5 * evaluations[best].validation_loss + 0.02
-    falling = evaluations[-1].train_loss < evaluations[best].train_loss
-    return risen and falling and best < len(evaluations) - 3
+    risen = recent_validation > 1.5 * best.validation_loss + 0.02
+    falling = history.latest.train_loss < best.train_loss
+    return risen and falling and history.since_best >= 3
 
 
-def _jumpy(evaluations: list[Evaluation]) -> bool:
+def _jumpy(history: History) -> bool:
     """Training loss went up between evaluations often, and is not already tiny."""
-    recent = [e.train_loss for e in evaluations[-12:]]
+    recent = [e.train_loss for e in history.recent]
     if len(recent) < MIN_EVALUATIONS * 2 or recent[-1] < 0.05:
         return False
     ups = sum(later > 1.05 * earlier for earlier, later in pairwise(recent))
@@ -37,25 +40,23 @@ def _jumpy(evaluations: list[Evaluation]) -> bool:
 
 def _barely_moving(session: TrainingState) -> bool:
     """A small learning rate, and the loss has hardly dropped."""
-    evaluations = session.history.evaluations
+    history = session.history
     small = session.settings.learning_rate <= SMALL_LEARNING_RATE
-    if not small or session.step < 200 or len(evaluations) < MIN_EVALUATIONS:
+    if not small or session.step < 200 or history.count < MIN_EVALUATIONS:
         return False
-    first, last = evaluations[0].train_loss, evaluations[-1].train_loss
-    return last > 0.95 * first
+    return history.latest.train_loss > 0.95 * history.first.train_loss
 
 
 def _stalled_high(session: TrainingState) -> bool:
     """Flat for the last third of the run, and still far from right."""
-    evaluations = session.history.evaluations
-    if session.step < 1000 or len(evaluations) < MIN_EVALUATIONS * 3:
+    history = session.history
+    if session.step < 1000 or history.count < MIN_EVALUATIONS * 3:
         return False
-    third = evaluations[-len(evaluations) // 3]
-    last = evaluations[-1]
+    third, last = history.nth(2 * history.count // 3), history.latest  # a third of the way back
     flat = abs(third.train_loss - last.train_loss) < 0.02 * third.train_loss
     if session.is_classification:
         return flat and (last.train_accuracy or 0.0) < 0.85
-    return flat and last.train_loss > 0.1 * evaluations[0].train_loss
+    return flat and last.train_loss > 0.1 * history.first.train_loss
 
 
 def dead_units(session: TrainingState) -> int:
@@ -68,17 +69,17 @@ def dead_units(session: TrainingState) -> int:
 
 def hints(session: TrainingState) -> list[str]:
     """Hint strings for the run so far, most important first; empty when all looks fine."""
-    settings, evaluations = session.settings, session.history.evaluations
+    settings, history = session.settings, session.history
     rate = settings.learning_rate
     found = []
     if session.status == "diverged":
         found.append(f"the loss blew up: a learning rate of {rate:g} is too large here; "
                      f"undo and try {learning_rate_down(rate):g}")
         return found
-    if _overfitting(evaluations):
+    if _overfitting(history):
         found.append("validation loss rising while training loss falls: overfitting. More "
                      "data, L2 regularization or a smaller network will help")
-    if _jumpy(evaluations):
+    if _jumpy(history):
         found.append(f"the training loss jumps up and down: the learning rate may be too "
                      f"large; try {learning_rate_down(rate):g}")
     if _barely_moving(session):

@@ -1,15 +1,24 @@
-"""What a training run has done so far: its evaluations, its mid-run changes, its losses.
+"""What a training run has done so far: its evaluations, its mid-run changes, its last loss.
 
-Plain data, written by a TrainingSession and read by hints, challenges and the Lab's views.
+Plain data, written by a TrainingSession and read by hints, challenges and the Lab's views. It
+stays the same size however long a run goes: the evaluations are thinned as they grow (every
+2nd, then every 4th, ... is kept), and what the hints read (the first, the latest few, the
+best validation loss and how long ago it was) is tracked as training goes, so reading it costs
+the same at step 2,000,000 as at step 2,000.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_right, insort
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
+KEPT_EVALUATIONS = 1024  # the thinned record never holds more (and, once thinned, half as many)
+RECENT_EVALUATIONS = 12  # the latest few, for the hints about a trend
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """Loss and accuracy on the whole training and validation sets after `step` steps.
 
@@ -23,7 +32,7 @@ class Evaluation:
     validation_accuracy: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """A setting changed mid-run, before step `step + 1`: a marker on the loss chart."""
 
@@ -33,14 +42,100 @@ class Change:
     new: Any
 
 
-@dataclass
+def _step(evaluation: Evaluation) -> int:
+    return evaluation.step
+
+
 class History:
-    """What happened so far. `train_loss[i]` is the mini-batch loss of step i + 1.
+    """What happened so far, at a bounded size.
+
+    `add()` records an evaluation. The record (`evaluations`) keeps the first one and every
+    `spacing`-th after it, `spacing` a power of two that doubles whenever more than
+    KEPT_EVALUATIONS are kept; it always holds the latest and the best (lowest validation
+    loss: where an overfitting curve turns up), too. `count` says how many there were in all,
+    `recent` holds the last RECENT_EVALUATIONS, `since_best` how many came after the best.
+    `changes` holds every setting changed mid-run (one per learner's action), and `batch_loss`
+    the mini-batch loss of the latest step (None before the first).
 
     Losses here are data losses: a regularisation penalty is not included, so training and
     validation losses stay comparable.
     """
 
-    train_loss: list[float] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    def __init__(self) -> None:
+        self._kept: list[Evaluation] = []  # evaluation number k * spacing is _kept[k]
+        self.spacing = 1
+        self.count = 0
+        self.recent: deque[Evaluation] = deque(maxlen=RECENT_EVALUATIONS)
+        self.best: Evaluation | None = None
+        self._best_number = 0
+        self.changes: list[Change] = []
+        self.batch_loss: float | None = None
+
+    def add(self, evaluation: Evaluation) -> None:
+        """Record the next evaluation (a later step than the last)."""
+        number = self.count
+        self.count += 1
+        if number % self.spacing == 0:
+            self._kept.append(evaluation)
+            if len(self._kept) > KEPT_EVALUATIONS:
+                del self._kept[1::2]  # the numbers left are multiples of twice the spacing
+                self.spacing *= 2
+        self.recent.append(evaluation)
+        # strictly lower: the earliest of equal ones stays, and a NaN never becomes the best
+        if self.best is None or evaluation.validation_loss < self.best.validation_loss:
+            self.best, self._best_number = evaluation, number
+
+    @property
+    def first(self) -> Evaluation:
+        """The evaluation before any training."""
+        return self._kept[0]
+
+    @property
+    def latest(self) -> Evaluation:
+        """The latest evaluation."""
+        return self.recent[-1]
+
+    @property
+    def since_best(self) -> int:
+        """How many evaluations came after the best one."""
+        return self.count - 1 - self._best_number
+
+    def nth(self, number: int) -> Evaluation:
+        """Evaluation number `number` (0 is the first), or the nearest kept one before it."""
+        return self._kept[min(max(number, 0) // self.spacing, len(self._kept) - 1)]
+
+    def _extras(self) -> list[Evaluation]:
+        """The best and the latest where the thinning did not keep them, in step order."""
+        extras = []
+        if self.best is not None and self._best_number % self.spacing \
+                and self._best_number != self.count - 1:
+            extras.append(self.best)
+        if (self.count - 1) % self.spacing:
+            extras.append(self.latest)
+        return extras
+
+    @property
+    def evaluations(self) -> list[Evaluation]:
+        """The record in step order: evenly thinned, with the first, the best and the latest."""
+        record = list(self._kept)
+        for extra in self._extras():
+            insort(record, extra, key=_step)
+        return record
+
+    def up_to(self, step: int) -> list[Evaluation]:
+        """The record's evaluations at `step` or before, reading only those (and two more)."""
+        record = self._kept[:bisect_right(self._kept, step, key=_step)]
+        for extra in self._extras():
+            if extra.step <= step:
+                insort(record, extra, key=_step)
+        return record
+
+    def copy(self) -> History:
+        """A copy that later training does not change (evaluations are shared: they are
+        frozen)."""
+        twin = History()
+        twin.__dict__.update(self.__dict__)
+        twin._kept = list(self._kept)
+        twin.recent = deque(self.recent, maxlen=RECENT_EVALUATIONS)
+        twin.changes = list(self.changes)
+        return twin

@@ -33,7 +33,13 @@ from gdtui.nn.optim import make_optimizer
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
 from gdtui.training.history import Change, Evaluation, History
-from gdtui.training.settings import LIVE_SETTINGS, SETTING_INFO, Settings, SettingsError
+from gdtui.training.settings import (
+    LIVE_SETTINGS,
+    SETTING_INFO,
+    Settings,
+    SettingsError,
+    evaluation_interval,
+)
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
 MAX_UNDO = 20
@@ -86,7 +92,7 @@ class _UndoPoint:
     step: int
     status: str
     message: str
-    sizes: tuple[int, int, int]
+    history: History
 
 
 class TrainingSession:
@@ -136,12 +142,13 @@ class TrainingSession:
         self._batches = MiniBatches(with_ones_column(train_inputs), self._train_targets,
                                     settings.batch_size, np.random.default_rng([settings.seed, 2]))
         self.history = History()
+        self._extent: tuple[float, ...] | None = None  # of the data: made once, when asked
         self.step = 0
         self.status = "ok"  # or "diverged"
         self.message = ""
         self._undo: list[_UndoPoint] = []
         first = self.evaluate()
-        self.history.evaluations.append(first)
+        self.history.add(first)
         self.starting_loss = first.train_loss
 
     def rebuild(self, **changes: Any) -> None:
@@ -221,10 +228,11 @@ class TrainingSession:
             save_undo: bool = True) -> int:
         """Train for up to `n_steps` mini-batch steps; return how many were taken.
 
-        Stops early when `should_stop()` returns True (checked before every step) or when the
-        loss diverges (then `status` is "diverged" and `message` says why; the step that
-        diverged is not applied). With `save_undo`, `undo()` can return to this moment; a
-        worker running one long run in chunks saves only before its first chunk.
+        Evaluates on all points every `evaluation_interval` steps. Stops early when
+        `should_stop()` returns True (checked before every step) or when the loss diverges
+        (then `status` is "diverged" and `message` says why; the step that diverged is not
+        applied). With `save_undo`, `undo()` can return to this moment; a worker running one
+        long run in chunks saves only before its first chunk.
         """
         if self.status == "diverged" or n_steps <= 0:
             return 0
@@ -235,7 +243,7 @@ class TrainingSession:
         loss_name, settings = self.loss_name, self.settings
         regularization, rate = settings.regularization, settings.regularization_rate
         regularize = regularization != "none" and rate != 0.0
-        train_losses = self.history.train_loss
+        history, interval = self.history, self.evaluation_interval
         limit = DIVERGENCE_FACTOR * self.starting_loss
         taken = 0
         with np.errstate(all="ignore"):  # overflow is reported as divergence, not a warning
@@ -250,11 +258,11 @@ class TrainingSession:
                 if regularize:
                     network.add_regularization(regularization, rate)
                 optimizer.step(parameters, gradients)
-                train_losses.append(loss)
+                history.batch_loss = loss
                 taken += 1
                 self.step += 1
-                if self.step % settings.eval_every == 0:
-                    self.history.evaluations.append(self.evaluate())
+                if self.step % interval == 0:
+                    history.add(self.evaluate())
         return taken
 
     def _diverged(self, loss: float) -> None:
@@ -270,11 +278,10 @@ class TrainingSession:
     # --- undo -----------------------------------------------------------------------------
 
     def _save_undo_point(self) -> None:
-        history = self.history
         self._undo.append(_UndoPoint(
             self.settings, self.network.parameter_vector.copy(), copy.deepcopy(self.optimizer),
             self._batches.snapshot(), self.step, self.status, self.message,
-            (len(history.train_loss), len(history.evaluations), len(history.changes))))
+            self.history.copy()))
         del self._undo[:-MAX_UNDO]
 
     @property
@@ -295,10 +302,7 @@ class TrainingSession:
         self.optimizer = point.optimizer
         self._batches = point.batches
         self.step, self.status, self.message = point.step, point.status, point.message
-        n_losses, n_evaluations, n_changes = point.sizes
-        del self.history.train_loss[n_losses:]
-        del self.history.evaluations[n_evaluations:]
-        del self.history.changes[n_changes:]
+        self.history = point.history
         return True
 
     # --- looking at the network -----------------------------------------------------------
@@ -312,6 +316,16 @@ class TrainingSession:
     def is_classification(self) -> bool:
         """True when the targets are classes."""
         return self.dataset.kind == "classification"
+
+    @property
+    def n_points(self) -> int:
+        """How many points the data has, training and validation."""
+        return len(self.dataset.train_targets) + len(self.dataset.validation_targets)
+
+    @property
+    def evaluation_interval(self) -> int:
+        """Steps between two evaluations on all points (see settings.evaluation_interval)."""
+        return evaluation_interval(self.settings.eval_every, self.n_points)
 
     def _loss_and_accuracy(self, inputs_with_ones: np.ndarray, targets: np.ndarray,
                            labels: np.ndarray) -> tuple[float, float | None]:
@@ -353,10 +367,13 @@ class TrainingSession:
 
     def extent(self) -> tuple[float, ...]:
         """(min, max) per raw input over all points, padded by 5 %: x_min, x_max[, y_min, y_max]."""
-        inputs = self.dataset.inputs
-        low, high = inputs.min(axis=0), inputs.max(axis=0)
-        pad = 0.05 * np.maximum(high - low, 1e-9)
-        return tuple(float(v) for pair in zip(low - pad, high + pad, strict=True) for v in pair)
+        if self._extent is None:
+            inputs = self.dataset.inputs
+            low, high = inputs.min(axis=0), inputs.max(axis=0)
+            pad = 0.05 * np.maximum(high - low, 1e-9)
+            self._extent = tuple(float(v) for pair in zip(low - pad, high + pad, strict=True)
+                                 for v in pair)
+        return self._extent
 
     def predict_grid(self, nx: int, ny: int) -> Grid:
         """Evaluate the network on an nx-by-ny grid over the data (2 raw inputs only)."""

@@ -1,6 +1,6 @@
-"""What the Training Lab shows: a snapshot of a session, a frame to draw (the snapshot, all the
-evaluations and maybe the model picture), the loss series for its chart, and the words of its
-status lines.
+"""What the Training Lab shows: a snapshot of a session, a frame to draw (the snapshot, the
+history's record of evaluations and maybe the model picture), the loss series for its chart,
+and the words of its status lines.
 
 A `snapshot()` or `make_frame()` is taken while the session's lock is held; everything drawn
 comes from that copy alone. Nothing here imports Textual.
@@ -82,6 +82,8 @@ class Snapshot:
     settings: Settings
     layer_sizes: tuple[int, ...]
     latest: Evaluation
+    evaluation_interval: int  # steps between two evaluations on all points
+    best: Evaluation  # the lowest validation loss so far: where an overfitting curve turns up
     losses: LossSeries
     changes: list[Change]
     hints: list[str]
@@ -98,7 +100,9 @@ def snapshot(session: TrainingSession, max_points: int = 200,
         step=session.step, epoch=session.epoch, status=session.status,
         message=session.message, settings=session.settings,
         layer_sizes=session.network.layer_sizes,
-        latest=history.evaluations[-1], losses=loss_series(history.evaluations, max_points),
+        latest=history.latest, evaluation_interval=session.evaluation_interval,
+        best=history.best or history.latest,
+        losses=loss_series(history.evaluations, max_points),
         changes=list(history.changes), hints=session.hints(), can_undo=session.can_undo,
         is_classification=session.is_classification,
         verdict=judge(challenge, session) if challenge is not None else None)
@@ -119,7 +123,7 @@ class Frame:
     change it, so it can be drawn without the session's lock."""
 
     view: Snapshot
-    evaluations: tuple[Evaluation, ...]  # all of them: the chart thins them its own way
+    evaluations: tuple[Evaluation, ...]  # the history's record: the chart thins it its own way
     picture: Regions | Curve | None
     picture_size: tuple[int, int] | None  # None: this frame has no new picture
 

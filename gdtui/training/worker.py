@@ -55,12 +55,12 @@ class SessionLock:
 
 
 def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Callable[[], bool],
-                    speed: Callable[[], str], stop_at: int,
+                    speed: Callable[[], str], stop_at: int | None,
                     after_chunk: Callable[[], None] = lambda: None) -> str:
     """Train `session` chunk by chunk until told to stop; return why it ended.
 
     Returns "stopped" (should_stop() said so), "diverged" or "limit" (reached step
-    `stop_at`). `speed()` names an entry of SPEEDS and is read before every chunk;
+    `stop_at`; None: no limit). `speed()` names an entry of SPEEDS and is read before every chunk;
     `after_chunk()` is called after each one while the lock is still held, so it may read the
     session (the Lab answers a request for a frame there). Only the first chunk saves an undo
     point, so undo goes back to where this run started.
@@ -71,9 +71,10 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
         started = time.perf_counter()
         with lock.chunk():
             wanted = chunk if rate is None else max(1, round(rate * TICK_SECONDS))
-            wanted = min(wanted, stop_at - session.step)
-            if wanted <= 0:
-                return "limit"
+            if stop_at is not None:
+                wanted = min(wanted, stop_at - session.step)
+                if wanted <= 0:
+                    return "limit"
             taken = session.run(wanted, should_stop=should_stop, save_undo=first)
             diverged = session.status == "diverged"
             after_chunk()

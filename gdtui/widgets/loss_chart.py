@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from plotext._utility import colors_to_ansi
@@ -61,8 +62,10 @@ class LossChart(LiveLines, PlotextPlot):
         self._data = (losses, changes)
         self.repaint_changes()
 
-    def thin(self, evaluations: Sequence[Evaluation]) -> LossSeries:
-        """The losses to draw: every k-th evaluation and the latest, about twice the width.
+    def thin(self, evaluations: Sequence[Evaluation], best: Evaluation | None = None,
+             ) -> LossSeries:
+        """The losses to draw: every k-th evaluation and the latest, about twice the width,
+        and `best` (the lowest validation loss, where an overfitting curve turns up).
 
         k is a power of two, so from one redraw to the next the same points are drawn (at a
         doubling of k every other one goes) and the chart changes only where the new ones are.
@@ -73,7 +76,26 @@ class LossChart(LiveLines, PlotextPlot):
         kept = list(evaluations[::every])
         if (len(evaluations) - 1) % every:
             kept.append(evaluations[-1])
+        if best is not None and every > 1:
+            at = bisect_left(kept, best.step, key=_step)
+            if at == len(kept) or kept[at].step != best.step:
+                kept.insert(at, best)
         return loss_series(kept, len(kept))
+
+    def title(self, interval: int | None) -> str:
+        """What the chart shows, for its border: how often the losses are measured (every
+        `interval` steps, on all points), the key and the scale; shorter when narrow."""
+        every = f"every {interval:,} steps" if interval else ""
+        scale = "log" if self.log_scale else "linear"
+        train, validation = TRAIN[0], VALIDATION[0]
+        key = f"{train} train {validation} val | change"
+        forms = (f"{train} train  {validation} validation  | change · {scale} scale",
+                 f"{key} · {scale}", key)
+        forms = tuple(f"loss {every}: {form}" if every else f"loss: {form}" for form in forms)
+        if every:
+            forms += (f"{every}: {key}",)
+        room = self.size.width - 2  # (the border's corners)
+        return next((form for form in forms if len(form) <= room), forms[-1])
 
     def toggle_log_scale(self) -> bool:
         """Switch between a log and a linear y axis; returns True for log."""
@@ -208,6 +230,10 @@ def _style(colours: tuple) -> Style:
     """The Rich style of plotext's (foreground, style, background) for one cell."""
     text = Text.from_ansi(colors_to_ansi(*colours) + "x")
     return text.spans[0].style if text.spans else Style.null()
+
+
+def _step(evaluation: Evaluation) -> int:
+    return evaluation.step
 
 
 def _drawable(value: float, log_scale: bool) -> bool:

@@ -84,22 +84,21 @@ class RegionView(LiveLines):
             return  # the shades change in steps: often nothing to redraw while training
         self._shown = regions
         ny, nx = regions.colours.shape
-        glyphs: dict[tuple[int, int], tuple[str, int]] = {}
-        points = regions.points
-        # validation first, so a training point in the same cell is the one shown
-        order = sorted(range(len(points.rows)), key=lambda i: not points.validation[i])
-        for i in order:
-            colour = int(points.colours[i]) % len(COLOURS)
-            shapes = VALIDATION_GLYPHS if points.validation[i] else TRAIN_GLYPHS
-            glyphs[(int(points.rows[i]), int(points.columns[i]))] = (shapes[colour], colour)
+        n = len(COLOURS)
         colours, strengths = regions.colours.tolist(), regions.strengths.tolist()
+        marks, hollow = regions.marks.tolist(), regions.hollow.tolist()
         strips = []
         for line in range(ny):
             row = ny - 1 - line  # row 0 of the grid is the bottom of the picture
             cells = []
             for column in range(nx):
-                colour = colours[row][column] % len(COLOURS)
-                glyph, glyph_colour = glyphs.get((row, column), (REGION_GLYPHS[colour], -1))
+                colour, mark = colours[row][column] % n, marks[row][column]
+                if mark < 0:  # no point here: the region's own character
+                    glyph, glyph_colour = REGION_GLYPHS[colour], -1
+                else:
+                    glyph_colour = mark % n
+                    shapes = VALIDATION_GLYPHS if hollow[row][column] else TRAIN_GLYPHS
+                    glyph = shapes[glyph_colour]
                 cells.append((glyph, self._style(colour, strengths[row][column], glyph_colour)))
             strips.append(Strip(style_runs(cells), nx))
         self._strips = strips
@@ -120,12 +119,10 @@ class RegionView(LiveLines):
 
 
 def _same(shown: Regions, new: Regions) -> bool:
-    old_points, new_points = shown.points, new.points
     return (np.array_equal(shown.colours, new.colours)
             and np.array_equal(shown.strengths, new.strengths)
-            and np.array_equal(old_points.columns, new_points.columns)
-            and np.array_equal(old_points.rows, new_points.rows)
-            and np.array_equal(old_points.colours, new_points.colours))
+            and np.array_equal(shown.marks, new.marks)
+            and np.array_equal(shown.hollow, new.hollow))
 
 
 class CurveView(PlotextPlot):

@@ -33,6 +33,7 @@ class LabPanes(Vertical):
         self._rate_mark: tuple[float, int] | None = None
         self._next_picture = 0.0
         self._picture_size: tuple[int, int] | None = None
+        self._interval: int | None = None  # steps between evaluations, for the chart's title
 
     def compose(self) -> ComposeResult:
         yield LabStatus(id="lab-status")
@@ -61,9 +62,11 @@ class LabPanes(Vertical):
         """Draw a frame; returns its view, with the losses as the chart thinned them."""
         chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
         # the chart thins the losses its own way, so its points stay put between redraws
-        view = replace(frame.view, losses=chart.thin(frame.evaluations))
+        view = replace(frame.view, losses=chart.thin(frame.evaluations, frame.view.best))
         self._measure_speed(view.step, running)
         chart.show(view.losses, view.changes)
+        self._interval = view.evaluation_interval
+        self._title_chart()
         if frame.picture_size is not None:
             panel.show(frame.picture, view.is_classification)
         title = f"model {network_text(view.layer_sizes, view.settings)}"
@@ -90,5 +93,6 @@ class LabPanes(Vertical):
 
     def _title_chart(self) -> None:
         chart = self.query_one(LossChart)
-        scale = "log scale" if chart.log_scale else "linear scale"
-        chart.border_title = f"loss: • train  x validation  | change · {scale}"
+        title = chart.title(self._interval)
+        if chart.border_title != title:  # setting it repaints the border, even unchanged
+            chart.border_title = title

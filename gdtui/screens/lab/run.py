@@ -24,8 +24,6 @@ from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
 from gdtui.training.worker import SPEEDS, Frames, SessionLock, train_in_chunks
 
-RUN_LIMIT = 200_000  # one run pauses after this many steps, so history cannot grow forever
-
 
 class TrainingStopped(Message):
     """The worker of run `run_id` ended by itself: "diverged", "limit" (or "stopped")."""
@@ -61,10 +59,10 @@ class TrainingRun:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def stop_at(self, challenge: Challenge | None) -> int:
-        """The step a run started now stops at: the run limit, or the challenge's."""
-        limit = self.session.step + RUN_LIMIT
-        return min(limit, challenge.max_steps) if challenge else limit
+    def stop_at(self, challenge: Challenge | None) -> int | None:
+        """The step a run started now stops at: the challenge's last, or None (no end: the
+        history stays the same size however long it trains)."""
+        return challenge.max_steps if challenge else None
 
     def may_train(self, challenge: Challenge | None) -> bool:
         """True if training can go on; otherwise say why not."""
@@ -72,14 +70,14 @@ class TrainingRun:
             self.screen.notify("The loss diverged. Press u to undo, or r to reset.",
                                severity="warning")
             return False
-        if challenge and self.stop_at(challenge) <= self.session.step:
+        if challenge and challenge.max_steps <= self.session.step:
             self.screen.notify(f"This challenge allows {challenge.max_steps:,} steps. Press u "
                                "to undo or r to reset, and try again.", severity="warning")
             return False
         return True
 
     def start(self, challenge: Challenge | None) -> None:
-        """Train in a worker until paused, diverged, or at the step limit."""
+        """Train in a worker until paused, diverged, or at the challenge's last step."""
         if self.running or not self.may_train(challenge):
             return
         self.running = True
@@ -91,7 +89,7 @@ class TrainingRun:
                                exit_on_error=False)
         self._running_changed(True)
 
-    def _train(self, run_id: int, stop_at: int) -> None:
+    def _train(self, run_id: int, stop_at: int | None) -> None:
         worker = get_current_worker()
 
         def after_chunk() -> None:
@@ -139,8 +137,6 @@ class TrainingRun:
         elif event.reason == "limit" and challenge:
             self.screen.notify(f"The challenge's {challenge.max_steps:,} steps are used up.",
                                title=challenge.title)
-        elif event.reason == "limit":
-            self.screen.notify(f"Paused after {RUN_LIMIT:,} steps in one run; space goes on.")
 
     def failed(self, error: BaseException | None) -> None:
         """The worker raised: the run ends and the error is shown."""

@@ -3,8 +3,9 @@
 Each optimizer has a `step(parameters, gradients)` that updates the parameter arrays in place,
 and a `learning_rate` attribute that may be changed between steps. Their memory (velocity,
 moment estimates) is made on the first step, one array per parameter array, and also updated
-in place. The trainer passes a single flat vector holding every parameter, so a step is a
-few NumPy calls (nine for Adam) whatever the size of the network.
+in place, through one scratch array per parameter array, so a step allocates nothing. The
+trainer passes a single flat vector holding every parameter, so a step is a few NumPy calls
+(twelve for Adam) whatever the size of the network.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ class SGD:
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         self.learning_rate = learning_rate
+        self._scratch: list[np.ndarray] | None = None
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Move every parameter a small step downhill."""
-        for p, g in zip(parameters, gradients, strict=True):
-            p -= self.learning_rate * g
+        if self._scratch is None:
+            self._scratch = [np.empty_like(p) for p in parameters]
+        for p, g, step in zip(parameters, gradients, self._scratch, strict=True):
+            np.multiply(g, self.learning_rate, out=step)
+            p -= step
 
 
 class Momentum:
@@ -44,15 +49,19 @@ class Momentum:
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.velocities: list[np.ndarray] | None = None
+        self._scratch: list[np.ndarray] = []
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Update the velocities, then move every parameter along its velocity."""
         if self.velocities is None:
             self.velocities = [np.zeros_like(p) for p in parameters]
-        for p, g, v in zip(parameters, gradients, self.velocities, strict=True):
+            self._scratch = [np.empty_like(p) for p in parameters]
+        for p, g, v, step in zip(parameters, gradients, self.velocities, self._scratch,
+                                 strict=True):
             v *= self.momentum
             v += g
-            p -= self.learning_rate * v
+            np.multiply(v, self.learning_rate, out=step)
+            p -= step
 
 
 class Adam:
@@ -71,47 +80,35 @@ class Adam:
         self.learning_rate = learning_rate
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.t = 0
-        # Per parameter array p: m and v stacked as moments[0] and moments[1], shape
-        # (2, *p.shape), so one multiply and one add update both running averages.
-        self.moments: list[np.ndarray] | None = None
-        self._betas: list[tuple[np.ndarray, np.ndarray]] = []  # (betas, 1 - betas) per array
-        self._scratch: list[tuple[np.ndarray, np.ndarray]] = []
-
-    @property
-    def m(self) -> list[np.ndarray] | None:
-        """The average gradient m, one array per parameter array (None before the first step)."""
-        return None if self.moments is None else [moments[0] for moments in self.moments]
-
-    @property
-    def v(self) -> list[np.ndarray] | None:
-        """The average squared gradient v, one array per parameter array (None before a step)."""
-        return None if self.moments is None else [moments[1] for moments in self.moments]
+        self.m: list[np.ndarray] | None = None  # one array per parameter array, made at step 1
+        self.v: list[np.ndarray] | None = None
+        self._scratch: list[np.ndarray] = []
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Update both running averages, then take a bias-corrected step."""
-        if self.moments is None:
-            self.moments = [np.zeros((2, *np.shape(p))) for p in parameters]
-            for moments in self.moments:
-                # full-shape constants: broadcasting a (2, 1) array is slower on small arrays
-                betas = np.empty_like(moments)
-                betas[0], betas[1] = self.beta1, self.beta2
-                self._betas.append((betas, 1.0 - betas))
-                self._scratch.append((np.empty_like(moments), np.empty_like(moments[0])))
+        if self.m is None or self.v is None:
+            self.m = [np.zeros_like(p) for p in parameters]
+            self.v = [np.zeros_like(p) for p in parameters]
+            self._scratch = [np.empty_like(p) for p in parameters]
         self.t += 1
+        beta1, beta2 = self.beta1, self.beta2
         # Fold both bias corrections into two scalars (same numbers, fewer array operations):
         # lr m_hat / (sqrt(v_hat) + eps) == step_size m / (sqrt(v) + eps * sqrt(1 - beta2^t))
-        correction2 = math.sqrt(1.0 - self.beta2 ** self.t)
-        step_size = self.learning_rate * correction2 / (1.0 - self.beta1 ** self.t)
+        correction2 = math.sqrt(1.0 - beta2 ** self.t)
+        step_size = self.learning_rate * correction2 / (1.0 - beta1 ** self.t)
         epsilon = self.epsilon * correction2
-        for p, g, moments, (betas, one_minus_betas), (new, step) in zip(
-                parameters, gradients, self.moments, self._betas, self._scratch, strict=True):
-            np.multiply(one_minus_betas, g, out=new)
-            new[1] *= g  # new = ((1 - beta1) g, (1 - beta2) g^2)
-            moments *= betas
-            moments += new  # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g^2
-            np.sqrt(moments[1], out=step)
+        for p, g, m, v, step in zip(parameters, gradients, self.m, self.v, self._scratch,
+                                    strict=True):
+            m *= beta1
+            np.multiply(g, 1.0 - beta1, out=step)
+            m += step  # m <- beta1 m + (1 - beta1) g
+            v *= beta2
+            np.multiply(g, 1.0 - beta2, out=step)
+            step *= g
+            v += step  # v <- beta2 v + (1 - beta2) g^2
+            np.sqrt(v, out=step)
             step += epsilon
-            np.divide(moments[0], step, out=step)
+            np.divide(m, step, out=step)
             step *= step_size
             p -= step
 

@@ -12,11 +12,12 @@ Every shape trains a tanh network with cross-entropy and Adam (lr 0.01) on one c
 Figures per shape, in steps per second of CPU time (the best of `--repeats` timed runs of about
 `--seconds` each; the contenders take turns, so a change of load hits all of them alike):
 
-- engine: the bare loop (next batch, forward + loss + backward, Adam step, keep the loss).
-- torch64, torch32: the same network, loss, optimizer and batching in PyTorch (if installed; it
-  is not a gdtui dependency) in float64 and float32, and the engine's ratio to each. The engine
-  computes in float64, so torch64 is the like-for-like comparison and torch32 the one a PyTorch
-  user would run.
+- engine64, engine32: the bare loop (next batch, forward + loss + backward, Adam step, keep the
+  loss) with a float64 network (the default) and a float32 one (`MLP(dtype=np.float32)`).
+- torch64, torch32: the same network, loss, optimizer (torch's default Adam) and batching in
+  PyTorch (if installed; it is not a gdtui dependency) in float64 and float32.
+- ratios: engine64/torch64 and engine32/torch32 compare like with like; engine64/torch32 is
+  the default engine against what a PyTorch user would run.
 
 Then, for 2-8-8-1: `TrainingSession.run` (which also records history and evaluates both sets
 every 10 steps), and the NumPy calls per engine step: every function, ufunc and operator (like
@@ -92,12 +93,12 @@ def shape_data(shape: Shape) -> tuple[np.ndarray, np.ndarray]:
     return inputs, rng.integers(0, max(2, shape.sizes[-1]), RANDOM_POINTS)
 
 
-def engine_loop(shape: Shape) -> Run:
+def engine_loop(shape: Shape, dtype: str = "float64") -> Run:
     """The bare training loop of the engine: what `TrainingSession.run` does without history."""
     inputs, targets = shape_data(shape)
-    network = nn.MLP(shape.sizes, "tanh", seed=0)
+    network = nn.MLP(shape.sizes, "tanh", seed=0, dtype=dtype)
     prepared = nn.prepare_targets(targets, "cross_entropy", shape.sizes[-1])
-    batches = nn.MiniBatches(nn.with_ones_column(inputs), prepared, shape.batch_size,
+    batches = nn.MiniBatches(nn.with_ones_column(inputs, dtype), prepared, shape.batch_size,
                              np.random.default_rng(2))
     optimizer = nn_optim.Adam(LEARNING_RATE)
     parameters, gradients = [network.parameter_vector], [network.gradient_vector]
@@ -242,22 +243,23 @@ def main() -> None:
         torch_version = "torch not installed (pip install torch to compare)"
     print(f"numpy {np.__version__}, {torch_version}, python {sys.version.split()[0]}, "
           f"1 thread; tanh, cross-entropy, Adam {LEARNING_RATE}; load average {load()}")
-    print(f"{'shape':>11} {'batch':>5} {'engine':>9} {'torch64':>9} {'torch32':>9}"
-          f" {'vs torch64':>10} {'vs torch32':>10}   (steps/s)")
+    print("steps/s; ratios: engine64/torch64, engine64/torch32, engine32/torch32")
+    print(f"{'shape':>11} {'batch':>5} {'engine64':>9} {'engine32':>9} {'torch64':>9}"
+          f" {'torch32':>9} {'e64/t64':>8} {'e64/t32':>8} {'e32/t32':>8}")
     for shape in chosen:
-        runs = {"engine": engine_loop(shape)}
+        runs = {"engine64": engine_loop(shape), "engine32": engine_loop(shape, "float32")}
         for dtype in ("float64", "float32"):
             torch_run = torch_loop(shape, dtype)
             if torch_run is not None:
-                runs[dtype] = torch_run
+                runs[f"torch{dtype[-2:]}"] = torch_run
         rates = best_rates(runs, args.seconds, args.repeats)
-        engine = rates["engine"]
-        cells = [f"{rates[d]:9,.0f}" if d in rates else f"{'-':>9}"
-                 for d in ("float64", "float32")]
-        ratios = [f"{engine / rates[d]:9.2f}x" if d in rates else f"{'-':>10}"
-                  for d in ("float64", "float32")]
-        print(f"{shape.name:>11} {shape.batch_size:>5} {engine:9,.0f} {' '.join(cells)}"
-              f" {' '.join(ratios)}", flush=True)
+        cells = [f"{rates[name]:9,.0f}" if name in rates else f"{'-':>9}"
+                 for name in ("engine64", "engine32", "torch64", "torch32")]
+        ratios = [f"{rates[engine] / rates[torch]:7.2f}x" if torch in rates else f"{'-':>8}"
+                  for engine, torch in (("engine64", "torch64"), ("engine64", "torch32"),
+                                        ("engine32", "torch32"))]
+        print(f"{shape.name:>11} {shape.batch_size:>5} {' '.join(cells)} {' '.join(ratios)}",
+              flush=True)
     print(f"load average {load()}")
     if SHAPES[0] in chosen:
         session = TrainingSession(SETTINGS)

@@ -5,7 +5,7 @@ and a `learning_rate` attribute that may be changed between steps. Their memory 
 moment estimates) is made on the first step, one array per parameter array, and also updated
 in place, through one scratch array per parameter array, so a step allocates nothing. The
 trainer passes a single flat vector holding every parameter, so a step is a few NumPy calls
-(twelve for Adam) whatever the size of the network.
+(ten for Adam) whatever the size of the network.
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ class Adam:
         v <- beta2 v + (1 - beta2) g^2        (average squared gradient)
         m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)   (bias correction)
         p <- p - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+
+    What it stores are the running sums before their (1 - beta) factor, m / (1 - beta1) and
+    v / (1 - beta2): each is updated by s <- beta s + g (or g^2), and every constant factor
+    goes into two numbers per step. The same update, in ten NumPy calls.
     """
 
     name = "adam"
@@ -80,35 +84,49 @@ class Adam:
         self.learning_rate = learning_rate
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.t = 0
-        self.m: list[np.ndarray] | None = None  # one array per parameter array, made at step 1
-        self.v: list[np.ndarray] | None = None
+        # one array per parameter array, made at the first step
+        self.gradient_sums: list[np.ndarray] | None = None  # m / (1 - beta1)
+        self.square_sums: list[np.ndarray] | None = None  # v / (1 - beta2)
         self._scratch: list[np.ndarray] = []
+
+    @property
+    def m(self) -> list[np.ndarray] | None:
+        """The average gradient m, one array per parameter array (None before the first step)."""
+        if self.gradient_sums is None:
+            return None
+        return [(1.0 - self.beta1) * sums for sums in self.gradient_sums]
+
+    @property
+    def v(self) -> list[np.ndarray] | None:
+        """The average squared gradient v, one array per parameter array (None before a step)."""
+        if self.square_sums is None:
+            return None
+        return [(1.0 - self.beta2) * sums for sums in self.square_sums]
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Update both running averages, then take a bias-corrected step."""
-        if self.m is None or self.v is None:
-            self.m = [np.zeros_like(p) for p in parameters]
-            self.v = [np.zeros_like(p) for p in parameters]
+        if self.gradient_sums is None or self.square_sums is None:
+            self.gradient_sums = [np.zeros_like(p) for p in parameters]
+            self.square_sums = [np.zeros_like(p) for p in parameters]
             self._scratch = [np.empty_like(p) for p in parameters]
         self.t += 1
         beta1, beta2 = self.beta1, self.beta2
-        # Fold both bias corrections into two scalars (same numbers, fewer array operations):
-        # lr m_hat / (sqrt(v_hat) + eps) == step_size m / (sqrt(v) + eps * sqrt(1 - beta2^t))
-        correction2 = math.sqrt(1.0 - beta2 ** self.t)
-        step_size = self.learning_rate * correction2 / (1.0 - beta1 ** self.t)
-        epsilon = self.epsilon * correction2
-        for p, g, m, v, step in zip(parameters, gradients, self.m, self.v, self._scratch,
-                                    strict=True):
-            m *= beta1
-            np.multiply(g, 1.0 - beta1, out=step)
-            m += step  # m <- beta1 m + (1 - beta1) g
-            v *= beta2
-            np.multiply(g, 1.0 - beta2, out=step)
-            step *= g
-            v += step  # v <- beta2 v + (1 - beta2) g^2
-            np.sqrt(v, out=step)
+        # sqrt(v_hat) = root * sqrt(square_sum) and m_hat = (1 - beta1) / (1 - beta1^t) * sum,
+        # so learning_rate m_hat / (sqrt(v_hat) + epsilon) = step_size sum / (sqrt(squares) +
+        # epsilon / root)
+        root = math.sqrt((1.0 - beta2) / (1.0 - beta2**self.t))
+        step_size = self.learning_rate * (1.0 - beta1) / ((1.0 - beta1**self.t) * root)
+        epsilon = self.epsilon / root
+        for p, g, sums, squares, step in zip(parameters, gradients, self.gradient_sums,
+                                             self.square_sums, self._scratch, strict=True):
+            sums *= beta1
+            sums += g
+            squares *= beta2
+            np.multiply(g, g, out=step)
+            squares += step
+            np.sqrt(squares, out=step)
             step += epsilon
-            np.divide(m, step, out=step)
+            np.divide(sums, step, out=step)
             step *= step_size
             p -= step
 

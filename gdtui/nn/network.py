@@ -119,6 +119,7 @@ class MLP:
         self.weight_mask = np.zeros_like(self.parameter_vector)
         for mask_block in self._split(self.weight_mask):
             mask_block[:-1] = 1.0
+        self._penalty_work = np.empty_like(self.parameter_vector)
         self._buffers: dict[int, _Buffers] = {}
         self._loss_functions = {name: loss_function(name, sizes[-1]) for name in LOSSES}
         self.initialize(seed)
@@ -236,14 +237,22 @@ class MLP:
         """
         if kind == "none" or rate == 0.0:
             return 0.0
-        weights = self.parameter_vector * self.weight_mask
+        if kind not in ("l1", "l2"):
+            raise ValueError(f"unknown regularization {kind!r}; choose none, l1 or l2")
+        # the penalty's gradient is built in a work array: new arrays the size of a large
+        # network cost more than the arithmetic
+        work = self._penalty_work
+        weights = np.multiply(self.parameter_vector, self.weight_mask, out=work)  # biases: 0
         if kind == "l2":
-            self.gradient_vector += (2.0 * rate) * weights
-            return rate * float(np.vdot(weights, weights))
-        if kind == "l1":
-            self.gradient_vector += rate * np.sign(weights)
-            return rate * float(np.abs(weights).sum())
-        raise ValueError(f"unknown regularization {kind!r}; choose none, l1 or l2")
+            penalty = rate * float(np.vdot(weights, weights))
+            np.multiply(weights, 2.0 * rate, out=work)
+        else:
+            penalty = rate * float(np.abs(weights, out=work).sum())
+            np.sign(self.parameter_vector, out=work)  # (np.sign in place is 8 times slower)
+            np.multiply(work, self.weight_mask, out=work)
+            np.multiply(work, rate, out=work)
+        self.gradient_vector += work
+        return penalty
 
     # --- friendly entry points (allocate fresh arrays; fine to call from anywhere) ---------
 

@@ -1,20 +1,37 @@
-"""How fast does the engine learn? Prints steps per second and NumPy calls per step.
+"""How fast does the engine learn, against PyTorch in the same run? Prints steps per second.
 
-    python benchmarks/bench_engine.py [--steps 20000] [--repeats 5]
+    python benchmarks/bench_engine.py [--seconds 0.15] [--repeats 12] [--shapes 2-8-8-1,...]
 
-Network: 2-8-8-1 tanh, cross-entropy, Adam (lr 0.01), batch 32, on 500 moons points (250 for
-training), one core. Figures:
+Every shape trains a tanh network with cross-entropy and Adam (lr 0.01) on one core:
 
-- engine: the bare loop (next batch, forward + loss + backward, Adam step, keep the loss).
-- session: `TrainingSession.run`, which also records history and evaluates both sets every 10 steps.
-- torch: the same network, loss, optimizer and batching in PyTorch (if installed; it is not a
-  gdtui dependency), and the engine/torch ratio.
-- NumPy calls per step: every function, ufunc and operator (like `m *= beta1`) applied to the
-  engine's arrays, counted through an ndarray subclass; slicing and indexing are not counted.
+- 2-8-8-1, batch 32, on 250 moons training points (the lab's default network);
+- 2-64-64-1, batch 32, on the same points;
+- 64-32-10, batch 64, softmax over 10 classes (the digits shape), 1,000 seeded random points;
+- 784-128-10, batch 64, softmax over 10 classes (the MNIST shape), 1,000 seeded random points.
 
-Threads are pinned to 1 before NumPy loads. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some
-machines for old OpenBLAS builds, slow a current NumPy down: this script unsets both together,
-for its own process only, and says so.
+Figures per shape, in steps per second of CPU time (the best of `--repeats` timed runs of about
+`--seconds` each; the contenders take turns, so a change of load hits all of them alike):
+
+- engine64, engine32: the bare loop (next batch, forward + loss + backward, Adam step, keep the
+  loss) with a float64 network (the default) and a float32 one (`MLP(dtype=np.float32)`).
+- torch64, torch32: the same network, loss, optimizer and batching in PyTorch (if installed;
+  it is not a gdtui dependency) in float64 and float32. The optimizer is torch's default Adam,
+  as a PyTorch user gets it; `fused=True` makes its step 2-3 times faster on CPU, which
+  matters at 784-128-10.
+- ratios: engine64/torch64 and engine32/torch32 compare like with like; engine64/torch32 is
+  the default engine against what a PyTorch user would run.
+
+Then, for 2-8-8-1, `TrainingSession.run` (which also records history and evaluates both sets
+every 10 steps), and for every shape the NumPy calls per engine step: every function, ufunc
+and operator (like `m *= beta1`) applied to the engine's arrays, counted through an ndarray
+subclass; slicing and indexing are not counted.
+
+Threads are pinned to 1 before NumPy loads, and torch gets `torch.set_num_threads(1)`.
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines for old OpenBLAS builds, slow a
+current NumPy down: this script unsets both together, for its own process only, and says so.
+Time is the CPU time of the one working thread, so waiting for a core on a shared machine does
+not count; caches and memory are still shared, so the load average is printed before and after:
+compare ratios from the same run, not rates from different runs.
 """
 
 from __future__ import annotations
@@ -30,6 +47,8 @@ for _name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
 
 import argparse  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -40,33 +59,121 @@ from gdtui.training.settings import Settings  # noqa: E402
 
 SETTINGS = Settings(dataset="moons", n_points=500, hidden_layers=(8, 8), activation="tanh",
                     optimizer="adam", learning_rate=0.01, batch_size=32, seed=0)
+LEARNING_RATE = 0.01
+RANDOM_POINTS = 1000
+# CPU time of this thread, not wall time: on a shared machine, time spent waiting for a core is
+# not counted (one thread does all the work: NumPy and torch are pinned to one)
+CLOCK = time.thread_time
+
+Run = Callable[[int], list[float]]
 
 
-def engine_loop(session: TrainingSession):
-    """The bare training loop on a session's network, data and optimizer."""
-    network, optimizer, batches = session.network, session.optimizer, session._batches
+@dataclass(frozen=True)
+class Shape:
+    """A network to time: its layer sizes, batch size, and where its data comes from."""
+
+    sizes: tuple[int, ...]
+    batch_size: int
+    data: str  # "moons" (the lab's default data set) or "random" (seeded, the right shape)
+
+    @property
+    def name(self) -> str:
+        return "-".join(str(n) for n in self.sizes)
+
+
+SHAPES = (Shape((2, 8, 8, 1), 32, "moons"), Shape((2, 64, 64, 1), 32, "moons"),
+          Shape((64, 32, 10), 64, "random"), Shape((784, 128, 10), 64, "random"))
+
+
+def shape_data(shape: Shape) -> tuple[np.ndarray, np.ndarray]:
+    """Training inputs (n, sizes[0]) and targets (0/1 for one output, else class labels)."""
+    if shape.data == "moons":
+        session = TrainingSession(SETTINGS)
+        return session.train_features, session.dataset.train_targets
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(0.0, 1.0, (RANDOM_POINTS, shape.sizes[0]))
+    return inputs, rng.integers(0, max(2, shape.sizes[-1]), RANDOM_POINTS)
+
+
+def engine_loop(shape: Shape, dtype: str = "float64") -> Run:
+    """The bare training loop of the engine: what `TrainingSession.run` does without history."""
+    inputs, targets = shape_data(shape)
+    network = nn.MLP(shape.sizes, "tanh", seed=0, dtype=dtype)
+    prepared = nn.prepare_targets(targets, "cross_entropy", shape.sizes[-1])
+    batches = nn.MiniBatches(nn.with_ones_column(inputs, dtype), prepared, shape.batch_size,
+                             np.random.default_rng(2))
+    optimizer = nn_optim.Adam(LEARNING_RATE)
     parameters, gradients = [network.parameter_vector], [network.gradient_vector]
-    loss_name = session.loss_name
 
     def run(n_steps: int) -> list[float]:
         losses = []
         for _ in range(n_steps):
             inputs, targets = batches.next()
-            losses.append(network.compute_gradients(inputs, targets, loss_name))
+            losses.append(network.compute_gradients(inputs, targets, "cross_entropy"))
             optimizer.step(parameters, gradients)
         return losses
 
     return run
 
 
-def best_rate(run, n_steps: int, repeats: int) -> float:
-    """The best steps per second over `repeats` timed runs of `run(n_steps)`."""
-    run(min(n_steps, 500))  # warm up buffers and caches
-    best = 0.0
+def torch_loop(shape: Shape, dtype: str) -> Run | None:
+    """The same training in PyTorch on one thread, or None if torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    torch_dtype = {"float64": torch.float64, "float32": torch.float32}[dtype]
+    raw_inputs, raw_targets = shape_data(shape)
+    inputs = torch.tensor(raw_inputs, dtype=torch_dtype)
+    layers: list[torch.nn.Module] = []
+    for fan_in, fan_out in zip(shape.sizes[:-2], shape.sizes[1:-1], strict=True):
+        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.Tanh()]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(*shape.sizes[-2:])).to(torch_dtype)
+    if shape.sizes[-1] == 1:
+        targets = torch.tensor(raw_targets, dtype=torch_dtype).reshape(-1, 1)
+        loss_function: torch.nn.Module = torch.nn.BCEWithLogitsLoss()
+    else:
+        targets = torch.tensor(raw_targets, dtype=torch.int64)
+        loss_function = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    batch_size = shape.batch_size
+    state = {"order": torch.randperm(len(inputs)), "position": len(inputs)}
+
+    def run(n_steps: int) -> list[float]:
+        losses = []
+        for _ in range(n_steps):
+            if state["position"] >= len(inputs):  # reshuffle each epoch, like the engine
+                state["order"], state["position"] = torch.randperm(len(inputs)), 0
+            chosen = state["order"][state["position"]:state["position"] + batch_size]
+            state["position"] += batch_size
+            optimizer.zero_grad()
+            loss = loss_function(model(inputs[chosen]), targets[chosen])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    return run
+
+
+def best_rates(runs: dict[str, Run], seconds: float, repeats: int) -> dict[str, float]:
+    """The best steps per second of each run, timed in turns: `repeats` rounds, and in each
+    round one timed run of about `seconds` per contender."""
+    n_steps = {}
+    for name, run in runs.items():
+        run(20)  # warm up buffers and caches
+        start = CLOCK()
+        run(50)
+        rate = 50 / (CLOCK() - start)
+        n_steps[name] = max(50, int(rate * seconds))
+    best = dict.fromkeys(runs, 0.0)
     for _ in range(repeats):
-        start = time.perf_counter()
-        run(n_steps)
-        best = max(best, n_steps / (time.perf_counter() - start))
+        for name, run in runs.items():
+            start = CLOCK()
+            run(n_steps[name])
+            best[name] = max(best[name], n_steps[name] / (CLOCK() - start))
     return best
 
 
@@ -101,14 +208,13 @@ class _AllocateCounted:
         return thing
 
 
-def numpy_calls_per_step(n_steps: int = 800) -> float:
+def numpy_calls_per_step(shape: Shape, n_steps: int = 800) -> float:
     """Average NumPy calls per bare engine step: every function, ufunc and operator call on
     the engine's arrays (slicing and indexing are not counted)."""
     originals = nn.np, nn_optim.np
     nn.np = nn_optim.np = _AllocateCounted()
     try:
-        session = TrainingSession(SETTINGS)
-        run = engine_loop(session)
+        run = engine_loop(shape)
         run(10)
         _Counted.calls = 0
         run(n_steps)
@@ -117,62 +223,54 @@ def numpy_calls_per_step(n_steps: int = 800) -> float:
     return _Counted.calls / n_steps
 
 
-def torch_rate(n_steps: int, repeats: int) -> float | None:
-    """The same training in PyTorch on one thread, or None if torch is not installed."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    session = TrainingSession(SETTINGS)
-    inputs = torch.tensor(session.train_features)
-    targets = torch.tensor(session.dataset.train_targets, dtype=torch.float64).reshape(-1, 1)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 8), torch.nn.Tanh(),
-        torch.nn.Linear(8, 1)).double()
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    loss_function = torch.nn.BCEWithLogitsLoss()
-    state = {"order": torch.randperm(len(inputs)), "position": len(inputs)}
-
-    def run(steps: int) -> list[float]:
-        losses = []
-        for _ in range(steps):
-            if state["position"] >= len(inputs):  # reshuffle each epoch, like the engine
-                state["order"], state["position"] = torch.randperm(len(inputs)), 0
-            chosen = state["order"][state["position"]:state["position"] + 32]
-            state["position"] += 32
-            optimizer.zero_grad()
-            loss = loss_function(model(inputs[chosen]), targets[chosen])
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        return losses
-
-    return best_rate(run, n_steps, repeats)
+def load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=20000, help="steps per timed run")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs; the best counts")
+    parser.add_argument("--seconds", type=float, default=0.15, help="length of one timed run")
+    parser.add_argument("--repeats", type=int, default=12, help="timed runs; the best counts")
+    parser.add_argument("--shapes", default=",".join(s.name for s in SHAPES),
+                        help="comma-separated layer sizes to time (default: all)")
     args = parser.parse_args()
+    chosen = [s for s in SHAPES if s.name in args.shapes.split(",")]
     if _UNSET:
         print(f"unset {' and '.join(_UNSET)} for this process (they slow a current NumPy)")
-    print(f"numpy {np.__version__}, python {sys.version.split()[0]}, 1 thread; "
-          "2-8-8-1 tanh, cross-entropy, Adam 0.01, batch 32, 250 training points")
-    engine = best_rate(engine_loop(TrainingSession(SETTINGS)), args.steps, args.repeats)
-    print(f"engine:  {engine:9,.0f} steps/s  ({1e6 / engine:.1f} us per step)")
-    session = TrainingSession(SETTINGS)
-    rate = best_rate(lambda n: session.run(n, save_undo=False), args.steps, args.repeats)
-    print(f"session: {rate:9,.0f} steps/s  (TrainingSession.run, evaluating every "
-          f"{SETTINGS.eval_every} steps)")
-    torch = torch_rate(args.steps // 4, args.repeats)
-    if torch is None:
-        print("torch:   torch not installed (pip install torch to compare)")
-    else:
-        print(f"torch:   {torch:9,.0f} steps/s  -> engine is {engine / torch:.1f}x PyTorch")
-    print(f"numpy calls per engine step: {numpy_calls_per_step():.1f}")
+    try:
+        import torch
+        torch_version = f"torch {torch.__version__}"
+    except ImportError:
+        torch_version = "torch not installed (pip install torch to compare)"
+    print(f"numpy {np.__version__}, {torch_version}, python {sys.version.split()[0]}, "
+          f"1 thread; tanh, cross-entropy, Adam {LEARNING_RATE}; load average {load()}")
+    print("steps/s; ratios: engine64/torch64, engine64/torch32, engine32/torch32")
+    print(f"{'shape':>11} {'batch':>5} {'engine64':>9} {'engine32':>9} {'torch64':>9}"
+          f" {'torch32':>9} {'e64/t64':>8} {'e64/t32':>8} {'e32/t32':>8}")
+    for shape in chosen:
+        runs = {"engine64": engine_loop(shape), "engine32": engine_loop(shape, "float32")}
+        for dtype in ("float64", "float32"):
+            torch_run = torch_loop(shape, dtype)
+            if torch_run is not None:
+                runs[f"torch{dtype[-2:]}"] = torch_run
+        rates = best_rates(runs, args.seconds, args.repeats)
+        cells = [f"{rates[name]:9,.0f}" if name in rates else f"{'-':>9}"
+                 for name in ("engine64", "engine32", "torch64", "torch32")]
+        ratios = [f"{rates[engine] / rates[torch]:7.2f}x" if torch in rates else f"{'-':>8}"
+                  for engine, torch in (("engine64", "torch64"), ("engine64", "torch32"),
+                                        ("engine32", "torch32"))]
+        print(f"{shape.name:>11} {shape.batch_size:>5} {' '.join(cells)} {' '.join(ratios)}",
+              flush=True)
+    print(f"load average {load()}")
+    if SHAPES[0] in chosen:
+        session = TrainingSession(SETTINGS)
+        rate = best_rates({"session": lambda n: session.run(n, save_undo=False)},
+                          args.seconds, args.repeats)["session"]
+        print(f"2-8-8-1 session: {rate:,.0f} steps/s (TrainingSession.run, evaluating every "
+              f"{SETTINGS.eval_every} steps)")
+    calls = ", ".join(f"{s.name} {numpy_calls_per_step(s):.1f}" for s in chosen)
+    print(f"numpy calls per engine step: {calls}")
 
 
 if __name__ == "__main__":

@@ -91,13 +91,15 @@ def _binary_cross_entropy(
 def _softmax_cross_entropy(
     logits: np.ndarray, labels: np.ndarray, grad: np.ndarray, scratch: np.ndarray
 ) -> float:
-    rows = np.arange(len(logits))
-    shifted = logits - logits.max(axis=1, keepdims=True)  # log-sum-exp trick
-    log_sum = np.log(np.exp(shifted).sum(axis=1))
-    loss = float(np.mean(log_sum - shifted[rows, labels]))
-    np.exp(shifted - log_sum[:, None], out=grad)  # softmax
+    n, rows = len(logits), np.arange(len(logits))
+    # log-sum-exp trick: subtract each row's largest logit first, so exp never overflows
+    shifted = np.subtract(logits, np.maximum.reduce(logits, axis=1, keepdims=True), out=scratch)
+    log_sum = np.log(np.add.reduce(np.exp(shifted, out=grad), axis=1, keepdims=True))
+    loss = float(np.add.reduce(log_sum[:, 0] - shifted[rows, labels])) / n
+    np.subtract(shifted, log_sum, out=grad)
+    np.exp(grad, out=grad)  # softmax
     grad[rows, labels] -= 1.0  # softmax - one_hot(labels)
-    grad /= len(logits)
+    np.divide(grad, n, out=grad)
     return loss
 
 

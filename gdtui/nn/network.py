@@ -2,7 +2,7 @@
 
 How the numbers are stored (this is what makes a step fast):
 
-- All weights and biases live in one flat float64 vector, `MLP.parameter_vector`, and all
+- All weights and biases live in one flat vector, `MLP.parameter_vector`, and all
   gradients in another, so an optimizer updates every parameter with a handful of NumPy calls.
   `parameters()` hands out views into that vector: `W` of shape (fan_in, fan_out), `b` of
   shape (fan_out,).
@@ -11,6 +11,10 @@ How the numbers are stored (this is what makes a step fast):
   gives the gradients of both `W` and `b`.
 - Work arrays for a batch size are made once and reused (`out=`), so a training step creates
   almost no new arrays.
+
+Numbers are float64 unless the network is made with `dtype=np.float32`: then every parameter,
+gradient and work array is float32, which halves the memory a step reads and doubles the speed
+of the matrix products on large layers, at about 1e-7 relative precision instead of 1e-16.
 
 Losses are computed from the logits of the linear output layer, so they never overflow:
 "mse" is mean((output - target)**2) over all elements; "cross_entropy" is sigmoid + binary
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 
 from gdtui.nn.functions import (
     ACTIVATION_FUNCTIONS,
@@ -35,11 +40,13 @@ from gdtui.nn.functions import (
     prepare_targets,
 )
 
+DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
-def with_ones_column(inputs: np.ndarray) -> np.ndarray:
+
+def with_ones_column(inputs: np.ndarray, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
     """Return `inputs` of shape (n, d) with a column of ones appended: shape (n, d + 1)."""
-    inputs = np.asarray(inputs, dtype=np.float64)
-    out = np.ones((len(inputs), inputs.shape[1] + 1))
+    inputs = np.asarray(inputs)
+    out = np.ones((len(inputs), inputs.shape[1] + 1), dtype)
     out[:, :-1] = inputs
     return out
 
@@ -64,13 +71,13 @@ class Trace:
 class _Buffers:
     """Work arrays for one batch size: z, a (with ones column), dL/dz and scratch per layer."""
 
-    def __init__(self, layer_sizes: Sequence[int], batch_size: int) -> None:
+    def __init__(self, layer_sizes: Sequence[int], batch_size: int, dtype: np.dtype) -> None:
         widths = layer_sizes[1:]
-        self.z = [np.empty((batch_size, w)) for w in widths]
-        self.a_with_ones = [np.ones((batch_size, w + 1)) for w in widths[:-1]]
+        self.z = [np.empty((batch_size, w), dtype) for w in widths]
+        self.a_with_ones = [np.ones((batch_size, w + 1), dtype) for w in widths[:-1]]
         self.a = [a[:, :-1] for a in self.a_with_ones] + [self.z[-1]]  # output is linear
-        self.delta = [np.empty((batch_size, w)) for w in widths]
-        self.scratch = [np.empty((batch_size, w)) for w in widths]
+        self.delta = [np.empty((batch_size, w), dtype) for w in widths]
+        self.scratch = [np.empty((batch_size, w), dtype) for w in widths]
         # made once: a new view every step costs about as much as a small NumPy call
         self.a_with_ones_transposed = [a.T for a in self.a_with_ones]
 
@@ -81,22 +88,27 @@ class MLP:
     `layer_sizes` counts units from input to output, e.g. (2, 8, 8, 1). Weights start with
     Glorot/Xavier normal initialisation (std sqrt(2 / (fan_in + fan_out))) for tanh, sigmoid
     and linear, He normal (std sqrt(2 / fan_in)) for relu, drawn from a NumPy Generator seeded
-    with `seed`; biases start at zero.
+    with `seed`; biases start at zero. `dtype` is np.float64 (the default) or np.float32; a
+    float32 network starts from the float64 one's weights, rounded.
     """
 
-    def __init__(self, layer_sizes: Sequence[int], activation: str = "tanh", seed: int = 0):
+    def __init__(self, layer_sizes: Sequence[int], activation: str = "tanh", seed: int = 0,
+                 dtype: npt.DTypeLike = np.float64):
         sizes = tuple(int(n) for n in layer_sizes)
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError("layer sizes: need an input and an output size, all at least 1")
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of "
                              f"{', '.join(ACTIVATIONS)}")
+        if np.dtype(dtype) not in DTYPES:
+            raise ValueError(f"dtype {np.dtype(dtype)}: choose float64 or float32")
         self.layer_sizes = sizes
         self.activation = activation
+        self.dtype = np.dtype(dtype)
         self._activate, self._activate_backward = ACTIVATION_FUNCTIONS[activation]
         blocks = [(fan_in + 1) * fan_out for fan_in, fan_out in pairwise(sizes)]
-        self.parameter_vector = np.zeros(sum(blocks))
-        self.gradient_vector = np.zeros(sum(blocks))
+        self.parameter_vector = np.zeros(sum(blocks), self.dtype)
+        self.gradient_vector = np.zeros(sum(blocks), self.dtype)
         # Layer i is a (fan_in + 1, fan_out) block: rows 0..fan_in-1 are W, the last row is b.
         self.blocks = self._split(self.parameter_vector)
         self.gradient_blocks = self._split(self.gradient_vector)
@@ -107,6 +119,7 @@ class MLP:
         self.weight_mask = np.zeros_like(self.parameter_vector)
         for mask_block in self._split(self.weight_mask):
             mask_block[:-1] = 1.0
+        self._penalty_work = np.empty_like(self.parameter_vector)
         self._buffers: dict[int, _Buffers] = {}
         self._loss_functions = {name: loss_function(name, sizes[-1]) for name in LOSSES}
         self.initialize(seed)
@@ -154,7 +167,8 @@ class MLP:
         if buffers is None:
             if len(self._buffers) >= 4:  # a run uses two sizes: the batch and the remainder
                 self._buffers.pop(next(iter(self._buffers)))
-            buffers = self._buffers[batch_size] = _Buffers(self.layer_sizes, batch_size)
+            buffers = self._buffers[batch_size] = _Buffers(self.layer_sizes, batch_size,
+                                                           self.dtype)
         return buffers
 
     # --- the three moves of learning ------------------------------------------------------
@@ -183,9 +197,12 @@ class MLP:
                           loss: str) -> float:
         """Forward, loss and backward on one batch: the training hot path.
 
-        `inputs_with_ones` comes from `with_ones_column`, `targets` from `prepare_targets`.
-        Fills `gradient_vector` (data loss only, no regularisation) and returns the loss.
+        `inputs_with_ones` comes from `with_ones_column` (in the network's dtype, or it is
+        converted at every call), `targets` from `prepare_targets`. Fills `gradient_vector`
+        (data loss only, no regularisation) and returns the loss.
         """
+        if inputs_with_ones.dtype != self.dtype:
+            inputs_with_ones = inputs_with_ones.astype(self.dtype)
         buffers = self._buffers_for(len(inputs_with_ones))
         logits = self._forward(inputs_with_ones, buffers)
         loss_value = self._loss_function(loss)(logits, targets, buffers.delta[-1],
@@ -204,6 +221,8 @@ class MLP:
         Arguments as for `compute_gradients`. The returned outputs are overwritten by the
         next call with the same number of rows.
         """
+        if inputs_with_ones.dtype != self.dtype:
+            inputs_with_ones = inputs_with_ones.astype(self.dtype)
         buffers = self._buffers_for(len(inputs_with_ones))
         logits = self._forward(inputs_with_ones, buffers)
         loss_value = self._loss_function(loss)(logits, targets, buffers.delta[-1],
@@ -218,14 +237,22 @@ class MLP:
         """
         if kind == "none" or rate == 0.0:
             return 0.0
-        weights = self.parameter_vector * self.weight_mask
+        if kind not in ("l1", "l2"):
+            raise ValueError(f"unknown regularization {kind!r}; choose none, l1 or l2")
+        # the penalty's gradient is built in a work array: new arrays the size of a large
+        # network cost more than the arithmetic
+        work = self._penalty_work
+        weights = np.multiply(self.parameter_vector, self.weight_mask, out=work)  # biases: 0
         if kind == "l2":
-            self.gradient_vector += (2.0 * rate) * weights
-            return rate * float(np.vdot(weights, weights))
-        if kind == "l1":
-            self.gradient_vector += rate * np.sign(weights)
-            return rate * float(np.abs(weights).sum())
-        raise ValueError(f"unknown regularization {kind!r}; choose none, l1 or l2")
+            penalty = rate * float(np.vdot(weights, weights))
+            np.multiply(weights, 2.0 * rate, out=work)
+        else:
+            penalty = rate * float(np.abs(weights, out=work).sum())
+            np.sign(self.parameter_vector, out=work)  # (np.sign in place is 8 times slower)
+            np.multiply(work, self.weight_mask, out=work)
+            np.multiply(work, rate, out=work)
+        self.gradient_vector += work
+        return penalty
 
     # --- friendly entry points (allocate fresh arrays; fine to call from anywhere) ---------
 
@@ -244,8 +271,8 @@ class MLP:
         This is what a step-by-step backpropagation screen shows. The gradients here are of
         the data loss only and do not touch the network's own gradient arrays.
         """
-        inputs_with_ones = with_ones_column(inputs)
-        buffers = _Buffers(self.layer_sizes, len(inputs_with_ones))
+        inputs_with_ones = with_ones_column(inputs, self.dtype)
+        buffers = _Buffers(self.layer_sizes, len(inputs_with_ones), self.dtype)
         self._forward(inputs_with_ones, buffers)
         activations = [a.copy() for a in buffers.a]
         if targets is None:
@@ -268,7 +295,7 @@ class MLP:
         derivative. The returned gradient arrays are copies.
         """
         prepared = prepare_targets(targets, loss, self.n_outputs)
-        data_loss = self.compute_gradients(with_ones_column(inputs), prepared, loss)
+        data_loss = self.compute_gradients(with_ones_column(inputs, self.dtype), prepared, loss)
         penalty = self.add_regularization(regularization, regularization_rate)
         return data_loss + penalty, [g.copy() for g in self.gradients()]
 

@@ -3,8 +3,9 @@
 Each optimizer has a `step(parameters, gradients)` that updates the parameter arrays in place,
 and a `learning_rate` attribute that may be changed between steps. Their memory (velocity,
 moment estimates) is made on the first step, one array per parameter array, and also updated
-in place. The trainer passes a single flat vector holding every parameter, so a step is a
-few NumPy calls (nine for Adam) whatever the size of the network.
+in place, through one scratch array per parameter array, so a step allocates nothing. The
+trainer passes a single flat vector holding every parameter, so a step is a few NumPy calls
+(ten for Adam) whatever the size of the network.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ class SGD:
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         self.learning_rate = learning_rate
+        self._scratch: list[np.ndarray] | None = None
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Move every parameter a small step downhill."""
-        for p, g in zip(parameters, gradients, strict=True):
-            p -= self.learning_rate * g
+        if self._scratch is None:
+            self._scratch = [np.empty_like(p) for p in parameters]
+        for p, g, step in zip(parameters, gradients, self._scratch, strict=True):
+            np.multiply(g, self.learning_rate, out=step)
+            p -= step
 
 
 class Momentum:
@@ -44,15 +49,19 @@ class Momentum:
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.velocities: list[np.ndarray] | None = None
+        self._scratch: list[np.ndarray] = []
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Update the velocities, then move every parameter along its velocity."""
         if self.velocities is None:
             self.velocities = [np.zeros_like(p) for p in parameters]
-        for p, g, v in zip(parameters, gradients, self.velocities, strict=True):
+            self._scratch = [np.empty_like(p) for p in parameters]
+        for p, g, v, step in zip(parameters, gradients, self.velocities, self._scratch,
+                                 strict=True):
             v *= self.momentum
             v += g
-            p -= self.learning_rate * v
+            np.multiply(v, self.learning_rate, out=step)
+            p -= step
 
 
 class Adam:
@@ -62,6 +71,10 @@ class Adam:
         v <- beta2 v + (1 - beta2) g^2        (average squared gradient)
         m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)   (bias correction)
         p <- p - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+
+    What it stores are the running sums before their (1 - beta) factor, m / (1 - beta1) and
+    v / (1 - beta2): each is updated by s <- beta s + g (or g^2), and every constant factor
+    goes into two numbers per step. The same update, in ten NumPy calls.
     """
 
     name = "adam"
@@ -71,47 +84,49 @@ class Adam:
         self.learning_rate = learning_rate
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
         self.t = 0
-        # Per parameter array p: m and v stacked as moments[0] and moments[1], shape
-        # (2, *p.shape), so one multiply and one add update both running averages.
-        self.moments: list[np.ndarray] | None = None
-        self._betas: list[tuple[np.ndarray, np.ndarray]] = []  # (betas, 1 - betas) per array
-        self._scratch: list[tuple[np.ndarray, np.ndarray]] = []
+        # one array per parameter array, made at the first step
+        self.gradient_sums: list[np.ndarray] | None = None  # m / (1 - beta1)
+        self.square_sums: list[np.ndarray] | None = None  # v / (1 - beta2)
+        self._scratch: list[np.ndarray] = []
 
     @property
     def m(self) -> list[np.ndarray] | None:
         """The average gradient m, one array per parameter array (None before the first step)."""
-        return None if self.moments is None else [moments[0] for moments in self.moments]
+        if self.gradient_sums is None:
+            return None
+        return [(1.0 - self.beta1) * sums for sums in self.gradient_sums]
 
     @property
     def v(self) -> list[np.ndarray] | None:
         """The average squared gradient v, one array per parameter array (None before a step)."""
-        return None if self.moments is None else [moments[1] for moments in self.moments]
+        if self.square_sums is None:
+            return None
+        return [(1.0 - self.beta2) * sums for sums in self.square_sums]
 
     def step(self, parameters: Sequence[np.ndarray], gradients: Sequence[np.ndarray]) -> None:
         """Update both running averages, then take a bias-corrected step."""
-        if self.moments is None:
-            self.moments = [np.zeros((2, *np.shape(p))) for p in parameters]
-            for moments in self.moments:
-                # full-shape constants: broadcasting a (2, 1) array is slower on small arrays
-                betas = np.empty_like(moments)
-                betas[0], betas[1] = self.beta1, self.beta2
-                self._betas.append((betas, 1.0 - betas))
-                self._scratch.append((np.empty_like(moments), np.empty_like(moments[0])))
+        if self.gradient_sums is None or self.square_sums is None:
+            self.gradient_sums = [np.zeros_like(p) for p in parameters]
+            self.square_sums = [np.zeros_like(p) for p in parameters]
+            self._scratch = [np.empty_like(p) for p in parameters]
         self.t += 1
-        # Fold both bias corrections into two scalars (same numbers, fewer array operations):
-        # lr m_hat / (sqrt(v_hat) + eps) == step_size m / (sqrt(v) + eps * sqrt(1 - beta2^t))
-        correction2 = math.sqrt(1.0 - self.beta2 ** self.t)
-        step_size = self.learning_rate * correction2 / (1.0 - self.beta1 ** self.t)
-        epsilon = self.epsilon * correction2
-        for p, g, moments, (betas, one_minus_betas), (new, step) in zip(
-                parameters, gradients, self.moments, self._betas, self._scratch, strict=True):
-            np.multiply(one_minus_betas, g, out=new)
-            new[1] *= g  # new = ((1 - beta1) g, (1 - beta2) g^2)
-            moments *= betas
-            moments += new  # m <- beta1 m + (1 - beta1) g and v <- beta2 v + (1 - beta2) g^2
-            np.sqrt(moments[1], out=step)
+        beta1, beta2 = self.beta1, self.beta2
+        # sqrt(v_hat) = root * sqrt(square_sum) and m_hat = (1 - beta1) / (1 - beta1^t) * sum,
+        # so learning_rate m_hat / (sqrt(v_hat) + epsilon) = step_size sum / (sqrt(squares) +
+        # epsilon / root)
+        root = math.sqrt((1.0 - beta2) / (1.0 - beta2**self.t))
+        step_size = self.learning_rate * (1.0 - beta1) / ((1.0 - beta1**self.t) * root)
+        epsilon = self.epsilon / root
+        for p, g, sums, squares, step in zip(parameters, gradients, self.gradient_sums,
+                                             self.square_sums, self._scratch, strict=True):
+            sums *= beta1
+            sums += g
+            squares *= beta2
+            np.multiply(g, g, out=step)
+            squares += step
+            np.sqrt(squares, out=step)
             step += epsilon
-            np.divide(moments[0], step, out=step)
+            np.divide(sums, step, out=step)
             step *= step_size
             p -= step
 

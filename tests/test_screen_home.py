@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, ProgressBar, Static
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lesson import LessonScreen
+from tests.conftest import wait_until
 
 
 def shown(app, selector: str) -> str:
@@ -137,3 +138,28 @@ async def test_a_damaged_progress_file_is_announced(make_app, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert any("could not be read" in n.message for n in app._notifications)
+
+
+def area_labels(app) -> list[str]:
+    areas = app.screen.query_one("#areas", OptionList)
+    return [str(areas.get_option_at_index(i).prompt) for i in range(areas.option_count)]
+
+
+async def test_coming_back_shows_what_changed_and_keeps_the_highlight(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down")  # the highlight on Guessing game
+        areas = app.screen.query_one("#areas", OptionList)
+        assert areas.highlighted == 2
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        app.store.mark_read("guessing-network")
+        app.store.log("lesson", "finished lesson 'A network that guesses'")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "Lessons read: 1 of 7" in shown(app, "#progress-text"))
+        assert "Last time: finished lesson 'A network that guesses'" in shown(app, "#greeting")
+        assert "1/7 read" in area_labels(app)[0]
+        assert app.screen.query_one("#progress", ProgressBar).progress == 1
+        assert app.screen.query_one("#areas", OptionList).highlighted == 2

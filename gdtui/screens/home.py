@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from gdtui.areas import AREAS
 from gdtui.course.progress import area_status, next_lesson_id, overview
 from gdtui.help import help_text
+from gdtui.widgets.footer import KeysFooter
 
 WELCOME = (
     "[b]Welcome to gdtui![/b] You will learn how a neural network learns by reading, "
@@ -63,7 +64,7 @@ class HomeScreen(Screen[None]):
                 yield Static(view.progress_text, id="progress-text")
                 yield ProgressBar(total=view.lessons_total, id="progress", show_eta=False,
                                   show_percentage=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).update(progress=self.view.lessons_read)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets._footer import FooterKey
@@ -210,3 +212,17 @@ async def test_the_footer_rebuilds_when_its_keys_change():
 
 def descriptions(footer: KeysFooter) -> list[str]:
     return [key.description for key in footer.query(FooterKey)]
+
+
+async def test_the_command_turns_garbage_collection_back_on_once_the_home_screen_shows(
+        make_app):
+    # `gdtui` pauses collection for its start (cli/main.py); the app resumes it when ready.
+    app = make_app()
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: gc.isenabled())
+            assert gc.get_freeze_count() > 0  # the start's objects are left out from now on
+    finally:
+        gc.unfreeze()
+        gc.enable()

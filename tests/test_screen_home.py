@@ -5,14 +5,15 @@ from __future__ import annotations
 import gc
 
 from textual.app import App, ComposeResult
-from textual.widgets import OptionList, ProgressBar, Static
+from textual.widgets import OptionList, Static
 from textual.widgets._footer import FooterKey
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lesson import LessonScreen
 from gdtui.widgets.footer import KeysFooter
-from tests.conftest import wait_until
+from gdtui.widgets.progress_line import ProgressLine
+from tests.conftest import wait_for_text, wait_until
 
 
 def shown(app, selector: str) -> str:
@@ -166,7 +167,9 @@ async def test_coming_back_shows_what_changed_and_keeps_the_highlight(make_app):
         await wait_until(pilot, lambda: "Lessons read: 1 of 7" in shown(app, "#progress-text"))
         assert "Last time: finished lesson 'A network that guesses'" in shown(app, "#greeting")
         assert "1/7 read" in area_labels(app)[0]
-        assert app.screen.query_one("#progress", ProgressBar).progress == 1
+        bar = app.screen.query_one("#progress", ProgressLine)
+        assert (bar.progress, bar.total) == (1, 7)
+        await wait_for_text(pilot, "14%")
         assert app.screen.query_one("#areas", OptionList).highlighted == 2
 
 
@@ -226,3 +229,14 @@ async def test_the_command_turns_garbage_collection_back_on_once_the_home_screen
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_the_progress_line_is_full_once_every_lesson_is_read(make_app):
+    app = make_app()
+    for lesson in app.course.lessons:
+        app.store.mark_read(lesson.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = await wait_for_text(pilot, "Lessons read: 7 of 7")
+        assert "━" * 32 + " 100%" in text
+        bar = app.screen.query_one("#progress", ProgressLine)
+        assert bar.region.width == 37 and bar.share == 1

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, ProgressBar, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gdtui.areas import AREAS
 from gdtui.course.progress import area_status, next_lesson_id, overview
 from gdtui.help import help_text
 from gdtui.widgets.footer import KeysFooter
+from gdtui.widgets.progress_line import ProgressLine
 
 WELCOME = (
     "[b]Welcome to gdtui![/b] You will learn how a neural network learns by reading, "
@@ -62,12 +63,10 @@ class HomeScreen(Screen[None]):
             yield OptionList(*(Option(label, id=name) for name, label in view.areas), id="areas")
             with Vertical(id="progress-box"):
                 yield Static(view.progress_text, id="progress-text")
-                yield ProgressBar(total=view.lessons_total, id="progress", show_eta=False,
-                                  show_percentage=True)
+                yield ProgressLine(view.lessons_read, view.lessons_total, id="progress")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#progress", ProgressBar).update(progress=self.view.lessons_read)
         self.query_one("#areas", OptionList).focus()
 
     def on_screen_resume(self) -> None:
@@ -111,9 +110,8 @@ class HomeScreen(Screen[None]):
         if view.progress_text != shown.progress_text:
             self.query_one("#progress-text", Static).update(view.progress_text)
         if (view.lessons_read, view.lessons_total) != (shown.lessons_read, shown.lessons_total):
-            self.query_one("#progress", ProgressBar).update(
-                total=view.lessons_total, progress=view.lessons_read
-            )
+            bar = self.query_one("#progress", ProgressLine)
+            bar.progress, bar.total = view.lessons_read, view.lessons_total
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_area(event.option.id)

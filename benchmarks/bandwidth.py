@@ -6,9 +6,11 @@ asserts nothing.
 
 Runs the installed `gdtui` command (next to this Python) in a pseudo-terminal of each size, with
 its own temporary data directory, opens a screen, presses the keys that start its animation, lets
-it warm up, then counts every byte it writes for a fixed time. Over SSH those bytes are what the
-link has to carry (before compression), so this is the figure to keep small: the issue's goal is
-at most 16 KiB/s at 80x24 while the Lab trains.
+it warm up, then counts every byte it writes for a fixed time. An animation that ends by itself
+(a game, a walk) is started again the moment it ends, as a learner watching it would, so the
+count is of the animation playing, not of the quiet screen after it. Over SSH those bytes are
+what the link has to carry (before compression), so this is the figure to keep small: the
+issue's goal is at most 16 KiB/s at 80x24 while the Lab trains.
 
 Screens (each with the keys a learner would press):
 
@@ -16,9 +18,9 @@ Screens (each with the keys a learner would press):
 - lab: the Training Lab, training the default network (`space`).
 - guess: the guessing game's "Watch it learn" at fast speed, learning rate 1 and secret 95, so
   a game takes its 20 guesses (`2`, `[` seven times, `shift+tab` to the secret, `95`, `enter`,
-  `f`, `space`; `g`, `space` again every 2.5 s so the animation never stops).
+  `f`, `space`; `g`, `space` again as soon as a game ends).
 - landscape: the loss landscape's two optimizers walking (they start by themselves; `g` plays
-  them again every few seconds).
+  them again as soon as a walk ends).
 - backprop: the backprop stepper, `r` (ten updates, the loss chart grows) once a second.
 
 "Updates/s" counts bursts of output: writes less than 10 ms apart are one screen update. The
@@ -50,6 +52,8 @@ from pathlib import Path
 BURST_GAP = 0.010  # writes closer than this belong to one screen update
 START_TIMEOUT = 20.0  # seconds to wait for the app's first screen
 SETTLE = 0.5  # quiet time that means the first screen is drawn
+SETTLE_MOST = 3.0  # a screen that animates from the start never rests: go on after this long
+ENDED = 0.3  # quiet time that means an animation has ended (at least two frames' pause)
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,9 @@ class Scenario:
 
     open: str | None  # the --open screen, or None for home
     keys: tuple[str, ...] = ()  # pressed once, 0.3 s apart, after the screen is drawn
-    again: tuple[str, ...] = ()  # pressed every `every` seconds to keep it moving
-    every: float = 0.0
+    again: tuple[str, ...] = ()  # pressed to keep it moving: every `every` seconds, or, with
+    every: float = 0.0  # `when_ended`, as soon as the output rests (the animation has ended)
+    when_ended: bool = False
     about: str = ""
 
 
@@ -67,9 +72,10 @@ SCENARIOS = {
     "home": Scenario(None, about="home screen, idle"),
     "lab": Scenario("lab", ("space",), about="Training Lab, training"),
     "guess": Scenario("guess", ("2", *["["] * 7, "shift+tab", "9", "5", "enter", "f", "space"),
-                      ("g", "space"), 2.5,
-                      about="guessing game, watching at fast speed"),
-    "landscape": Scenario("landscape", (), ("g",), 5.0, about="loss landscape, walking"),
+                      ("g", "space"), when_ended=True,
+                      about="guessing game, watching games at fast speed"),
+    "landscape": Scenario("landscape", (), ("g",), when_ended=True,
+                          about="loss landscape, optimizers walking"),
     "backprop": Scenario("backprop", (), ("r",), 1.0, about="backprop stepper, r once a second"),
 }
 KEY_BYTES = {"space": b" ", "enter": b"\r", "escape": b"\x1b", "ctrl+q": b"\x11",
@@ -148,9 +154,13 @@ class Terminal:
             last[0] = when
 
         deadline = time.monotonic() + START_TIMEOUT
+        first = None
         while time.monotonic() < deadline and self.process.poll() is None:
             self.pump(0.1, seen)
-            if total and time.monotonic() - last[0] >= SETTLE:
+            if total and first is None:
+                first = time.monotonic()
+            if total and (time.monotonic() - last[0] >= SETTLE
+                          or time.monotonic() - first >= SETTLE_MOST):
                 break
         return total
 
@@ -225,6 +235,9 @@ def measure(name: str, size: tuple[int, int], args: argparse.Namespace) -> Resul
             terminal.press(key)
             terminal.pump(0.3)
         counted, bursts, last = 0, 0, [-1.0]
+        wrote = [time.monotonic()]  # when the app last wrote anything
+        # An animation has ended when the app rests longer than between two of its frames.
+        ended_after = ENDED if args.fps is None else max(ENDED, 1.5 / args.fps)
         next_keys = time.monotonic() + scenario.every if scenario.every else float("inf")
 
         def count(data: bytes, when: float) -> None:
@@ -234,19 +247,27 @@ def measure(name: str, size: tuple[int, int], args: argparse.Namespace) -> Resul
                 bursts += 1
             last[0] = when
 
+        def seen(data: bytes, when: float) -> None:
+            wrote[0] = when
+            if when >= stop_warming:
+                count(data, when)
+
         started = time.monotonic()
         stop_warming, stop = started + args.warmup, started + args.warmup + args.seconds
         while (now := time.monotonic()) < stop:
             if terminal.process.poll() is not None:
                 raise RuntimeError(f"gdtui ended early (exit code {terminal.process.returncode})")
-            if now >= next_keys:
+            ended = scenario.when_ended and now - wrote[0] >= ended_after
+            if now >= next_keys or ended:
                 for key in scenario.again:
                     terminal.press(key)
-                    terminal.pump(0.05, count if now >= stop_warming else None)
-                next_keys += scenario.every
-            until = min(stop_warming if now < stop_warming else stop, next_keys)
-            terminal.pump(max(until - time.monotonic(), 0.0),
-                          count if now >= stop_warming else None)
+                    terminal.pump(0.05, seen)
+                if now >= next_keys:
+                    next_keys += scenario.every
+                wrote[0] = time.monotonic()  # give the keys time to start it again
+            until = min(stop_warming if now < stop_warming else stop, next_keys,
+                        now + (0.05 if scenario.when_ended else float("inf")))
+            terminal.pump(max(until - time.monotonic(), 0.0), seen)
         measured = time.monotonic() - stop_warming
     finally:
         terminal.close()

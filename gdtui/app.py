@@ -8,6 +8,7 @@ area first opens (`gdtui.areas` names them by path), which keeps the start quick
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -79,6 +80,14 @@ class GdtuiApp(App[None]):
             self.open_area(self.start_screen)
         self.screen_change_signal.subscribe(self, lambda _screen: self.check_size())
         self.check_size()
+
+    def on_ready(self) -> None:
+        # The first frame is shown. The command paused garbage collection for the start
+        # (cli/main.py): turn it on again, leaving out of every later collection the objects of
+        # the start, which live as long as the app.
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def frame_seconds(self, seconds: float) -> float:
         """The pause between two redraws of a live screen: its own ``seconds``, or longer when

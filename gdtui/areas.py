@@ -6,14 +6,15 @@ Screens are named by module path, not imported: the app imports a screen only wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 HOME = "home"
 """The home screen: a place a link can lead to, though not an area listed on it."""
 
 
-@dataclass(frozen=True)
-class Area:
+# A NamedTuple rather than a dataclass: `gdtui --help` reads this module, and dataclasses costs
+# more to import than the rest of the command's start.
+class Area(NamedTuple):
     """One place the learner can go: a screen, its key on the home screen, and its module."""
 
     name: str

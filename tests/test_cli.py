@@ -5,8 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from gdtui import __version__
-from gdtui.cli.main import main
+from gdtui.cli.main import SUBCOMMANDS, main
+from gdtui.course.lessons import default_lessons_dir
 from tests.conftest import write_lesson
 
 
@@ -59,11 +62,74 @@ def test_an_unknown_start_screen_is_a_clear_error(tmp_path, capsys):
 
 
 def test_startup_does_not_import_heavy_modules():
-    # Import hygiene: the app module must not pull numpy or plotext in at startup.
+    # Import hygiene: starting the app pulls in neither numpy, plotext, the scheduler's FSRS,
+    # the SSH server nor any subcommand's module.
+    heavy = ("numpy", "plotext", "fsrs", "asyncssh", *(m for m, _ in SUBCOMMANDS.values()))
     code = (
         "import sys, gdtui.cli.main, gdtui.app, gdtui.screens.home; "
-        "print(','.join(m for m in ('numpy', 'plotext', 'fsrs') if m in sys.modules))"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def subcommand_modules_loaded(*argv: str) -> tuple[list[str], subprocess.CompletedProcess]:
+    """Run `gdtui ARGV` in a fresh interpreter: the subcommand modules it imported, and what it
+    printed."""
+    code = (
+        "import sys\n"
+        "from gdtui.cli.main import SUBCOMMANDS, main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [m for m, _ in SUBCOMMANDS.values() if m in sys.modules]\n"
+        "print('LOADED:' + ','.join(loaded), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    marks = [line for line in result.stderr.splitlines() if line.startswith("LOADED:")]
+    assert marks, result.stderr
+    return [m for m in marks[-1].removeprefix("LOADED:").split(",") if m], result
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_version_and_help_import_no_subcommand(option):
+    loaded, result = subcommand_modules_loaded(option)
+    assert loaded == []
+    assert result.stdout.strip()  # and still printed what it should
+
+
+def test_help_lists_every_subcommand_with_its_help_line():
+    result = run_gdtui("--help")
+    for name, (_module, help_text) in SUBCOMMANDS.items():
+        assert any(line.split() == [name, *help_text.split()]
+                   for line in result.stdout.splitlines()), name
+
+
+# An option of each subcommand that only its own module adds.
+OWN_OPTIONS = {"check": "path", "guess": "--sweep", "train": "--hidden", "cards": "export",
+               "serve": "--max-sessions"}
+
+
+@pytest.mark.parametrize("name", list(SUBCOMMANDS))
+def test_a_subcommands_help_shows_its_options_and_imports_only_it(name):
+    loaded, result = subcommand_modules_loaded(name, "--help")
+    assert loaded == [SUBCOMMANDS[name][0]]
+    assert result.stdout.startswith(f"usage: gdtui {name}")
+    assert OWN_OPTIONS[name] in result.stdout
+
+
+def test_command_line_errors_still_name_the_problem(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["zoo"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'zoo'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["guess", "--bogus"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+    # The global options before a command, the command's own after it, in one command line.
+    lessons = str(default_lessons_dir())
+    assert main(["--lessons", lessons, "check", lessons]) == 0

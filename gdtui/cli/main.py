@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 from gdtui import __version__
 from gdtui.areas import place_names
 
-# Subcommands whose options live next to the code they drive: name -> (module, help).
+# Subcommands whose options live next to the code they drive: name -> (module, help). A module
+# is imported only when its command is on the command line, so `gdtui`, `gdtui --help` and
+# `gdtui --version` stay quick.
 SUBCOMMANDS = {
     "check": ("gdtui.cli.check", "validate lesson and flashcard files"),
     "guess": ("gdtui.cli.guess", "play the guessing game without the UI"),
@@ -33,8 +36,23 @@ def read_fps(text: str | None) -> int | None:
     return int(read_number(text, "--fps", low=MIN_FPS, high=MAX_FPS, whole=True))
 
 
+class LazySubcommands(argparse._SubParsersAction):
+    """Subcommands listed with their help line; the one on the command line gets its options
+    from its module (``configure``) just before argparse reads them."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        name = values[0]
+        sub = self._name_parser_map.get(name)
+        if sub is not None and not getattr(sub, "configured", False):
+            module = importlib.import_module(SUBCOMMANDS[name][0])
+            module.configure(sub)
+            sub.set_defaults(run=module.run)
+            sub.configured = True
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (subcommand modules add their own options)."""
+    """The argument parser; a subcommand's own options are added when it is parsed."""
     parser = argparse.ArgumentParser(
         prog="gdtui",
         description="A terminal game and tutor that teaches how a neural network learns.",
@@ -65,12 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"at most N screen updates a second, {MIN_FPS} to {MAX_FPS}: "
         "fewer saves bandwidth on a slow link (default: live charts pick their own pace)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module_name, help_text) in SUBCOMMANDS.items():
-        module = importlib.import_module(module_name)
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        module.configure(sub)
-        sub.set_defaults(run=module.run)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubcommands)
+    for name, (_module, help_text) in SUBCOMMANDS.items():
+        commands.add_parser(name, help=help_text, description=help_text)
     return parser
 
 
@@ -104,6 +119,10 @@ def run_app(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"gdtui: {error}", file=sys.stderr)
         return 2
+    # Importing Textual and building the first screen create objects by the hundred thousand,
+    # nearly all kept for the whole session: collecting garbage meanwhile only costs time
+    # (about a tenth of the start). GdtuiApp turns it back on once the first frame is shown.
+    gc.disable()
     if fps is not None:
         # Textual reads its refresh cap once, when it is first imported.
         os.environ["TEXTUAL_FPS"] = str(fps)

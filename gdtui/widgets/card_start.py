@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from gdtui.course import schedule
 from gdtui.course.lessons import Lesson, Problem
+from gdtui.course.review import Summary
 from gdtui.widgets.field import FieldMessages, ValidatedField
 
 ALL_LESSONS = "all"
@@ -144,7 +145,7 @@ class SessionSummary(Vertical):
                          action="screen.start")
             yield Button("Stats", id="summary-stats", action="screen.stats")
 
-    def show(self, summary: schedule.Summary, finished: bool) -> None:
+    def show(self, summary: Summary, finished: bool) -> None:
         """Fill in the figures of a finished (or paused) session."""
         self.query_one("#summary-text", Static).update(Content.assemble(
             ("Session finished\n\n" if finished else "Session paused\n\n", "bold"),

@@ -1,7 +1,7 @@
 """The review pane of the flashcards screen: where the session stands, its progress, the card,
 and what the learner's keys and clicks do with it (reveal, grade, pick, type, undo).
 
-The session (gdtui.course.schedule.ReviewSession) decides and saves; the pane only keeps track
+The session (gdtui.course.review.ReviewSession) decides and saves; the pane only keeps track
 of what is on screen: the question, the answer to grade, or the result of an answer it graded.
 """
 
@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from gdtui.course.cardfile import CHOICE, Flashcard
-from gdtui.course.schedule import ReviewSession
+from gdtui.course.review import ReviewSession
 from gdtui.widgets.card import CardView
 
 

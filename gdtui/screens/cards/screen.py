@@ -11,6 +11,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList
 from gdtui.course import schedule
 from gdtui.course.cardfile import Flashcard, load_cards
 from gdtui.course.progress import log_flashcards
+from gdtui.course.review import ReviewSession, cram_session, review_session
 from gdtui.help import help_text
 from gdtui.screens.cards.review import ReviewPane
 from gdtui.store import now
@@ -46,7 +47,7 @@ class CardsScreen(Screen[None]):
         super().__init__()
         self.seed = seed
         self.clock = clock
-        self.session: schedule.ReviewSession | None = None
+        self.session: ReviewSession | None = None
         self.cards: list[Flashcard] = []
         self._logged = 0
 
@@ -110,7 +111,7 @@ class CardsScreen(Screen[None]):
 
     def action_review(self) -> None:
         """Start a review of the due cards (and today's new ones)."""
-        session = schedule.review_session(self.app.store, self.cards, seed=self.seed,
+        session = review_session(self.app.store, self.cards, seed=self.seed,
                                           clock=self.clock)
         if session.current is None:
             self.notify(f"Nothing to review right now: {session.outlook()}.", title="All done")
@@ -122,7 +123,7 @@ class CardsScreen(Screen[None]):
         self._cram(self.query_one(CardStart).chosen_lesson())
 
     def _cram(self, lesson_id: str) -> None:
-        session = schedule.cram_session(self.app.store, self.cards,
+        session = cram_session(self.app.store, self.cards,
                                         None if lesson_id == ALL_LESSONS else lesson_id,
                                         seed=self.seed, clock=self.clock)
         if session.current is None:
@@ -142,7 +143,7 @@ class CardsScreen(Screen[None]):
 
     # -- review -------------------------------------------------------------------------------
 
-    def _begin(self, session: schedule.ReviewSession) -> None:
+    def _begin(self, session: ReviewSession) -> None:
         self._log_session()
         self.session = session
         self._logged = 0

@@ -6,16 +6,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList
+from textual.widgets import ContentSwitcher, Header, Input, OptionList
 
 from gdtui.course import schedule
-from gdtui.course.cardfile import Flashcard, load_cards
+from gdtui.course.cardfile import CHOICE, Flashcard, load_cards
 from gdtui.course.progress import log_flashcards
-from gdtui.course.review import ReviewSession, cram_session, review_session
+from gdtui.course.review import ReviewSession, cram_session, paused_session, review_session
 from gdtui.help import help_text
 from gdtui.screens.cards.review import ReviewPane
 from gdtui.store import now
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
+from gdtui.widgets.footer import KeysFooter
+
+
+def _numbers(action: str, description: str) -> list[Binding]:
+    """Keys 1-4 for one action, shown once in the footer as '1-4 description'."""
+    return [Binding(str(n), f"{action}({n})", description if n == 1 else "", show=n == 1,
+                    key_display="1-4" if n == 1 else None) for n in range(1, 5)]
 
 
 class CardsScreen(Screen[None]):
@@ -24,24 +31,26 @@ class CardsScreen(Screen[None]):
     HELP_TITLE = "Flashcards"
     HELP = help_text("cards")
     CSS_PATH = "../../styles/cards.tcss"
+    AUTO_FOCUS = ""  # the screen puts the focus where each view needs it
+    # Several keys mean different things in different views and moments: check_action lets
+    # through (and the footer shows) only the binding that applies now.
     BINDINGS = [
         Binding("r", "review", "Review"),
+        Binding("r", "resume", "Continue"),
         Binding("c", "cram", "Cram"),
         Binding("s", "stats", "Stats"),
-        Binding("space,enter", "advance", "Show answer / next", key_display="space"),
-        Binding("1", "number(1)", "Again / pick 1", show=False),
-        Binding("2", "number(2)", "Hard / pick 2", show=False),
-        Binding("3", "number(3)", "Good / pick 3", show=False),
-        Binding("4", "number(4)", "Easy / pick 4", show=False),
+        Binding("space,enter", "reveal", "Show answer", key_display="space"),
+        Binding("space,enter", "type_answer", "Type answer", key_display="space"),
+        Binding("space,enter", "next_card", "Next card", key_display="space"),
+        *_numbers("grade", "Grade"),
+        *_numbers("pick", "Pick"),
+        *_numbers("recall_first", ""),
         Binding("u", "undo", "Undo"),
         Binding("l", "lesson", "Lesson"),
+        Binding("escape", "leave_field", "Leave field"),
+        Binding("escape", "pause", "Pause"),
         Binding("escape", "leave", "Back"),
     ]
-    VIEW_ACTIONS = {
-        "start": {"review", "cram", "stats", "leave", "lesson"},
-        "review": {"advance", "number", "undo", "lesson", "leave"},
-        "summary": {"stats", "undo", "leave", "review"},
-    }
 
     def __init__(self, seed: int | None = None, clock: schedule.Clock = now) -> None:
         super().__init__()
@@ -50,6 +59,7 @@ class CardsScreen(Screen[None]):
         self.session: ReviewSession | None = None
         self.cards: list[Flashcard] = []
         self._logged = 0
+        self._views: ContentSwitcher | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,44 +67,83 @@ class CardsScreen(Screen[None]):
             yield CardStart(id="start")
             yield ReviewPane(id="review")
             yield SessionSummary(id="summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
+        self._views = self.query_one(ContentSwitcher)
         self.cards, problems = load_cards(self.app.course.lessons)
+        # A session left before its end (even before a restart) goes on where it stopped.
+        self.session = paused_session(self.app.store, self.cards, clock=self.clock)
+        self._logged = self.session.done if self.session else 0
         start = self.query_one(CardStart)
         start.show_settings(schedule.read_settings(self.app.store))
         start.show_problems(problems)
         self.show_start()
 
     def on_screen_resume(self) -> None:
+        # Back from a lesson, the stats or home: the view stays as it was; counts may have moved.
         if self.view == "start":
             self.refresh_start()
+
+    def on_screen_suspend(self) -> None:
+        self._log_session()  # what home's "Last time" says, even if the learner comes back
 
     @property
     def view(self) -> str:
         """Which view is showing: 'start', 'review' or 'summary'."""
-        # Bindings are checked before compose and during unmount too, when there is no switcher.
-        switcher = next(iter(self.query(ContentSwitcher)), None)
-        return (switcher.current if switcher else None) or "start"
+        # (bindings are checked before mount too, when there is no switcher yet)
+        return (self._views.current if self._views else None) or "start"
+
+    @property
+    def paused(self) -> bool:
+        """True when a session was left before its end and can go on."""
+        return self.session is not None and self.session.current is not None
 
     def _switch(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        allowed = self.VIEW_ACTIONS.get(self.view)
-        if allowed is None or action not in {a for view in self.VIEW_ACTIONS.values()
-                                             for a in view}:
+        if action not in self._OWN_ACTIONS:
             return True
-        return action in allowed
+        if isinstance(self.focused, Input):
+            return action == "leave_field"  # the field has the keys: escape takes them back
+        view = self.view
+        if view == "review":
+            return action in self._review_actions()
+        can_undo = self.session is not None and self.session.can_undo
+        return action in {
+            # (escape on the start view is the app's: back home)
+            "start": {"cram", "stats", "lesson", "resume" if self.paused else "review"},
+            "summary": {"stats", "leave", "resume" if self.paused else "review"}
+            | ({"undo"} if can_undo else set()),
+        }[view]
+
+    def _review_actions(self) -> set[str]:
+        pane = self.query_one(ReviewPane)
+        card = self.session.current if self.session else None
+        actions = {"lesson", "pause"} | ({"undo"} if self.session and self.session.can_undo
+                                         else set())
+        if card is None or pane.phase == "result":
+            return actions | {"next_card"}
+        if pane.phase == "answer":
+            return actions | {"grade"}
+        if card.kind == CHOICE:
+            return actions | {"pick"}
+        return actions | ({"reveal", "recall_first"} if card.self_graded else {"type_answer"})
+
+    _OWN_ACTIONS = frozenset(
+        {"review", "resume", "cram", "stats", "reveal", "type_answer", "next_card", "grade",
+         "pick", "recall_first", "undo", "lesson", "leave_field", "pause", "leave"}
+    )
 
     # -- start view ---------------------------------------------------------------------------
 
     def show_start(self) -> None:
-        """Show the start view with fresh counts."""
+        """Show the start view with fresh counts; the arrow keys move in the cram list."""
         self._switch("start")
         self.refresh_start()
-        self.query_one("#review-button").focus()
+        self.query_one("#cram-lessons", OptionList).focus()
 
     def action_start(self) -> None:
         """Back to the start view."""
@@ -106,17 +155,24 @@ class CardsScreen(Screen[None]):
                                    schedule.local_timezone())
         lessons = self.app.course.lessons
         start = self.query_one(CardStart)
-        start.show_counts(view.counts, view.settings, len(lessons), view.outlook)
+        paused = self.session.progress() if self.paused and self.session else None
+        start.show_counts(view.counts, view.settings, len(lessons), view.outlook, paused)
         start.show_lessons(lessons, view.cards_per_lesson)
+        self.refresh_bindings()
 
     def action_review(self) -> None:
         """Start a review of the due cards (and today's new ones)."""
-        session = review_session(self.app.store, self.cards, seed=self.seed,
-                                          clock=self.clock)
+        session = review_session(self.app.store, self.cards, seed=self.seed, clock=self.clock)
         if session.current is None:
             self.notify(f"Nothing to review right now: {session.outlook()}.", title="All done")
             return
         self._begin(session)
+
+    def action_resume(self) -> None:
+        """Go on with the session left before its end, at the card it stopped on."""
+        if self.session is not None and self.paused:
+            self._switch("review")
+            self.query_one(ReviewPane).start(self.session)
 
     def action_cram(self) -> None:
         """Cram the lesson highlighted in the list (the schedule is not changed)."""
@@ -124,8 +180,8 @@ class CardsScreen(Screen[None]):
 
     def _cram(self, lesson_id: str) -> None:
         session = cram_session(self.app.store, self.cards,
-                                        None if lesson_id == ALL_LESSONS else lesson_id,
-                                        seed=self.seed, clock=self.clock)
+                               None if lesson_id == ALL_LESSONS else lesson_id,
+                               seed=self.seed, clock=self.clock)
         if session.current is None:
             self.notify("That lesson has no flashcards.", severity="warning")
             return
@@ -147,16 +203,33 @@ class CardsScreen(Screen[None]):
         self._log_session()
         self.session = session
         self._logged = 0
+        session.keep_place()
         self._switch("review")
         self.query_one(ReviewPane).start(session)
 
-    def action_advance(self) -> None:
-        """Space/enter: reveal the answer, or go on after an app-graded answer."""
-        self.query_one(ReviewPane).advance()
+    def action_reveal(self) -> None:
+        """Space/enter: show the answer of a card the learner grades."""
+        self.query_one(ReviewPane).reveal()
 
-    def action_number(self, number: int) -> None:
-        """1-4: grade a revealed card, or pick that choice of a multiple-choice card."""
-        self.query_one(ReviewPane).number(number)
+    def action_type_answer(self) -> None:
+        """Space/enter on a typed card whose field was left: back into the field."""
+        self.query_one(ReviewPane).reveal()
+
+    def action_next_card(self) -> None:
+        """Space/enter after an answer the app graded: the next card."""
+        self.query_one(ReviewPane).show_card()
+
+    def action_grade(self, number: int) -> None:
+        """1-4: grade a revealed card."""
+        self.query_one(ReviewPane).grade(number)
+
+    def action_pick(self, number: int) -> None:
+        """1-4: pick that choice of a multiple-choice card."""
+        self.query_one(ReviewPane).pick(number - 1)
+
+    def action_recall_first(self, number: int) -> None:
+        """1-4 before the answer shows: first the learner recalls it."""
+        self.notify("First recall the answer, then press space to see it.")
 
     def action_undo(self) -> None:
         """Take back the last grade and show that card again."""
@@ -184,14 +257,20 @@ class CardsScreen(Screen[None]):
 
         self.app.push_screen(CardStatsScreen(clock=self.clock))
 
-    def action_leave(self) -> None:
-        """Escape: end the session (everything is saved), or leave the screen."""
-        if self.view == "review":
-            self.show_summary()
-        elif self.view == "summary":
-            self.show_start()
+    def action_leave_field(self) -> None:
+        """Escape in a field: leave it, so the screen's keys work again."""
+        if self.view == "start":
+            self.query_one("#cram-lessons", OptionList).focus()
         else:
-            self.app.pop_screen()
+            self.set_focus(None)
+
+    def action_pause(self) -> None:
+        """Escape during a session: stop here (every grade is saved); r goes on later."""
+        self.show_summary()
+
+    def action_leave(self) -> None:
+        """Escape on the summary: back to the start view."""
+        self.show_start()
 
     # -- summary ------------------------------------------------------------------------------
 

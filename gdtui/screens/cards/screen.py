@@ -63,10 +63,10 @@ class CardsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # The review and the summary are built when first needed (see _build): the screen
+        # opens sooner with the start view alone.
         with ContentSwitcher(initial="start", id="views"):
             yield CardStart(id="start")
-            yield ReviewPane(id="review")
-            yield SessionSummary(id="summary")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -102,6 +102,14 @@ class CardsScreen(Screen[None]):
     def _switch(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view
         self.refresh_bindings()
+
+    async def _build(self, view: str) -> None:
+        """Mount the review pane or the summary the first time it is needed."""
+        switcher = self.query_one(ContentSwitcher)
+        if not switcher.query_children(f"#{view}"):
+            built = {"review": ReviewPane, "summary": SessionSummary}[view](id=view)
+            built.display = False  # until the switcher shows it
+            await switcher.mount(built)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in self._OWN_ACTIONS:
@@ -160,36 +168,37 @@ class CardsScreen(Screen[None]):
         start.show_lessons(lessons, view.cards_per_lesson)
         self.refresh_bindings()
 
-    def action_review(self) -> None:
+    async def action_review(self) -> None:
         """Start a review of the due cards (and today's new ones)."""
         session = review_session(self.app.store, self.cards, seed=self.seed, clock=self.clock)
         if session.current is None:
             self.notify(f"Nothing to review right now: {session.outlook()}.", title="All done")
             return
-        self._begin(session)
+        await self._begin(session)
 
-    def action_resume(self) -> None:
+    async def action_resume(self) -> None:
         """Go on with the session left before its end, at the card it stopped on."""
         if self.session is not None and self.paused:
+            await self._build("review")
             self._switch("review")
             self.query_one(ReviewPane).start(self.session)
 
-    def action_cram(self) -> None:
+    async def action_cram(self) -> None:
         """Cram the lesson highlighted in the list (the schedule is not changed)."""
-        self._cram(self.query_one(CardStart).chosen_lesson())
+        await self._cram(self.query_one(CardStart).chosen_lesson())
 
-    def _cram(self, lesson_id: str) -> None:
+    async def _cram(self, lesson_id: str) -> None:
         session = cram_session(self.app.store, self.cards,
                                None if lesson_id == ALL_LESSONS else lesson_id,
                                seed=self.seed, clock=self.clock)
         if session.current is None:
             self.notify("That lesson has no flashcards.", severity="warning")
             return
-        self._begin(session)
+        await self._begin(session)
 
     @on(OptionList.OptionSelected, "#cram-lessons")
-    def cram_chosen(self, event: OptionList.OptionSelected) -> None:
-        self._cram(event.option.id or ALL_LESSONS)
+    async def cram_chosen(self, event: OptionList.OptionSelected) -> None:
+        await self._cram(event.option.id or ALL_LESSONS)
 
     @on(CardStart.SettingChanged)
     def setting_changed(self, event: CardStart.SettingChanged) -> None:
@@ -199,11 +208,12 @@ class CardsScreen(Screen[None]):
 
     # -- review -------------------------------------------------------------------------------
 
-    def _begin(self, session: ReviewSession) -> None:
+    async def _begin(self, session: ReviewSession) -> None:
         self._log_session()
         self.session = session
         self._logged = 0
         session.keep_place()
+        await self._build("review")
         self._switch("review")
         self.query_one(ReviewPane).start(session)
 
@@ -239,8 +249,8 @@ class CardsScreen(Screen[None]):
             pane.show_card()
 
     @on(ReviewPane.Ended)
-    def review_ended(self) -> None:
-        self.show_summary()
+    async def review_ended(self) -> None:
+        await self.show_summary()
 
     def action_lesson(self) -> None:
         """Open the lesson the current card comes from."""
@@ -264,9 +274,9 @@ class CardsScreen(Screen[None]):
         else:
             self.set_focus(None)
 
-    def action_pause(self) -> None:
+    async def action_pause(self) -> None:
         """Escape during a session: stop here (every grade is saved); r goes on later."""
-        self.show_summary()
+        await self.show_summary()
 
     def action_leave(self) -> None:
         """Escape on the summary: back to the start view."""
@@ -274,12 +284,13 @@ class CardsScreen(Screen[None]):
 
     # -- summary ------------------------------------------------------------------------------
 
-    def show_summary(self) -> None:
+    async def show_summary(self) -> None:
         """The end of a session: what was done and what is due next."""
         session = self.session
         if session is None:
             self.show_start()
             return
+        await self._build("summary")
         self._switch("summary")
         self.query_one(SessionSummary).show(session.summary(), session.current is None)
         self._log_session()

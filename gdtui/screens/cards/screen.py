@@ -31,7 +31,10 @@ class CardsScreen(Screen[None]):
     HELP_TITLE = "Flashcards"
     HELP = help_text("cards")
     CSS_PATH = "../../styles/cards.tcss"
-    AUTO_FOCUS = ""  # the screen puts the focus where each view needs it
+    # Where the screen's keys are: the focus goes there when the screen resumes with none, and
+    # escape in a field leads there. The start view's cram list; in a session, no widget (the
+    # screen itself), so _switch sets a selector that matches nothing focusable.
+    AUTO_FOCUS = "#cram-lessons"
     # Several keys mean different things in different views and moments: check_action lets
     # through (and the footer shows) only the binding that applies now.
     BINDINGS = [
@@ -101,6 +104,7 @@ class CardsScreen(Screen[None]):
 
     def _switch(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view
+        self.AUTO_FOCUS = "#cram-lessons" if view == "start" else "#views"
         self.refresh_bindings()
 
     async def _build(self, view: str) -> None:
@@ -268,11 +272,9 @@ class CardsScreen(Screen[None]):
         self.app.push_screen(CardStatsScreen(clock=self.clock))
 
     def action_leave_field(self) -> None:
-        """Escape in a field: leave it, so the screen's keys work again."""
-        if self.view == "start":
-            self.query_one("#cram-lessons", OptionList).focus()
-        else:
-            self.set_focus(None)
+        """Escape in a field: leave it, for where the screen's keys work (AUTO_FOCUS)."""
+        keys = [widget for widget in self.query(self.AUTO_FOCUS) if widget.focusable]
+        self.set_focus(keys[0] if keys else None)
 
     async def action_pause(self) -> None:
         """Escape during a session: stop here (every grade is saved); r goes on later."""

@@ -9,20 +9,15 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Input, OptionList
 
 from gdtui.course import schedule
-from gdtui.course.cardfile import CHOICE, Flashcard, load_cards
+from gdtui.course.cardfile import Flashcard, load_cards
 from gdtui.course.progress import log_flashcards
 from gdtui.course.review import ReviewSession, cram_session, paused_session, review_session
 from gdtui.help import help_text
+from gdtui.screens.cards.keys import OWN_ACTIONS, actions_now, number_keys
 from gdtui.screens.cards.review import ReviewPane
 from gdtui.store import now
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
 from gdtui.widgets.footer import KeysFooter
-
-
-def _numbers(action: str, description: str) -> list[Binding]:
-    """Keys 1-4 for one action, shown once in the footer as '1-4 description'."""
-    return [Binding(str(n), f"{action}({n})", description if n == 1 else "", show=n == 1,
-                    key_display="1-4" if n == 1 else None) for n in range(1, 5)]
 
 
 class CardsScreen(Screen[None]):
@@ -35,8 +30,8 @@ class CardsScreen(Screen[None]):
     # escape in a field leads there. The start view's cram list; in a session, no widget (the
     # screen itself), so _switch sets a selector that matches nothing focusable.
     AUTO_FOCUS = "#cram-lessons"
-    # Several keys mean different things in different views and moments: check_action lets
-    # through (and the footer shows) only the binding that applies now.
+    # One binding per meaning of a key: check_action lets through (and the footer shows) only
+    # the ones that apply now (see keys.py).
     BINDINGS = [
         Binding("r", "review", "Review"),
         Binding("r", "resume", "Continue"),
@@ -45,9 +40,9 @@ class CardsScreen(Screen[None]):
         Binding("space,enter", "reveal", "Show answer", key_display="space"),
         Binding("space,enter", "type_answer", "Type answer", key_display="space"),
         Binding("space,enter", "next_card", "Next card", key_display="space"),
-        *_numbers("grade", "Grade"),
-        *_numbers("pick", "Pick"),
-        *_numbers("recall_first", ""),
+        *number_keys("grade", "Grade"),
+        *number_keys("pick", "Pick"),
+        *number_keys("recall_first", ""),
         Binding("u", "undo", "Undo"),
         Binding("l", "lesson", "Lesson"),
         Binding("escape", "leave_field", "Leave field"),
@@ -116,38 +111,14 @@ class CardsScreen(Screen[None]):
             await switcher.mount(built)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action not in self._OWN_ACTIONS:
+        if action not in OWN_ACTIONS:
             return True
-        if isinstance(self.focused, Input):
-            return action == "leave_field"  # the field has the keys: escape takes them back
         view = self.view
-        if view == "review":
-            return action in self._review_actions()
-        can_undo = self.session is not None and self.session.can_undo
-        return action in {
-            # (escape on the start view is the app's: back home)
-            "start": {"cram", "stats", "lesson", "resume" if self.paused else "review"},
-            "summary": {"stats", "leave", "resume" if self.paused else "review"}
-            | ({"undo"} if can_undo else set()),
-        }[view]
-
-    def _review_actions(self) -> set[str]:
-        pane = self.query_one(ReviewPane)
-        card = self.session.current if self.session else None
-        actions = {"lesson", "pause"} | ({"undo"} if self.session and self.session.can_undo
-                                         else set())
-        if card is None or pane.phase == "result":
-            return actions | {"next_card"}
-        if pane.phase == "answer":
-            return actions | {"grade"}
-        if card.kind == CHOICE:
-            return actions | {"pick"}
-        return actions | ({"reveal", "recall_first"} if card.self_graded else {"type_answer"})
-
-    _OWN_ACTIONS = frozenset(
-        {"review", "resume", "cram", "stats", "reveal", "type_answer", "next_card", "grade",
-         "pick", "recall_first", "undo", "lesson", "leave_field", "pause", "leave"}
-    )
+        pane = self.query_one(ReviewPane) if view == "review" else None
+        return action in actions_now(
+            view, pane.phase if pane else "", self.session.current if self.session else None,
+            in_field=isinstance(self.focused, Input), paused=self.paused,
+            can_undo=self.session is not None and self.session.can_undo)
 
     # -- start view ---------------------------------------------------------------------------
 

@@ -345,6 +345,7 @@ async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tup
     lab = await open_lab(app, pilot)
     clock = FakeClock()
     monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+    monkeypatch.setattr("gdtui.screens.lab.panes.time", clock)
     monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
     charts, pictures = [], []
     chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
@@ -385,6 +386,7 @@ async def test_the_workers_time_on_a_frame_counts_in_the_drawing_budget(make_app
         lab = await open_lab(app, pilot)
         clock = FakeClock()
         monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+        monkeypatch.setattr("gdtui.screens.lab.panes.time", clock)
         monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
         frames = lab.training.frames
         asked, ask = [], frames.ask

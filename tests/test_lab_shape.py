@@ -376,7 +376,20 @@ async def test_at_120x40_the_chart_fills_its_side_and_shows_both_losses(make_app
         text = chart_text(lab)
         plotted = "\n".join(line[6:] for line in text.splitlines())  # right of the axis
         assert "•" in plotted and "x" in plotted
+        title = chart.border_title  # the key, whole
+        assert "• train x val * both" in title and len(title) <= chart.outer_size.width - 2
         assert "step 3,000" in shown(lab, "#status")
+
+
+async def test_where_the_two_losses_meet_one_mark_shows_both(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await kept_lab(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: lab.view.step == 1)
+        # at step 0 the two losses differ by a hair: one mark, not a train mark hiding the other
+        first_column = [line[4] for line in chart_text(lab).splitlines()[1:-2]]
+        assert "*" in first_column and "•" not in first_column and "x" not in first_column
 
 
 # -- 5. opening at once ----------------------------------------------------------------------

@@ -64,7 +64,7 @@ class LabScreen(Screen[None]):
     BINDINGS = [
         Binding("space", "run", "Run", id="lab.run"),
         Binding("f", "speed", "Speed", id="lab.speed"),
-        Binding("e", "edit", "Edit", tooltip="edit the settings (tab moves between them)",
+        Binding("e", "edit", "Settings", tooltip="edit the settings (tab moves between them)",
                 id="lab.edit"),
         Binding("c", "challenge", "Challenge", id="lab.challenge"),
         Binding("left_square_bracket", "learning_rate(-1)", "Rate-", key_display="[",

@@ -22,6 +22,8 @@ async def open_lab(app, pilot, **options) -> LabScreen:
     app.open_area("lab", **options)
     await pilot.pause()
     assert isinstance(app.screen, LabScreen)
+    # the settings come a frame after the lab
+    await wait_until(pilot, lambda: app.screen.query_one(LabControls).ready)
     return app.screen
 
 

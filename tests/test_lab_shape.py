@@ -421,3 +421,24 @@ async def test_the_lab_shows_its_figures_before_its_settings_are_built(make_app,
         app.open_area("lab")
         await wait_until(pilot, lambda: seen)
         assert re.search(r"step 0 .*\n.*acc \d+\.\d%", seen[0])
+
+
+@pytest.mark.parametrize("leave", ["escape", "q"])
+async def test_leaving_the_lab_while_its_settings_are_built_is_clean(make_app, monkeypatch,
+                                                                     leave):
+    app = make_app()
+
+    async def add_while_the_learner_leaves(controls):
+        mounting = controls.mount_all(controls._setting_rows())
+        # the learner's escape (or q) comes while the settings are being mounted
+        app.call_later(controls.screen.action_leave if leave == "escape" else app.action_quit)
+        await mounting
+        controls.ready = True
+
+    monkeypatch.setattr(LabControls, "_add_settings", add_while_the_learner_leaves)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("lab")
+        await wait_until(pilot, lambda: not isinstance(app.screen, LabScreen)
+                         if leave == "escape" else app.return_code == 0)
+    assert app._exception is None
+

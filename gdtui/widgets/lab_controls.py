@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
@@ -56,6 +57,19 @@ BUTTONS = (("run", "▶ Run", "train or pause (space)"), ("step", "Step", "one s
            ("save_preset", "Save", "save these settings as a preset (s)"),
            ("load_preset", "Load", "load a preset (p)"),
            ("challenge", "Challenge", "pick a challenge (c)"))
+
+
+class Choice(Select[str]):
+    """A list of choices that may be dropped while it is still being built: Textual's Select
+    looks its parts up as it mounts, and they are gone if the learner left (or quit) the lab
+    in that moment; it then has nothing to set up."""
+
+    def _on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # (Select's own handler is called here, not again after)
+        try:
+            super()._on_mount(event)
+        except NoMatches:
+            pass
 
 
 class SettingEntered(Message):
@@ -124,7 +138,7 @@ class LabControls(VerticalScroll, can_focus=False):
                 value = self._good[field.name]
                 control: Widget
                 if field.choices:
-                    control = Select([(choice, choice) for choice in field.choices], value=value,
+                    control = Choice([(choice, choice) for choice in field.choices], value=value,
                                      allow_blank=False, compact=True, id=f"field-{field.name}",
                                      tooltip=field.tip)
                 else:

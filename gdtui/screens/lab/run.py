@@ -29,6 +29,13 @@ from gdtui.training.worker import SPEEDS, Frames, SessionLock, train_in_chunks
 EARLIER_NETWORKS = 5  # networks thrown away that undo can still bring back
 
 
+def kept_copy(session: TrainingSession) -> TrainingSession:
+    """A copy of `session` to keep for undo, without the network's work buffers (rebuilt when
+    next needed): on 5,000 points they are most of its size, some 12 MB."""
+    buffers = session.network._buffers
+    return copy.deepcopy(session, {id(buffers): type(buffers)()})
+
+
 class TrainingStopped(Message):
     """The worker of run `run_id` ended by itself: "diverged", "limit" (or "stopped")."""
 
@@ -196,7 +203,7 @@ class TrainingRun:
         network so far is kept for undo, with the `challenge` it was trained for)."""
         self.pause()
         with self.lock.ui():
-            earlier = copy.deepcopy(self.session)
+            earlier = kept_copy(self.session)
             self.session.reset()
         self._keep(earlier, challenge)
 
@@ -210,7 +217,7 @@ class TrainingRun:
         if self.session.needs_rebuild(name, value):
             self.pause()
             with self.lock.ui():
-                earlier = copy.deepcopy(self.session)
+                earlier = kept_copy(self.session)
         with self.lock.ui():
             changed = self.session.change(name, value)
         if changed.rebuilt and earlier is not None:
@@ -222,7 +229,7 @@ class TrainingRun:
         the network so far is kept for undo."""
         self.pause()
         with self.lock.ui():
-            earlier = copy.deepcopy(self.session)
+            earlier = kept_copy(self.session)
             self.session.rebuild(**settings.to_dict())
         self._keep(earlier, challenge)
 

@@ -540,4 +540,3 @@ async def test_every_footer_of_the_flashcards_is_whole_at_80_columns(make_app, t
         for moment, line in footers.items():
             assert expected[moment] in line, f"{moment}: {line}"
             assert "? Help" in line and "q Quit" in line, f"{moment}: {line}"
-            assert line.rstrip().endswith("▏^p palette"), f"{moment}: {line}"

@@ -22,6 +22,8 @@ async def open_lab(app, pilot, **options) -> LabScreen:
     app.open_area("lab", **options)
     await pilot.pause()
     assert isinstance(app.screen, LabScreen)
+    # the settings come a frame after the lab
+    await wait_until(pilot, lambda: app.screen.query_one(LabControls).ready)
     return app.screen
 
 
@@ -345,6 +347,7 @@ async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tup
     lab = await open_lab(app, pilot)
     clock = FakeClock()
     monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+    monkeypatch.setattr("gdtui.screens.lab.panes.time", clock)
     monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
     charts, pictures = [], []
     chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
@@ -385,6 +388,7 @@ async def test_the_workers_time_on_a_frame_counts_in_the_drawing_budget(make_app
         lab = await open_lab(app, pilot)
         clock = FakeClock()
         monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+        monkeypatch.setattr("gdtui.screens.lab.panes.time", clock)
         monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
         frames = lab.training.frames
         asked, ask = [], frames.ask

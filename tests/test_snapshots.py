@@ -100,8 +100,9 @@ def test_the_lab_paused_after_twenty_single_steps(app, snap_compare, size):
         await pilot.press("4")
         await wait_for_text(pilot, "⏸ step 0 ·")
         await pilot.press(*["n"] * 20)
-        # the status, the chart and the model are drawn together, from a timer
-        await wait_for_text(pilot, "⏸ step 20 ·")
+        # the status, the chart and the model are drawn together, from a timer; the settings
+        # come a frame after the lab
+        await wait_for_text(pilot, "⏸ step 20 ·", "reg. rate")
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from gdtui.course.progress import log_backprop_steps
@@ -28,6 +28,7 @@ from gdtui.stepper import (
     parse_weight,
 )
 from gdtui.widgets.field import FieldMessages, ValidatedField
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.network_diagram import NetworkDiagram
 
 STAGE_MARKS = "①②③④⑤"
@@ -96,7 +97,7 @@ class BackpropScreen(Screen[None]):
                          id="weight-choice", allow_blank=False, compact=True)
             yield field("weight-value")
         yield messages
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_interval(self.app.frame_seconds(CHART_SECONDS), self._draw_chart)

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from gdtui.course.progress import log_landscape_walks
 from gdtui.help import help_text
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.numbers import field_text, format_significant
 from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
@@ -81,7 +82,7 @@ class LandscapeScreen(Screen[None]):
                                          text=field_text, messages=message, restore=True,
                                          id="rate", compact=True)
                 yield message
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(self.frame_seconds, self._tick)

@@ -3,13 +3,15 @@
 `TrainingRun` is owned by the lab screen. It holds the session and the lock the worker shares
 it with, starts the worker and pauses it, numbers the runs and writes what each did to the
 activity log. Every change the UI makes to the session goes through it, so the lock is taken
-in this file only. The worker never touches a widget: it trains; after a chunk it answers the
-UI's request for a frame (`frames`, then `FrameReady`); and it posts `TrainingStopped` to the
-screen when it ends by itself.
+in this file only; a change that throws the network away (a reset, a new network, a preset)
+keeps a copy of it first, so undo can bring it back (`back_to_earlier`). The worker never
+touches a widget: it trains; after a chunk it answers the UI's request for a frame (`frames`,
+then `FrameReady`); and it posts `TrainingStopped` to the screen when it ends by itself.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -23,6 +25,15 @@ from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
 from gdtui.training.worker import SPEEDS, Frames, SessionLock, train_in_chunks
+
+EARLIER_NETWORKS = 5  # networks thrown away that undo can still bring back
+
+
+def kept_copy(session: TrainingSession) -> TrainingSession:
+    """A copy of `session` to keep for undo, without the network's work buffers (rebuilt when
+    next needed): on 5,000 points they are most of its size, some 12 MB."""
+    buffers = session.network._buffers
+    return copy.deepcopy(session, {id(buffers): type(buffers)()})
 
 
 class TrainingStopped(Message):
@@ -56,6 +67,9 @@ class TrainingRun:
         self.frames = Frames()
         self._running_changed = running_changed
         self._logged_step = 0  # where the run being logged started
+        self._hidden_run: str | None = None  # a run paused by hide(): "quietly", "saying so"
+        # (session, challenge) of the networks thrown away, the latest last
+        self.earlier: list[tuple[TrainingSession, Challenge | None]] = []
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -126,6 +140,21 @@ class TrainingRun:
             self.screen.app.store.log("lab", activity_line(view))
         self._logged_step = view.step
 
+    def hide(self, quietly: bool) -> None:
+        """The lab is out of sight: pause, and go on when it shows again (`show`); `quietly`
+        when only a dialog or the help covers it."""
+        if self.running:
+            self._hidden_run = "quietly" if quietly else "saying so"
+            self.pause()
+
+    def show(self, challenge: Challenge | None) -> str | None:
+        """The lab shows again: a run paused by `hide` goes on, unless the network changed
+        meanwhile. Returns how the run went on ("quietly", "saying so"), or None."""
+        how, self._hidden_run = self._hidden_run, None
+        if how is not None:
+            self.start(challenge)
+        return how if self.running else None
+
     def stopped(self, event: TrainingStopped, challenge: Challenge | None) -> None:
         """The worker ended by itself: say why (a run already paused or replaced says nothing)."""
         if event.run_id != self.run_id or not self.running:
@@ -169,29 +198,55 @@ class TrainingRun:
             self._logged_step = self.session.step
             return self._logged_step
 
-    def reset(self) -> None:
-        """Pause and start again with the same settings and the same first weights."""
+    def reset(self, challenge: Challenge | None = None) -> None:
+        """Pause and start again with the same settings and the same first weights (the
+        network so far is kept for undo, with the `challenge` it was trained for)."""
         self.pause()
         with self.lock.ui():
+            earlier = kept_copy(self.session)
             self.session.reset()
-        self._logged_step = 0
+        self._keep(earlier, challenge)
 
-    def change(self, name: str, value: Any) -> Changed:
-        """Change one setting (see TrainingSession.change), pausing first for a new network.
+    def change(self, name: str, value: Any, challenge: Challenge | None = None) -> Changed:
+        """Change one setting (see TrainingSession.change), pausing first for a new network
+        (and keeping the old one for undo).
 
         Raises SettingsError or DataError, and the session keeps its settings.
         """
+        earlier = None
         if self.session.needs_rebuild(name, value):
             self.pause()
+            with self.lock.ui():
+                earlier = kept_copy(self.session)
         with self.lock.ui():
             changed = self.session.change(name, value)
-        if changed.rebuilt:
-            self._logged_step = 0
+        if changed.rebuilt and earlier is not None:
+            self._keep(earlier, challenge)
         return changed
 
-    def load(self, settings: Settings) -> None:
-        """Pause and start a new network from `settings` (SettingsError or DataError if bad)."""
+    def load(self, settings: Settings, challenge: Challenge | None = None) -> None:
+        """Pause and start a new network from `settings` (SettingsError or DataError if bad);
+        the network so far is kept for undo."""
         self.pause()
         with self.lock.ui():
+            earlier = kept_copy(self.session)
             self.session.rebuild(**settings.to_dict())
+        self._keep(earlier, challenge)
+
+    def _keep(self, earlier: TrainingSession, challenge: Challenge | None) -> None:
+        self._hidden_run = None  # a new network: it waits for space
+        self.earlier.append((earlier, challenge))
+        del self.earlier[:-EARLIER_NETWORKS]
         self._logged_step = 0
+
+    def back_to_earlier(self) -> tuple[TrainingSession, Challenge | None] | None:
+        """Pause and bring back the network thrown away last, with the challenge it had;
+        None when there is none."""
+        self.pause()
+        if not self.earlier:
+            return None
+        session, challenge = self.earlier.pop()
+        with self.lock.ui():
+            self.session = session
+        self._logged_step = session.step
+        return session, challenge

@@ -77,7 +77,7 @@ def test_a_flashcard_answered_right(app, snap_compare):
         pilot.app.open_area("cards", seed=SEED, clock=lambda: CLOCK)
         await wait_for_text(pilot, "20 new available today", "Review (r)")
         await pilot.press("r")
-        await wait_for_text(pilot, "Review · 0 done, 20 to go")
+        await wait_for_text(pilot, "Review · 0 done · 20 to go")
         await pilot.press("3")  # a choice card: the learner picks 3.0
         await wait_for_text(pilot, "✓ Right!", "almost sixty times the loss at 95%")
 

@@ -78,8 +78,6 @@ class ComparePane(VerticalScroll):
             return
         self.secret, self.max_steps = secret, max_steps
         self._refresh_games()
-        if self.query_one("#answer", Static).display:
-            self.reveal()  # the answer is built from the secret shown
 
     def add_rate(self, text: str) -> bool:
         """Add a learning rate typed by the player; a clear message when it is not one."""
@@ -98,9 +96,10 @@ class ComparePane(VerticalScroll):
 
     def reveal(self) -> None:
         """Show the answer to the discussion question, built from real games."""
+        if not self.games:
+            return
         answer = self.query_one("#answer", Static)
-        secret = self.secret if self.secret is not None else 37
-        answer.update(Content(discussion_answer(secret, DEFAULT_START, DEFAULT_TOLERANCE)))
+        answer.update(Content(discussion_answer(self.games)))  # the games the table shows
         answer.display = True
         self.call_after_refresh(answer.scroll_visible)
 
@@ -113,6 +112,9 @@ class ComparePane(VerticalScroll):
             f"Secret [b]{self.secret}[/b], start {DEFAULT_START}, up to {self.max_steps} guesses."
         )
         self._fill_table()
+        answer = self.query_one("#answer", Static)
+        if answer.display:  # the answer is written from the games shown: keep it in step
+            answer.update(Content(discussion_answer(self.games)))
 
     def _fill_table(self) -> None:
         # The guesses column takes the width left over and wraps, so every sequence shows whole.

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from gdtui.guessing import (
     EPSILON,
-    LEARNING_RATE_LADDER,
     LEARNING_RATE_ERROR,
+    LEARNING_RATE_LADDER,
     START_ERROR,
     Answer,
     ComputerGuesser,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from gdtui.screens.guess.screen import GuessScreen
-from tests.conftest import wait_until
+from tests.conftest import screen_text, wait_for_text, wait_until
 
 
 async def open_game(app, pilot, secret: int = 37) -> GuessScreen:
@@ -74,7 +74,8 @@ async def test_answering_with_keys_saves_the_fewest_guesses_and_help_explains_th
         await pilot.press("question_mark")
         await pilot.pause()
         text = app.screen.query_one("Markdown").source
-        for words in ("# Guessing game", "within 2", "| `h` | Too high |", "| `[` | Rate - |",
+        for words in ("# Guessing game", "within 2", "| `h` | Too high |", "| `[ ]` | Rate |",
+                      "| `], +` | Rate up |",
                       "`space` plays or pauses", "`a` shows an answer", "`o` opens the lesson",
                       "`s` picks a random secret", "`f` changes the speed", "`1` to `4`"):
             assert words in text
@@ -282,6 +283,9 @@ async def test_everything_is_visible_at_80x24_and_160x50(make_app):
                 pane = screen.query_one(f"#{mode}")
                 for selector in ("#learning-rate", "#steps", "#secret", "#best"):
                     region = screen.query_one(selector).region
+                    if selector == "#secret" and mode == "keep":  # the learner's own secret
+                        assert region.area == 0
+                        continue
                     assert region.area > 0 and screen.region.contains_region(region), selector
                 for selector in selectors:
                     region = screen.query_one(selector).region
@@ -290,3 +294,148 @@ async def test_everything_is_visible_at_80x24_and_160x50(make_app):
                         assert region.height >= 6, (size, selector)
                     if selector.endswith("line"):
                         assert region.width >= size[0] - 10, (size, selector)
+
+
+# --- issue 12: nothing false, nothing lost, every key in sight, open at once ------------------
+
+
+async def test_an_answer_against_the_within_2_band_is_caught_not_blamed_on_the_rate(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_game(app, pilot)
+        await pilot.press(*["left_square_bracket"] * 5)  # 8, 6, 5, 4, 3
+        assert screen.query_one("#learning-rate", Input).value == "3"
+        await pilot.press("h", "l")  # thinking of 48 or 49, strictly: 50 too high, 47 too low
+        message = shown(screen, "#keep-message")
+        assert message == ("Hmm, that doesn't fit the within-2 rule. If your number were 48 or "
+                           "49, I would already be within 2: say right.")
+        assert screen.query_one("#keep-message").has_class("refused")
+        assert "your number is from 1 to 47" in shown(screen, "#keep-count")
+        await pilot.press("r")
+        assert "Got it in 2 guesses!" in shown(screen, "#keep-message")
+        await pilot.press("right_square_bracket", "right_square_bracket", "h", "l")  # rate 5
+        message = shown(screen, "#keep-message")
+        assert "If your number were 46 or 47, I would already be within 2: say right." in message
+        assert "If it were 48 or 49, my guess 50 was already within 2 of it" in message
+        assert "never" not in message
+        await pilot.press(*["right_square_bracket"] * 3, "h", "h", "l")  # rate 10
+        assert "Your number is from 33 to 37." in shown(screen, "#keep-message")
+
+
+async def test_keeping_the_secret_does_not_show_the_computers_secret(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_game(app, pilot, secret=29)
+        text = await wait_for_text(pilot, "Think of a whole number", "Learning rate", "Steps")
+        assert "Secret" not in text and "29" not in text
+        await pilot.press("2")  # watching the computer: its secret is shown, and can be typed
+        text = await wait_for_text(pilot, "Secret 29", "secret 29")
+        await pilot.press("1")
+        text = await wait_for_text(pilot, "Think of a whole number")
+        assert "Secret" not in text
+
+
+async def test_the_discussion_says_what_the_table_shows_for_secret_100(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_game(app, pilot, secret=37)
+        await pilot.press("3")
+        await type_into(pilot, "#secret", "100")
+        await type_into(pilot, "#add-rate", "60")
+        await pilot.press("a")
+        await pilot.pause()
+        for _ in range(2):
+            rows = table_rows(screen)
+            lines = shown(screen, "#answer").split("\n")
+            assert rows[2][:2] == ["50", "within 2 at guess 2"] or "100" not in shown(
+                screen, "#compare-intro")
+            for rate, result, _guesses in rows:  # each rate's line agrees with its row
+                line = next(line for line in lines if line.startswith(f"Rate {rate}: "))
+                if result.startswith("within"):
+                    assert f"lands {result}" in line, (result, line)
+                elif result.startswith("never"):
+                    assert result.removeprefix("never: it ") in line, (result, line)
+                else:
+                    assert result.removeprefix("not within 2 ") in line, (result, line)
+            assert "jumps right past" not in shown(screen, "#answer")
+            await pilot.press("s")  # a new random secret: the answer is rewritten with the table
+            await pilot.pause()
+
+
+async def test_the_footer_is_whole_at_80x24_in_every_mode(make_app):
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_game(app, pilot)
+        expected = {"1": ("h Too high", "l Too low", "r Right", "[ ] Rate"),
+                    "2": ("space Play", "n Step", "s Secret", "[ ] Rate"),
+                    "3": ("a Answer", "o Lesson", "s Secret", "[ ] Rate"),
+                    "4": ("space Play", "n Step", "s Secret", "[ ] Rate")}
+        for mode, keys in expected.items():
+            await pilot.press(mode)
+            await pilot.pause()
+            footer = screen_text(app).splitlines()[-1]
+            for key in (*keys, "esc Back", "? Help", "^p palette"):
+                assert key in footer, (mode, footer)
+            shown_keys = list(screen.query(FooterKey))
+            palette = next(key for key in shown_keys if key.has_class("-command-palette"))
+            for key in shown_keys:
+                assert screen.region.contains_region(key.region), (mode, key.key_display)
+                if key is not palette:  # nothing runs under the palette key
+                    assert key.region.right <= palette.region.x, (mode, key.key_display)
+
+
+async def test_nothing_is_lost_on_leaving_and_coming_back(make_app):
+    # The app keeps one screen per area, and shows it again at the area's key (the app's own
+    # tests); here the screen itself, kept the same way, is left with escape and shown again.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.animation_level = "none"
+        screen = GuessScreen(secret=37)
+        app.install_screen(screen, "kept-guess")
+        app.push_screen("kept-guess")
+        await pilot.pause()
+        await type_into(pilot, "#steps", "30")
+        await pilot.click("#learning-rate")
+        await pilot.press("home", "ctrl+k", "5")  # typed, not entered: escape still takes it
+        await pilot.press("escape")  # out of the field, not off the screen
+        assert app.screen is screen and screen.focused is screen.query_one("#guess-tabs Tabs")
+        assert "learning rate 5" in shown(screen, "#best")
+        await pilot.press("h")  # a game to keep: 50 too high
+        await pilot.press("4", "n", "n")  # shrinking steps, half a game
+        explained = shown(screen, "#shrink-explain")
+        assert explained.startswith("Guess 2: 45 is too high")
+        await pilot.press("space", "escape")  # playing as the learner leaves: back home
+        await pilot.pause()
+        assert app.screen is not screen
+        explained = shown(screen, "#shrink-explain")  # where it was when the learner left
+        outcome = shown(screen, "#shrink-outcome")
+        app.push_screen("kept-guess")  # the game's key, on the kept screen
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.mode == "shrink" and shown(screen, "#shrink-explain") == explained
+        assert shown(screen, "#shrink-outcome") == outcome and "up to 30 allowed" in outcome
+        assert "Play" in str(screen.query_one("#shrink-play").label)  # it waited, paused
+        assert screen.query_one("#learning-rate", Input).value == "5"
+        assert screen.query_one("#steps", Input).value == "30"
+        assert screen.query_one("#secret", Input).value == "37"
+        await pilot.press("1")  # the game being answered is still there too: 50 was too high
+        assert "50 too high" in shown(screen, "#keep-history")
+        assert "My guess: 45" in shown(screen, "#keep-guess")
+
+
+async def test_keys_pressed_as_the_game_opens_reach_the_mode_asked_for(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.animation_level = "none"
+        app.open_area("guess", secret=37)
+        await pilot.press("2", "n")  # before the other modes are mounted, maybe
+        screen = app.screen
+        await wait_until(pilot, lambda: "Guess 1: 50 is" in shown(screen, "#watch-explain"))
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_area("guess", secret=37)
+        await pilot.press("escape")  # left at once: nothing is mounted on the closed screen
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # home, and no error

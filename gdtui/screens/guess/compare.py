@@ -42,6 +42,7 @@ class ComparePane(VerticalScroll):
         self.max_steps: int | None = None
         self.games: list[Game] = []
         self.rows: list[SweepRow] = []
+        self._ready = False  # mounted: its widgets are there to draw on
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compare-games"):
@@ -65,6 +66,8 @@ class ComparePane(VerticalScroll):
     def on_mount(self) -> None:
         self.query_one("#answer", Static).display = False
         self.query_one("#add-error", Static).display = False
+        self._ready = True
+        self._refresh_games()
 
     def show_sweep(self) -> None:
         """Run the sweep of every rate over every secret, the first time it is needed."""
@@ -104,8 +107,8 @@ class ComparePane(VerticalScroll):
         self.call_after_refresh(answer.scroll_visible)
 
     def _refresh_games(self) -> None:
-        if self.secret is None or self.max_steps is None:
-            return
+        if self.secret is None or self.max_steps is None or not self._ready:
+            return  # on_mount plays them
         rates = [*COMPARE_RATES, *self.added]
         self.games = compare(self.secret, DEFAULT_START, rates, self.max_steps, DEFAULT_TOLERANCE)
         self.query_one("#compare-intro", Static).update(

@@ -439,3 +439,16 @@ async def test_keys_pressed_as_the_game_opens_reach_the_mode_asked_for(make_app)
         await pilot.press("escape")  # left at once: nothing is mounted on the closed screen
         await pilot.pause()
         assert len(app.screen_stack) == 1  # home, and no error
+
+
+async def test_shown_again_with_a_secret_it_takes_it_and_keeps_the_rest(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_game(app, pilot, secret=37)
+        await pilot.press("right_square_bracket", "h")  # rate 12, and a game being answered
+        screen.reopen(secret=80)  # as the app does for a link with a secret, on a kept screen
+        await pilot.press("2")
+        assert "secret 80" in shown(screen, "#watch-line")
+        assert screen.query_one("#learning-rate", Input).value == "12"
+        await pilot.press("1")
+        assert "50 too high" in shown(screen, "#keep-history")

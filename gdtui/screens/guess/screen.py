@@ -108,6 +108,14 @@ class GuessScreen(Screen[None]):
         self._panes: dict[str, Widget] = {}  # the panes of LATER_MODES mounted so far
         self._mounting = asyncio.Lock()
 
+    def reopen(self, secret: int | None = None, seed: int | None = None) -> None:
+        """Shown again with options (the app keeps this screen): a secret given is taken as if
+        typed, a seed restarts the random secrets; everything else stays as it was."""
+        if seed is not None:
+            self.rng = random.Random(seed)
+        if secret is not None:
+            self._set("secret", parse_secret(secret))
+
     def compose(self) -> ComposeResult:
         yield Header()
         errors = FieldMessages(id="settings-error", classes="error", hide_when_empty=True)

@@ -12,24 +12,22 @@ import random
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane, Tabs
 
 from gdtui.guessing import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_MAX_STEPS,
     Answer,
     nudge_learning_rate,
-    parse_learning_rate,
     parse_secret,
-    parse_steps,
     random_number,
 )
 from gdtui.help import help_text
 from gdtui.numbers import format_guess
 from gdtui.screens.guess.keep import GameFinished, KeepPane
+from gdtui.screens.guess.settings import FIELDS, SettingsRow
 from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
 from gdtui.widgets.footer import KeysFooter
 
@@ -52,7 +50,6 @@ MODE_ACTIONS = {
     "show_answer": {"compare"},
     "lesson": {"compare"},
 }
-FIELDS = {"learning-rate": "learning_rate", "steps": "max_steps", "secret": "secret"}
 LATER_MODES = ("watch", "compare", "shrink")  # their panes are mounted after the first frame
 
 
@@ -119,19 +116,8 @@ class GuessScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         errors = FieldMessages(id="settings-error", classes="error", hide_when_empty=True)
-        with Horizontal(id="settings"):
-            for label, field_id, value, parse in (
-                ("Learning rate", "learning-rate", self.learning_rate, parse_learning_rate),
-                ("Steps", "steps", self.max_steps, parse_steps),
-                ("Secret", "secret", self.secret, parse_secret),
-            ):
-                name = Label(label, classes=f"{field_id}-setting")
-                field = ValidatedField(value, parse, text=format_guess, messages=errors,
-                                       id=field_id, compact=True, classes=f"{field_id}-setting")
-                if field_id == "secret":  # not while the learner keeps theirs: see _show_secret
-                    name.display = field.display = self._mode_shown != "keep"
-                yield name
-                yield field
+        yield SettingsRow(self.learning_rate, self.max_steps, self.secret, errors,
+                          show_secret=self._mode_shown != "keep", id="settings")
         yield errors
         yield Static(id="best", classes="hint")
         with TabbedContent(id="guess-tabs", initial=self._mode_shown):
@@ -172,11 +158,6 @@ class GuessScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Everything stays as the learner left it; only the saved scores may be new.
         self.refresh_best()
-
-    def _show_secret(self) -> None:
-        """The computer's secret is not shown while the learner keeps theirs (mode 1)."""
-        for widget in self.query(".secret-setting"):
-            widget.display = self._mode_shown != "keep"
 
     @property
     def mode(self) -> str:
@@ -222,9 +203,7 @@ class GuessScreen(Screen[None]):
 
     def _set(self, field_id: str, value: float) -> None:
         setattr(self, FIELDS[field_id], value)
-        field = self.query_one(f"#{field_id}", ValidatedField)
-        field.show(value)
-        field.clear_error()
+        self.query_one(SettingsRow).put(field_id, value)
         self.apply_settings()
 
     def action_nudge(self, direction: int) -> None:
@@ -251,7 +230,7 @@ class GuessScreen(Screen[None]):
         if mode == self._mode_shown:
             return  # a key switch is also announced by the tabs: the footer is rebuilt once
         self._mode_shown = mode
-        self._show_secret()
+        self.query_one(SettingsRow).show_secret(mode != "keep")  # theirs is the learner's
         for other in ("watch", "shrink"):
             if other != mode and (pane := self._panes.get(other)) is not None:
                 pane.pause()

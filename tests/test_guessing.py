@@ -1,5 +1,5 @@
-"""The guessing game rules: the facts the screen teaches, the rules one by one, and properties
-checked over every secret and every start."""
+"""The guessing game rules (gdtui.guessing.rules): the facts the screen teaches, the rules one
+by one, and properties checked over every secret and every start."""
 
 from __future__ import annotations
 
@@ -27,9 +27,7 @@ from gdtui.guessing import (
     answer_for,
     best_rate,
     compare,
-    discussion_answer,
     game_steps,
-    parse_answer,
     parse_learning_rate,
     parse_secret,
     parse_start,
@@ -92,23 +90,6 @@ def test_shrinking_steps_find_even_an_exact_secret():
     assert game.outcome is Outcome.CONVERGED
     assert game.guesses[-1] == 50
     assert min(game.step_sizes) < 1e-8  # it homed in to the last digits
-
-
-def test_discussion_answer_tells_what_a_learning_rate_of_50_does():
-    text = discussion_answer()
-    wild = play(37, 50, 50)
-    assert ", ".join(format_guess(guess) for guess in wild.guesses) in text
-    assert "keeps jumping between 1 and 51" in text
-    assert "jumps right past the answer" in text
-    assert f"a learning rate of 2 lands at guess {play(37, 50, 2).steps}" in text
-    assert "learning rate" in text and "loss" in text
-
-
-def test_discussion_answer_for_a_secret_a_jump_of_50_happens_to_hit():
-    assert play(51, 1, 50).steps == 2
-    text = discussion_answer(secret=51, start=1)
-    assert "only luck" in text
-    assert "keeps jumping" not in text
 
 
 def test_compare_plays_rates_2_10_50_by_default():
@@ -474,152 +455,6 @@ def test_shrinking_steps_land_from_any_learning_rate_1_to_60(learning_rate, secr
 )
 def test_any_game_follows_the_rules(secret, start, learning_rate, max_steps, tolerance, shrink):
     check_rules(play(secret, start, learning_rate, max_steps, tolerance, shrink))
-
-
-# --- you keep the secret ------------------------------------------------------------------------
-
-
-def play_honestly(guesser: ComputerGuesser, secret: int) -> None:
-    """Answer every guess truthfully until the game ends."""
-    while not guesser.finished:
-        reply = guesser.answer(answer_for(guesser.guess, secret, guesser.tolerance))
-        assert reply.accepted
-
-
-@pytest.mark.parametrize(
-    ("learning_rate", "shrink"), [(2, False), (10, False), (50, False), (10, True), (50, True)]
-)
-def test_honest_answers_give_the_same_game_as_play(learning_rate, shrink):
-    for secret in ALL:
-        guesser = ComputerGuesser(learning_rate, start=50, shrink=shrink)
-        play_honestly(guesser, secret)
-        game = play(secret, 50, learning_rate, shrink=shrink)
-        assert guesser.outcome is game.outcome
-        assert guesser.oscillation == game.oscillation
-        # play records the repeated guess; the guesser stops before asking it again
-        expected = game.guesses[:-1] if game.outcome is Outcome.OSCILLATING else game.guesses
-        assert guesser.guesses == expected
-        assert guesser.low <= secret <= guesser.high
-
-
-def test_the_computer_says_when_it_can_never_land():
-    guesser = ComputerGuesser(10, start=50)
-    assert guesser.answer("too high").message == "My next guess is 40."
-    assert guesser.answer("too high").message == "My next guess is 30."
-    reply = guesser.answer("too low")
-    assert reply.finished and reply.accepted
-    assert reply.message.startswith("I keep jumping between 30 and 40")
-    assert "Your number is from 31 to 39." in reply.message
-    assert guesser.outcome is Outcome.OSCILLATING
-
-
-def test_answers_that_agree_are_accepted():
-    # 50 too low, then 55 too high: fine, the number is 51..54
-    guesser = ComputerGuesser(5, start=50)
-    assert guesser.answer("too low").accepted
-    assert guesser.guess == 55
-    assert guesser.answer("too high").accepted
-    assert (guesser.low, guesser.high) == (51, 54)
-
-
-def test_an_answer_that_contradicts_an_earlier_one_is_refused_kindly():
-    guesser = ComputerGuesser(30, start=80)
-    guesser.answer("too low")  # the number is above 80
-    guesser.answer("too high")  # 100 is too high, and 110 is held at 100: next is 70
-    assert guesser.guess == 70
-    reply = guesser.answer("too high")
-    assert not reply.accepted and not reply.finished
-    assert reply.message == (
-        "Hmm, that doesn't fit: earlier you said 80 was too low, so your number is above 80, "
-        "and then 70 can't be too high. Maybe check your secret number and answer again?"
-    )
-    assert guesser.guesses == [80, 100] and guesser.guess == 70  # nothing changed
-    right = guesser.answer("right")
-    assert not right.accepted
-    assert "earlier you said 80 was too low" in right.message
-    assert "70 can't be right (your number would have to be within 2 of it)" in right.message
-    assert guesser.answer("too low").accepted  # the true answer still works
-
-
-def test_right_is_refused_when_the_earlier_too_high_rules_it_out():
-    guesser = ComputerGuesser(30, start=20, tolerance=0)
-    guesser.answer("too high")  # the number is below 20; next guess 1 (held)
-    guesser.answer("too low")  # the number is 2..19; next guess 31
-    reply = guesser.answer("right")
-    assert "earlier you said 20 was too high" in reply.message
-    assert "31 can't be right (your number would have to be it)" in reply.message
-
-
-def test_right_is_accepted_within_tolerance():
-    guesser = ComputerGuesser(3, start=50)
-    guesser.answer("too high")
-    guesser.answer("too high")  # the number is 1..46, and 44 is within 2 of 42..46
-    reply = guesser.answer("right")
-    assert reply.accepted and reply.finished
-    assert reply.message == "Got it in 3 guesses!"
-    assert guesser.outcome is Outcome.CONVERGED
-
-
-def test_the_ends_of_1_to_100_are_explained():
-    low_start = ComputerGuesser(10, start=1)
-    assert low_start.answer("too high").message == (
-        "Your number is from 1 to 100, so 1 can't be too high. Want to try that answer again?"
-    )
-    high_start = ComputerGuesser(10, start=100)
-    assert "so 100 can't be too low" in high_start.answer("too low").message
-
-
-def test_a_whole_number_cannot_be_exactly_a_half():
-    guesser = ComputerGuesser(0.5, start=50, tolerance=0)
-    guesser.answer("too high")
-    assert guesser.guess == 49.5
-    reply = guesser.answer("right")
-    assert reply.message == "Your number is a whole number, so 49.5 can't be exactly right."
-
-
-@pytest.mark.parametrize(
-    ("text", "answer"),
-    [
-        ("too high", Answer.TOO_HIGH),
-        ("Too High!", Answer.TOO_HIGH),
-        ("h", Answer.TOO_HIGH),
-        ("LOW", Answer.TOO_LOW),
-        ("  too   low ", Answer.TOO_LOW),
-        ("right", Answer.RIGHT),
-        ("Exactly right.", Answer.RIGHT),
-        ("yes", Answer.RIGHT),
-        ("maybe", None),
-        ("", None),
-    ],
-)
-def test_answers_in_the_player_words(text, answer):
-    assert parse_answer(text) is answer
-
-
-def test_an_unclear_answer_changes_nothing():
-    guesser = ComputerGuesser()
-    reply = guesser.answer("warmer")
-    assert not reply.accepted
-    assert reply.message == 'Please answer "too high", "too low" or "right".'
-    assert guesser.guesses == [] and guesser.guess == 50
-
-
-def test_the_computer_runs_out_of_guesses():
-    guesser = ComputerGuesser(10, start=50, max_steps=2)
-    guesser.answer("too high")
-    reply = guesser.answer("too high")
-    assert reply.finished
-    assert reply.message == "That was my last guess (2). Your number is from 1 to 39."
-    assert guesser.outcome is Outcome.OUT_OF_STEPS
-    after = guesser.answer("too high")
-    assert not after.accepted and after.finished
-
-
-def test_the_guesser_checks_its_settings():
-    with pytest.raises(ValueError, match=LEARNING_RATE_ERROR):
-        ComputerGuesser(learning_rate=-1)
-    with pytest.raises(ValueError, match=START_ERROR):
-        ComputerGuesser(start=0)
 
 
 # --- small helpers for the screen ----------------------------------------------------------------

@@ -42,6 +42,7 @@ class ComparePane(VerticalScroll):
         self.max_steps: int | None = None
         self.games: list[Game] = []
         self.rows: list[SweepRow] = []
+        self._ready = False  # mounted: its widgets are there to draw on
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compare-games"):
@@ -65,6 +66,8 @@ class ComparePane(VerticalScroll):
     def on_mount(self) -> None:
         self.query_one("#answer", Static).display = False
         self.query_one("#add-error", Static).display = False
+        self._ready = True
+        self._refresh_games()
 
     def show_sweep(self) -> None:
         """Run the sweep of every rate over every secret, the first time it is needed."""
@@ -78,8 +81,6 @@ class ComparePane(VerticalScroll):
             return
         self.secret, self.max_steps = secret, max_steps
         self._refresh_games()
-        if self.query_one("#answer", Static).display:
-            self.reveal()  # the answer is built from the secret shown
 
     def add_rate(self, text: str) -> bool:
         """Add a learning rate typed by the player; a clear message when it is not one."""
@@ -98,21 +99,25 @@ class ComparePane(VerticalScroll):
 
     def reveal(self) -> None:
         """Show the answer to the discussion question, built from real games."""
+        if not self.games:
+            return
         answer = self.query_one("#answer", Static)
-        secret = self.secret if self.secret is not None else 37
-        answer.update(Content(discussion_answer(secret, DEFAULT_START, DEFAULT_TOLERANCE)))
+        answer.update(Content(discussion_answer(self.games)))  # the games the table shows
         answer.display = True
         self.call_after_refresh(answer.scroll_visible)
 
     def _refresh_games(self) -> None:
-        if self.secret is None or self.max_steps is None:
-            return
+        if self.secret is None or self.max_steps is None or not self._ready:
+            return  # on_mount plays them
         rates = [*COMPARE_RATES, *self.added]
         self.games = compare(self.secret, DEFAULT_START, rates, self.max_steps, DEFAULT_TOLERANCE)
         self.query_one("#compare-intro", Static).update(
             f"Secret [b]{self.secret}[/b], start {DEFAULT_START}, up to {self.max_steps} guesses."
         )
         self._fill_table()
+        answer = self.query_one("#answer", Static)
+        if answer.display:  # the answer is written from the games shown: keep it in step
+            answer.update(Content(discussion_answer(self.games)))
 
     def _fill_table(self) -> None:
         # The guesses column takes the width left over and wraps, so every sequence shows whole.

@@ -18,13 +18,14 @@ from gdtui.guessing import (
     outcome_words,
 )
 from gdtui.numbers import format_guess
-from gdtui.widgets.guess_chart import GuessChart
 from gdtui.widgets.number_line import NumberLine
 
 KEEP_INTRO = (
     "Think of a whole number from 1 to 100. I guess from "
     f"{DEFAULT_START} and move exactly the learning rate each time. Say [b]right[/b] when I am "
-    f"within {format_guess(DEFAULT_TOLERANCE)}."
+    f"within {format_guess(DEFAULT_TOLERANCE)} (for {DEFAULT_START}: "
+    f"{format_guess(DEFAULT_START - DEFAULT_TOLERANCE)} to "
+    f"{format_guess(DEFAULT_START + DEFAULT_TOLERANCE)})."
 )
 
 
@@ -59,7 +60,15 @@ class KeepPane(Vertical):
         yield Static(id="keep-message")
         yield NumberLine(id="keep-line")
         yield Static(id="keep-history", classes="hint")
-        yield GuessChart(id="keep-chart", classes="chart")
+
+    async def add_chart(self) -> None:
+        """Add the chart of the guesses (shown on tall screens), after the screen is drawn: its
+        module loads plotext, which the first frame does without."""
+        from gdtui.widgets.guess_chart import GuessChart
+
+        if not self.query(GuessChart):
+            await self.mount(GuessChart(id="keep-chart", classes="chart"))
+            self._redraw()
 
     def setup(self, learning_rate: float, max_steps: int) -> None:
         """Start a new game unless one with these settings is already going."""
@@ -124,7 +133,10 @@ class KeepPane(Vertical):
             for guess, answer in zip(guesser.guesses, guesser.answers, strict=True)
         )
         self.query_one("#keep-history", Static).update(history or "No answers yet.")
-        self.query_one("#keep-chart", GuessChart).show_game(
+        charts = self.query("#keep-chart")
+        if not charts:
+            return
+        charts.first().show_game(
             [*guesser.guesses, *([] if finished else [guesser.guess])],
             None,
             guesser.tolerance,

@@ -1,32 +1,33 @@
-"""The guessing game screen: the settings, four modes in tabs, and the fewest guesses saved."""
+"""The guessing game screen: the settings, four modes in tabs, and the fewest guesses saved.
+
+The first frame holds only what mode 1 shows; the other modes' panes (and the plotext charts)
+are mounted just after it, or at once if their tab is asked for first, so the screen opens fast.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane, Tabs
+from textual.widget import Widget
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane, Tabs
 
-from gdtui.course.progress import log_guessing_game
 from gdtui.guessing import (
     DEFAULT_LEARNING_RATE,
     DEFAULT_MAX_STEPS,
     Answer,
     nudge_learning_rate,
-    parse_learning_rate,
     parse_secret,
-    parse_steps,
     random_number,
 )
 from gdtui.help import help_text
 from gdtui.numbers import format_guess
-from gdtui.screens.guess.compare import ComparePane
 from gdtui.screens.guess.keep import GameFinished, KeepPane
-from gdtui.screens.guess.watch import WatchPane
+from gdtui.screens.guess.settings import FIELDS, SettingsRow
 from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
 from gdtui.widgets.footer import KeysFooter
 
@@ -49,7 +50,18 @@ MODE_ACTIONS = {
     "show_answer": {"compare"},
     "lesson": {"compare"},
 }
-FIELDS = {"learning-rate": "learning_rate", "steps": "max_steps", "secret": "secret"}
+LATER_MODES = ("watch", "compare", "shrink")  # their panes are mounted after the first frame
+
+
+def make_pane(mode: str) -> Widget:
+    """The pane of a mode other than keep (importing its module, which loads plotext)."""
+    if mode == "compare":
+        from gdtui.screens.guess.compare import ComparePane
+
+        return ComparePane(id="compare-pane")
+    from gdtui.screens.guess.watch import WatchPane
+
+    return WatchPane(mode, shrink=mode == "shrink", id=f"{mode}-pane")
 
 
 class GuessScreen(Screen[None]):
@@ -61,21 +73,25 @@ class GuessScreen(Screen[None]):
     AUTO_FOCUS = "#guess-tabs Tabs"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    # The footer shows, for the mode in sight, its keys that are not on its buttons, and fits
+    # 80 columns with the app's keys; every key is listed by ? (help).
     BINDINGS = [
         *(Binding(str(number), f"mode('{mode}')", title, show=False)
           for number, (mode, title) in enumerate(GAME_MODES.items(), start=1)),
-        Binding("left_square_bracket,minus", "nudge(-1)", "Rate -", key_display="["),
-        Binding("right_square_bracket,plus", "nudge(1)", "Rate +", key_display="]"),
         Binding("h,down", "answer('too high')", "Too high", key_display="h"),
         Binding("l,up", "answer('too low')", "Too low", key_display="l"),
-        Binding("r", "answer('right')", "Right!"),
-        Binding("g", "new_game", "New game"),
+        Binding("r", "answer('right')", "Right"),
         Binding("space", "play", "Play"),
         Binding("n", "step", "Step"),
-        Binding("f", "speed", "Speed"),
-        Binding("s", "new_secret", "New secret"),
         Binding("a", "show_answer", "Answer"),
         Binding("o", "lesson", "Lesson"),
+        Binding("s", "new_secret", "Secret"),
+        # "[ ] Rate" in the footer stands for both keys; help lists each.
+        Binding("left_square_bracket", "nudge(-1)", "Rate", key_display="[ ]"),
+        Binding("minus", "nudge(-1)", "Rate down", show=False),
+        Binding("right_square_bracket,plus", "nudge(1)", "Rate up", show=False),
+        Binding("g", "new_game", "New game", show=False),
+        Binding("f", "speed", "Speed", show=False),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -86,34 +102,62 @@ class GuessScreen(Screen[None]):
         self.max_steps = DEFAULT_MAX_STEPS
         self.secret = parse_secret(secret) if secret is not None else random_number(self.rng)
         self._mode_shown = "keep"
+        self._panes: dict[str, Widget] = {}  # the panes of LATER_MODES mounted so far
+        self._mounting = asyncio.Lock()
+
+    def reopen(self, secret: int | None = None, seed: int | None = None) -> None:
+        """Shown again with options (the app keeps this screen): a secret given is taken as if
+        typed, a seed restarts the random secrets; everything else stays as it was."""
+        if seed is not None:
+            self.rng = random.Random(seed)
+        if secret is not None:
+            self._set("secret", parse_secret(secret))
 
     def compose(self) -> ComposeResult:
         yield Header()
         errors = FieldMessages(id="settings-error", classes="error", hide_when_empty=True)
-        with Horizontal(id="settings"):
-            for label, field_id, value, parse in (
-                ("Learning rate", "learning-rate", self.learning_rate, parse_learning_rate),
-                ("Steps", "steps", self.max_steps, parse_steps),
-                ("Secret", "secret", self.secret, parse_secret),
-            ):
-                yield Label(label)
-                yield ValidatedField(value, parse, text=format_guess, messages=errors,
-                                     id=field_id, compact=True)
+        yield SettingsRow(self.learning_rate, self.max_steps, self.secret, errors,
+                          show_secret=self._mode_shown != "keep", id="settings")
         yield errors
         yield Static(id="best", classes="hint")
-        with TabbedContent(id="guess-tabs", initial="keep"):
+        with TabbedContent(id="guess-tabs", initial=self._mode_shown):
             with TabPane(f"1 {GAME_MODES['keep']}", id="keep"):
                 yield KeepPane(id="keep-pane")
-            with TabPane(f"2 {GAME_MODES['watch']}", id="watch"):
-                yield WatchPane("watch", shrink=False, id="watch-pane")
-            with TabPane(f"3 {GAME_MODES['compare']}", id="compare"):
-                yield ComparePane(id="compare-pane")
-            with TabPane(f"4 {GAME_MODES['shrink']}", id="shrink"):
-                yield WatchPane("shrink", shrink=True, id="shrink-pane")
+            for number, mode in enumerate(LATER_MODES, start=2):
+                yield TabPane(f"{number} {GAME_MODES[mode]}", id=mode)
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.apply_settings()
+        self.call_after_refresh(self._mount_the_rest)
+
+    async def _mount_the_rest(self) -> None:
+        """After the first frame: the keep chart, then the other modes' panes, one by one
+        (unless the learner has already left)."""
+        if self.is_attached:
+            await self.query_one(KeepPane).add_chart()
+        for mode in LATER_MODES:
+            if self.is_attached:
+                await self._pane(mode)
+
+    async def _pane(self, mode: str) -> Widget:
+        """The pane of a mode of LATER_MODES, mounted (with the settings) if it is not yet."""
+        async with self._mounting:  # the tab asked for while the rest is being mounted
+            if mode not in self._panes:
+                pane = self._panes[mode] = make_pane(mode)
+                self._give_settings(mode, pane)  # drawn with them as it mounts
+                await self.query_one(f"#{mode}", TabPane).mount(pane)
+        return self._panes[mode]
+
+    def on_screen_suspend(self) -> None:
+        """Out of sight, a watched game waits for the learner to come back."""
+        for mode in ("watch", "shrink"):
+            if (pane := self._panes.get(mode)) is not None:
+                pane.pause()
+
+    def on_screen_resume(self) -> None:
+        # Everything stays as the learner left it; only the saved scores may be new.
+        self.refresh_best()
 
     @property
     def mode(self) -> str:
@@ -123,10 +167,15 @@ class GuessScreen(Screen[None]):
     def apply_settings(self) -> None:
         """Give every mode the current settings and show the fewest guesses for them."""
         self.query_one(KeepPane).setup(self.learning_rate, self.max_steps)
-        for pane in self.query(WatchPane).results(WatchPane):
-            pane.setup(self.secret, self.learning_rate, self.max_steps)
-        self.query_one(ComparePane).setup(self.secret, self.max_steps)
+        for mode, pane in self._panes.items():
+            self._give_settings(mode, pane)
         self.refresh_best()
+
+    def _give_settings(self, mode: str, pane) -> None:
+        if mode == "compare":
+            pane.setup(self.secret, self.max_steps)
+        else:
+            pane.setup(self.secret, self.learning_rate, self.max_steps)
 
     def refresh_best(self) -> None:
         """The fewest guesses saved for the current learning rate, per mode."""
@@ -154,9 +203,7 @@ class GuessScreen(Screen[None]):
 
     def _set(self, field_id: str, value: float) -> None:
         setattr(self, FIELDS[field_id], value)
-        field = self.query_one(f"#{field_id}", ValidatedField)
-        field.show(value)
-        field.clear_error()
+        self.query_one(SettingsRow).put(field_id, value)
         self.apply_settings()
 
     def action_nudge(self, direction: int) -> None:
@@ -169,31 +216,38 @@ class GuessScreen(Screen[None]):
 
     # -- modes ------------------------------------------------------------------------------
 
-    def action_mode(self, mode: str) -> None:
+    async def action_mode(self, mode: str) -> None:
         """Switch to a mode by its tab id."""
+        if mode in LATER_MODES:
+            await self._pane(mode)
         self.query_one(TabbedContent).active = mode
-        self.mode_changed()
+        await self.mode_changed()
 
     @on(TabbedContent.TabActivated)
-    def mode_changed(self) -> None:
+    async def mode_changed(self) -> None:
         """Pause the games out of sight; show the keys of the mode in sight."""
-        if self.mode == self._mode_shown:
+        mode = self.mode
+        if mode == self._mode_shown:
             return  # a key switch is also announced by the tabs: the footer is rebuilt once
-        self._mode_shown = self.mode
-        if self.mode == "compare":
-            self.query_one(ComparePane).show_sweep()  # 0.1 s: only for those who look
-        for pane in self.query(WatchPane).results(WatchPane):
-            if pane.mode != self.mode:
+        self._mode_shown = mode
+        self.query_one(SettingsRow).show_secret(mode != "keep")  # theirs is the learner's
+        for other in ("watch", "shrink"):
+            if other != mode and (pane := self._panes.get(other)) is not None:
                 pane.pause()
         self.refresh_bindings()
+        if mode == "compare":
+            (await self._pane("compare")).show_sweep()  # 0.1 s: only for those who look
+        elif mode in LATER_MODES:
+            await self._pane(mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         modes = MODE_ACTIONS.get(action)
         return modes is None or self.mode in modes
 
-    def _watch_pane(self) -> WatchPane | None:
-        return self.query_one(f"#{self.mode}-pane", WatchPane) \
-            if self.mode in ("watch", "shrink") else None
+    def _watch_pane(self):
+        """The watched game in sight (watch or shrink), once its pane is mounted."""
+        pane = self._panes.get(self.mode) if self.mode in ("watch", "shrink") else None
+        return pane if pane is not None and pane.is_mounted else None
 
     def action_answer(self, said: str) -> None:
         """Answer the computer's guess (you keep the secret)."""
@@ -224,7 +278,8 @@ class GuessScreen(Screen[None]):
 
     def action_show_answer(self) -> None:
         """Reveal an answer to the discussion question."""
-        self.query_one(ComparePane).reveal()
+        if (pane := self._panes.get("compare")) is not None and pane.is_mounted:
+            pane.reveal()
 
     def action_leave(self) -> None:
         """Escape: out of a field first (the game keys work again), else back."""
@@ -238,6 +293,8 @@ class GuessScreen(Screen[None]):
 
     @on(GameFinished)
     def game_finished(self, event: GameFinished) -> None:
+        from gdtui.course.progress import log_guessing_game  # not needed to open the screen
+
         rate = format_guess(event.learning_rate)
         title = GAME_MODES[event.mode]
         if event.guesses is not None and self.app.store.record_guesses(

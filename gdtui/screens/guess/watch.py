@@ -49,6 +49,8 @@ class WatchPane(Vertical):
         self.speed = DEFAULT_SPEED
         self._timer: Timer | None = None
         self.playing = False  # the guesses advance by themselves
+        self._settings: tuple[int, float, int] | None = None
+        self._ready = False  # mounted: its widgets are there to draw on
 
     def compose(self) -> ComposeResult:
         mode = self.mode
@@ -66,14 +68,19 @@ class WatchPane(Vertical):
         yield GuessChart(id=f"{mode}-chart", classes="chart")
 
     def on_mount(self) -> None:
+        self._ready = True
         self._start_timer()
+        if self._settings is not None:
+            self.setup(*self._settings)
 
     # -- settings and controls -------------------------------------------------------------------
 
     def setup(self, secret: int, learning_rate: float, max_steps: int) -> None:
-        """Play a new game with these settings (unless it is the one already shown)."""
+        """Play a new game with these settings (unless it is the one already shown); before
+        the pane is mounted, keep them for then."""
+        self._settings = (secret, learning_rate, max_steps)
         game = self.game
-        if game and (game.secret, game.learning_rate, game.max_steps) == (
+        if not self._ready or game and (game.secret, game.learning_rate, game.max_steps) == (
             secret, learning_rate, max_steps
         ):
             return
@@ -155,8 +162,9 @@ class WatchPane(Vertical):
         return f"Speed: {PACES[self.speed][0]} (f)"
 
     def _set_play_label(self) -> None:
-        label = "❚❚ Pause (space)" if self.playing else "▶ Play (space)"
-        self.query_one(f"#{self.mode}-play", Button).label = label
+        if self._ready:
+            label = "❚❚ Pause (space)" if self.playing else "▶ Play (space)"
+            self.query_one(f"#{self.mode}-play", Button).label = label
 
     # -- drawing ---------------------------------------------------------------------------------
 

@@ -231,7 +231,7 @@ def short_outcome(game: Game) -> str:
     return outcome_words(game.outcome, game.tolerance, len(game.guesses), game.oscillation)
 
 
-def _check_game(
+def check_game(
     secret: float, start: float, learning_rate: float, max_steps: float, tolerance: float
 ) -> tuple[int, int, float, int, float]:
     """The arguments of a game, checked with the same messages as the parse helpers."""
@@ -258,7 +258,7 @@ def play(
     g_next = clamp(g - step) after "too high", clamp(g + step) after "too low",
     where step = learning_rate (halved at each jump past the secret when ``shrink``).
     """
-    secret, start, learning_rate, max_steps, tolerance = _check_game(
+    secret, start, learning_rate, max_steps, tolerance = check_game(
         secret, start, learning_rate, max_steps, tolerance
     )
     guesses, answers, step_sizes, outcome, oscillation = _walk(
@@ -408,7 +408,7 @@ def sweep(
     ``max_steps`` defaults to 100 (``SWEEP_MAX_STEPS``) so a slow rate is shown as slow (a high
     average) rather than as failing, and "never" means only that the steps jump past the secret.
     """
-    _, start, _, max_steps, tolerance = _check_game(LOWEST, start, 1, max_steps, tolerance)
+    _, start, _, max_steps, tolerance = check_game(LOWEST, start, 1, max_steps, tolerance)
     rows = []
     for rate in learning_rates:
         rate = round(parse_learning_rate(rate), DECIMALS)
@@ -441,176 +441,3 @@ def best_rate(rows: Sequence[SweepRow]) -> SweepRow:
             row.learning_rate,
         ),
     )
-
-
-def discussion_answer(
-    secret: int = 37, start: int = DEFAULT_START, tolerance: float = DEFAULT_TOLERANCE
-) -> str:
-    """An answer to the source's question: what happens with a learning rate of 50, and why
-    might the guess keep jumping past the answer? Built from real games, so it cannot drift."""
-    wild = play(secret, start, 50, DEFAULT_MAX_STEPS, tolerance)
-    small = play(secret, start, 2, DEFAULT_MAX_STEPS, tolerance)
-    path = ", ".join(format_guess(guess) for guess in wild.guesses)
-    if wild.oscillation is not None:
-        low, high = (format_guess(value) for value in wild.oscillation)
-        fate = f"so it keeps jumping between {low} and {high} and never gets within"
-    else:  # a secret that a jump of 50 happens to hit
-        fate = "and only luck lets a jump like that land within"
-    small_result = f"at guess {small.steps}" if small.steps is not None else "only slowly"
-    return (
-        f"With a learning rate of 50 the guess moves 50 at a time: {path}. The gap to "
-        f"{secret} is much smaller than 50, so every move jumps right past the answer, {fate} "
-        f"{format_guess(tolerance)}. The answer only says which way to go, not how far; the "
-        f"learning rate decides how far, and a step bigger than the gap overshoots. A network "
-        f"with too large a learning rate does the same: each update jumps across the bottom of "
-        f"the loss valley, so the loss bounces or grows instead of settling. A small step "
-        f"(a learning rate of 2 lands {small_result}), or a step that shrinks every time it "
-        f"jumps past, settles."
-    )
-
-
-# --- you keep the secret, the computer guesses --------------------------------------------------
-
-ANSWER_WORDS = {
-    Answer.TOO_HIGH: ("too high", "high", "h", "lower", "down", "-"),
-    Answer.TOO_LOW: ("too low", "low", "l", "higher", "up", "+"),
-    Answer.RIGHT: ("right", "r", "yes", "y", "correct", "exactly right", "got it", "="),
-}
-UNCLEAR_ANSWER = 'Please answer "too high", "too low" or "right".'
-
-
-def parse_answer(text: str | Answer) -> Answer | None:
-    """The answer the player meant ("too high", "high", "h", ...), or None if unclear."""
-    if isinstance(text, Answer):
-        return text
-    words = " ".join(text.lower().replace("!", " ").replace(".", " ").split())
-    for answer, spellings in ANSWER_WORDS.items():
-        if words in spellings:
-            return answer
-    return None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the computer says back to one answer."""
-
-    accepted: bool  # False: the answer was unclear or contradicts an earlier one; nothing changed
-    message: str
-    finished: bool
-
-
-class ComputerGuesser:
-    """The "you keep the secret" game: the computer guesses, you answer, it moves by the
-    learning rate.
-
-    It keeps the whole numbers still possible, ``low``..``high``, from all your answers. An
-    answer that leaves none, or "right" when no possible number is within the tolerance, is
-    refused with a kind message naming the earlier answer it clashes with. When its next guess
-    would repeat an earlier one it is going round in a loop, so it stops and says so.
-    """
-
-    def __init__(
-        self,
-        learning_rate: float = DEFAULT_LEARNING_RATE,
-        start: int = DEFAULT_START,
-        max_steps: int = DEFAULT_MAX_STEPS,
-        tolerance: float = DEFAULT_TOLERANCE,
-        shrink: bool = False,
-    ) -> None:
-        _, start, learning_rate, max_steps, tolerance = _check_game(
-            LOWEST, start, learning_rate, max_steps, tolerance
-        )
-        self.learning_rate = learning_rate
-        self.max_steps = max_steps
-        self.tolerance = tolerance
-        self.shrink = shrink
-        self.step = learning_rate
-        self.guess: float = float(start)  # the guess waiting for an answer
-        self.guesses: list[float] = []  # the guesses answered so far
-        self.answers: list[Answer] = []
-        self.low, self.high = LOWEST, HIGHEST
-        self._low_because: float | None = None  # the guess said to be too low that set ``low``
-        self._high_because: float | None = None
-        self.outcome: Outcome | None = None
-        self.oscillation: tuple[float, float] | None = None
-
-    @property
-    def finished(self) -> bool:
-        """True once the game has an outcome."""
-        return self.outcome is not None
-
-    def answer(self, text: str | Answer) -> Reply:
-        """Take the player's answer to the current guess and propose the next one."""
-        if self.finished:
-            return Reply(False, "This game is over: start a new one to play again.", True)
-        answer = parse_answer(text)
-        if answer is None:
-            return Reply(False, UNCLEAR_ANSWER, False)
-        clash = self._clash(answer)
-        if clash is not None:
-            return Reply(False, clash, False)
-        guess = self.guess
-        previous = self.answers[-1] if self.answers else None
-        self.guesses.append(guess)
-        self.answers.append(answer)
-        if answer is Answer.RIGHT:
-            self.outcome = Outcome.CONVERGED
-            count = len(self.guesses)
-            return Reply(True, f"Got it in {count} guess{'es' if count > 1 else ''}!", True)
-        if answer is Answer.TOO_HIGH:
-            self.high, self._high_because = math.ceil(guess) - 1, guess
-        else:
-            self.low, self._low_because = math.floor(guess) + 1, guess
-        self.step = next_step(self.step, previous, answer, self.shrink)
-        where = f"Your number is from {self.low} to {self.high}."
-        if len(self.guesses) >= self.max_steps:
-            self.outcome = Outcome.OUT_OF_STEPS
-            return Reply(True, f"That was my last guess ({self.max_steps}). {where}", True)
-        self.guess = next_guess(guess, answer, self.step)
-        if not self.shrink and self.guess in self.guesses:
-            loop = self.guesses[self.guesses.index(self.guess) :]
-            self.oscillation = (min(loop), max(loop))
-            self.outcome = Outcome.OSCILLATING
-            low, high = (format_guess(value) for value in self.oscillation)
-            rate = format_guess(self.learning_rate)
-            return Reply(
-                True,
-                f"I keep jumping between {low} and {high}: a step of {rate} jumps past your "
-                f"number every time, so I can never land on it. {where} A smaller learning "
-                f"rate would find it.",
-                True,
-            )
-        return Reply(True, f"My next guess is {format_guess(self.guess)}.", False)
-
-    def _clash(self, answer: Answer) -> str | None:
-        """A kind message if ``answer`` to the current guess contradicts earlier answers."""
-        guess = format_guess(self.guess)
-        if answer is Answer.TOO_HIGH and math.ceil(self.guess) - 1 < self.low:
-            return self._clash_message(self._low_because, "too low", f"{guess} can't be too high")
-        if answer is Answer.TOO_LOW and math.floor(self.guess) + 1 > self.high:
-            return self._clash_message(self._high_because, "too high", f"{guess} can't be too low")
-        if answer is Answer.RIGHT:
-            window_low = math.ceil(self.guess - self.tolerance - EPSILON)
-            window_high = math.floor(self.guess + self.tolerance + EPSILON)
-            if window_low > window_high:  # only with a tolerance below 1/2
-                return f"Your number is a whole number, so {guess} can't be exactly right."
-            within = f"within {format_guess(self.tolerance)} of it" if self.tolerance else "it"
-            wrong = f"{guess} can't be right (your number would have to be {within})"
-            if window_high < self.low:
-                return self._clash_message(self._low_because, "too low", wrong)
-            if window_low > self.high:
-                return self._clash_message(self._high_because, "too high", wrong)
-        return None
-
-    @staticmethod
-    def _clash_message(earlier: float | None, said: str, wrong: str) -> str:
-        """Name the earlier answer (or the 1..100 rule) that the new answer clashes with."""
-        if earlier is None:
-            return (f"Your number is from {LOWEST} to {HIGHEST}, so {wrong}. "
-                    "Want to try that answer again?")
-        then = format_guess(earlier)
-        side = "above" if said == "too low" else "below"
-        return (
-            f"Hmm, that doesn't fit: earlier you said {then} was {said}, so your number is "
-            f"{side} {then}, and then {wrong}. Maybe check your secret number and answer again?"
-        )

@@ -59,11 +59,11 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
                     after_chunk: Callable[[], None] = lambda: None) -> str:
     """Train `session` chunk by chunk until told to stop; return why it ended.
 
-    Returns "stopped" (should_stop() said so), "diverged" or "limit" (reached step
-    `stop_at`; None: no limit). `speed()` names an entry of SPEEDS and is read before every chunk;
-    `after_chunk()` is called after each one while the lock is still held, so it may read the
-    session (the Lab answers a request for a frame there). Only the first chunk saves an undo
-    point, so undo goes back to where this run started.
+    Returns "stopped" (should_stop() said so), "diverged" or "stuck" (the run stopped by itself: see
+    training.trouble) or "limit" (reached step `stop_at`; None: no limit). `speed()` names an entry
+    of SPEEDS and is read before every chunk; `after_chunk()` is called after each one while the
+    lock is still held, so it may read the session (the Lab answers a request for a frame there).
+    Only the first chunk saves an undo point, so undo goes back to where this run started.
     """
     chunk, first = 1, True
     while not should_stop():
@@ -76,11 +76,11 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
                 if wanted <= 0:
                     return "limit"
             taken = session.run(wanted, should_stop=should_stop, save_undo=first)
-            diverged = session.status == "diverged"
+            status = session.status
             after_chunk()
         first = False
-        if diverged:
-            return "diverged"
+        if status != "ok":
+            return status
         elapsed = time.perf_counter() - started
         if rate is None:
             if taken == wanted:  # size the next chunk to take about CHUNK_SECONDS

@@ -1,0 +1,280 @@
+"""What the Training Lab says and does about training is true (issue 12): learning rate 10 shows
+what the lessons promise and undo goes back to just before it; the home screen's "Welcome back"
+tells the run the learner kept. Core tests train real, seeded runs; pilot tests are the
+learner's keys."""
+
+from __future__ import annotations
+
+import gc
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from textual.widgets import Static
+
+from gdtui.course.progress import LabRuns
+from gdtui.screens.home import HomeScreen
+from gdtui.screens.lab.screen import LabScreen
+from gdtui.training import session as session_module
+from gdtui.training.hints import hints
+from gdtui.training.history import Evaluation, History
+from gdtui.training.session import MAX_UNDO, TrainingSession
+from gdtui.training.settings import Settings
+from gdtui.training.trouble import PINNED_SHARE, pinned_units
+from gdtui.training.view import activity_line, snapshot
+from tests.conftest import wait_for_text, wait_until
+
+MOONS_SGD = Settings(optimizer="sgd")  # the default data (moons, cross-entropy), plain steps
+
+
+@dataclass
+class FakeRun:
+    """What hints read from a session (training.state.TrainingState)."""
+
+    settings: Settings
+    history: History
+    step: int
+    trouble: object = None
+    status: str = "ok"
+    network: object = None
+    train_features: object = None
+    is_classification: bool = True
+
+
+def train_like_the_lab(session: TrainingSession, until, most: int = 30_000,
+                       go_on: bool = False) -> None:
+    """Train in chunks of 50 as the Lab's worker does: only the first chunk of a run saves an
+    undo point (`go_on`: the same run goes on, as after a change made while it trains)."""
+    first = not go_on
+    while not until() and session.status == "ok" and session.step < most:
+        session.run(50, save_undo=first)
+        first = False
+
+
+# --- 1. learning rate 10 on the default data: stuck, said in the lessons' words ---------------
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("raised_at", [0, 2000])
+def test_learning_rate_10_on_the_moons_gets_stuck_and_stops(optimizer, raised_at):
+    session = TrainingSession(Settings(optimizer=optimizer))
+    session.run(raised_at)
+    session.update(learning_rate=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        train_like_the_lab(session, lambda: False, most=raised_at + 1000)
+    assert session.status == "stuck"  # not "diverged": cross-entropy has no room to blow up
+    assert session.step - raised_at <= 200  # found within a few evaluations
+    latest, start = session.history.latest, session.starting_loss
+    assert latest.pinned >= PINNED_SHARE and latest.train_loss > start
+    assert session.message == "stuck: the outputs are pinned at 0 or 1"
+    assert session.run(10) == 0  # stopped, as after a divergence
+    advice = hints(session)
+    assert advice == ["a learning rate of 10 is too large here: it pinned the network where the "
+                      "slope is flat, so the loss stays high; press u to undo, then try 3"]
+
+
+def test_the_explanation_of_a_stuck_network_is_computed_from_it():
+    session = TrainingSession(MOONS_SGD)
+    session.run(2000)
+    session.update(learning_rate=10)
+    train_like_the_lab(session, lambda: False)
+    trouble, latest = session.trouble, session.history.latest
+    units = pinned_units(session.network, session.train_features)
+    assert units >= 8  # of 16: the hidden units sit at tanh's flat ends
+    assert trouble.explanation == (
+        f"At learning rate 10, {units} of 16 hidden units got pinned at −1 or +1, where the "
+        "curve is flat and the gradient about 0: lesson 5's flat ground. Sure of every answer, "
+        f"the network is right on {latest.train_accuracy:.1%}, no better than a coin toss.")
+    assert latest.train_accuracy == 0.5 and latest.train_loss > 0.618
+
+
+def test_the_hint_no_longer_calls_a_stuck_network_jumpy():
+    """Before: at a stuck loss of 11.4 and 50% accuracy the hint said the loss "jumps up and
+    down". A loss that jumps above where it started is now called too large outright."""
+    session = TrainingSession(MOONS_SGD)
+    session.update(learning_rate=10)
+    train_like_the_lab(session, lambda: False)
+    assert not any("jumps" in hint for hint in hints(session))
+    history = History()
+    for step, loss in enumerate([0.6] + [0.9, 2.0] * 6):
+        history.add(Evaluation(10 * step, loss, loss, 0.5, 0.5))
+    run = FakeRun(Settings(learning_rate=3), history, 120)
+    assert hints(run)[0] == ("the training loss jumps up and down, above where it started: the "
+                             "learning rate is too large; try 1")
+
+
+def test_undo_after_getting_stuck_goes_back_to_just_before_the_raise():
+    session = TrainingSession(MOONS_SGD)
+    train_like_the_lab(session, lambda: session.step >= 15_000)  # one run: one undo point, at 0
+    good_loss = session.history.latest.train_loss
+    good_weights = session.network.parameter_vector.copy()
+    session.update(learning_rate=10)  # mid-run, as `]` does while it trains
+    train_like_the_lab(session, lambda: False, go_on=True)
+    assert session.status == "stuck" and session.undo_step == 15_000
+    assert session.undo()
+    assert session.step == 15_000 and session.status == "ok"
+    assert session.history.latest.train_loss == good_loss
+    assert np.array_equal(session.network.parameter_vector, good_weights)
+    assert session.settings.learning_rate == 0.01  # as it was, just before the raise
+    assert session.undo() and session.step == 0  # then where the run started
+    assert not session.undo()
+
+
+def test_undo_after_trouble_with_no_change_goes_back_close_to_it():
+    session = TrainingSession(Settings())
+    session.run(1234)  # one run, saved at step 0
+    session.network.parameter_vector[0] = np.nan  # and it goes wrong by itself at step 1,235
+    train_like_the_lab(session, lambda: False, go_on=True)
+    assert session.status == "diverged" and session.trouble.step == 1235
+    assert session.message == "diverged: the loss became NaN (not a number)"
+    assert session.undo()
+    every = session_module.GOOD_MOMENT_EVERY * session.evaluation_interval
+    assert 1234 - every <= session.step <= 1234  # a good moment kept on the way, not step 0
+    assert session.status == "ok" and math.isfinite(session.history.latest.train_loss)
+    assert session.history.latest.train_loss < session.starting_loss / 10
+    assert session.run(100) == 100
+
+
+def test_a_run_that_really_diverges_says_so_with_the_lesson_and_no_warning():
+    for settings in (Settings(dataset="sine", loss="mse", optimizer="sgd", learning_rate=10),
+                     Settings(loss="mse", optimizer="sgd", learning_rate=1e6),
+                     Settings(dataset="sine", learning_rate=1e300)):
+        session = TrainingSession(settings)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            session.run(2000)
+            view = snapshot(session)  # what the lab draws from
+        assert session.status == "diverged", settings
+        assert np.isfinite(session.network.parameter_vector).all()
+        assert session.trouble.explanation.endswith(
+            "so the loss grew without end: training diverged (lesson 4).")
+        assert view.hints[0].startswith(f"a learning rate of {settings.learning_rate:g} is too "
+                                        "large here: the loss blew up; press u to undo")
+
+
+def test_keeping_a_good_moment_keeps_memory_bounded():
+    session = TrainingSession(Settings(n_points=40, hidden_layers=(4,), eval_every=1))
+    for _ in range(200):  # 200 runs of 50 steps, an evaluation every step
+        session.run(50)
+    gc.collect()
+    points = [o for o in gc.get_objects() if isinstance(o, session_module._UndoPoint)]
+    assert len(points) <= MAX_UNDO + 1  # the undo points and one good moment, however long
+    assert session.history.count == 10_001
+
+
+# --- 2. what the lab logs for the home screen ------------------------------------------------
+
+def test_the_log_names_the_rate_at_the_trouble_even_after_it_changed():
+    session = TrainingSession(MOONS_SGD)
+    session.run(500)
+    session.update(learning_rate=10)
+    train_like_the_lab(session, lambda: False)
+    session.update(learning_rate=3)  # `[` after the run stopped
+    line = activity_line(snapshot(session))
+    assert line.startswith(f"got stuck on moons at learning rate 10 ({session.step:,} steps, "
+                           "2-8-8-1 tanh, sgd lr 10)")
+
+
+def test_runs_the_learner_undid_leave_the_activity_log(store):
+    runs = LabRuns()
+    runs.logged(store, 2000, "trained moons to 98.0% validation accuracy (2,000 steps)")
+    runs.logged(store, 2140, "got stuck on moons at learning rate 10 (2,140 steps)")
+    runs.undone(store, 2000, "what the session says at step 2,000")
+    assert store.last_activity()[2].startswith("trained moons to 98.0%")  # the one kept
+    runs.logged(store, 9000, "trained moons to 99.0% validation accuracy (9,000 steps)")
+    runs.undone(store, 8000, "trained moons to 99.2% validation accuracy (8,000 steps)")
+    assert store.last_activity()[2] == "trained moons to 99.2% validation accuracy (8,000 steps)"
+    runs.undone(store, 0, "nothing trained")
+    assert store.last_activity() is None  # every run undone: nothing to tell
+    runs.logged(store, 300, "trained moons (300 steps)")
+    runs.new_network()  # a reset: what was logged stays, later undos cannot reach it
+    runs.undone(store, 0, "nothing trained")
+    assert store.last_activity()[2] == "trained moons (300 steps)"
+
+
+async def open_lab(app, pilot, **options) -> LabScreen:
+    app.open_area("lab", **options)
+    await pilot.pause()
+    lab = app.screen
+    assert isinstance(lab, LabScreen)
+    await wait_until(pilot, lambda: lab.view is not None)
+    return lab
+
+
+def shown(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def press(app, pilot, *keys: str) -> None:
+    """Press keys while the lab trains (pilot.press waits for an idle CPU, which a run is not)."""
+    for key in keys:
+        app.simulate_key(key)
+        await pilot.pause(0.05)
+
+
+async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_keeps_the_good_steps(
+        make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=MOONS_SGD)
+        await press(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 3000)
+        await press(app, pilot, *["right_square_bracket"] * 6)  # 0.01 → 10, while it trains
+        await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
+        trouble = lab.session.trouble
+        accuracy = lab.session.history.latest.train_accuracy
+        text = await wait_for_text(pilot, f"✖ stuck at step {trouble.step:,}: outputs pinned at "
+                                          "0 or 1", f"acc {accuracy:.1%}")
+        assert "a learning rate of 10 is too large here" in shown(lab, "#hint")
+        assert "jumps up and down" not in text
+        back = lab.session.undo_step
+        told = [n for n in app._notifications if n.title == trouble.message]
+        assert told and told[-1].message.endswith(f"Press u to go back to step {back:,}.")
+        assert "lesson 5's flat ground" in told[-1].message
+        assert f"the network is right on {accuracy:.1%}" in told[-1].message
+        assert 3000 <= back < trouble.step  # the good steps are kept, not only the run's start
+        await pilot.press("u")
+        await wait_for_text(pilot, f"step {back:,} ")
+        assert lab.session.status == "ok"
+        assert lab.view.latest.train_loss < lab.session.starting_loss / 10  # the good loss
+        assert lab.view.latest.train_accuracy > 0.95
+
+
+async def test_welcome_back_names_the_rate_that_did_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=MOONS_SGD)
+        await press(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 500)
+        await press(app, pilot, *["right_square_bracket"] * 6)
+        await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
+        await pilot.press("left_square_bracket")  # the rate goes down to 3 after the event
+        assert lab.session.settings.learning_rate == 3
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        text = await wait_for_text(pilot, "Welcome back. Last time: got stuck on moons at")
+        assert "at learning rate 10 (" in text and "sgd lr 10)" in text
+
+
+async def test_welcome_back_never_tells_a_run_that_was_undone(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=MOONS_SGD)
+        await press(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 1500)
+        await press(app, pilot, "space")  # pause: the first run is logged
+        await wait_until(pilot, lambda: not lab.running)
+        kept = lab.session.step
+        await pilot.press(*["right_square_bracket"] * 6)  # to 10, paused
+        await press(app, pilot, "space")  # the second run gets stuck, and is logged
+        await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
+        assert app.store.last_activity()[2].startswith("got stuck on moons")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: lab.session.step == kept)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        text = await wait_for_text(pilot, "Welcome back. Last time: trained moons to")
+        assert "got stuck" not in text
+        assert f"({kept:,} steps, 2-8-8-1 tanh, sgd lr 0.01)" in app.store.last_activity()[2]

@@ -1,7 +1,7 @@
 """What the Training Lab says and does about training is true (issue 12): learning rate 10 shows
 what the lessons promise and undo goes back to just before it; the home screen's "Welcome back"
-tells the run the learner kept. Core tests train real, seeded runs; pilot tests are the
-learner's keys."""
+tells the run the learner kept; lesson 1's random network looks random. Core tests train real,
+seeded runs; pilot tests are the learner's keys."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
+from gdtui.course.lessons import link_options, load_course, parse_link
 from gdtui.course.progress import LabRuns
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
@@ -21,10 +22,10 @@ from gdtui.training import session as session_module
 from gdtui.training.hints import hints
 from gdtui.training.history import Evaluation, History
 from gdtui.training.session import MAX_UNDO, TrainingSession
-from gdtui.training.settings import Settings
+from gdtui.training.settings import PRESETS, RANDOM_GUESS, Settings, preset_settings
 from gdtui.training.trouble import PINNED_SHARE, pinned_units
 from gdtui.training.view import activity_line, snapshot
-from tests.conftest import wait_for_text, wait_until
+from tests.conftest import wait_for_text, wait_until, write_lesson
 
 MOONS_SGD = Settings(optimizer="sgd")  # the default data (moons, cross-entropy), plain steps
 
@@ -219,7 +220,7 @@ async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_kee
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot, settings=MOONS_SGD)
-        await press(app, pilot, "space")
+        await press(app, pilot, "space")  # full speed, then train
         await wait_until(pilot, lambda: lab.session.step >= 3000)
         await press(app, pilot, *["right_square_bracket"] * 6)  # 0.01 → 10, while it trains
         await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
@@ -278,3 +279,68 @@ async def test_welcome_back_never_tells_a_run_that_was_undone(make_app):
         text = await wait_for_text(pilot, "Welcome back. Last time: trained moons to")
         assert "got stuck" not in text
         assert f"({kept:,} steps, 2-8-8-1 tanh, sgd lr 0.01)" in app.store.last_activity()[2]
+
+
+# --- 3. lesson 1's random network looks random -----------------------------------------------
+
+def coin_toss_distance(evaluation: Evaluation) -> float:
+    """How far an untrained network is from a coin toss: accuracies 50%, loss ln 2."""
+    return (abs(evaluation.train_accuracy - 0.5) + abs(evaluation.validation_accuracy - 0.5)
+            + abs(evaluation.train_loss - math.log(2)))
+
+
+def test_the_random_guess_preset_is_the_seed_closest_to_a_coin_toss_and_then_learns():
+    # measured over the first 1,000 seeds of the default network on the moons
+    first = {seed: TrainingSession(Settings(seed=seed)).history.first for seed in range(1000)}
+    accuracies = [e.train_accuracy for e in first.values()]
+    # lesson 1's numbers: anywhere from 7% to 92%, and the usual start (seed 0) at 88.8%
+    assert (f"{min(accuracies):.0%}", f"{max(accuracies):.0%}") == ("7%", "92%")
+    assert f"{first[0].train_accuracy:.1%}" == "88.8%"
+    chosen = preset_settings(RANDOM_GUESS)
+    assert chosen == Settings(seed=chosen.seed)  # the default network, only another seed
+    assert chosen.seed == min(first, key=lambda seed: coin_toss_distance(first[seed]))
+    untrained = first[chosen.seed]
+    assert abs(untrained.train_accuracy - 0.5) <= 0.02
+    assert abs(untrained.validation_accuracy - 0.5) <= 0.02
+    assert f"{untrained.train_accuracy:.1%}" == "48.8%"  # as lesson 1 says
+    assert abs(untrained.train_loss - math.log(2)) < 0.01  # what a coin toss pays
+    session = TrainingSession(chosen)
+    session.run(500)
+    assert session.history.latest.validation_accuracy >= 0.98  # and it learns, in 500 steps
+
+
+def test_lesson_1_links_to_the_random_guess_and_explains_the_lucky_start():
+    lesson = load_course().get("guessing-network")
+    labs = [href for _, href in lesson.links() if parse_link(href) == ("screen", "lab")]
+    assert labs == ["screen:lab?preset=random+guess"]
+    assert link_options(labs[0]) == {"preset": RANDOM_GUESS} and RANDOM_GUESS in PRESETS
+    assert "A random start can also look decent, by luck, when the data is easy." in lesson.body
+    assert "anywhere from 7% to 92% of the moons right" in lesson.body
+    assert "The lab's usual start draws 88.8% before its first step." in lesson.body
+
+
+def test_a_lesson_link_naming_a_preset_is_checked(tmp_path):
+    body = ("[a](screen:lab?preset=random+guess) [b](screen:lab?preset=nope) "
+            "[c](screen:guess?preset=random+guess)")
+    write_lesson(tmp_path, "1.md", id="one", order=1, body=body)
+    problems = [problem.message for problem in load_course(tmp_path).problems]
+    assert problems == [
+        f"link 'screen:lab?preset=nope': unknown preset 'nope' ({', '.join(PRESETS)})",
+        "link 'screen:guess?preset=random+guess': only screen:lab takes an option, preset=NAME"]
+
+
+async def test_the_link_in_lesson_1_opens_a_network_that_guesses(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("guessing-network")
+        await pilot.pause()
+        await pilot.press("l")
+        picker = app.screen.query_one(OptionList)
+        hrefs = [option.id for option in picker.options]
+        for _ in range(hrefs.index("screen:lab?preset=random+guess")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LabScreen)
+                         and app.screen.view is not None)
+        await wait_for_text(pilot, "step 0 ", "acc 48.8% (val 50.0%)")
+        assert app.screen.session.settings.seed == preset_settings(RANDOM_GUESS).seed

@@ -30,6 +30,7 @@ from gdtui.training.settings import (
     Settings,
     learning_rate_down,
     learning_rate_up,
+    preset_settings,
     settings_from_dict,
 )
 from gdtui.training.view import Frame, FrameRequest, Snapshot
@@ -71,8 +72,10 @@ class LabScreen(Screen[None]):
         Binding("escape", "leave", "Back", show=False),
     ]
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, preset: str | None = None) -> None:
         super().__init__()
+        if settings is None and preset is not None:  # a lesson's link names a built-in preset
+            settings = preset_settings(preset)
         self.training = TrainingRun(self, TrainingSession(settings or Settings()),
                                     self._running_changed)
         self.goals = Goals(self, self.load_settings, self.training.pause)

@@ -1,7 +1,7 @@
 """What the Training Lab says and does about training is true (issue 12): learning rate 10 shows
 what the lessons promise and undo goes back to just before it; the home screen's "Welcome back"
-tells the run the learner kept; lesson 1's random network looks random. Core tests train real,
-seeded runs; pilot tests are the learner's keys."""
+tells the run the learner kept; lesson 1's random network looks random; the default pace can be
+watched. Core tests train real, seeded runs; pilot tests are the learner's keys."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, Select, Static
 
 from gdtui.course.lessons import link_options, load_course, parse_link
 from gdtui.course.progress import LabRuns
@@ -20,12 +20,14 @@ from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
 from gdtui.training import session as session_module
 from gdtui.training.hints import hints
-from gdtui.training.history import Evaluation, History
+from gdtui.training.history import Evaluation, History, settled_step
 from gdtui.training.session import MAX_UNDO, TrainingSession
 from gdtui.training.settings import PRESETS, RANDOM_GUESS, Settings, preset_settings
 from gdtui.training.trouble import PINNED_SHARE, pinned_units
 from gdtui.training.view import activity_line, snapshot
+from gdtui.training.worker import DEFAULT_SPEED, SPEEDS, SessionLock, train_in_chunks
 from tests.conftest import wait_for_text, wait_until, write_lesson
+from tests.test_lab_support import FakeClock
 
 MOONS_SGD = Settings(optimizer="sgd")  # the default data (moons, cross-entropy), plain steps
 
@@ -220,7 +222,7 @@ async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_kee
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot, settings=MOONS_SGD)
-        await press(app, pilot, "space")  # full speed, then train
+        await press(app, pilot, "f", "space")  # full speed, then train
         await wait_until(pilot, lambda: lab.session.step >= 3000)
         await press(app, pilot, *["right_square_bracket"] * 6)  # 0.01 → 10, while it trains
         await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
@@ -247,7 +249,7 @@ async def test_welcome_back_names_the_rate_that_did_it(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot, settings=MOONS_SGD)
-        await press(app, pilot, "space")
+        await press(app, pilot, "f", "space")
         await wait_until(pilot, lambda: lab.session.step >= 500)
         await press(app, pilot, *["right_square_bracket"] * 6)
         await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
@@ -263,7 +265,7 @@ async def test_welcome_back_never_tells_a_run_that_was_undone(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot, settings=MOONS_SGD)
-        await press(app, pilot, "space")
+        await press(app, pilot, "f", "space")
         await wait_until(pilot, lambda: lab.session.step >= 1500)
         await press(app, pilot, "space")  # pause: the first run is logged
         await wait_until(pilot, lambda: not lab.running)
@@ -344,3 +346,38 @@ async def test_the_link_in_lesson_1_opens_a_network_that_guesses(make_app):
                          and app.screen.view is not None)
         await wait_for_text(pilot, "step 0 ", "acc 48.8% (val 50.0%)")
         assert app.screen.session.settings.seed == preset_settings(RANDOM_GUESS).seed
+
+
+# --- 4. a pace a learner can watch, full speed one key away ----------------------------------
+
+def test_the_default_run_settles_in_tens_of_seconds_at_the_default_pace(monkeypatch):
+    session = TrainingSession(Settings())
+    session.run(5000, save_undo=False)
+    settles = settled_step(session.history.evaluations)
+    assert 500 <= settles <= 1500  # the moons curve: its drop to a tenth, then flat
+    clock = FakeClock()  # the worker's own loop, on a clock that only its pauses move
+    monkeypatch.setattr("gdtui.training.worker.time", clock)
+    watched = TrainingSession(Settings())
+    assert train_in_chunks(watched, SessionLock(), lambda: False, lambda: DEFAULT_SPEED,
+                           settles) == "limit"
+    assert 15 <= clock.now <= 60  # tens of seconds (22 s)
+    assert list(SPEEDS)[:2] == [DEFAULT_SPEED, "fast"] and SPEEDS["fast"] is None
+
+
+async def test_a_run_starts_at_a_pace_to_watch_and_f_goes_full_speed(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        assert lab.query_one("#field-speed", Select).value == DEFAULT_SPEED == "normal"
+        await press(app, pilot, "space")
+        await wait_until(pilot, lambda: lab.session.step >= 40)
+        assert lab.session.step < 400  # at 40 steps a second, not thousands
+        await wait_until(pilot, lambda: "steps/s" in shown(lab, "#status"))
+        said = shown(lab, "#status").split(" steps/s")[0].rsplit(" ", 1)[-1]
+        assert int(said.replace(",", "")) <= 60
+        await press(app, pilot, "f")
+        assert lab.query_one("#field-speed", Select).value == "fast"
+        started = lab.session.step
+        await wait_until(pilot, lambda: lab.session.step >= started + 2000)
+        await press(app, pilot, "space")
+        await wait_until(pilot, lambda: not lab.running)

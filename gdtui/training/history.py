@@ -147,3 +147,21 @@ class History:
         twin.recent = deque(self.recent, maxlen=RECENT_EVALUATIONS)
         twin.changes = list(self.changes)
         return twin
+
+
+def settled_step(evaluations: list[Evaluation], share: float = 0.1) -> int | None:
+    """The first step from which the training loss stays below `share` of its first value:
+    with 0.1, nine tenths of the fall to a loss near 0 are done, and the curve has flattened.
+
+    None when the latest evaluation is not below it (the run has not settled yet).
+    """
+    if not evaluations:
+        return None
+    limit = share * evaluations[0].train_loss
+    settled = None
+    for evaluation in evaluations:
+        if evaluation.train_loss < limit:
+            settled = evaluation.step if settled is None else settled
+        else:
+            settled = None
+    return settled

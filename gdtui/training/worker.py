@@ -20,7 +20,11 @@ from gdtui.training.view import Frame, FrameRequest, make_frame
 if TYPE_CHECKING:
     from gdtui.training.session import TrainingSession
 
-SPEEDS = {"fast": None, "medium": 200.0, "slow": 20.0}  # steps per second; None: flat out
+# Steps a second (None: flat out). The first is where a run starts: a pace to watch the loss
+# curve form (the default moons run settles in about 22 s: benchmarks/lab_pace.py); `f` goes
+# round them in this order, so full speed is one press away.
+SPEEDS = {"normal": 40.0, "fast": None, "slow": 10.0}
+DEFAULT_SPEED = next(iter(SPEEDS))
 CHUNK_SECONDS = 0.01  # flat out, a chunk takes about this long: short enough to feel instant
 MAX_CHUNK = 2000
 TICK_SECONDS = 0.05  # a slow run takes a few steps, then sleeps, this often

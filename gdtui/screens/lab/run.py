@@ -23,7 +23,7 @@ from gdtui.training.challenges import Challenge
 from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
-from gdtui.training.worker import SPEEDS, Frames, SessionLock, train_in_chunks
+from gdtui.training.worker import DEFAULT_SPEED, Frames, SessionLock, train_in_chunks
 
 
 class TrainingStopped(Message):
@@ -52,7 +52,7 @@ class TrainingRun:
         self.screen = screen
         self.session = session
         self.lock = SessionLock()
-        self.speed = next(iter(SPEEDS))
+        self.speed = DEFAULT_SPEED
         self.running = False
         self.run_id = 0
         self.frames = Frames()

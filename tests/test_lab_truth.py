@@ -6,6 +6,7 @@ watched. Core tests train real, seeded runs; pilot tests are the learner's keys.
 from __future__ import annotations
 
 import gc
+import json
 import math
 import warnings
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from gdtui.training.trouble import PINNED_SHARE, pinned_units
 from gdtui.training.view import activity_line, snapshot
 from gdtui.training.worker import DEFAULT_SPEED, SPEEDS, SessionLock, train_in_chunks
 from tests.conftest import wait_for_text, wait_until, write_lesson
+from tests.test_cli_train import train
 from tests.test_lab_support import FakeClock
 
 MOONS_SGD = Settings(optimizer="sgd")  # the default data (moons, cross-entropy), plain steps
@@ -155,6 +157,15 @@ def test_a_run_that_really_diverges_says_so_with_the_lesson_and_no_warning():
             "so the loss grew without end: training diverged (lesson 4).")
         assert view.hints[0].startswith(f"a learning rate of {settings.learning_rate:g} is too "
                                         "large here: the loss blew up; press u to undo")
+
+
+def test_gdtui_train_at_learning_rate_10_stops_stuck_with_the_reason(capsys):
+    code, out, err = train(capsys, "--lr", "10", "--json")
+    result = json.loads(out)
+    assert code == 1 and result["status"] == "stuck"
+    assert result["final"]["train_accuracy"] == 0.5
+    assert err == ("gdtui train: stuck: the outputs are pinned at 0 or 1 (at step 120); try a "
+                   "smaller learning rate, like --lr 3\n")
 
 
 def test_keeping_a_good_moment_keeps_memory_bounded():

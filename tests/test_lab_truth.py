@@ -261,6 +261,21 @@ async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_kee
         assert lab.view.latest.train_accuracy > 0.95
 
 
+async def test_a_loss_that_blows_up_on_screen_is_a_lesson_not_a_traceback(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=Settings(loss="mse", optimizer="sgd",
+                                                           learning_rate=1e6))
+        await press(app, pilot, "space")
+        await wait_for_text(pilot, "✖ diverged at step 2: loss grew 1000-fold",
+                            "a learning rate of 1e+06 is too large here: the", "loss blew up;")
+        await wait_until(pilot, lambda: any("(lesson 4)" in n.message
+                                            for n in app._notifications))
+        assert lab.session.status == "diverged" and not lab.running
+        await pilot.press("u")
+        await wait_for_text(pilot, "⏸ step 0 ")
+
+
 async def test_welcome_back_names_the_rate_that_did_it(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -19,12 +19,12 @@ from gdtui.course.lessons import link_options, load_course, parse_link
 from gdtui.course.progress import LabRuns
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
-from gdtui.training import session as session_module
 from gdtui.training.hints import hints
 from gdtui.training.history import Evaluation, History, settled_step
-from gdtui.training.session import MAX_UNDO, TrainingSession
+from gdtui.training.session import TrainingSession
 from gdtui.training.settings import PRESETS, RANDOM_GUESS, Settings, preset_settings
 from gdtui.training.trouble import PINNED_SHARE, pinned_units
+from gdtui.training.undo import GOOD_MOMENT_EVERY, MAX_UNDO, Moment, Moments
 from gdtui.training.view import activity_line, snapshot
 from gdtui.training.worker import DEFAULT_SPEED, SPEEDS, SessionLock, train_in_chunks
 from tests.conftest import wait_for_text, wait_until, write_lesson
@@ -135,11 +135,27 @@ def test_undo_after_trouble_with_no_change_goes_back_close_to_it():
     assert session.status == "diverged" and session.trouble.step == 1235
     assert session.message == "diverged: the loss became NaN (not a number)"
     assert session.undo()
-    every = session_module.GOOD_MOMENT_EVERY * session.evaluation_interval
+    every = GOOD_MOMENT_EVERY * session.evaluation_interval
     assert 1234 - every <= session.step <= 1234  # a good moment kept on the way, not step 0
     assert session.status == "ok" and math.isfinite(session.history.latest.train_loss)
     assert session.history.latest.train_loss < session.starting_loss / 10
     assert session.run(100) == 100
+
+
+def test_after_trouble_undo_skips_the_moments_saved_in_the_bad_stretch():
+    def moment(step: int) -> Moment:
+        return Moment(Settings(), np.zeros(1), None, None, step, None, History())
+
+    moments = Moments()
+    moments.save(moment(0), good=True)
+    moments.good = moment(50)  # kept while the run went well
+    moments.save(moment(100), good=False)  # runs started after it went wrong
+    moments.save(moment(200), good=False)
+    moments.after_trouble()
+    assert [moments.pop().step, moments.pop().step, moments.pop()] == [50, 0, None]
+    moments.save(moment(300), good=True)
+    moments.after_trouble()  # the good moment is where the run started: nothing to add
+    assert [moments.pop().step, moments.pop()] == [300, None]
 
 
 def test_a_run_that_really_diverges_says_so_with_the_lesson_and_no_warning():
@@ -173,8 +189,8 @@ def test_keeping_a_good_moment_keeps_memory_bounded():
     for _ in range(200):  # 200 runs of 50 steps, an evaluation every step
         session.run(50)
     gc.collect()
-    points = [o for o in gc.get_objects() if isinstance(o, session_module._UndoPoint)]
-    assert len(points) <= MAX_UNDO + 1  # the undo points and one good moment, however long
+    moments = [o for o in gc.get_objects() if isinstance(o, Moment)]
+    assert len(moments) <= MAX_UNDO + 1  # the undo points and one good moment, however long
     assert session.history.count == 10_001
 
 

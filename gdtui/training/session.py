@@ -15,8 +15,9 @@ and post copies of what a screen needs):
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
 Evaluation, Change and History in training.history; what counts as trouble (diverged, stuck) in
-training.trouble; hints and challenges in training.hints and training.challenges (they read a
-session through training.state.TrainingState, so they need not import this module).
+training.trouble, and where undo goes back to in training.undo; hints and challenges in
+training.hints and training.challenges (they read a session through
+training.state.TrainingState, so they need not import this module).
 """
 
 from __future__ import annotations
@@ -51,11 +52,7 @@ from gdtui.training.trouble import (
     saturated,
     stuck,
 )
-
-MAX_UNDO = 20
-# While a run goes well, the session keeps one good moment to go back to after trouble,
-# renewed at most every this many evaluations (a copy costs about as much as 20 steps).
-GOOD_MOMENT_EVERY = 10
+from gdtui.training.undo import Moment, Moments
 
 
 class RebuildNeeded(ValueError):
@@ -94,17 +91,6 @@ class Grid:
     classes: np.ndarray | None = None
     probabilities: np.ndarray | None = None
     values: np.ndarray | None = None
-
-
-@dataclass
-class _UndoPoint:
-    settings: Settings
-    parameters: np.ndarray
-    optimizer: Any
-    batches: MiniBatches
-    step: int
-    trouble: Trouble | None
-    history: History
 
 
 class TrainingSession:
@@ -157,8 +143,7 @@ class TrainingSession:
         self._extent: tuple[float, ...] | None = None  # of the data: made once, when asked
         self.step = 0
         self.trouble: Trouble | None = None  # why the run stopped by itself, if it did
-        self._undo: list[_UndoPoint] = []
-        self._good: _UndoPoint | None = None  # the last good moment, while it is worth keeping
+        self._undo = Moments()  # where undo goes back to (training.undo)
         self._chance = (chance_accuracy(dataset.train_targets) if dataset.kind == "classification"
                         else 0.0)
         first = self.evaluate()
@@ -207,7 +192,7 @@ class TrainingSession:
                 recorded.append(Change(self.step, name, old, new))
         if recorded and self._is_good():
             # just before a change: if the new rate wrecks the run, undo comes back here
-            self._good = self._moment()
+            self._undo.good = self._moment()
         if "optimizer" in changes and settings.optimizer != self.settings.optimizer:
             self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
         self.optimizer.learning_rate = settings.learning_rate
@@ -287,7 +272,7 @@ class TrainingSession:
     def _evaluated(self) -> bool:
         """Evaluate on all points and look at the result: True when the network is stuck.
 
-        While the run goes well, a good moment is kept every GOOD_MOMENT_EVERY evaluations."""
+        While the run goes well, a good moment is kept now and then (training.undo)."""
         history = self.history
         history.add(self.evaluate())
         if saturated(history.recent, self.starting_loss):
@@ -296,27 +281,14 @@ class TrainingSession:
             self._stop(stuck(history.latest, history.first, self.settings, self._chance,
                              self.dataset.n_classes, units, hidden))
             return True
-        good = self._good
-        if (good is None or history.count - good.history.count >= GOOD_MOMENT_EVERY) \
-                and self._is_good():
-            self._good = self._moment()
+        if self._undo.good_is_due(history.count) and self._is_good():
+            self._undo.good = self._moment()
         return False
 
     def _stop(self, trouble: Trouble) -> None:
-        """Training stops by itself; undo goes back to the last good moment before it.
-
-        The undo points saved after that moment were saved in the bad stretch (a good one
-        would have become the good moment): they go, and the good moment takes their place.
-        """
+        """Training stops by itself; undo goes back to the last good moment before it."""
         self.trouble = trouble
-        good, self._good = self._good, None
-        if good is None:
-            return
-        while self._undo and self._undo[-1].step > good.step:
-            self._undo.pop()
-        if not self._undo or self._undo[-1].step < good.step:
-            self._undo.append(good)
-            del self._undo[:-MAX_UNDO]
+        self._undo.after_trouble()
 
     @property
     def status(self) -> str:
@@ -330,9 +302,9 @@ class TrainingSession:
 
     # --- undo -----------------------------------------------------------------------------
 
-    def _moment(self) -> _UndoPoint:
+    def _moment(self) -> Moment:
         """A copy of everything training changes, to come back to."""
-        return _UndoPoint(
+        return Moment(
             self.settings, self.network.parameter_vector.copy(), copy.deepcopy(self.optimizer),
             self._batches.snapshot(), self.step, self.trouble, self.history.copy())
 
@@ -343,11 +315,7 @@ class TrainingSession:
                                                    self.starting_loss)
 
     def _save_undo_point(self) -> None:
-        point = self._moment()
-        self._undo.append(point)
-        del self._undo[:-MAX_UNDO]
-        if self._is_good():
-            self._good = point
+        self._undo.save(self._moment(), good=self._is_good())
 
     @property
     def can_undo(self) -> bool:
@@ -357,7 +325,7 @@ class TrainingSession:
     @property
     def undo_step(self) -> int | None:
         """The step `undo()` goes back to, or None when there is nothing to undo."""
-        return self._undo[-1].step if self._undo else None
+        return self._undo.step
 
     def undo(self) -> bool:
         """Go back to just before the last saved run(): weights, optimizer, settings, history.
@@ -365,16 +333,15 @@ class TrainingSession:
         After trouble, go back to the last good moment before it instead (see run()). Returns
         False when there is nothing to undo.
         """
-        if not self._undo:
-            return False
         point = self._undo.pop()
+        if point is None:
+            return False
         self.settings = point.settings
         self.network.parameter_vector[...] = point.parameters
         self.optimizer = point.optimizer
         self._batches = point.batches
         self.step, self.trouble = point.step, point.trouble
         self.history = point.history
-        self._good = None  # (it may be the point just restored, which training now changes)
         return True
 
     # --- looking at the network -----------------------------------------------------------

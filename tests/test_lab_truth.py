@@ -202,6 +202,7 @@ def test_the_log_names_the_rate_at_the_trouble_even_after_it_changed():
     session.update(learning_rate=10)
     train_like_the_lab(session, lambda: False)
     session.update(learning_rate=3)  # `[` after the run stopped
+    assert hints(session)[0].startswith("a learning rate of 10 is too large here")
     line = activity_line(snapshot(session))
     assert line.startswith(f"got stuck on moons at learning rate 10 ({session.step:,} steps, "
                            "2-8-8-1 tanh, sgd lr 10)")
@@ -292,7 +293,10 @@ async def test_a_loss_that_blows_up_on_screen_is_a_lesson_not_a_traceback(make_a
         await wait_for_text(pilot, "⏸ step 0 ")
 
 
-async def test_welcome_back_names_the_rate_that_did_it(make_app):
+async def test_welcome_back_and_the_hint_name_the_rate_that_did_it(make_app):
+    """The review's case: the rate changed after the run stopped (a `]` pressed late, then `[`),
+    and the hint and the log told two different rates. Both tell the rate of the moment the run
+    stopped."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab = await open_lab(app, pilot, settings=MOONS_SGD)
@@ -300,12 +304,15 @@ async def test_welcome_back_names_the_rate_that_did_it(make_app):
         await wait_until(pilot, lambda: lab.session.step >= 500)
         await press(app, pilot, *["right_square_bracket"] * 6)
         await wait_until(pilot, lambda: not lab.running and lab.session.status == "stuck")
-        await pilot.press("left_square_bracket")  # the rate goes down to 3 after the event
-        assert lab.session.settings.learning_rate == 3
+        rate = lab.session.trouble.settings.learning_rate  # 10, or 3 if the last `]` came late
+        await pilot.press("left_square_bracket", "left_square_bracket")  # after the event
+        assert lab.session.settings.learning_rate not in (rate, 10)
+        await wait_for_text(pilot, f"a learning rate of {rate:g} is too large here")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        text = await wait_for_text(pilot, "Welcome back. Last time: got stuck on moons at")
-        assert "at learning rate 10 (" in text and "sgd lr 10)" in text
+        await wait_for_text(pilot, "Welcome back. Last time: got stuck on moons at learning "
+                                   f"rate {rate:g}")
+        assert app.store.last_activity()[2].endswith(f"2-8-8-1 tanh, sgd lr {rate:g})")
 
 
 async def test_welcome_back_never_tells_a_run_that_was_undone(make_app):

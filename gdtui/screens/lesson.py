@@ -11,7 +11,7 @@ from textual.widgets import Header, Label, Markdown, OptionList, Static
 from textual.widgets.markdown import MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
-from gdtui.course.lessons import Lesson, parse_link
+from gdtui.course.lessons import Lesson, link_options, parse_link
 from gdtui.course.progress import log_lesson_finished, log_lesson_opened
 from gdtui.help import help_text
 from gdtui.widgets.footer import KeysFooter
@@ -214,7 +214,7 @@ class LessonScreen(Screen[None]):
         if kind == "lesson":
             self.show_lesson(target)
         elif kind == "screen":
-            self.app.open_area(target)
+            self.app.open_area(target, **link_options(href))
         elif kind == "anchor":
             self.query_one(Markdown).goto_anchor(target)
         else:

@@ -7,6 +7,7 @@ and, once the home screen rests:
 - presses ``?`` and times the help screen (then escape);
 - presses the area's key and times it to the area drawn: the first visit;
 - goes home with escape, and times the key again: the second visit (the screen was left once);
+- times the escape back to the home screen after each visit;
 - presses ``?`` after each visit too, so the help is timed beside the area, under the same load
   (the first help of an app imports what the help needs: it is shown apart).
 
@@ -134,13 +135,15 @@ class Terminal:
         while time.perf_counter() < end and self._read(REST):
             pass
 
-    def go_home(self) -> None:
-        """Escape until the home screen shows (a field, a dialog or a view may come first)."""
-        for _ in range(5):
-            self.press(ESCAPE)
-            if self.shows(HOME, 1.5):
+    def go_home(self) -> float | None:
+        """Escape until the home screen shows (a field, a dialog or a view may come first):
+        the seconds from the escape to home, when the first one led there."""
+        for times in range(5):
+            pressed = self.press(ESCAPE)
+            if self.shows(HOME, 1.5 if times else TIMEOUT):
+                seconds = time.perf_counter() - pressed
                 self.rest()
-                return
+                return None if times else seconds
         raise RuntimeError("escape did not lead home")
 
     def close(self) -> None:
@@ -174,18 +177,20 @@ def help_seconds(terminal: Terminal) -> float:
     return seconds
 
 
-def time_area(command: list[str], name: str, key: bytes) -> tuple[list[float], list[float]]:
-    """([first, second visit], [first, second, third help]) of one area in one fresh app: the
-    help before, between and after the visits."""
+def time_area(command: list[str], name: str,
+              key: bytes) -> tuple[list[float], list[float], list[float | None]]:
+    """([first, second visit], [first, second, third help], [first, second way home]) of one
+    area in one fresh app: the help before, between and after the visits, and the escape from
+    the area to the home screen."""
     terminal = start(command)
     try:
-        helps, visits = [help_seconds(terminal)], []
+        helps, visits, homes = [help_seconds(terminal)], [], []
         for visit in ("first", "second"):
             visits.append(open_seconds(terminal, key, MARKERS[name], f"{name} ({visit} visit)"))
             terminal.rest()
-            terminal.go_home()
+            homes.append(terminal.go_home())
             helps.append(help_seconds(terminal))
-        return visits, helps
+        return visits, helps, homes
     finally:
         terminal.close()
 
@@ -238,12 +243,17 @@ def main() -> None:
     try:
         visits: dict[str, list[list[float]]] = {a.name: [[], []] for a in areas}
         helps: list[list[float]] = [[], []]  # the first help of each app, and the later ones
+        homes: list[list[float]] = [[], []]  # escape to home, from a first and a second visit
         for run in range(args.runs):  # interleaved, so drifting load hits every area alike
             for each in areas:
                 data = folder / f"{each.name}-{run}"
-                times, help_times = time_area(gdtui_command(data), each.name, each.key.encode())
+                times, help_times, home_times = time_area(gdtui_command(data), each.name,
+                                                          each.key.encode())
                 for kept, seconds in zip(visits[each.name], times, strict=True):
                     kept.append(seconds)
+                for kept, seconds in zip(homes, home_times, strict=True):
+                    if seconds is not None:
+                        kept.append(seconds)
                 helps[0].append(help_times[0])
                 helps[1].extend(help_times[1:])
         typed = {}
@@ -256,6 +266,8 @@ def main() -> None:
     base = statistics.median(helps[1])
 
     def shown(times: list[float]) -> str:
+        if not times:
+            return f"{'-':>17}"
         seconds = statistics.median(times)
         return f"{seconds:6.3f} s (x{seconds / base:5.1f})"
 
@@ -267,6 +279,7 @@ def main() -> None:
     for each in areas:
         print(f"  {each.key} {each.name:<10} {shown(visits[each.name][0])}  "
               f"{shown(visits[each.name][1])}   {typed.get(each.name, '-')}")
+    print(f"  escape home  {shown(homes[0])}  {shown(homes[1])}   (from each area, back home)")
     print(f"load average after: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 

@@ -106,6 +106,12 @@ class BackpropScreen(Screen[None]):
     def on_resize(self) -> None:
         self.show_step()
 
+    def reopen(self, preset: str | None = None) -> None:
+        """Opened again from a link: on `preset`'s network when given, else as it was."""
+        if preset in NETWORKS and preset != self.stepper.preset:
+            self.stepper.load_preset(preset)
+            self.changed()
+
     # -- showing -----------------------------------------------------------------------------
 
     def show_step(self) -> None:

@@ -16,7 +16,7 @@ from gdtui.course.progress import log_landscape_walks
 from gdtui.help import help_text
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.numbers import field_text, format_significant
-from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
+from gdtui.widgets.field import FieldMessages, ValidatedField
 from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
@@ -49,7 +49,6 @@ class LandscapeScreen(Screen[None]):
         Binding("g", "restart", "Again"),
         Binding("m", "model", "Model"),
         Binding("c", "compare", "Path 2"),
-        Binding("escape", "leave", "Back", show=False),
     ]
 
     def __init__(self, model: str = "line") -> None:
@@ -86,6 +85,21 @@ class LandscapeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._timer = self.set_interval(self.frame_seconds, self._tick)
         self.refresh_all()
+
+    def on_screen_suspend(self) -> None:
+        # Kept while the learner is away (app.open_area): the walks wait where they were.
+        if self._timer is not None:
+            self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._timer is not None:
+            self._timer.resume()
+
+    def reopen(self, model: str | None = None) -> None:
+        """Opened again from a link: on `model`'s landscape when given, else as it was."""
+        if model in MODELS and model != self.explorer.model.name:
+            self.explorer.load_model(model)
+            self.restart()
 
     @property
     def frame_seconds(self) -> float:
@@ -241,10 +255,6 @@ class LandscapeScreen(Screen[None]):
         """Show or hide path 2."""
         self.explorer.toggle_second()
         self.refresh_all()
-
-    def action_leave(self) -> None:
-        """Escape: out of the rate box first (the map keys work again), else back."""
-        leave_field_or_go_back(self, "#map")
 
     # -- the learning-rate box ---------------------------------------------------------------
 

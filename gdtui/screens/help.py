@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
+from gdtui.widgets.footer import KeysFooter
+
 
 class HelpScreen(ModalScreen[None]):
     """A modal listing keys; any of escape, q, ? or a click outside closes it."""
@@ -17,6 +19,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
+    # The screen under the box would show its own keys, which do nothing while help is open.
 
     def __init__(
         self,
@@ -63,6 +66,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Markdown(body, open_links=False)
             yield Static("Press escape or ? to close.", classes="hint")
+        yield KeysFooter()
 
     def on_click(self, event) -> None:
         # A click outside the box closes help, as in most dialogs.

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from gdtui.course.progress import log_landscape_walks
 from gdtui.help import help_text
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.numbers import field_text, format_significant
 from gdtui.widgets.field import FieldMessages, ValidatedField
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
@@ -33,6 +34,7 @@ class LandscapeScreen(Screen[None]):
     HELP = help_text("landscape")
     CSS_PATH = "../styles/landscape.tcss"
     AUTO_FOCUS = "#map"
+    # In the order the footer keeps them when 80 columns cannot hold them all (? always).
     BINDINGS = [
         Binding("left", "move(-1, 0)", "Start ←", show=False),
         Binding("right", "move(1, 0)", "Start →", show=False),
@@ -40,15 +42,15 @@ class LandscapeScreen(Screen[None]):
         Binding("down", "move(0, -1)", "Start ↓", show=False),
         Binding("1", "select(0)", "Edit path 1", show=False),
         Binding("2", "select(1)", "Edit path 2", show=False),
+        Binding("space", "play", "Play"),
         Binding("o", "optimizer", "Optimizer"),
-        Binding("left_square_bracket,minus", "rate(-1)", "Rate -", key_display="["),
-        Binding("right_square_bracket,plus", "rate(1)", "Rate +", key_display="]"),
-        Binding("space", "play", "Play/pause"),
+        Binding("left_square_bracket,minus", "rate(-1)", "Rate", key_display="[ ]"),
+        Binding("right_square_bracket,plus", "rate(1)", "Rate", key_display="[ ]", show=False),
+        Binding("m", "model", "Model"),
+        Binding("c", "compare", "Path 2"),
         Binding("n", "step", "Step"),
         Binding("e", "end", "End"),
         Binding("g", "restart", "Again"),
-        Binding("m", "model", "Model"),
-        Binding("c", "compare", "Path 2"),
     ]
 
     def __init__(self, model: str = "line") -> None:
@@ -80,7 +82,7 @@ class LandscapeScreen(Screen[None]):
                                          text=field_text, messages=message, restore=True,
                                          id="rate", compact=True)
                 yield message
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(self.frame_seconds, self._tick)

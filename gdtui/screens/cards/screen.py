@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList
+from textual.widgets import ContentSwitcher, Header, OptionList
 
 from gdtui.course import schedule
 from gdtui.course.cardfile import Flashcard, load_cards
@@ -15,6 +15,7 @@ from gdtui.help import help_text
 from gdtui.screens.cards.review import ReviewPane
 from gdtui.store import now
 from gdtui.widgets.card_start import ALL_LESSONS, CardStart, SessionSummary
+from gdtui.widgets.footer import KeysFooter
 
 
 class CardsScreen(Screen[None]):
@@ -56,7 +57,7 @@ class CardsScreen(Screen[None]):
             yield CardStart(id="start")
             yield ReviewPane(id="review")
             yield SessionSummary(id="summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.cards, problems = load_cards(self.app.course.lessons)

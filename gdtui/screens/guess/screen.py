@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane, Tabs
 
 from gdtui.course.progress import log_guessing_game
 from gdtui.guessing import (
@@ -28,6 +28,7 @@ from gdtui.screens.guess.compare import ComparePane
 from gdtui.screens.guess.keep import GameFinished, KeepPane
 from gdtui.screens.guess.watch import WatchPane
 from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
+from gdtui.widgets.footer import KeysFooter
 
 GAME_MODES = {
     "keep": "You keep the secret",
@@ -109,7 +110,7 @@ class GuessScreen(Screen[None]):
                 yield ComparePane(id="compare-pane")
             with TabPane(f"4 {GAME_MODES['shrink']}", id="shrink"):
                 yield WatchPane("shrink", shrink=True, id="shrink-pane")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.apply_settings()

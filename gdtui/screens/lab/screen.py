@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select
+from textual.widgets import Header, Input, Select
 from textual.worker import Worker, WorkerState
 
 from gdtui.help import help_text
@@ -34,6 +34,7 @@ from gdtui.training.settings import (
 )
 from gdtui.training.view import Frame, FrameRequest, Snapshot
 from gdtui.training.worker import SPEEDS
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.loss_chart import LossChart
 
@@ -96,7 +97,7 @@ class LabScreen(Screen[None]):
         with Horizontal(id="lab-body"):
             yield LabControls(self.session.settings, self.training.speed, id="controls")
             yield LabPanes(id="lab-main")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     @property
     def redraw_seconds(self) -> float:

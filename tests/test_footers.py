@@ -47,7 +47,7 @@ def footer_problems(app) -> list[str]:
     for key in keys:
         if key.region.right > footer.region.right or key.region.x < footer.region.x:
             problems.append(f"{key_text(key)!r} is cut off at the edge")
-    for left, right in zip(keys, keys[1:]):
+    for left, right in zip(keys, keys[1:], strict=False):
         if left.region.right > right.region.x:
             problems.append(f"{key_text(left)!r} runs into {key_text(right)!r}")
     row = screen_text(app).splitlines()[footer.region.y].replace("▏", " ")

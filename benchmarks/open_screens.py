@@ -17,7 +17,8 @@ the key is written. Then, in another fresh app, the area's key and one of its ow
 one write, as an impatient learner types them: the second key must act on the new screen
 (TYPED_AHEAD), not on the home screen or nowhere.
 
-Prints the median seconds of each, its ratio to the help screen's, and the check of typed keys.
+Prints the median seconds of each, its ratio to the help screen's, the CPU seconds the app
+used meanwhile, and the check of typed keys.
 
 Time an installed gdtui with compiled bytecode: an editable install without ``.pyc`` files times
 the compiler, not the screens. ``--compile`` writes the missing ``.pyc`` files of gdtui first.
@@ -42,6 +43,7 @@ import tempfile
 import termios
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from gdtui.areas import AREAS
 
@@ -71,6 +73,13 @@ TYPED_AHEAD = {
     "backprop": (b" ", "round 1 · 2/".encode()),
     "landscape": (b"m", rb"Sigmoid unit"),
 }
+
+
+class Timing(NamedTuple):
+    """How long something took: seconds on the clock, and CPU seconds the app used."""
+
+    seconds: float
+    cpu: float
 
 
 class Terminal:
@@ -109,8 +118,20 @@ class Terminal:
     def press(self, keys: bytes) -> float:
         """Write keys; the clock time of the write."""
         self.mark = len(self.raw)
+        self.cpu_at_key = self.cpu()
         os.write(self.master, keys)
         return time.perf_counter()
+
+    def cpu(self) -> float:
+        """CPU seconds the app has used so far, all its threads (Linux; else 0)."""
+        total = 0
+        try:
+            for task in os.listdir(f"/proc/{self.process.pid}/task"):
+                with open(f"/proc/{self.process.pid}/task/{task}/schedstat") as stat:
+                    total += int(stat.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return 0.0
+        return total / 1e9
 
     def wait_for(self, pattern: bytes, what: str, timeout: float = TIMEOUT) -> float:
         """Read until `pattern` shows after the last key; the clock time it arrived."""
@@ -135,15 +156,15 @@ class Terminal:
         while time.perf_counter() < end and self._read(REST):
             pass
 
-    def go_home(self) -> float | None:
+    def go_home(self) -> Timing | None:
         """Escape until the home screen shows (a field, a dialog or a view may come first):
-        the seconds from the escape to home, when the first one led there."""
+        the time from the escape to home, when the first one led there."""
         for times in range(5):
             pressed = self.press(ESCAPE)
             if self.shows(HOME, 1.5 if times else TIMEOUT):
-                seconds = time.perf_counter() - pressed
+                timing = Timing(time.perf_counter() - pressed, self.cpu() - self.cpu_at_key)
                 self.rest()
-                return None if times else seconds
+                return None if times else timing
         raise RuntimeError("escape did not lead home")
 
     def close(self) -> None:
@@ -163,22 +184,23 @@ def start(command: list[str]) -> Terminal:
     return terminal
 
 
-def open_seconds(terminal: Terminal, key: bytes, marker: bytes, what: str) -> float:
-    """Seconds from the key to the marker."""
+def open_seconds(terminal: Terminal, key: bytes, marker: bytes, what: str) -> Timing:
+    """From the key to the marker: seconds, and the app's CPU seconds."""
     pressed = terminal.press(key)
-    return terminal.wait_for(marker, what) - pressed
+    seconds = terminal.wait_for(marker, what) - pressed
+    return Timing(seconds, terminal.cpu() - terminal.cpu_at_key)
 
 
-def help_seconds(terminal: Terminal) -> float:
-    """Seconds from `?` to the help screen, which is then closed."""
-    seconds = open_seconds(terminal, b"?", HELP, "the help screen")
+def help_seconds(terminal: Terminal) -> Timing:
+    """From `?` to the help screen, which is then closed."""
+    timing = open_seconds(terminal, b"?", HELP, "the help screen")
     terminal.rest()
     terminal.go_home()
-    return seconds
+    return timing
 
 
 def time_area(command: list[str], name: str,
-              key: bytes) -> tuple[list[float], list[float], list[float | None]]:
+              key: bytes) -> tuple[list[Timing], list[Timing], list[Timing | None]]:
     """([first, second visit], [first, second, third help], [first, second way home]) of one
     area in one fresh app: the help before, between and after the visits, and the escape from
     the area to the home screen."""
@@ -241,19 +263,19 @@ def main() -> None:
           f"(on {os.cpu_count()} cores)")
     folder = Path(tempfile.mkdtemp(prefix="gdtui-open-"))
     try:
-        visits: dict[str, list[list[float]]] = {a.name: [[], []] for a in areas}
-        helps: list[list[float]] = [[], []]  # the first help of each app, and the later ones
-        homes: list[list[float]] = [[], []]  # escape to home, from a first and a second visit
+        visits: dict[str, list[list[Timing]]] = {a.name: [[], []] for a in areas}
+        helps: list[list[Timing]] = [[], []]  # the first help of each app, and the later ones
+        homes: list[list[Timing]] = [[], []]  # escape to home, from a first and a second visit
         for run in range(args.runs):  # interleaved, so drifting load hits every area alike
             for each in areas:
                 data = folder / f"{each.name}-{run}"
                 times, help_times, home_times = time_area(gdtui_command(data), each.name,
                                                           each.key.encode())
-                for kept, seconds in zip(visits[each.name], times, strict=True):
-                    kept.append(seconds)
-                for kept, seconds in zip(homes, home_times, strict=True):
-                    if seconds is not None:
-                        kept.append(seconds)
+                for kept, timing in zip(visits[each.name], times, strict=True):
+                    kept.append(timing)
+                for kept, timing in zip(homes, home_times, strict=True):
+                    if timing is not None:
+                        kept.append(timing)
                 helps[0].append(help_times[0])
                 helps[1].extend(help_times[1:])
         typed = {}
@@ -263,18 +285,20 @@ def main() -> None:
                                                each.name, each.key.encode())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    base = statistics.median(helps[1])
+    base = statistics.median(seconds for seconds, _ in helps[1])
 
-    def shown(times: list[float]) -> str:
-        if not times:
-            return f"{'-':>17}"
-        seconds = statistics.median(times)
-        return f"{seconds:6.3f} s (x{seconds / base:5.1f})"
+    def shown(timings: list[Timing]) -> str:
+        if not timings:
+            return f"{'-':>29}"
+        seconds = statistics.median(seconds for seconds, _ in timings)
+        cpu = statistics.median(cpu for _, cpu in timings)
+        return f"{seconds:6.3f} s (x{seconds / base:5.1f}, CPU {cpu:5.3f})"
 
     print(f"open screens: {args.runs} fresh apps per area in a pseudo-terminal of 80x24; median "
-          "seconds from the key on the home screen to the screen drawn, and the ratio to the "
-          "help screen opened again in the same apps")
-    print(f"  {'':<12} {'first visit':>17} {'second visit':>18}   keys typed while opening")
+          "seconds from the key on the home screen to the screen drawn, its ratio to the help "
+          "screen opened again in the same apps, and the CPU seconds the app used meanwhile "
+          "(steadier than the clock on a busy machine)")
+    print(f"  {'':<12} {'first visit':^29} {'second visit':^29}   keys typed while opening")
     print(f"  ? {'help':<10} {shown(helps[0])}  {shown(helps[1])}")
     for each in areas:
         print(f"  {each.key} {each.name:<10} {shown(visits[each.name][0])}  "

@@ -2,7 +2,8 @@
 
 Runs the installed ``gdtui`` (next to this Python) in a pseudo-terminal of 80x24, as a learner's
 terminal, with its own empty data folder. For every area of ``gdtui.areas`` it starts a fresh app
-and, once the home screen rests:
+and, once the home screen is drawn and the app rests (a learner reads it for a moment; the app
+may load things meanwhile; ``--eager`` does not wait for that):
 
 - presses ``?`` and times the help screen (then escape);
 - presses the area's key and times it to the area drawn: the first visit;
@@ -51,6 +52,8 @@ ESCAPE = b"\x1b"
 TIMEOUT = 20.0  # seconds for anything to show
 REST = 0.3  # seconds without output: the screen is drawn and idle
 REST_MOST = 2.0  # a screen that animates never rests: go on after this long
+# The app at rest uses under 5% of a core over two windows in a row; wait 10 s at most.
+IDLE_CPU, IDLE_WINDOW, IDLE_MOST = 0.05, 0.3, 10.0
 CSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]")  # colours and cursor moves, left out
 
 HOME = rb"Lessons read"
@@ -156,6 +159,16 @@ class Terminal:
         while time.perf_counter() < end and self._read(REST):
             pass
 
+    def idle(self) -> None:
+        """Read until the app's CPU rests (under IDLE_CPU of a core for two IDLE_WINDOWs in a
+        row) or IDLE_MOST passed."""
+        end, quiet = time.perf_counter() + IDLE_MOST, 0
+        while time.perf_counter() < end and quiet < 2:  # two quiet windows in a row
+            before, since = self.cpu(), time.perf_counter()
+            while (left := since + IDLE_WINDOW - time.perf_counter()) > 0:
+                self._read(left)
+            quiet = quiet + 1 if self.cpu() - before < IDLE_CPU * IDLE_WINDOW else 0
+
     def go_home(self) -> Timing | None:
         """Escape until the home screen shows (a field, a dialog or a view may come first):
         the time from the escape to home, when the first one led there."""
@@ -176,11 +189,15 @@ class Terminal:
         os.close(self.master)
 
 
-def start(command: list[str]) -> Terminal:
-    """A fresh gdtui with an empty data folder, its home screen drawn and resting."""
+def start(command: list[str], eager: bool = False) -> Terminal:
+    """A fresh gdtui with an empty data folder, its home screen drawn and resting, and unless
+    `eager`, the app idle too: a learner looks at the home screen for a moment, while the app
+    may load things in the background."""
     terminal = Terminal(command)
     terminal.wait_for(HOME, "the home screen")
     terminal.rest()
+    if not eager:
+        terminal.idle()
     return terminal
 
 
@@ -199,12 +216,12 @@ def help_seconds(terminal: Terminal) -> Timing:
     return timing
 
 
-def time_area(command: list[str], name: str,
-              key: bytes) -> tuple[list[Timing], list[Timing], list[Timing | None]]:
+def time_area(command: list[str], name: str, key: bytes,
+              eager: bool) -> tuple[list[Timing], list[Timing], list[Timing | None]]:
     """([first, second visit], [first, second, third help], [first, second way home]) of one
     area in one fresh app: the help before, between and after the visits, and the escape from
     the area to the home screen."""
-    terminal = start(command)
+    terminal = start(command, eager)
     try:
         helps, visits, homes = [help_seconds(terminal)], [], []
         for visit in ("first", "second"):
@@ -218,9 +235,10 @@ def time_area(command: list[str], name: str,
 
 
 def typed_ahead(command: list[str], name: str, key: bytes) -> str:
-    """Send the area's key and one of its own keys at once: did the new screen take both?"""
+    """Send the area's key and one of its own keys at once, as soon as the home screen shows:
+    did the new screen take both?"""
     extra, effect = TYPED_AHEAD[name]
-    terminal = start(command)
+    terminal = start(command, eager=True)
     try:
         terminal.press(key + extra)
         if terminal.shows(effect, 5.0):
@@ -255,6 +273,9 @@ def main() -> None:
                         help="comma-separated area names")
     parser.add_argument("--compile", action="store_true", help="write gdtui's .pyc files first")
     parser.add_argument("--skip-typed", action="store_true", help="skip the typed-ahead check")
+    parser.add_argument("--eager", action="store_true",
+                        help="press the keys as soon as the home screen shows, not once the "
+                        "app rests")
     args = parser.parse_args()
     areas = [a for a in AREAS if a.name in args.areas.split(",") and a.module]
     if args.compile:
@@ -270,7 +291,7 @@ def main() -> None:
             for each in areas:
                 data = folder / f"{each.name}-{run}"
                 times, help_times, home_times = time_area(gdtui_command(data), each.name,
-                                                          each.key.encode())
+                                                          each.key.encode(), args.eager)
                 for kept, timing in zip(visits[each.name], times, strict=True):
                     kept.append(timing)
                 for kept, timing in zip(homes, home_times, strict=True):

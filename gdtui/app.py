@@ -30,10 +30,8 @@ field, so the screen's keys work again; only with no field focused does it leave
 from __future__ import annotations
 
 import gc
-import importlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -41,24 +39,31 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from gdtui import __version__
-from gdtui.areas import AREAS, HOME, area
+from gdtui.areas import AREAS
 from gdtui.course.lessons import Course, load_course
-from gdtui.screens.too_small import TooSmallScreen, too_small_message
+from gdtui.screens.kept import KeptAreas, ModulesLoaded
+from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
 from gdtui.store import Store
 from gdtui.widgets.field import in_field, leave_field
 
-# The smallest terminal a screen is laid out for, unless the screen sets MIN_SIZE itself.
-DEFAULT_MIN_SIZE = (80, 24)
+STYLES = [f"styles/{path.name}"
+          for path in sorted((Path(__file__).parent / "styles").glob("*.tcss"))
+          if path.name != "app.tcss"]
+# Seconds after the first frame before the screens' modules load in the background: a key
+# pressed at once is not slowed by them.
+PRELOAD_AFTER = 0.3
 
 
-class GdtuiApp(App[None]):
+class GdtuiApp(KeptAreas, App[None]):
     """gdtui: a terminal game and tutor that teaches how a neural network learns."""
 
     TITLE = "gdtui"
     SUB_TITLE = "how a neural network learns"
-    # Each screen reads its own file when it first opens; the home screen is the default screen,
-    # whose CSS_PATH Textual does not read, so its file is the app's.
-    CSS_PATH = ["styles/app.tcss", "styles/home.tcss"]
+    # Every screen's styles, read at the start: a file first read when its screen opens makes
+    # Textual parse the whole stylesheet again and restyle every screen kept so far, while the
+    # learner waits. (Each file nests its rules under its screen, so none reaches another; the
+    # home screen is the default screen, whose own CSS_PATH Textual does not read.)
+    CSS_PATH = ["styles/app.tcss", *STYLES]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
@@ -73,9 +78,12 @@ class GdtuiApp(App[None]):
         lessons_dir: Path | None = None,
         start_screen: str | None = None,
         fps: int | None = None,
+        build_ahead: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
+        # Mount the screens that allow it while the learner is at home (screens/kept.py).
+        self.build_ahead = build_ahead
         # The most redraws a second a live screen may do (None: the screen's own pace).
         self.fps = fps
         self.lessons_dir = lessons_dir
@@ -112,6 +120,12 @@ class GdtuiApp(App[None]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        self.set_timer(PRELOAD_AFTER, self._preload)
+
+    def _preload(self) -> None:
+        from gdtui.screens.preload import preload
+
+        preload(lambda: self.post_message(ModulesLoaded()))
 
     def frame_seconds(self, seconds: float) -> float:
         """The pause between two redraws of a live screen: its own ``seconds``, or longer when
@@ -144,67 +158,7 @@ class GdtuiApp(App[None]):
         # Saved as soon as it changes, so the next start looks the same.
         self.store.set_setting("theme", theme)
 
-    # -- navigation ---------------------------------------------------------------------------
-
-    def open_area(self, name: str, **options: Any) -> None:
-        """Open the screen of an area by name (``lessons``, ``guess``, ...), or go ``home``.
-
-        The area's kept screen, as the learner left it (made on the first visit). With
-        `options`, the kept screen's ``reopen(**options)`` takes them, or, without one, a new
-        screen made with them replaces it."""
-        if name == HOME:
-            self.go_home()
-            return
-        found = area(name)
-        if found is None:
-            self.notify(f"There is no screen called '{name}'.", severity="error")
-            return
-        if found.module is None:
-            self.notify(f"{found.title} is not built yet. It is coming soon.", title=found.title)
-            return
-        kept = self.kept_screen(name)
-        if kept is not None and options and not hasattr(kept, "reopen"):
-            self._forget(kept)
-            kept = None
-        if kept is None:
-            module_name, _, class_name = found.module.partition(":")
-            screen_class = getattr(importlib.import_module(module_name), class_name)
-            kept = screen_class(**options)
-            options = {}  # taken by the new screen
-            self.install_screen(kept, name)
-        self._bring_up(kept)
-        if options:
-            kept.reopen(**options)
-
-    def kept_screen(self, name: str) -> Screen | None:
-        """The screen kept for an area this session, or None before its first visit."""
-        return self.get_screen(name) if self.is_screen_installed(name) else None
-
-    def _bring_up(self, screen: Screen) -> None:
-        """Show a kept screen: back to it if it is on the stack, else pushed on top."""
-        if screen in self.screen_stack:
-            while self.screen is not screen:
-                self.pop_screen()
-        else:
-            self.push_screen(screen)
-
-    def _forget(self, screen: Screen) -> None:
-        """Stop keeping an area's screen, and remove it."""
-        on_stack = screen in self.screen_stack
-        while screen in self.screen_stack:
-            self.pop_screen()  # Textual removes it once popped, as it is no longer installed
-        self.uninstall_screen(screen)
-        if not on_stack:
-            screen.remove()
-
-    async def _close_all(self) -> None:
-        # At exit Textual unmounts the screens on the stack, but only stops the message queue of
-        # an installed screen off it: remove the kept screens the learner left, so that their
-        # on_unmount runs too (the lab stops its worker, a lesson saves its place).
-        for screen in list(self._installed_screens.values()):
-            if screen.is_attached and screen not in self.screen_stack:
-                await screen.remove()
-        await super()._close_all()
+    # -- navigation (the areas' kept screens: screens/kept.py) ----------------------------------
 
     def open_lesson(self, lesson_id: str | None) -> None:
         """Open the lesson screen, on one lesson if given (else where the learner was)."""
@@ -259,11 +213,6 @@ class GdtuiApp(App[None]):
                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
             )
         yield SystemCommand("Home", "Back to the home screen", self.go_home)
-
-    def go_home(self) -> None:
-        """Pop every screen above the home screen."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
 
     @property
     def version(self) -> str:

@@ -176,7 +176,8 @@ async def test_options_go_to_the_kept_screen_or_make_a_new_one(make_app, monkeyp
         await escape_home(app, pilot)
         # A screen with no `reopen` is made anew with the options, replacing the kept one.
         plain = Area("plain", "Plain", "9", "A test area", f"{__name__}:PlainScreen")
-        monkeypatch.setattr("gdtui.app.area", lambda name: plain if name == "plain" else None)
+        monkeypatch.setattr("gdtui.screens.kept.area",
+                            lambda name: plain if name == "plain" else None)
         app.open_area("plain")
         await wait_until(pilot, lambda: isinstance(app.screen, PlainScreen))
         first = app.screen
@@ -221,3 +222,38 @@ async def test_landscape_reopened_on_a_model_takes_it(make_app):
         await wait_until(pilot, lambda: app.screen is screen)
         assert isinstance(screen, LandscapeScreen)
         await wait_for_text(pilot, "Sigmoid unit, cross-entropy")
+
+
+async def test_the_stepper_and_landscape_are_built_while_the_learner_reads_home(make_app):
+    """`gdtui` builds the screens that allow it ahead, unseen: their first visit is as quick as
+    a second, and they start as if opened then."""
+    app = make_app(build_ahead=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen
+        await wait_until(pilot, lambda: app.kept_screen("backprop") is not None
+                         and app.kept_screen("landscape") is not None
+                         and app.screen_stack == [home])
+        landscape = app.kept_screen("landscape")
+        assert app.store.last_activity() is None  # nothing the learner did not do
+        assert await open_from_home(app, pilot, next(a for a in AREAS if a.name == "backprop")) \
+            is app.kept_screen("backprop")
+        await wait_for_text(pilot, "round 1 · 1/")
+        await escape_home(app, pilot)
+        waited = landscape.shown  # the walks have not played unseen
+        assert await open_from_home(app, pilot, next(a for a in AREAS
+                                                     if a.name == "landscape")) is landscape
+        assert waited <= 2  # one frame at most, between being built and put away
+        await wait_until(pilot, lambda: landscape.shown > waited)
+
+
+async def test_nothing_is_built_ahead_away_from_home_or_in_a_small_terminal(make_app):
+    app = make_app(build_ahead=True)
+    async with app.run_test(size=(70, 20)) as pilot:  # home fits; the stepper needs 80x24
+        await pilot.pause()
+        assert not await app._build_one_ahead()
+        assert app.kept_screen("backprop") is None and len(app.screen_stack) == 1
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("3")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "GuessScreen")
+        assert not await app._build_one_ahead()  # the learner has gone somewhere
+        assert app.kept_screen("backprop") is None

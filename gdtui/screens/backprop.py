@@ -42,6 +42,7 @@ class BackpropScreen(Screen[None]):
     HELP = help_text("backprop")
     CSS_PATH = "../styles/backprop.tcss"
     AUTO_FOCUS = "#explain-box"
+    BUILD_AHEAD = True  # nothing on mount the learner did not ask for: built while at home
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     # In the order the footer keeps them when 80 columns cannot hold them all (? always).
     BINDINGS = [

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from gdtui.widgets.footer import KeysFooter
 
@@ -64,7 +65,9 @@ class HelpScreen(ModalScreen[None]):
         body += "\nThe mouse works too: click buttons, lists and links. "
         body += "`ctrl+p` opens the command palette, which lists every screen."
         with VerticalScroll(id="help-box"):
-            yield Markdown(body, open_links=False)
+            # One Static drawing Rich's Markdown, not Textual's Markdown widget, which makes a
+            # widget of every paragraph and table cell: this opens several times quicker.
+            yield Static(RichMarkdown(body, hyperlinks=False), id="help-text")
             yield Static("Press escape or ? to close.", classes="hint")
         yield KeysFooter()
 

@@ -34,6 +34,7 @@ class LandscapeScreen(Screen[None]):
     HELP = help_text("landscape")
     CSS_PATH = "../styles/landscape.tcss"
     AUTO_FOCUS = "#map"
+    BUILD_AHEAD = True  # nothing on mount the learner did not ask for: built while at home
     # In the order the footer keeps them when 80 columns cannot hold them all (? always).
     BINDINGS = [
         Binding("left", "move(-1, 0)", "Start ←", show=False),
@@ -85,7 +86,8 @@ class LandscapeScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(self.frame_seconds, self._tick)
+        # Started when the screen is shown: it may be built ahead, unseen (screens/kept.py).
+        self._timer = self.set_interval(self.frame_seconds, self._tick, pause=True)
         self.refresh_all()
 
     def on_screen_suspend(self) -> None:

@@ -246,14 +246,17 @@ async def test_the_stepper_and_landscape_are_built_while_the_learner_reads_home(
         await wait_until(pilot, lambda: landscape.shown > waited)
 
 
-async def test_nothing_is_built_ahead_away_from_home_or_in_a_small_terminal(make_app):
+async def test_nothing_is_built_ahead_in_a_small_terminal(make_app):
     app = make_app(build_ahead=True)
     async with app.run_test(size=(70, 20)) as pilot:  # home fits; the stepper needs 80x24
         await pilot.pause()
         assert not await app._build_one_ahead()
         assert app.kept_screen("backprop") is None and len(app.screen_stack) == 1
-        await pilot.resize_terminal(80, 24)
-        await pilot.press("3")
+
+
+async def test_nothing_is_built_ahead_once_the_learner_has_gone_somewhere(make_app):
+    app = make_app(build_ahead=True, start_screen="guess")
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "GuessScreen")
-        assert not await app._build_one_ahead()  # the learner has gone somewhere
+        assert not await app._build_one_ahead()
         assert app.kept_screen("backprop") is None

@@ -61,11 +61,12 @@ async def test_clicking_an_area_opens_it(make_app):
 
 
 async def test_an_area_not_built_says_so(make_app, monkeypatch):
-    import gdtui.app
+    import gdtui.screens.kept
     from gdtui.areas import Area
 
     planned = Area("planned", "Planned area", "9", "Not written yet", None)
-    monkeypatch.setattr(gdtui.app, "area", lambda name: planned if name == "planned" else None)
+    monkeypatch.setattr(gdtui.screens.kept, "area",
+                        lambda name: planned if name == "planned" else None)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_area("planned")

@@ -65,9 +65,7 @@ class HelpScreen(ModalScreen[None]):
         body += "\nThe mouse works too: click buttons, lists and links. "
         body += "`ctrl+p` opens the command palette, which lists every screen."
         with VerticalScroll(id="help-box"):
-            # One Static drawing Rich's Markdown, not Textual's Markdown widget, which makes a
-            # widget of every paragraph and table cell: this opens several times quicker.
-            yield Static(RichMarkdown(body, hyperlinks=False), id="help-text")
+            yield HelpText(body, id="help-text")
             yield Static("Press escape or ? to close.", classes="hint")
         yield KeysFooter()
 
@@ -75,6 +73,15 @@ class HelpScreen(ModalScreen[None]):
         # A click outside the box closes help, as in most dialogs.
         if self.get_widget_at(event.screen_x, event.screen_y)[0] is self:
             self.dismiss()
+
+
+class HelpText(Static):
+    """The help's Markdown (`source`), drawn by Rich in one widget: Textual's Markdown widget
+    makes a widget of every paragraph and table cell, and opened several times slower."""
+
+    def __init__(self, source: str, **options) -> None:
+        super().__init__(RichMarkdown(source, hyperlinks=False), **options)
+        self.source = source
 
 
 def _table(keys: list[tuple[str, str]]) -> str:

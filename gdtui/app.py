@@ -68,8 +68,9 @@ class GdtuiApp(KeptAreas, App[None]):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("escape", "back", "Back", id="back"),
-        # Before any screen's own escape, and only while a field has focus (check_action).
-        Binding("escape", "leave_field", show=False, priority=True),
+        # Before any screen's own escape, and only while a field has focus (check_action hides
+        # it otherwise): the footer then says how to get out of the field.
+        Binding("escape", "leave_field", "Done", priority=True),
     ]
 
     def __init__(

@@ -17,22 +17,23 @@ def no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")  # read when the app is built
 
 
-def look(app, widget) -> set[tuple[bool, bool, bool, bool]]:
-    """The attributes other than colour of the cells the widget covers, as the terminal gets
-    them (after the app's filters, which under NO_COLOR turn every colour grey)."""
+def look(app, widget) -> list[tuple[bool, bool, bool, bool]]:
+    """The attributes other than colour of each cell the widget covers, as the terminal gets
+    them (after the app's filters, which under NO_COLOR turn every colour grey). Cell by cell:
+    a tall border draws its edge in reverse video whether focused or not."""
     region = widget.region
     strips = app.screen._compositor.render_strips()
-    found = set()
+    cells = []
     for y in range(region.y, region.bottom):
         strip = strips[y].crop(region.x, region.right)
         for line_filter in app.get_line_filters():
             strip = strip.apply_filter(line_filter, app.styles.background)
         for segment in strip:
             style = segment.style
-            if style is not None:
-                found.add((bool(style.reverse), bool(style.bold), bool(style.underline),
-                           bool(style.italic)))
-    return found
+            attributes = ((bool(style.reverse), bool(style.bold), bool(style.underline),
+                           bool(style.italic)) if style is not None else (False,) * 4)
+            cells.extend([attributes] * len(segment.text))
+    return cells
 
 
 async def open_area(app, pilot, each):
@@ -62,5 +63,7 @@ async def test_focused_fields_and_buttons_stand_out_without_colour(make_app, no_
             screen.set_focus(None)
             await wait_until(pilot, lambda widget=widget: not widget.has_focus)
             await pilot.pause()
-            assert look(app, widget) != focused, f"{widget!r} looks the same focused or not"
-            assert any(reverse for reverse, *_ in focused - look(app, widget)), widget
+            unfocused = look(app, widget)
+            assert unfocused != focused, f"{widget!r} looks the same focused or not"
+            assert any(now[0] and not before[0] for now, before in zip(focused, unfocused,
+                                                                       strict=True)), widget

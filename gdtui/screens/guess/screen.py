@@ -211,8 +211,11 @@ class GuessScreen(Screen[None]):
         self._set("learning-rate", nudge_learning_rate(self.learning_rate, direction))
 
     def action_new_secret(self) -> None:
-        """A new random secret for the computer."""
-        self._set("secret", random_number(self.rng))
+        """A new random secret for the computer, never the one it had (a new game each time)."""
+        secret = self.secret
+        while secret == self.secret:
+            secret = random_number(self.rng)
+        self._set("secret", secret)
 
     # -- modes ------------------------------------------------------------------------------
 

@@ -102,6 +102,7 @@ async def _app_run(seconds: float, size: tuple[int, int], points: int) -> dict:
         screen.draw, chart._build = timed_draw, timed_build
         start_step = screen.session.step
         frames.clear()
+        await pilot.press("f")  # full speed: a run starts at a pace to watch
         started = time.perf_counter()
         await pilot.press("space")
         await asyncio.sleep(seconds)

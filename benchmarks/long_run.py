@@ -5,8 +5,8 @@ asserts nothing.
 
 Runs the installed `gdtui` command (next to this Python) in a pseudo-terminal, as
 benchmarks/bandwidth.py does, with its own temporary data directory; opens the Training Lab,
-presses space and lets it train the default network without a break. Every minute (and at the
-end) it prints, over the last `--window` seconds:
+presses f (full speed) and space and lets it train the default network without a break.
+Every minute (and at the end) it prints, over the last `--window` seconds:
 
 - memory: the resident set size (RSS) of the gdtui process, at the mark;
 - steps a second, as the lab's status line says (read off the screen, through pyte) and from
@@ -101,6 +101,8 @@ def measure(args: argparse.Namespace) -> list[Mark]:
         if not terminal.wait_until_drawn():
             raise RuntimeError("gdtui showed nothing")
         terminal.pump(0.5, watcher)
+        terminal.press("f")  # full speed: a run starts at a pace to watch
+        terminal.pump(0.3, watcher)
         terminal.press("space")
         started = time.monotonic()
         end = started + 60 * args.minutes

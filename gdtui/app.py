@@ -1,18 +1,37 @@
 """The Textual app: global keys, navigation between screens, theme and store wiring.
 
-Areas are screens pushed over the home screen, not Textual MODES: leaving an area (escape, or a
-link to another one) ends what it was doing, so a lab run pauses and is logged when the learner
-goes to read a lesson, and nothing trains unseen. Each screen module is imported only when its
-area first opens (`gdtui.areas` names them by path), which keeps the start quick.
+Areas are screens pushed over the home screen, and each is kept for the whole session: the app
+makes an area's screen when it first opens and installs it, so leaving it (escape, a link) and
+opening it again shows the very same screen, as it was: its settings, fields, position and game.
+
+    app.open_area("backprop")          # the kept screen (made on the first visit), as it was;
+                                       # if it is on the stack already, back to it, not twice
+    app.open_area("lab", settings=s)   # the kept screen's `reopen(settings=s)` takes them;
+                                       # a screen without `reopen` is made anew with them
+
+A screen keeps its state by not resetting itself when it resumes (`on_screen_resume`); a
+screen that animates pauses while it is hidden, if it should.
+
+Why pushed screens and not Textual MODES, which also keep one screen stack per area: with MODES
+every area would be a stack of its own, and a lesson link to the lab, the lab's `?`, and escape
+would have to decide which mode's stack they mean; escape could no longer simply mean "back to
+where I came from" (from the lab through a lesson link back to the lesson). Kept, pushed screens
+give the same "nothing is lost" with one stack: the order the learner went, and escape back
+through it. Whether something goes on while its screen is hidden is each screen's choice (the
+lab's run: see screens/lab), not a side effect of the navigation. Each screen module is
+imported only when its area first opens (`gdtui.areas` names them by path), which keeps the
+start quick.
+
+Escape is one rule on every screen: inside a field (a text box or a closed list) it leaves the
+field, so the screen's keys work again; only with no field focused does it leave the screen
+(`widgets.field.leave_field`, run by a priority binding before any screen's own escape).
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -20,27 +39,37 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from gdtui import __version__
-from gdtui.areas import AREAS, HOME, area
+from gdtui.areas import AREAS
 from gdtui.course.lessons import Course, load_course
-from gdtui.screens.too_small import TooSmallScreen, too_small_message
+from gdtui.screens.kept import KeptAreas, ModulesLoaded
+from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
 from gdtui.store import Store
+from gdtui.widgets.field import in_field, leave_field
 
-# The smallest terminal a screen is laid out for, unless the screen sets MIN_SIZE itself.
-DEFAULT_MIN_SIZE = (80, 24)
+STYLES = [f"styles/{path.name}"
+          for path in sorted((Path(__file__).parent / "styles").glob("*.tcss"))
+          if path.name != "app.tcss"]
+# Seconds after the first frame before the screens' modules load in the background: a key
+# pressed at once is not slowed by them.
+PRELOAD_AFTER = 0.3
 
 
-class GdtuiApp(App[None]):
+class GdtuiApp(KeptAreas, App[None]):
     """gdtui: a terminal game and tutor that teaches how a neural network learns."""
 
     TITLE = "gdtui"
     SUB_TITLE = "how a neural network learns"
-    # Each screen reads its own file when it first opens; the home screen is the default screen,
-    # whose CSS_PATH Textual does not read, so its file is the app's.
-    CSS_PATH = ["styles/app.tcss", "styles/home.tcss"]
+    # Every screen's styles, read at the start: a file first read when its screen opens makes
+    # Textual parse the whole stylesheet again and restyle every screen kept so far, while the
+    # learner waits. (Each file nests its rules under its screen, so none reaches another; the
+    # home screen is the default screen, whose own CSS_PATH Textual does not read.)
+    CSS_PATH = ["styles/app.tcss", *STYLES]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("escape", "back", "Back", id="back"),
+        # Before any screen's own escape, and only while a field has focus (check_action).
+        Binding("escape", "leave_field", show=False, priority=True),
     ]
 
     def __init__(
@@ -49,9 +78,12 @@ class GdtuiApp(App[None]):
         lessons_dir: Path | None = None,
         start_screen: str | None = None,
         fps: int | None = None,
+        build_ahead: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
+        # Mount the screens that allow it while the learner is at home (screens/kept.py).
+        self.build_ahead = build_ahead
         # The most redraws a second a live screen may do (None: the screen's own pace).
         self.fps = fps
         self.lessons_dir = lessons_dir
@@ -88,6 +120,12 @@ class GdtuiApp(App[None]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        self.set_timer(PRELOAD_AFTER, self._preload)
+
+    def _preload(self) -> None:
+        from gdtui.screens.preload import preload
+
+        preload(lambda: self.post_message(ModulesLoaded()))
 
     def frame_seconds(self, seconds: float) -> float:
         """The pause between two redraws of a live screen: its own ``seconds``, or longer when
@@ -120,34 +158,14 @@ class GdtuiApp(App[None]):
         # Saved as soon as it changes, so the next start looks the same.
         self.store.set_setting("theme", theme)
 
-    # -- navigation ---------------------------------------------------------------------------
-
-    def open_area(self, name: str, **options: Any) -> None:
-        """Open the screen of an area by name (``lessons``, ``guess``, ...), or go ``home``."""
-        if name == HOME:
-            self.go_home()
-            return
-        found = area(name)
-        if found is None:
-            self.notify(f"There is no screen called '{name}'.", severity="error")
-            return
-        if found.module is None:
-            self.notify(f"{found.title} is not built yet. It is coming soon.", title=found.title)
-            return
-        module_name, _, class_name = found.module.partition(":")
-        screen_class = getattr(importlib.import_module(module_name), class_name)
-        self.push_screen(screen_class(**options))
+    # -- navigation (the areas' kept screens: screens/kept.py) ----------------------------------
 
     def open_lesson(self, lesson_id: str | None) -> None:
-        """Open the lesson screen on one lesson (reusing a lesson screen already on top)."""
-        from gdtui.screens.lesson import LessonScreen
-
+        """Open the lesson screen, on one lesson if given (else where the learner was)."""
         if lesson_id is None:
             self.open_area("lessons")
-        elif isinstance(self.screen, LessonScreen):
-            self.screen.show_lesson(lesson_id)
         else:
-            self.push_screen(LessonScreen(lesson_id=lesson_id))
+            self.open_area("lessons", lesson_id=lesson_id)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Show a web link instead of opening a browser: over SSH the browser would open on the
@@ -160,6 +178,17 @@ class GdtuiApp(App[None]):
         """Go back one screen; the home screen is the bottom of the stack."""
         if len(self.screen_stack) > 1:
             self.pop_screen()
+
+    def action_leave_field(self) -> None:
+        """Escape in a field: out of it, to where the screen's keys work."""
+        leave_field(self.screen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return in_field(self.screen)
+        if action == "back":  # nothing to go back to from the home screen: no key shown
+            return len(self.screen_stack) > 1
+        return True
 
     def action_help(self) -> None:
         """Show the keys and the help text of the current screen."""
@@ -184,11 +213,6 @@ class GdtuiApp(App[None]):
                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
             )
         yield SystemCommand("Home", "Back to the home screen", self.go_home)
-
-    def go_home(self) -> None:
-        """Pop every screen above the home screen."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
 
     @property
     def version(self) -> str:

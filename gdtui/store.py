@@ -224,12 +224,17 @@ class Store:
 
     # -- activity -----------------------------------------------------------------------------
 
-    def log(self, kind: str, detail: str) -> None:
-        """Append to the activity log ('what you did last' on the home screen)."""
-        self.connection.execute(
+    def log(self, kind: str, detail: str) -> int:
+        """Append to the activity log ('what you did last' on the home screen); its id."""
+        cursor = self.connection.execute(
             "INSERT INTO activity (at, kind, detail) VALUES (?, ?, ?)",
             (now().isoformat(), kind, detail),
         )
+        return int(cursor.lastrowid or 0)
+
+    def forget_activity(self, activity_id: int) -> None:
+        """Take an entry back out of the activity log (a lab run the learner undid)."""
+        self.connection.execute("DELETE FROM activity WHERE id = ?", (activity_id,))
 
     def last_activity(self) -> tuple[datetime, str, str] | None:
         """The most recent (time, kind, detail), or None on a first run."""

@@ -9,19 +9,23 @@ import pytest
 
 from gdtui.course.cardfile import CHOICE, NUMERIC, RECALL, TYPED, Choice, Flashcard
 from gdtui.course.lessons import Lesson
+from gdtui.course.review import (
+    LEARN_AHEAD,
+    Progress,
+    ReviewSession,
+    cram_session,
+    review_session,
+)
 from gdtui.course.schedule import (
     AGAIN,
     EASY,
     GOOD,
     HARD,
-    LEARN_AHEAD,
     NEW_PER_DAY_SETTING,
     RETENTION_SETTING,
     CardState,
-    ReviewSession,
     Scheduler,
     card_stats,
-    cram_session,
     deck_counts,
     due_outlook,
     format_interval,
@@ -32,7 +36,6 @@ from gdtui.course.schedule import (
     parse_retention,
     read_settings,
     review_queue,
-    review_session,
     start_view,
 )
 from gdtui.store import Store
@@ -133,6 +136,52 @@ def test_good_on_a_new_card_shows_it_once_more_at_the_end(store):
     assert timedelta(minutes=10) <= LEARN_AHEAD
 
 
+def test_a_whole_session_only_ever_counts_down_and_its_bar_only_moves_forward(store):
+    # A learner's day: 20 new cards, graded Good, Again and Hard as they come, a few seconds
+    # apart, until nothing is left. Each new card graded Good or Hard comes back for its
+    # learning step, and each Again comes back after a few others.
+    clock = Clock()
+    cards = [recall(f"c{i:02d}", f"lesson{i % 3}") for i in range(20)]
+    session = ReviewSession(store, cards, cards, clock=clock, tz=UTC)
+    grades = [GOOD, GOOD, AGAIN, HARD, GOOD, EASY, GOOD]
+    seen: list[Progress] = [session.progress()]
+    was_fresh: list[bool] = []  # whether each graded card was shown for the first time
+    assert seen[0] == Progress(done=0, to_go=20, coming_back=0)
+    assert seen[0].words() == "0 done · 20 to go"
+    while session.current is not None:
+        clock.advance(seconds=15)
+        was_fresh.append(not session.current_came_back)
+        session.grade(grades[session.done % len(grades)])
+        seen.append(session.progress())
+        assert len(seen) < 200, "the session never ends"
+    for before, after, fresh in zip(seen[:-1], seen[1:], was_fresh, strict=True):
+        assert after.done == before.done + 1
+        # Grading a new card takes one off "to go"; a card coming back leaves it as it is.
+        assert after.to_go == before.to_go - fresh
+        assert after.left <= before.left  # one showing leaves, at most one comes back
+        assert after.share > before.share  # the bar never stands still or goes back
+    assert sum(was_fresh) == 20 and seen[-1].done > 20  # some cards came back
+    assert seen[1].words() == "1 done · 19 to go, 1 coming back"
+    last_new = max(n for n, fresh in enumerate(was_fresh) if fresh) + 1
+    assert seen[last_new].words() == f"{last_new} done · {seen[last_new].coming_back} coming back"
+    assert seen[-1].words() == f"{seen[-1].done} done · nothing left" and seen[-1].share == 1.0
+    assert sorted(session.first_try) == sorted(card.id for card in cards)
+
+
+def test_the_progress_of_an_undone_grade_is_the_one_before_it(store):
+    cards = [recall("a"), recall("b")]
+    session = ReviewSession(store, cards, cards, clock=Clock(), tz=UTC)
+    before = session.progress()
+    session.grade(GOOD)
+    assert session.progress() == Progress(done=1, to_go=1, coming_back=1)
+    session.undo()
+    assert session.progress() == before and not session.current_came_back
+    session.grade(AGAIN)
+    session.grade(GOOD)
+    assert session.current_came_back  # "a" is back on screen, after its Again
+    assert session.summary().can_undo
+
+
 def test_undo_restores_the_card_and_marks_the_log(store):
     clock = Clock()
     cards = [recall("a"), recall("b")]
@@ -177,7 +226,8 @@ def test_app_graded_answers_map_to_again_and_good(store):
     assert session.answer_text("Cross Entropy") == (True, "")
     assert session.answer_text("half") == (None, "'half' is not a number. Type one like 0.5, "
                                                   "-2 or 1/3.")
-    assert session.answer_text("   ") == (None, "Type an answer first (or press escape to leave).")
+    assert session.answer_text("   ") == (
+        None, "Type an answer first (or press escape to leave the field).")
     assert session.answer_text("1/2") == (True, "")
     ratings = [review["rating"] for review in store.card_reviews()]
     assert ratings == [AGAIN, GOOD, GOOD]

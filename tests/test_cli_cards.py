@@ -11,7 +11,8 @@ from gdtui.cli.cards import ANKI_HEADER
 from gdtui.cli.main import main
 from gdtui.course.cardfile import load_cards
 from gdtui.course.lessons import load_course
-from gdtui.course.schedule import EASY, GOOD, ReviewSession
+from gdtui.course.review import ReviewSession
+from gdtui.course.schedule import EASY, GOOD
 from gdtui.store import Store
 
 CARDS = """

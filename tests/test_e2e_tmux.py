@@ -90,7 +90,7 @@ def test_a_window_too_small_shows_the_size_it_needs_and_comes_back(terminal_fact
     assert "It is 70 x 20 now." in shown
     term.tmux("resize-window", "-t", "main", "-x", "100", "-y", "30")
     # the lab is back and still training
-    shown = term.wait_for("steps/s", "^p palette", gone=("Make the terminal",))
+    shown = term.wait_for("steps/s", "? Help", gone=("Make the terminal",))
     assert "Make the terminal" not in shown
     term.keys("q")
     term.wait_for("gdtui-exited-0")

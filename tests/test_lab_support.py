@@ -242,17 +242,21 @@ def test_slow_speed_takes_one_step_per_chunk(monkeypatch):
     assert steps_seen == [1, 2, 3]
 
 
-@pytest.mark.parametrize("speed", ["slow", "medium"])
-def test_slow_and_medium_speeds_take_their_steps_per_second_of_the_clock(monkeypatch, speed):
+@pytest.mark.parametrize("speed", ["slow", "normal"])
+def test_slow_and_normal_speeds_take_their_steps_per_second_of_the_clock(monkeypatch, speed):
     clock = FakeClock()
     monkeypatch.setattr("gdtui.training.worker.time", clock)
     session, chunks = TrainingSession(SMALL), []
-    reason = train_in_chunks(session, SessionLock(), lambda: clock.now > 1.025, lambda: speed,
-                             10**6, lambda: chunks.append((round(clock.now, 9), session.step)))
-    per_chunk = round(SPEEDS[speed] * TICK_SECONDS)  # slow: 1 step, medium: 10
-    # a chunk every TICK_SECONDS from 0 s to 1 s: the speed's steps a second, and the first chunk
-    assert reason == "stopped" and session.step == SPEEDS[speed] + per_chunk
-    assert chunks == [(round(k * TICK_SECONDS, 9), (k + 1) * per_chunk) for k in range(21)]
+    rate = SPEEDS[speed]
+    per_chunk = max(1, round(rate * TICK_SECONDS))  # slow: 1 step, normal: 2
+    every = per_chunk / rate  # slow: a chunk every 0.1 s, normal: every TICK_SECONDS
+    reason = train_in_chunks(session, SessionLock(), lambda: clock.now > 1 + every / 2,
+                             lambda: speed, 10**6,
+                             lambda: chunks.append((round(clock.now, 9), session.step)))
+    # a chunk every `every` seconds from 0 s to 1 s: the speed's steps a second, and the first
+    assert reason == "stopped" and session.step == rate + per_chunk
+    count = round(1 / every) + 1
+    assert chunks == [(round(k * every, 9), (k + 1) * per_chunk) for k in range(count)]
 
 
 def test_the_speed_is_read_before_every_chunk(monkeypatch):
@@ -260,8 +264,8 @@ def test_the_speed_is_read_before_every_chunk(monkeypatch):
     monkeypatch.setattr("gdtui.training.worker.time", clock)
     session = TrainingSession(SMALL)
     train_in_chunks(session, SessionLock(), lambda: clock.now > 1.025,
-                    lambda: "slow" if clock.now < 0.475 else "medium", 10**6)
-    assert session.step == 10 * 1 + 11 * 10  # slow from 0 to 0.45 s, then medium to 1 s
+                    lambda: "slow" if clock.now < 0.475 else "normal", 10**6)
+    assert session.step == 5 * 1 + 11 * 2  # slow from 0 to 0.4 s, then normal to 1 s
 
 
 def test_fast_speed_sizes_chunks_to_take_about_chunk_seconds(monkeypatch):
@@ -334,10 +338,10 @@ def test_the_worker_builds_a_frame_only_when_the_ui_asked(monkeypatch):
         if len(chunks) == 3:
             frames.ask(FrameRequest(None))
 
-    train_in_chunks(session, SessionLock(), lambda: False, lambda: "medium", 100, after_chunk)
-    assert chunks == [10 * k for k in range(1, 11)]
-    assert built == [40]  # ten chunks, one frame: right after the chunk that followed the ask
-    assert frames.take().view.step == 40 and not frames.busy
+    train_in_chunks(session, SessionLock(), lambda: False, lambda: "normal", 20, after_chunk)
+    assert chunks == [2 * k for k in range(1, 11)]
+    assert built == [8]  # ten chunks, one frame: right after the chunk that followed the ask
+    assert frames.take().view.step == 8 and not frames.busy
 
 
 def test_the_ui_holds_the_session_still_while_a_thread_trains():

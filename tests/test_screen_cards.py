@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 
-from gdtui.course.schedule import AGAIN, EASY, GOOD, HARD
+from gdtui.course import cardfile
+from gdtui.course.schedule import AGAIN, DEFAULT_NEW_PER_DAY, EASY, GOOD, HARD
 from gdtui.store import Store
+from gdtui.widgets.card_start import CardStart
+from tests.conftest import screen_text, wait_for_text, wait_until
 
 HEAD = (
     "---\nid: {id}\ntitle: {title}\norder: {order}\nminutes: 2\nsummary: s\n---\n"
@@ -211,8 +215,10 @@ async def test_quit_mid_session_and_resume_with_nothing_lost(make_app, tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         again.open_area("cards")
         await pilot.pause()
-        assert text_of(again, "#start-info").startswith("0 due now · 2 new available today")
-        await pilot.click("#review-button")
+        info = text_of(again, "#start-info")
+        assert info.startswith("0 due now · 2 new available today")
+        assert "Paused: 2 done · 2 to go. Press r to go on." in info  # both Easy: not back
+        await pilot.click("#review-button")  # "Continue (r)"
         await pilot.pause()
         assert again.screen.session.current.id not in graded
         assert len(again.screen.session.queue) == 2
@@ -312,3 +318,225 @@ async def test_stats_screen_and_home_status(make_app, tmp_path):
         app.open_area("cards")
         await pilot.pause()
         assert "1 card(s) could not be read" in text_of(app, "#card-problems")
+
+
+# -- a learner's session on the real course, at 80x24 -----------------------------------------
+
+HEADER = re.compile(r"^(Review|Cram) · (\d+) done · (?:(\d+) to go)?(?:, )?(?:(\d+) coming back)?")
+
+
+def header(app) -> tuple[int, int, int]:
+    """(done, to go, coming back) as the header line says them."""
+    found = HEADER.match(text_of(app, "#session-info"))
+    assert found, text_of(app, "#session-info")
+    return int(found[2]), int(found[3] or 0), int(found[4] or 0)
+
+
+def bar(app) -> float:
+    progress = app.screen.query_one("#session-progress", ProgressBar)
+    return progress.progress / progress.total
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+async def answer_right(pilot, card) -> None:
+    """The keys of a learner who knows the answer (Good), whatever the kind of card."""
+    if card.self_graded:
+        await pilot.press("space", "3")
+    elif card.kind == cardfile.CHOICE:
+        right = next(n for n, choice in enumerate(card.choices, start=1) if choice.correct)
+        await pilot.press(str(right), "space")
+    else:
+        typed = card.accepted[0] if card.kind == cardfile.TYPED else f"{card.value:g}"
+        await pilot.press(*typed, "enter")
+        await wait_for_text(pilot, "✓ Right!")
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+async def leave_to(pilot, there) -> None:
+    """Press escape until `there()` holds (out of a field first, then a view at a time)."""
+    for _ in range(4):
+        if there():
+            return
+        await pilot.press("escape")
+        await pilot.pause()
+    assert there()
+
+
+async def test_grading_good_22_times_the_count_goes_down_and_the_bar_only_forward(make_app):
+    # Each new card graded Good comes back once for its 10-minute learning step: the header
+    # says so, and "to go" and the bar move one way only.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await wait_for_text(pilot, "new available today")
+        await pilot.press("r")
+        await wait_for_text(pilot, f"Review · 0 done · {DEFAULT_NEW_PER_DAY} to go")
+        seen = [(header(app), bar(app))]
+        for _ in range(22):
+            await answer_right(pilot, app.screen.session.current)
+            seen.append((header(app), bar(app)))
+        for ((done, to_go, back), share), ((done2, to_go2, back2), share2) in zip(
+                seen, seen[1:], strict=False):
+            assert done2 == done + 1
+            if to_go:  # a new card graded takes one off "to go", and comes back once
+                assert (to_go2, back2) == (to_go - 1, back + 1)
+            else:  # a card back for its second Good is learned: one less to see again
+                assert (to_go2, back2) == (0, back - 1)
+            assert share2 > share
+        assert seen[1][0] == (1, DEFAULT_NEW_PER_DAY - 1, 1)
+        screen = screen_text(app)
+        # 20 new cards, each shown twice: 22 grades leave 18 showings, all coming back.
+        left = 2 * DEFAULT_NEW_PER_DAY - 22
+        assert f"Review · 22 done · {left} coming back" in screen
+        assert "seen earlier in this session" in screen
+        assert f"{round(22 / (22 + left) * 100)}%" in screen
+
+
+async def test_the_card_settings_fit_at_80x24_beside_a_paused_review(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await wait_for_text(pilot, "new available today")
+        for round_ in range(2):  # a fresh start, then with a paused review's extra line
+            screen = await wait_for_text(pilot, "New cards a day", "Desired retention")
+            start = app.screen.query_one(CardStart)
+            assert start.max_scroll_y == 0, screen  # nothing below the fold
+            assert app.screen.query_one("#retention").region.bottom <= 23  # above the footer
+            await pilot.press("r")
+            await wait_for_text(pilot, "Review · ")
+            await answer_right(pilot, app.screen.session.current)
+            await leave_to(pilot, lambda: app.screen.query_one(CardStart).display)
+            await wait_for_text(pilot, f"Paused: {round_ + 1} done")
+
+
+async def test_u_is_offered_only_when_there_is_a_grade_to_take_back(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, RECALL))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        assert "u Undo" not in footer(app)
+        await pilot.press("escape")  # pause before any grade
+        screen = await wait_for_text(pilot, "Session paused")
+        assert "u takes back" not in screen and "u Undo" not in footer(app)
+        assert "Press r to go on where you stopped." in screen
+        await pilot.press("r", "space", "4")
+        await wait_for_text(pilot, "Review · 1 done")
+        assert "u Undo" in footer(app)
+        await pilot.press("escape")
+        screen = await wait_for_text(pilot, "Session paused")
+        assert "u takes back the last grade." in screen and "u Undo" in footer(app)
+        await pilot.press("u")  # back to the card, its grade taken back
+        await wait_for_text(pilot, "Review · 0 done")
+        assert "u Undo" not in footer(app)
+
+
+async def test_a_review_left_for_home_goes_on_where_it_stopped(make_app, tmp_path):
+    lessons = make_lessons(tmp_path, RECALL, CHOICES)
+    app = make_app(lessons)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await wait_for_text(pilot, "new available today")
+        await pilot.press("r")
+        for _ in range(2):
+            await answer_right(pilot, app.screen.session.current)
+        await wait_for_text(pilot, "Review · 2 done")
+        card, info = app.screen.session.current, text_of(app, "#session-info")
+        await leave_to(pilot, lambda: len(app.screen_stack) == 1)  # pause, start view, home
+        await pilot.press("2")
+        await wait_for_text(pilot, "Paused: 2 done · 4 to go, 2 coming back. Press r to go on.",
+                            "Continue (r)", "r Continue")
+        await pilot.press("r")
+        await wait_for_text(pilot, info)
+        assert app.screen.session.current.id == card.id
+    # Even a restart loses nothing: the review goes on at the same card.
+    again = make_app(lessons, data_dir=tmp_path / "data")
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await wait_for_text(pilot, "Paused: 2 done")
+        await pilot.press("r")
+        await wait_for_text(pilot, info)
+        assert again.screen.session.current.id == card.id
+
+
+async def test_the_review_stays_as_it_was_while_a_lesson_is_read(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, RECALL))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        await pilot.press("space", "3", "space")  # the second card's answer is showing
+        screen = await wait_for_text(pilot, "How well did you remember?")
+        cards = app.screen
+        app.open_lesson("lesson-1")
+        await wait_until(pilot, lambda: app.screen is not cards)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is cards)
+        assert await wait_for_text(pilot, "How well did you remember?") == screen
+        await pilot.press("3")
+        await wait_for_text(pilot, "Review · 2 done")
+
+
+async def test_escape_in_the_answer_field_leaves_the_field_not_the_review(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, TYPED))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        await pilot.press(*"back")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen.focused is None)
+        assert "Review · 0 done" in screen_text(app)  # still on the card, nothing graded
+        for key in ("space Type answer", "esc Pause", "? Help"):
+            assert key in footer(app)
+        await pilot.press("space")  # back into the field, the text still there
+        await wait_until(pilot, lambda: isinstance(app.screen.focused, Input))
+        await pilot.press(*"prop", "enter")
+        await wait_for_text(pilot, "✓ Right!")
+        # In a settings field too: escape leaves the field, a second one leaves the screen.
+        await pilot.press("enter", "escape", "escape", "escape")  # field, pause, start view
+        await wait_for_text(pilot, "New cards a day")
+        app.screen.query_one("#new-per-day", Input).focus()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen.focused, OptionList))
+        assert app.screen.query_one(CardStart).display
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+
+
+async def test_the_cram_list_takes_the_arrow_keys_at_once(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await wait_for_text(pilot, "new available today")
+        await pilot.press("down", "down", "down", "c")  # All lessons, 1, 2, 3
+        await wait_for_text(pilot, "Cram · 0 done")
+        lesson = app.course.lessons[2]
+        assert {card.lesson_id for card in app.screen.session.queue} == {lesson.id}
+        assert f"from '{lesson.title}'" in screen_text(app)
+
+
+async def test_every_footer_of_the_flashcards_is_whole_at_80_columns(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, RECALL, CHOICES))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        footers: dict[str, str] = {}
+        await wait_for_text(pilot, "new available today")
+
+        async def see(moment: str, *keys: str, shown: str) -> None:
+            await pilot.press(*keys)
+            await wait_for_text(pilot, shown)
+            footers[moment] = footer(app)
+
+        await see("start", shown="Review (r)")
+        await see("a recall card", "down", "c", shown="Cram · 0 done")  # cram lesson 1
+        await see("its answer", "space", shown="How well did you remember?")
+        await see("the paused summary", "3", "escape", shown="Session paused")
+        await see("a choice card", "escape", "down", "c", shown="Pick an answer")  # lesson 2
+        await see("after an answer the app graded", "2", shown="✓ Right!")
+        await see("statistics", "escape", "escape", "s", shown="Flashcard statistics")
+        expected = {"start": "r Review", "a recall card": "space Show answer",
+                    "its answer": "1-4 Grade", "the paused summary": "r Continue",
+                    "a choice card": "1-4 Pick", "after an answer the app graded":
+                    "space Next card", "statistics": "r Refresh"}
+        for moment, line in footers.items():
+            assert expected[moment] in line, f"{moment}: {line}"
+            assert "? Help" in line and "q Quit" in line, f"{moment}: {line}"

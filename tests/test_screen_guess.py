@@ -73,7 +73,7 @@ async def test_answering_with_keys_saves_the_fewest_guesses_and_help_explains_th
         # Help explains the game and every key.
         await pilot.press("question_mark")
         await pilot.pause()
-        text = app.screen.query_one("Markdown").source
+        text = app.screen.query_one("#help-text").source
         for words in ("# Guessing game", "within 2", "| `h` | Too high |", "| `[ ]` | Rate |",
                       "| `], +` | Rate up |",
                       "`space` plays or pauses", "`a` shows an answer", "`o` opens the lesson",

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import gc
 
-from textual.app import App, ComposeResult
 from textual.widgets import OptionList, Static
-from textual.widgets._footer import FooterKey
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lesson import LessonScreen
-from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.progress_line import ProgressLine
 from tests.conftest import wait_for_text, wait_until
 
@@ -61,11 +58,12 @@ async def test_clicking_an_area_opens_it(make_app):
 
 
 async def test_an_area_not_built_says_so(make_app, monkeypatch):
-    import gdtui.app
+    import gdtui.screens.kept
     from gdtui.areas import Area
 
     planned = Area("planned", "Planned area", "9", "Not written yet", None)
-    monkeypatch.setattr(gdtui.app, "area", lambda name: planned if name == "planned" else None)
+    monkeypatch.setattr(gdtui.screens.kept, "area",
+                        lambda name: planned if name == "planned" else None)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_area("planned")
@@ -83,7 +81,8 @@ async def test_help_lists_the_keys_of_the_current_screen(make_app):
         assert isinstance(app.screen, HelpScreen)
         keys = dict(app.screen.keys)
         assert keys["c"] == "Continue reading" and keys["q, ^q"] == "Quit"
-        assert keys["?"] == "Help" and keys["esc"] == "Back"
+        assert keys["?"] == "Help"
+        assert "esc" not in keys  # nothing to go back to from home: no key that does nothing
         assert keys["1"] == "Lessons" and "Up" not in keys  # the list's own keys go apart
         assert ("↑", "Up") in app.screen.widget_keys
         await pilot.press("escape")
@@ -171,50 +170,6 @@ async def test_coming_back_shows_what_changed_and_keeps_the_highlight(make_app):
         assert (bar.progress, bar.total) == (1, 7)
         await wait_for_text(pilot, "14%")
         assert app.screen.query_one("#areas", OptionList).highlighted == 2
-
-
-async def test_the_footer_shows_its_keys_at_once_and_rebuilds_only_when_they_change(make_app):
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        footer = app.screen.query_one(KeysFooter)
-        keys = list(footer.query(FooterKey))
-        assert [key.description for key in keys][:2] == ["Continue reading", "Quit"]
-        assert not any(key.has_class("-compact") for key in keys[:-1])  # as Textual's draws
-        assert keys[-1].has_class("-command-palette")
-        app.screen.refresh_bindings()  # what focus moving or the screen resuming does
-        await pilot.pause()
-        assert list(footer.query(FooterKey)) == keys  # the same widgets: nothing rebuilt
-
-
-class Bell(App):
-    """A key that shows in the footer only while `ringing`."""
-
-    BINDINGS = [("x", "ring", "Ring")]
-    ringing = True
-
-    def compose(self) -> ComposeResult:
-        yield KeysFooter()
-
-    def check_action(self, action: str, parameters: tuple) -> bool:
-        return self.ringing or action != "ring"
-
-    def action_ring(self) -> None:
-        self.bell()
-
-
-async def test_the_footer_rebuilds_when_its_keys_change():
-    app = Bell()
-    async with app.run_test(size=(80, 24)) as pilot:
-        footer = app.screen.query_one(KeysFooter)
-        await wait_until(pilot, lambda: "Ring" in descriptions(footer))
-        app.ringing = False
-        app.refresh_bindings()
-        await wait_until(pilot, lambda: "Ring" not in descriptions(footer))
-
-
-def descriptions(footer: KeysFooter) -> list[str]:
-    return [key.description for key in footer.query(FooterKey)]
 
 
 async def test_the_command_turns_garbage_collection_back_on_once_the_home_screen_shows(

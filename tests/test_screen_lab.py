@@ -22,6 +22,8 @@ async def open_lab(app, pilot, **options) -> LabScreen:
     app.open_area("lab", **options)
     await pilot.pause()
     assert isinstance(app.screen, LabScreen)
+    # the settings come a frame after the lab
+    await wait_until(pilot, lambda: app.screen.query_one(LabControls).ready)
     return app.screen
 
 
@@ -128,10 +130,10 @@ async def test_learning_rate_10_diverges_with_a_lesson_and_undo_goes_back(make_a
         assert lab.session.settings.learning_rate == 10
         await pilot.press("space")
         await wait_until(pilot, lambda: not lab.running and lab.session.status == "diverged")
-        await wait_until(pilot, lambda: "diverged: the loss" in shown(lab, "#status"))
-        assert "diverged: the loss" in shown(lab, "#status")
+        await wait_until(pilot, lambda: "diverged at step" in shown(lab, "#status"))
+        assert "diverged at step" in shown(lab, "#status")
         hint = shown(lab, "#hint")
-        assert "too large" in hint and "u: undo" in hint
+        assert "too large" in hint and "press u to undo" in hint
         await pilot.press("space")  # refused, with a reason
         assert not lab.running
         steps_before_run = 2
@@ -345,6 +347,7 @@ async def redraws_while_training(app, pilot, monkeypatch, seconds: float) -> tup
     lab = await open_lab(app, pilot)
     clock = FakeClock()
     monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+    monkeypatch.setattr("gdtui.screens.lab.panes.time", clock)
     monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
     charts, pictures = [], []
     chart, panel = lab.query_one(LossChart), lab.query_one(ModelPanel)
@@ -385,6 +388,7 @@ async def test_the_workers_time_on_a_frame_counts_in_the_drawing_budget(make_app
         lab = await open_lab(app, pilot)
         clock = FakeClock()
         monkeypatch.setattr("gdtui.screens.lab.screen.time", clock)
+        monkeypatch.setattr("gdtui.screens.lab.panes.time", clock)
         monkeypatch.setattr("gdtui.training.worker.time", WorkerTime)
         frames = lab.training.frames
         asked, ask = [], frames.ask

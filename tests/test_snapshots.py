@@ -77,7 +77,7 @@ def test_a_flashcard_answered_right(app, snap_compare):
         pilot.app.open_area("cards", seed=SEED, clock=lambda: CLOCK)
         await wait_for_text(pilot, "20 new available today", "Review (r)")
         await pilot.press("r")
-        await wait_for_text(pilot, "Review · 0 done, 20 to go")
+        await wait_for_text(pilot, "Review · 0 done · 20 to go")
         await pilot.press("3")  # a choice card: the learner picks 3.0
         await wait_for_text(pilot, "✓ Right!", "almost sixty times the loss at 95%")
 
@@ -100,8 +100,9 @@ def test_the_lab_paused_after_twenty_single_steps(app, snap_compare, size):
         await pilot.press("4")
         await wait_for_text(pilot, "⏸ step 0 ·")
         await pilot.press(*["n"] * 20)
-        # the status, the chart and the model are drawn together, from a timer
-        await wait_for_text(pilot, "⏸ step 20 ·")
+        # the status, the chart and the model are drawn together, from a timer; the settings
+        # come a frame after the lab
+        await wait_for_text(pilot, "⏸ step 20 ·", "reg. rate")
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
 

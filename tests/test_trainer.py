@@ -127,7 +127,7 @@ def test_a_huge_learning_rate_diverges_with_a_plain_message_and_no_warning():
     assert session.message == "diverged: the loss grew over 1000 times its starting value"
     assert np.isfinite(session.network.parameter_vector).all()  # the bad step was not applied
     assert session.run(10) == 0
-    assert "undo and try 3" in session.hints()[0]
+    assert "press u to undo, then try 3" in session.hints()[0]
 
 
 def test_an_infinite_loss_is_named_as_such():

@@ -137,7 +137,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     from gdtui.app import GdtuiApp
 
-    app = GdtuiApp(store=store, lessons_dir=args.lessons, start_screen=args.open, fps=fps)
+    app = GdtuiApp(store=store, lessons_dir=args.lessons, start_screen=args.open, fps=fps,
+                   build_ahead=True)
     try:
         app.run(mouse=not args.no_mouse)
     finally:

@@ -5,15 +5,17 @@
                 [--data FILE.csv] [--preset NAME] [--json] ...
 
 Prints a loss table and a chart, or with --json exactly one JSON object:
-{"status": "ok"|"diverged", "history": [{"step", "train_loss", "val_loss"}, ...],
+{"status": "ok"|"diverged"|"stuck", "history": [{"step", "train_loss", "val_loss"}, ...],
  "final": {"train_loss", "val_loss", "train_accuracy", "val_accuracy"}, "steps_per_second"}
 (accuracies are null for regression; a number that is not finite is written as null).
 The history has one entry per evaluation (see --eval-every) plus the last step; past
 1,024 evaluations it is thinned evenly as training goes (every 2nd evaluation, then every 4th,
 ...), and always keeps the first, the one with the lowest validation loss and the last.
 
-Exit codes: 0 trained; 1 the loss diverged (the output still shows the run up to that point,
-and stderr says why); 2 a bad option or unreadable data (one line on stderr).
+Exit codes: 0 trained; 1 the run stopped by itself, as the Training Lab's would: the loss
+diverged, or the network got stuck with its outputs pinned at 0 or 1 (training.trouble; the
+output still shows the run up to that point, and stderr says why); 2 a bad option or
+unreadable data (one line on stderr).
 
 Options arrive as text and go through the same checks as the Training Lab's fields, so a bad
 value gets the same message. NumPy is imported only when training starts, to keep the
@@ -141,11 +143,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(session.status, history, final, steps_per_second)))
     else:
         print(_report(session, history, final, taken, elapsed))
-    if session.status == "diverged":
+    if session.trouble is not None:
         from gdtui.training.settings import learning_rate_down
 
         smaller = learning_rate_down(settings.learning_rate)
-        print(f"gdtui train: {session.message} (at step {session.step + 1}); try a smaller "
+        print(f"gdtui train: {session.message} (at step {session.trouble.step}); try a smaller "
               f"learning rate, like --lr {smaller:g}", file=sys.stderr)
         return 1
     return 0

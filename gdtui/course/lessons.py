@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from gdtui.areas import place_names
 
@@ -263,8 +264,7 @@ def check_links(lesson: Lesson, known_ids: set[str]) -> list[Problem]:
     """Problems with ``lesson:`` and ``screen:`` links; web links are not allowed in lessons."""
     problems = []
     for line, href in lesson.links():
-        kind, _, target = href.partition(":")
-        target = target.partition("#")[0]
+        kind, target = parse_link(href)
         if kind == "lesson" and target not in known_ids:
             problems.append(Problem(str(lesson.path), line, f"link to unknown lesson '{target}'"))
         elif kind == "screen" and target not in place_names():
@@ -272,6 +272,8 @@ def check_links(lesson: Lesson, known_ids: set[str]) -> list[Problem]:
             problems.append(
                 Problem(str(lesson.path), line, f"link to unknown screen '{target}' ({known})")
             )
+        elif kind == "screen" and (wrong := _options_problem(target, link_options(href))):
+            problems.append(Problem(str(lesson.path), line, f"link '{href}': {wrong}"))
         elif kind not in ("lesson", "screen") and not href.startswith("#"):
             problems.append(
                 Problem(str(lesson.path), line, f"link '{href}': use lesson:ID or screen:NAME")
@@ -280,10 +282,33 @@ def check_links(lesson: Lesson, known_ids: set[str]) -> list[Problem]:
 
 
 def parse_link(href: str) -> tuple[str, str]:
-    """Split an in-app link into (kind, target): ('lesson', 'loss'), ('screen', 'guess')."""
+    """Split an in-app link into (kind, target): ('lesson', 'loss'), ('screen', 'guess').
+
+    A screen link may carry options after a ``?`` (see link_options); they are not the target.
+    """
     kind, _, target = href.partition(":")
     if kind in ("lesson", "screen"):
-        return kind, target.partition("#")[0]
+        return kind, target.partition("#")[0].partition("?")[0]
     if href.startswith("#"):
         return "anchor", href[1:]
     return "external", href
+
+
+def _options_problem(target: str, options: dict[str, str]) -> str | None:
+    """What is wrong with a screen link's options, or None: only the lab takes one, a preset."""
+    if not options:
+        return None
+    if target != "lab" or set(options) != {"preset"}:
+        return "only screen:lab takes an option, preset=NAME"
+    from gdtui.training.settings import PRESETS  # (NumPy: only when a lesson names a preset)
+
+    if options["preset"] not in PRESETS:
+        return f"unknown preset '{options['preset']}' ({', '.join(PRESETS)})"
+    return None
+
+
+def link_options(href: str) -> dict[str, str]:
+    """The options of a ``screen:NAME?key=value`` link, which the screen opens with:
+    ``screen:lab?preset=random+guess`` gives {'preset': 'random guess'}."""
+    query = href.partition("#")[0].partition("?")[2]
+    return dict(parse_qsl(query)) if query else {}

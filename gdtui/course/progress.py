@@ -121,3 +121,39 @@ def log_landscape_walks(store: Store, model: str, walks: Iterable[tuple[str, str
     `walks` are (walker title, outcome) of each path shown."""
     shown = "; ".join(f"{title}: {outcome}" for title, outcome in walks)
     store.log("landscape", f"walked the {model.lower()} landscape with {shown}")
+
+
+class LabRuns:
+    """The training lab's runs in the activity log, so that it tells only what the learner kept.
+
+    The lab logs a run when it ends (`logged`), with the step it ended at, and the line
+    training.view.activity_line writes (a run that stopped by itself is told with the learning
+    rate that did it). An undo back to step `step` (`undone`) takes back every logged run that
+    ended after it: the learner no longer has it. When the undo lands inside a run (after
+    trouble, undo goes back to the last good moment of the run), the part kept is logged
+    again, as a run that ended there. A new network (`new_network`) starts a new line of
+    runs: what was logged before stays, as it happened.
+    """
+
+    def __init__(self) -> None:
+        self._logged: list[tuple[int, int]] = []  # (step it ended at, activity id)
+
+    def logged(self, store: Store, end_step: int, line: str) -> None:
+        """Log a run that ended at `end_step`."""
+        self._logged.append((end_step, store.log("lab", line)))
+
+    def undone(self, store: Store, step: int, line: str) -> None:
+        """The learner went back to step `step`, where the session reads as `line`."""
+        undone = [activity for end, activity in self._logged if end > step]
+        if not undone:
+            return
+        for activity in undone:
+            store.forget_activity(activity)
+        self._logged = [(end, activity) for end, activity in self._logged if end <= step]
+        kept_until = self._logged[-1][0] if self._logged else 0
+        if step > kept_until:
+            self.logged(store, step, line)
+
+    def new_network(self) -> None:
+        """A new network: later undos cannot reach the runs logged so far."""
+        self._logged.clear()

@@ -1,10 +1,11 @@
-"""Flashcard scheduling: when each card comes back, review sessions, and the statistics.
+"""Flashcard scheduling: when each card comes back, what to study, and the statistics.
 
 Scheduling uses FSRS (the ``fsrs`` package). FSRS keeps two numbers per card: *stability*, the
 number of days after which you would still recall the card 9 times in 10, and *difficulty*. Each
 grade updates both, and the next review is set for when recall is expected to drop to the
 desired retention (90% by default). New cards first go through short learning steps (1 and 10
-minutes) before they are spaced out over days.
+minutes) before they are spaced out over days. A sitting of flashcards is a
+`gdtui.course.review.ReviewSession`.
 
 Nothing here imports Textual; every "now" comes from an injected clock so tests can move time.
 """
@@ -18,14 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from gdtui.course.cardfile import (
-    NUMERIC,
-    Flashcard,
-    is_right_number,
-    is_right_typed,
-    load_cards,
-    read_numeric_answer,
-)
+from gdtui.course.cardfile import Flashcard, load_cards
 from gdtui.course.lessons import Lesson
 from gdtui.numbers import describe_duration, read_number
 from gdtui.store import Store, now
@@ -47,10 +41,6 @@ NEW_PER_DAY_RANGE = (0, 500)
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
-LEARN_AHEAD = timedelta(minutes=20)
-"""A card due again within this time comes back in the same session."""
-AGAIN_GAP = 3
-"""A card graded Again is shown again after this many other cards."""
 MASTERY_STABILITY_DAYS = 7.0
 """A card is *mastered* when you would still recall it 9 times in 10 a week after a review."""
 STATS_DAYS = 30
@@ -292,178 +282,6 @@ def review_queue(
     return interleave(due + new[: max(0, new_allowed)], random.Random(seed))
 
 
-# -- a review session ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Snapshot:
-    queue: list[Flashcard]
-    done: int
-    first_try: dict[str, bool]
-    review_id: int | None
-
-
-@dataclass
-class Summary:
-    """What a finished (or interrupted) session amounts to."""
-
-    reviewed: int
-    cards: int
-    right_first_try: int
-    next_due: str
-    cram: bool
-
-
-class ReviewSession:
-    """One sitting of flashcards. Each grade is saved to the store at once (except in cram).
-
-    ``queue[0]`` is the card being shown. A card graded Again (or answered wrongly) comes back
-    after a few others; a card whose next learning step falls within LEARN_AHEAD comes back at
-    the end of the session.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        cards: list[Flashcard],
-        queue: list[Flashcard],
-        *,
-        cram: bool = False,
-        scheduler: Scheduler | None = None,
-        clock: Clock = now,
-        tz: tzinfo | None = None,
-    ) -> None:
-        self.store = store
-        self.cards = cards
-        self.queue = list(queue)
-        self.cram = cram
-        self.scheduler = scheduler or Scheduler(read_settings(store).desired_retention)
-        self.clock = clock
-        self.tz = tz or local_timezone()
-        self.done = 0
-        self.first_try: dict[str, bool] = {}
-        """Card id -> whether its first answer in this session was right."""
-        self._history: list[_Snapshot] = []
-
-    @property
-    def current(self) -> Flashcard | None:
-        """The card to show, or None when the session is over."""
-        return self.queue[0] if self.queue else None
-
-    @property
-    def total(self) -> int:
-        """Grades given plus cards still waiting (grows when a card comes back)."""
-        return self.done + len(self.queue)
-
-    def state_of(self, card: Flashcard) -> CardState | None:
-        """A card's saved state (None if new)."""
-        row = self.store.card_state(card.id)
-        return None if row is None else CardState.from_row(row)
-
-    def previews(self) -> dict[int, str]:
-        """For the current card: grade -> the interval it would give ('10m', '2d'); {} in cram."""
-        card = self.current
-        if card is None or self.cram:
-            return {}
-        intervals = self.scheduler.preview(self.state_of(card), self.clock())
-        return {rating: format_interval(interval) for rating, interval in intervals.items()}
-
-    def grade(self, rating: int) -> None:
-        """Grade the current card (1 Again .. 4 Easy), save it, and move on.
-
-        The store is written first: if that fails (sqlite3.Error), the session is unchanged.
-        """
-        card = self.current
-        if card is None:
-            return
-        if rating not in RATING_NAMES:
-            raise ValueError(f"a grade is 1 (Again) to 4 (Easy), not {rating}")
-        at = self.clock()
-        snapshot = _Snapshot(list(self.queue), self.done, dict(self.first_try), None)
-        comes_back = rating == AGAIN
-        if not self.cram:
-            new_state: list[CardState] = []
-
-            def update(row: dict[str, Any] | None) -> dict[str, Any]:
-                before = None if row is None else CardState.from_row(row)
-                new_state.append(self.scheduler.review(before, rating, at))
-                return new_state[-1].to_row()
-
-            snapshot.review_id = self.store.record_review(card.id, card.lesson_id, rating,
-                                                          update, at)
-            comes_back = new_state[-1].due - at <= LEARN_AHEAD
-        self.queue.pop(0)
-        self.first_try.setdefault(card.id, rating != AGAIN)
-        self.done += 1
-        if comes_back:
-            self._requeue(card, AGAIN_GAP if rating == AGAIN else len(self.queue))
-        self._history.append(snapshot)
-
-    def answer_choice(self, index: int) -> bool:
-        """Answer a multiple-choice card with option ``index`` (0-based); grades it. Right?"""
-        card = self.current
-        if card is None or not 0 <= index < len(card.choices):
-            raise ValueError("no such choice")
-        right = card.choices[index].correct
-        self.grade(GOOD if right else AGAIN)
-        return right
-
-    def answer_text(self, text: str) -> tuple[bool | None, str]:
-        """Answer a typed or numeric card. Returns (right, '') after grading it, or
-        (None, message) when the text cannot be read (nothing is graded then)."""
-        card = self.current
-        if card is None:
-            return None, "There is no card to answer."
-        if not text.strip():
-            return None, "Type an answer first (or press escape to leave)."
-        if card.kind == NUMERIC:
-            try:
-                value = read_numeric_answer(text)
-            except ValueError as error:
-                return None, str(error)
-            right = is_right_number(card, value)
-        else:
-            right = is_right_typed(card, text)
-        self.grade(GOOD if right else AGAIN)
-        return right, ""
-
-    @property
-    def can_undo(self) -> bool:
-        """True when there is a grade to take back."""
-        return bool(self._history)
-
-    def undo(self) -> Flashcard | None:
-        """Take back the last grade: the card returns, with its saved state as it was before."""
-        if not self._history:
-            return None
-        snapshot = self._history[-1]
-        if snapshot.review_id is not None:
-            self.store.undo_review(snapshot.review_id, self.clock())
-        self._history.pop()
-        self.queue = snapshot.queue
-        self.done = snapshot.done
-        self.first_try = snapshot.first_try
-        return self.current
-
-    def _requeue(self, card: Flashcard, gap: int) -> None:
-        self.queue.insert(min(gap, len(self.queue)), card)
-
-    def outlook(self) -> str:
-        """When the next cards are due, in words (see due_outlook)."""
-        return due_outlook(self.cards, load_states(self.store), self.clock(), self.tz)
-
-    def summary(self) -> Summary:
-        """Cards reviewed, right on first try, and when the next card is due."""
-        next_due = "Cram mode: your schedule was not changed." if self.cram else self.outlook()
-        return Summary(
-            reviewed=self.done,
-            cards=len(self.first_try),
-            right_first_try=sum(self.first_try.values()),
-            next_due=next_due,
-            cram=self.cram,
-        )
-
-
 def due_outlook(
     cards: list[Flashcard], states: dict[str, CardState], at: datetime, tz: tzinfo
 ) -> str:
@@ -534,27 +352,6 @@ def start_view(store: Store, cards: list[Flashcard], at: datetime, tz: tzinfo) -
     counts = deck_counts(cards, states, reviews_today(store, at, tz), settings.new_per_day, at)
     return StartView(counts, settings, due_outlook(cards, states, at, tz),
                      dict(Counter(card.lesson_id for card in cards)))
-
-
-def review_session(store: Store, cards: list[Flashcard], *, seed: int | None = None,
-                   clock: Clock = now, tz: tzinfo | None = None) -> ReviewSession:
-    """A review of every due card and the new ones left for today, mixed (see review_queue);
-    its queue is empty when nothing is due."""
-    at, tz = clock(), tz or local_timezone()
-    settings = read_settings(store)
-    new_allowed = new_cards_left(reviews_today(store, at, tz), settings.new_per_day)
-    queue = review_queue(cards, load_states(store), at, new_allowed, store.read_lessons(), seed)
-    return ReviewSession(store, cards, queue, clock=clock, tz=tz,
-                         scheduler=Scheduler(settings.desired_retention))
-
-
-def cram_session(store: Store, cards: list[Flashcard], lesson_id: str | None, *,
-                 seed: int | None = None, clock: Clock = now) -> ReviewSession:
-    """Every card of one lesson (None: of all lessons), mixed, without touching the schedule;
-    its queue is empty when the lesson has no cards."""
-    chosen = [card for card in cards if lesson_id is None or card.lesson_id == lesson_id]
-    return ReviewSession(store, cards, interleave(chosen, random.Random(seed)), cram=True,
-                         clock=clock)
 
 
 def home_status(store: Store, lessons: list[Lesson], clock: Clock = now) -> str:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from gdtui.course.progress import log_backprop_steps
@@ -28,6 +28,7 @@ from gdtui.stepper import (
     parse_weight,
 )
 from gdtui.widgets.field import FieldMessages, ValidatedField
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.network_diagram import NetworkDiagram
 
 STAGE_MARKS = "①②③④⑤"
@@ -41,17 +42,21 @@ class BackpropScreen(Screen[None]):
     HELP = help_text("backprop")
     CSS_PATH = "../styles/backprop.tcss"
     AUTO_FOCUS = "#explain-box"
+    BUILD_AHEAD = True  # nothing on mount the learner did not ask for: built while at home
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    # In the order the footer keeps them when 80 columns cannot hold them all (? always).
     BINDINGS = [
-        Binding("space,n", "next", "Next step", key_display="space"),
+        Binding("space,n", "next", "Next", key_display="space"),
         Binding("b", "back", "Step back"),
-        Binding("r", f"run({RUN_LENGTHS[0]})", f"{RUN_LENGTHS[0]} steps"),
-        Binding("R", f"run({RUN_LENGTHS[1]})", f"{RUN_LENGTHS[1]} steps", key_display="R"),
-        Binding("w", "next_weight", "Next weight"),
-        Binding("a", "activation", "σ/tanh"),
         Binding("p", "preset", "Network"),
+        Binding("1", f"stage('{STAGES[0]}')", "Stage", key_display="1-5"),
+        Binding("a", "activation", "σ/tanh"),
+        Binding("w", "next_weight", "Weight"),
+        Binding("r", f"run({RUN_LENGTHS[0]})", f"{RUN_LENGTHS[0]} steps"),
+        Binding("R", f"run({RUN_LENGTHS[1]})", f"{RUN_LENGTHS[1]} steps", key_display="R",
+                show=False),
         *(Binding(str(k), f"stage('{stage}')", f"Go to {STAGE_TITLES[stage].lower()}",
-                  show=False) for k, stage in enumerate(STAGES, start=1)),
+                  show=False) for k, stage in enumerate(STAGES, start=1) if k > 1),
     ]
 
     def __init__(self, preset: str = "hidden") -> None:
@@ -96,7 +101,7 @@ class BackpropScreen(Screen[None]):
                          id="weight-choice", allow_blank=False, compact=True)
             yield field("weight-value")
         yield messages
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_interval(self.app.frame_seconds(CHART_SECONDS), self._draw_chart)
@@ -105,6 +110,12 @@ class BackpropScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.show_step()
+
+    def reopen(self, preset: str | None = None) -> None:
+        """Opened again from a link: on `preset`'s network when given, else as it was."""
+        if preset in NETWORKS and preset != self.stepper.preset:
+            self.stepper.load_preset(preset)
+            self.changed()
 
     # -- showing -----------------------------------------------------------------------------
 

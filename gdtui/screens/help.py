@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
+
+from gdtui.widgets.footer import KeysFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -17,6 +20,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
+    # The screen under the box would show its own keys, which do nothing while help is open.
 
     def __init__(
         self,
@@ -61,13 +65,23 @@ class HelpScreen(ModalScreen[None]):
         body += "\nThe mouse works too: click buttons, lists and links. "
         body += "`ctrl+p` opens the command palette, which lists every screen."
         with VerticalScroll(id="help-box"):
-            yield Markdown(body, open_links=False)
+            yield HelpText(body, id="help-text")
             yield Static("Press escape or ? to close.", classes="hint")
+        yield KeysFooter()
 
     def on_click(self, event) -> None:
         # A click outside the box closes help, as in most dialogs.
         if self.get_widget_at(event.screen_x, event.screen_y)[0] is self:
             self.dismiss()
+
+
+class HelpText(Static):
+    """The help's Markdown (`source`), drawn by Rich in one widget: Textual's Markdown widget
+    makes a widget of every paragraph and table cell, and opened several times slower."""
+
+    def __init__(self, source: str, **options) -> None:
+        super().__init__(RichMarkdown(source, hyperlinks=False), **options)
+        self.source = source
 
 
 def _table(keys: list[tuple[str, str]]) -> str:

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from gdtui.course.progress import log_landscape_walks
 from gdtui.help import help_text
 from gdtui.landscape import DEFAULT_MODEL, MODELS, Explorer, parse_learning_rate, shade_levels
 from gdtui.numbers import field_text, format_significant
-from gdtui.widgets.field import FieldMessages, ValidatedField, leave_field_or_go_back
+from gdtui.widgets.field import FieldMessages, ValidatedField
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.loss_map import PALETTE, TRAIL_MARKS, LossMap, Trail
 
 COLORS = ("#ffffff", "#ff5f5f")
@@ -33,6 +34,8 @@ class LandscapeScreen(Screen[None]):
     HELP = help_text("landscape")
     CSS_PATH = "../styles/landscape.tcss"
     AUTO_FOCUS = "#map"
+    BUILD_AHEAD = True  # nothing on mount the learner did not ask for: built while at home
+    # In the order the footer keeps them when 80 columns cannot hold them all (? always).
     BINDINGS = [
         Binding("left", "move(-1, 0)", "Start ←", show=False),
         Binding("right", "move(1, 0)", "Start →", show=False),
@@ -40,16 +43,15 @@ class LandscapeScreen(Screen[None]):
         Binding("down", "move(0, -1)", "Start ↓", show=False),
         Binding("1", "select(0)", "Edit path 1", show=False),
         Binding("2", "select(1)", "Edit path 2", show=False),
+        Binding("space", "play", "Play"),
         Binding("o", "optimizer", "Optimizer"),
-        Binding("left_square_bracket,minus", "rate(-1)", "Rate -", key_display="["),
-        Binding("right_square_bracket,plus", "rate(1)", "Rate +", key_display="]"),
-        Binding("space", "play", "Play/pause"),
+        Binding("left_square_bracket,minus", "rate(-1)", "Rate", key_display="[ ]"),
+        Binding("right_square_bracket,plus", "rate(1)", "Rate", key_display="[ ]", show=False),
+        Binding("m", "model", "Model"),
+        Binding("c", "compare", "Path 2"),
         Binding("n", "step", "Step"),
         Binding("e", "end", "End"),
         Binding("g", "restart", "Again"),
-        Binding("m", "model", "Model"),
-        Binding("c", "compare", "Path 2"),
-        Binding("escape", "leave", "Back", show=False),
     ]
 
     def __init__(self, model: str = "line") -> None:
@@ -81,11 +83,27 @@ class LandscapeScreen(Screen[None]):
                                          text=field_text, messages=message, restore=True,
                                          id="rate", compact=True)
                 yield message
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(self.frame_seconds, self._tick)
+        # Started when the screen is shown: it may be built ahead, unseen (screens/kept.py).
+        self._timer = self.set_interval(self.frame_seconds, self._tick, pause=True)
         self.refresh_all()
+
+    def on_screen_suspend(self) -> None:
+        # Kept while the learner is away (app.open_area): the walks wait where they were.
+        if self._timer is not None:
+            self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._timer is not None:
+            self._timer.resume()
+
+    def reopen(self, model: str | None = None) -> None:
+        """Opened again from a link: on `model`'s landscape when given, else as it was."""
+        if model in MODELS and model != self.explorer.model.name:
+            self.explorer.load_model(model)
+            self.restart()
 
     @property
     def frame_seconds(self) -> float:
@@ -241,10 +259,6 @@ class LandscapeScreen(Screen[None]):
         """Show or hide path 2."""
         self.explorer.toggle_second()
         self.refresh_all()
-
-    def action_leave(self) -> None:
-        """Escape: out of the rate box first (the map keys work again), else back."""
-        leave_field_or_go_back(self, "#map")
 
     # -- the learning-rate box ---------------------------------------------------------------
 

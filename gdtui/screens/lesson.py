@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static
+from textual.widgets import Header, Label, Markdown, OptionList, Static
 from textual.widgets.markdown import MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
-from gdtui.course.lessons import Lesson, parse_link
+from gdtui.course.lessons import Lesson, link_options, parse_link
 from gdtui.course.progress import log_lesson_finished, log_lesson_opened
 from gdtui.help import help_text
+from gdtui.widgets.footer import KeysFooter
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
 
@@ -52,7 +53,7 @@ class LessonScreen(Screen[None]):
             with VerticalScroll(id="reader"):
                 yield markdown
                 yield Static(id="lesson-end")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # Kept so the position can still be saved while the screen is being removed.
@@ -213,7 +214,7 @@ class LessonScreen(Screen[None]):
         if kind == "lesson":
             self.show_lesson(target)
         elif kind == "screen":
-            self.app.open_area(target)
+            self.app.open_area(target, **link_options(href))
         elif kind == "anchor":
             self.query_one(Markdown).goto_anchor(target)
         else:

@@ -14,6 +14,9 @@ from textual.widgets import Static
 
 Size = tuple[int, int]
 
+DEFAULT_MIN_SIZE: Size = (80, 24)
+"""The smallest terminal a screen is laid out for, unless the screen sets MIN_SIZE itself."""
+
 
 def too_small_message(size: Size, need: Size) -> str | None:
     """The message to show at terminal ``size`` for a screen that needs ``need``, or None."""

@@ -119,8 +119,8 @@ def judge(challenge: Challenge, session: TrainingState) -> Verdict:
             return Verdict(True, _score(challenge, session, evaluation.step),
                            f"done: {label} {_format(metric, value)} at step {evaluation.step}")
     goal = f"goal {_format(metric, threshold)} within {challenge.max_steps} steps"
-    if session.status == "diverged":
-        return Verdict(False, None, f"not yet: the loss diverged ({goal})")
+    if session.status != "ok":
+        return Verdict(False, None, f"not yet: {session.status}, undo and try again ({goal})")
     best = max(values) if better_is_higher else min(values)
     return Verdict(False, None, f"not yet: best {label} so far {_format(metric, best)} ({goal})")
 

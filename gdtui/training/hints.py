@@ -72,16 +72,18 @@ def hints(session: TrainingState) -> list[str]:
     settings, history = session.settings, session.history
     rate = settings.learning_rate
     found = []
-    if session.status == "diverged":
-        found.append(f"the loss blew up: a learning rate of {rate:g} is too large here; "
-                     f"undo and try {learning_rate_down(rate):g}")
-        return found
+    if session.trouble is not None:  # diverged or stuck: said with the rate that did it
+        return [session.trouble.hint]
     if _overfitting(history):
         found.append("validation loss rising while training loss falls: overfitting. More "
                      "data, L2 regularization or a smaller network will help")
     if _jumpy(history):
-        found.append(f"the training loss jumps up and down: the learning rate may be too "
-                     f"large; try {learning_rate_down(rate):g}")
+        if history.latest.train_loss > history.first.train_loss:
+            found.append(f"the training loss jumps up and down, above where it started: the "
+                         f"learning rate is too large; try {learning_rate_down(rate):g}")
+        else:
+            found.append(f"the training loss jumps up and down: the learning rate may be too "
+                         f"large; try {learning_rate_down(rate):g}")
     if _barely_moving(session):
         found.append(f"the loss is barely moving: the learning rate may be too small; "
                      f"try {learning_rate_up(rate):g}")

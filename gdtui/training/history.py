@@ -9,6 +9,7 @@ the same at step 2,000,000 as at step 2,000.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right, insort
 from collections import deque
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ RECENT_EVALUATIONS = 12  # the latest few, for the hints about a trend
 class Evaluation:
     """Loss and accuracy on the whole training and validation sets after `step` steps.
 
-    Accuracies are None for regression.
+    Accuracies are None for regression. `pinned` is the share of training points the network
+    answers at least 99% sure (outputs pinned at 0 or 1: see training.trouble), None when the
+    loss is not cross-entropy.
     """
 
     step: int
@@ -30,6 +33,7 @@ class Evaluation:
     validation_loss: float
     train_accuracy: float | None
     validation_accuracy: float | None
+    pinned: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +59,8 @@ class History:
     loss: where an overfitting curve turns up), too. `count` says how many there were in all,
     `recent` holds the last RECENT_EVALUATIONS, `since_best` how many came after the best.
     `changes` holds every setting changed mid-run (one per learner's action), and `batch_loss`
-    the mini-batch loss of the latest step (None before the first).
+    the mini-batch loss of the latest step (None before the first), and `lowest_train_loss`
+    the lowest training loss so far (what a good moment to go back to is measured against).
 
     Losses here are data losses: a regularisation penalty is not included, so training and
     validation losses stay comparable.
@@ -70,6 +75,7 @@ class History:
         self._best_number = 0
         self.changes: list[Change] = []
         self.batch_loss: float | None = None
+        self.lowest_train_loss = math.inf
 
     def add(self, evaluation: Evaluation) -> None:
         """Record the next evaluation (a later step than the last)."""
@@ -84,6 +90,8 @@ class History:
         # strictly lower: the earliest of equal ones stays, and a NaN never becomes the best
         if self.best is None or evaluation.validation_loss < self.best.validation_loss:
             self.best, self._best_number = evaluation, number
+        if evaluation.train_loss < self.lowest_train_loss:  # (a NaN is never the lowest)
+            self.lowest_train_loss = evaluation.train_loss
 
     @property
     def first(self) -> Evaluation:
@@ -139,3 +147,21 @@ class History:
         twin.recent = deque(self.recent, maxlen=RECENT_EVALUATIONS)
         twin.changes = list(self.changes)
         return twin
+
+
+def settled_step(evaluations: list[Evaluation], share: float = 0.1) -> int | None:
+    """The first step from which the training loss stays below `share` of its first value:
+    with 0.1, nine tenths of the fall to a loss near 0 are done, and the curve has flattened.
+
+    None when the latest evaluation is not below it (the run has not settled yet).
+    """
+    if not evaluations:
+        return None
+    limit = share * evaluations[0].train_loss
+    settled = None
+    for evaluation in evaluations:
+        if evaluation.train_loss < limit:
+            settled = evaluation.step if settled is None else settled
+        else:
+            settled = None
+    return settled

@@ -10,18 +10,19 @@ and post copies of what a screen needs):
     session.update(learning_rate=0.3)      # keeps weights and history, records the change
     session.rebuild(hidden_layers=(4,))    # a new network: history starts again
     session.change("noise", 0.2)           # either of the two, as SETTING_INFO says; and why
-    session.undo()                         # back to just before the last saved run()
+    session.undo()                         # back to just before the last saved run(), or
+                                           # after trouble, to the last good moment
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
-Evaluation, Change and History in training.history; hints and challenges in training.hints and
-training.challenges (they read a session through training.state.TrainingState, so they need not
-import this module).
+Evaluation, Change and History in training.history; what counts as trouble (diverged, stuck) in
+training.trouble, and where undo goes back to in training.undo; hints and challenges in
+training.hints and training.challenges (they read a session through
+training.state.TrainingState, so they need not import this module).
 """
 
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +41,18 @@ from gdtui.training.settings import (
     SettingsError,
     evaluation_interval,
 )
-
-DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
-MAX_UNDO = 20
+from gdtui.training.trouble import (
+    DIVERGENCE_FACTOR,
+    Trouble,
+    chance_accuracy,
+    diverged,
+    looks_good,
+    pinned_share,
+    pinned_units,
+    saturated,
+    stuck,
+)
+from gdtui.training.undo import Moment, Moments
 
 
 class RebuildNeeded(ValueError):
@@ -81,18 +91,6 @@ class Grid:
     classes: np.ndarray | None = None
     probabilities: np.ndarray | None = None
     values: np.ndarray | None = None
-
-
-@dataclass
-class _UndoPoint:
-    settings: Settings
-    parameters: np.ndarray
-    optimizer: Any
-    batches: MiniBatches
-    step: int
-    status: str
-    message: str
-    history: History
 
 
 class TrainingSession:
@@ -144,9 +142,10 @@ class TrainingSession:
         self.history = History()
         self._extent: tuple[float, ...] | None = None  # of the data: made once, when asked
         self.step = 0
-        self.status = "ok"  # or "diverged"
-        self.message = ""
-        self._undo: list[_UndoPoint] = []
+        self.trouble: Trouble | None = None  # why the run stopped by itself, if it did
+        self._undo = Moments()  # where undo goes back to (training.undo)
+        self._chance = (chance_accuracy(dataset.train_targets) if dataset.kind == "classification"
+                        else 0.0)
         first = self.evaluate()
         self.history.add(first)
         self.starting_loss = first.train_loss
@@ -191,6 +190,9 @@ class TrainingSession:
             old, new = getattr(self.settings, name), getattr(settings, name)
             if old != new:
                 recorded.append(Change(self.step, name, old, new))
+        if recorded and self._is_good():
+            # just before a change: if the new rate wrecks the run, undo comes back here
+            self._undo.good = self._moment()
         if "optimizer" in changes and settings.optimizer != self.settings.optimizer:
             self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
         self.optimizer.learning_rate = settings.learning_rate
@@ -229,12 +231,14 @@ class TrainingSession:
         """Train for up to `n_steps` mini-batch steps; return how many were taken.
 
         Evaluates on all points every `evaluation_interval` steps. Stops early when
-        `should_stop()` returns True (checked before every step) or when the loss diverges
-        (then `status` is "diverged" and `message` says why; the step that diverged is not
-        applied). With `save_undo`, `undo()` can return to this moment; a worker running one
-        long run in chunks saves only before its first chunk.
+        `should_stop()` returns True (checked before every step), or by itself on trouble
+        (see training.trouble): when the loss diverges (the step that diverged is not
+        applied) or the network is stuck; then `trouble` (and `status`, `message`) say so, and
+        `undo()` goes back to the last good moment before it. With `save_undo`, `undo()` can
+        return to this moment; a worker running one long run in chunks saves only before its
+        first chunk.
         """
-        if self.status == "diverged" or n_steps <= 0:
+        if self.trouble is not None or n_steps <= 0:
             return 0
         if save_undo:
             self._save_undo_point()
@@ -253,7 +257,7 @@ class TrainingSession:
                 inputs, targets = batches.next()
                 loss = network.compute_gradients(inputs, targets, loss_name)
                 if not loss <= limit:  # also true for NaN
-                    self._diverged(loss)
+                    self._stop(diverged(loss, self.step + 1, settings))
                     break
                 if regularize:
                     network.add_regularization(regularization, rate)
@@ -261,47 +265,82 @@ class TrainingSession:
                 history.batch_loss = loss
                 taken += 1
                 self.step += 1
-                if self.step % interval == 0:
-                    history.add(self.evaluate())
+                if self.step % interval == 0 and self._evaluated():
+                    break
         return taken
 
-    def _diverged(self, loss: float) -> None:
-        self.status = "diverged"
-        if math.isnan(loss):
-            self.message = "diverged: the loss became NaN (not a number)"
-        elif math.isinf(loss):
-            self.message = "diverged: the loss became infinite"
-        else:
-            self.message = (f"diverged: the loss grew over {DIVERGENCE_FACTOR:.0f} times its "
-                            "starting value")
+    def _evaluated(self) -> bool:
+        """Evaluate on all points and look at the result: True when the network is stuck.
+
+        While the run goes well, a good moment is kept now and then (training.undo)."""
+        history = self.history
+        history.add(self.evaluate())
+        if saturated(history.recent, self.starting_loss):
+            hidden = sum(self.settings.hidden_layers)
+            units = pinned_units(self.network, self.train_features) if hidden else 0
+            self._stop(stuck(history.latest, history.first, self.settings, self._chance,
+                             self.dataset.n_classes, units, hidden))
+            return True
+        if self._undo.good_is_due(history.count) and self._is_good():
+            self._undo.good = self._moment()
+        return False
+
+    def _stop(self, trouble: Trouble) -> None:
+        """Training stops by itself; undo goes back to the last good moment before it."""
+        self.trouble = trouble
+        self._undo.after_trouble()
+
+    @property
+    def status(self) -> str:
+        """"ok", or the kind of trouble that stopped the run: "diverged" or "stuck"."""
+        return "ok" if self.trouble is None else self.trouble.kind
+
+    @property
+    def message(self) -> str:
+        """What stopped the run, like "diverged: the loss became infinite"; "" if nothing."""
+        return "" if self.trouble is None else self.trouble.message
 
     # --- undo -----------------------------------------------------------------------------
 
-    def _save_undo_point(self) -> None:
-        self._undo.append(_UndoPoint(
+    def _moment(self) -> Moment:
+        """A copy of everything training changes, to come back to."""
+        return Moment(
             self.settings, self.network.parameter_vector.copy(), copy.deepcopy(self.optimizer),
-            self._batches.snapshot(), self.step, self.status, self.message,
-            self.history.copy()))
-        del self._undo[:-MAX_UNDO]
+            self._batches.snapshot(), self.step, self.trouble, self.history.copy())
+
+    def _is_good(self) -> bool:
+        """True when the session is a moment worth going back to (training.trouble.looks_good)."""
+        history = self.history
+        return self.trouble is None and looks_good(history.latest, history.lowest_train_loss,
+                                                   self.starting_loss)
+
+    def _save_undo_point(self) -> None:
+        self._undo.save(self._moment(), good=self._is_good())
 
     @property
     def can_undo(self) -> bool:
         """True when there is a saved moment to go back to."""
         return bool(self._undo)
 
+    @property
+    def undo_step(self) -> int | None:
+        """The step `undo()` goes back to, or None when there is nothing to undo."""
+        return self._undo.step
+
     def undo(self) -> bool:
         """Go back to just before the last saved run(): weights, optimizer, settings, history.
 
-        Returns False when there is nothing to undo.
+        After trouble, go back to the last good moment before it instead (see run()). Returns
+        False when there is nothing to undo.
         """
-        if not self._undo:
-            return False
         point = self._undo.pop()
+        if point is None:
+            return False
         self.settings = point.settings
         self.network.parameter_vector[...] = point.parameters
         self.optimizer = point.optimizer
         self._batches = point.batches
-        self.step, self.status, self.message = point.step, point.status, point.message
+        self.step, self.trouble = point.step, point.trouble
         self.history = point.history
         return True
 
@@ -327,12 +366,15 @@ class TrainingSession:
         """Steps between two evaluations on all points (see settings.evaluation_interval)."""
         return evaluation_interval(self.settings.eval_every, self.n_points)
 
-    def _loss_and_accuracy(self, inputs_with_ones: np.ndarray, targets: np.ndarray,
-                           labels: np.ndarray) -> tuple[float, float | None]:
+    def _measure(self, inputs_with_ones: np.ndarray, targets: np.ndarray, labels: np.ndarray,
+                 pinned: bool = False) -> tuple[float, float | None, float | None]:
+        """Loss, accuracy (None for regression) and, if asked, the share of pinned outputs
+        (None unless cross-entropy) on some points."""
         loss, outputs = self.network.loss_and_outputs(inputs_with_ones, targets, self.loss_name)
         if not self.is_classification:
-            return loss, None
-        return loss, float(np.mean(self.classes_from_outputs(outputs) == labels))
+            return loss, None, None
+        accuracy = int(np.count_nonzero(self.classes_from_outputs(outputs) == labels)) / len(labels)
+        return loss, accuracy, pinned_share(outputs, self.loss_name) if pinned else None
 
     def classes_from_outputs(self, outputs: np.ndarray) -> np.ndarray:
         """Predicted class per row of network outputs."""
@@ -344,11 +386,11 @@ class TrainingSession:
     def evaluate(self) -> Evaluation:
         """Loss and accuracy of the current network on all training and validation points."""
         with np.errstate(all="ignore"):
-            train = self._loss_and_accuracy(self._batches.inputs, self._train_targets,
-                                            self.dataset.train_targets)
-            validation = self._loss_and_accuracy(self._validation_inputs, self._validation_targets,
-                                                 self.dataset.validation_targets)
-        return Evaluation(self.step, train[0], validation[0], train[1], validation[1])
+            train = self._measure(self._batches.inputs, self._train_targets,
+                                  self.dataset.train_targets, pinned=True)
+            validation = self._measure(self._validation_inputs, self._validation_targets,
+                                       self.dataset.validation_targets)
+        return Evaluation(self.step, train[0], validation[0], train[1], validation[1], train[2])
 
     def probabilities(self, outputs: np.ndarray) -> np.ndarray:
         """Class probabilities, shape (n, n_classes), from network outputs."""

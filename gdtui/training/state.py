@@ -13,6 +13,7 @@ import numpy as np
 from gdtui.nn.network import MLP
 from gdtui.training.history import History
 from gdtui.training.settings import Settings
+from gdtui.training.trouble import Trouble
 
 
 class TrainingState(Protocol):
@@ -21,9 +22,14 @@ class TrainingState(Protocol):
     settings: Settings
     history: History
     step: int
-    status: str  # "ok" or "diverged"
+    trouble: Trouble | None  # why the run stopped by itself (diverged, stuck), if it did
     network: MLP
     train_features: np.ndarray  # the network's inputs for the training points
+
+    @property
+    def status(self) -> str:
+        """"ok", "diverged" or "stuck"."""
+        ...
 
     @property
     def is_classification(self) -> bool:

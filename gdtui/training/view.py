@@ -17,6 +17,7 @@ from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
 from gdtui.training.history import Change, Evaluation
 from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.settings import SETTING_INFO, Settings
+from gdtui.training.trouble import Trouble
 
 if TYPE_CHECKING:
     from gdtui.training.session import TrainingSession
@@ -79,6 +80,7 @@ class Snapshot:
     epoch: int
     status: str
     message: str
+    trouble: Trouble | None  # why the run stopped by itself, with the settings of that moment
     settings: Settings
     layer_sizes: tuple[int, ...]
     latest: Evaluation
@@ -98,7 +100,7 @@ def snapshot(session: TrainingSession, max_points: int = 200,
     history = session.history
     return Snapshot(
         step=session.step, epoch=session.epoch, status=session.status,
-        message=session.message, settings=session.settings,
+        message=session.message, trouble=session.trouble, settings=session.settings,
         layer_sizes=session.network.layer_sizes,
         latest=history.latest, evaluation_interval=session.evaluation_interval,
         best=history.best or history.latest,
@@ -148,11 +150,16 @@ def _loss(value: float) -> str:
 
 
 def status_line(view: Snapshot, steps_per_second: float | None = None) -> str:
-    """Two lines of plain words: step, epoch and speed; then losses and accuracy."""
+    """Two lines of plain words: step, epoch and speed; then losses and accuracy.
+
+    A run that stopped by itself says why on the first line instead: "stuck at step 3,240:
+    outputs pinned at 0 or 1"."""
     latest = view.latest
     where = f"step {view.step:,} · epoch {view.epoch:,}"
     if steps_per_second is not None:
         where += f" · {steps_per_second:,.0f} steps/s"
+    if view.trouble is not None:
+        where = f"{view.trouble.kind} at step {view.trouble.step:,}: {view.trouble.short}"
     result = f"loss {_loss(latest.train_loss)} (val {_loss(latest.validation_loss)})"
     if view.is_classification:
         result += (f" · acc {_percent(latest.train_accuracy)} "
@@ -166,13 +173,21 @@ def network_text(layer_sizes: Sequence[int], settings: Settings) -> str:
     return f"{shape} {settings.activation}, {settings.optimizer} lr {settings.learning_rate:g}"
 
 
+TROUBLE_WORDS = {"diverged": "diverged", "stuck": "got stuck"}
+
+
 def activity_line(view: Snapshot) -> str:
-    """What a run did, for the activity log: "trained moons to 97.0% validation accuracy"."""
-    settings = view.settings
+    """What a run did, for the activity log: "trained moons to 97.0% validation accuracy".
+
+    A run that stopped by itself is told with the settings it stopped at (the learning rate
+    that did it), even if the learner changed them since."""
+    trouble = view.trouble
+    settings = view.settings if trouble is None else trouble.settings
     data = settings.data_file or settings.dataset
     where = f"({view.step:,} steps, {network_text(view.layer_sizes, settings)})"
-    if view.status == "diverged":
-        return f"diverged on {data} at learning rate {settings.learning_rate:g} {where}"
+    if trouble is not None:
+        return (f"{TROUBLE_WORDS[trouble.kind]} on {data} at learning rate "
+                f"{settings.learning_rate:g} {where}")
     if view.is_classification:
         result = f"{_percent(view.latest.validation_accuracy)} validation accuracy"
     else:

@@ -20,7 +20,11 @@ from gdtui.training.view import Frame, FrameRequest, make_frame
 if TYPE_CHECKING:
     from gdtui.training.session import TrainingSession
 
-SPEEDS = {"fast": None, "medium": 200.0, "slow": 20.0}  # steps per second; None: flat out
+# Steps a second (None: flat out). The first is where a run starts: a pace to watch the loss
+# curve form (the default moons run settles in about 22 s: benchmarks/lab_pace.py); `f` goes
+# round them in this order, so full speed is one press away.
+SPEEDS = {"normal": 40.0, "fast": None, "slow": 10.0}
+DEFAULT_SPEED = next(iter(SPEEDS))
 CHUNK_SECONDS = 0.01  # flat out, a chunk takes about this long: short enough to feel instant
 MAX_CHUNK = 2000
 TICK_SECONDS = 0.05  # a slow run takes a few steps, then sleeps, this often
@@ -59,11 +63,11 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
                     after_chunk: Callable[[], None] = lambda: None) -> str:
     """Train `session` chunk by chunk until told to stop; return why it ended.
 
-    Returns "stopped" (should_stop() said so), "diverged" or "limit" (reached step
-    `stop_at`; None: no limit). `speed()` names an entry of SPEEDS and is read before every chunk;
-    `after_chunk()` is called after each one while the lock is still held, so it may read the
-    session (the Lab answers a request for a frame there). Only the first chunk saves an undo
-    point, so undo goes back to where this run started.
+    Returns "stopped" (should_stop() said so), "diverged" or "stuck" (the run stopped by itself: see
+    training.trouble) or "limit" (reached step `stop_at`; None: no limit). `speed()` names an entry
+    of SPEEDS and is read before every chunk; `after_chunk()` is called after each one while the
+    lock is still held, so it may read the session (the Lab answers a request for a frame there).
+    Only the first chunk saves an undo point, so undo goes back to where this run started.
     """
     chunk, first = 1, True
     while not should_stop():
@@ -76,11 +80,11 @@ def train_in_chunks(session: TrainingSession, lock: SessionLock, should_stop: Ca
                 if wanted <= 0:
                     return "limit"
             taken = session.run(wanted, should_stop=should_stop, save_undo=first)
-            diverged = session.status == "diverged"
+            status = session.status
             after_chunk()
         first = False
-        if diverged:
-            return "diverged"
+        if status != "ok":
+            return status
         elapsed = time.perf_counter() - started
         if rate is None:
             if taken == wanted:  # size the next chunk to take about CHUNK_SECONDS

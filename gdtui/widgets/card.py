@@ -102,7 +102,8 @@ class CardView(Vertical):
         yield Static(id="card-hint", classes="hint")
         yield QuestionText(id="question")
         yield Vertical(id="choices")
-        yield Input(id="answer-input", placeholder="your answer")
+        # back in the field after escape, typing goes on after what is there
+        yield Input(id="answer-input", placeholder="your answer", select_on_focus=False)
         yield Static(id="input-error", classes="error")
         yield Static(id="answer")
         with Horizontal(id="grades"):
@@ -128,6 +129,12 @@ class CardView(Vertical):
         self.query_one("#answer", Static).display = False
         self.query_one("#grades").display = False
         if field.display:
+            field.focus()
+
+    def focus_answer(self) -> None:
+        """Put the cursor in the answer field (a typed card whose field the learner left)."""
+        field = self.query_one("#answer-input", Input)
+        if field.display and not field.disabled:
             field.focus()
 
     def show_answer(self, card: Flashcard, previews: dict[int, str]) -> None:

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from gdtui.course import schedule
 from gdtui.course.lessons import Lesson, Problem
+from gdtui.course.review import Progress, Summary
 from gdtui.widgets.field import FieldMessages, ValidatedField
 
 ALL_LESSONS = "all"
@@ -55,15 +56,17 @@ class CardStart(VerticalScroll):
         yield Static(id="start-info")
         with Horizontal(id="start-buttons"):
             yield Button("Review (r)", id="review-button", variant="primary",
-                         action="screen.review")
-            yield Button("Cram (c)", id="cram-button", action="screen.cram")
-            yield Button("Stats (s)", id="stats-button", action="screen.stats")
-        yield Label("Cram: pick a lesson, then press c (or enter)", classes="hint")
+                         action="screen.review", compact=True)
+            yield Button("Cram (c)", id="cram-button", action="screen.cram", compact=True)
+            yield Button("Stats (s)", id="stats-button", action="screen.stats", compact=True)
+        yield Label("Cram: pick a lesson with the arrow keys, then press c (or enter)",
+                    classes="hint")
         yield OptionList(id="cram-lessons")
         defaults = schedule.CardSettings()
         values = {"new-per-day": defaults.new_per_day, "retention": defaults.desired_retention}
         # one message at a time, and read on enter only: as the settings have always done
-        error = FieldMessages(id="settings-error", classes="error", one_at_a_time=True)
+        error = FieldMessages(id="settings-error", classes="error", one_at_a_time=True,
+                              hide_when_empty=True)
         with Horizontal(id="settings"):
             for field_id, (_key, name, parse, text) in SETTINGS.items():
                 yield Label(name)
@@ -75,9 +78,10 @@ class CardStart(VerticalScroll):
 
     def show_counts(
         self, counts: schedule.DeckCounts, settings: schedule.CardSettings, lessons: int,
-        outlook: str,
+        outlook: str, paused: Progress | None = None,
     ) -> None:
-        """Say what is due now, what is new today, and (when nothing is due) what comes next."""
+        """Say what is due now, what is new today, and (when nothing is due) what comes next;
+        with a session left before its end (`paused`), where it stopped and that r goes on."""
         lines = [
             f"[b]{counts.due_now}[/b] due now · [b]{counts.new_today}[/b] new available today "
             f"(up to {settings.new_per_day} a day)",
@@ -85,7 +89,12 @@ class CardStart(VerticalScroll):
         ]
         if not counts.due_now:
             lines.append(outlook[0].upper() + outlook[1:] + ".")
+        if paused is not None:
+            lines.append(f"[b]Paused:[/b] {paused.words()}. Press r to go on.")
         self.query_one("#start-info", Static).update("\n".join(lines))
+        button = self.query_one("#review-button", Button)
+        button.label = "Continue (r)" if paused else "Review (r)"
+        button.action = "screen.resume" if paused else "screen.review"
 
     def show_lessons(self, lessons: list[Lesson], card_counts: dict[str, int]) -> None:
         """List 'All lessons' and each lesson with its number of cards, for cram."""
@@ -140,17 +149,25 @@ class SessionSummary(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="summary-text")
         with Horizontal(id="summary-buttons"):
-            yield Button("Back to start", id="summary-start", variant="primary",
-                         action="screen.start")
-            yield Button("Stats", id="summary-stats", action="screen.stats")
+            yield Button("Continue (r)", id="summary-continue", variant="primary",
+                         action="screen.resume")
+            yield Button("Back to start", id="summary-start", action="screen.start")
+            yield Button("Stats (s)", id="summary-stats", action="screen.stats")
 
-    def show(self, summary: schedule.Summary, finished: bool) -> None:
-        """Fill in the figures of a finished (or paused) session."""
+    def show(self, summary: Summary, finished: bool) -> None:
+        """Fill in the figures of a finished (or paused) session; only a paused one offers to
+        go on, and only a grade there is to take back says u."""
+        keys = "Everything is saved."
+        if not finished:
+            keys += "\nPress r to go on where you stopped."
+        if summary.can_undo:
+            keys += "\nu takes back the last grade."
         self.query_one("#summary-text", Static).update(Content.assemble(
             ("Session finished\n\n" if finished else "Session paused\n\n", "bold"),
             f"Cards reviewed: {summary.reviewed} ({summary.cards} different)\n",
             f"Right on the first try: {summary.right_first_try} of {summary.cards}\n\n",
             summary.next_due[0].upper() + summary.next_due[1:] + "\n\n",
-            "Everything is saved. u takes back the last grade.",
+            keys,
         ))
-        self.query_one("#summary-start", Button).focus()
+        self.query_one("#summary-continue", Button).display = not finished
+        self.query_one("#summary-continue" if not finished else "#summary-start", Button).focus()

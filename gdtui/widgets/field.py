@@ -7,8 +7,11 @@ be read gets a message saying which value is kept, and the last good value stays
 
 The field checks what was typed when the learner presses enter or leaves it, and posts
 `ValidatedField.Accepted` with each new good value. Several fields may share one message line
-(their messages are joined by "; "). `leave_field_or_go_back` is the escape key of a screen
-with fields: out of a field first, so the screen's keys work again, then back.
+(their messages are joined by "; ").
+
+Escape is one rule on every screen (the app runs `leave_field` before any screen's own
+escape): inside a field it leaves the field, so the screen's keys work again; only with no
+field focused does it leave the screen. `leave_field_or_go_back` is both steps in one.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from typing import Any, Generic, Protocol, TypeVar
 from textual import events
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 T = TypeVar("T")
+
+FIELDS: tuple[type[Widget], ...] = (Input, Select)
+"""What escape leaves first: text boxes, and lists while closed (an open list closes itself)."""
 
 KEPT = "{error} (kept {kept})"
 """How a field says what is wrong and which value it keeps."""
@@ -162,11 +168,28 @@ class ValidatedField(Input, Generic[T]):
             self.check()
 
 
-def leave_field_or_go_back(screen: Screen, keys: str | Widget,
-                           fields: tuple[type[Widget], ...] = (Input,)) -> None:
-    """Escape on a screen with fields: out of a field first, to the widget `keys` (a selector
-    or the widget) where the screen's keys work again; else back one screen."""
-    if isinstance(screen.focused, fields):
+def in_field(screen: Screen) -> bool:
+    """True while a field of the screen has focus (a dialog's escape is its own: it closes)."""
+    return isinstance(screen.focused, FIELDS) and not isinstance(screen, ModalScreen)
+
+
+def leave_field(screen: Screen, keys: str | Widget | None = None) -> bool:
+    """Move the focus out of a field, to the widget `keys` (a selector or the widget), else to
+    the screen's AUTO_FOCUS widget when that is no field, else to nothing: the screen's keys
+    work again. False when no field had focus."""
+    if not in_field(screen):
+        return False
+    if keys is not None:
         (screen.query_one(keys) if isinstance(keys, str) else keys).focus()
-    elif len(screen.app.screen_stack) > 1:
+        return True
+    target = next((widget for widget in screen.query(screen.AUTO_FOCUS or "*")
+                   if widget.focusable and not isinstance(widget, FIELDS)), None)
+    screen.set_focus(target)
+    return True
+
+
+def leave_field_or_go_back(screen: Screen, keys: str | Widget | None = None) -> None:
+    """Escape on a screen with fields: out of a field first (see `leave_field`), else back one
+    screen."""
+    if not leave_field(screen, keys) and len(screen.app.screen_stack) > 1:
         screen.app.pop_screen()

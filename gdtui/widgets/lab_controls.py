@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from gdtui.training.fields import parse_field, setting_text
@@ -56,6 +59,19 @@ BUTTONS = (("run", "▶ Run", "train or pause (space)"), ("step", "Step", "one s
            ("challenge", "Challenge", "pick a challenge (c)"))
 
 
+class Choice(Select[str]):
+    """A list of choices that may be dropped while it is still being built: Textual's Select
+    looks its parts up as it mounts, and they are gone if the learner left (or quit) the lab
+    in that moment; it then has nothing to set up."""
+
+    def _on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # (Select's own handler is called here, not again after)
+        try:
+            super()._on_mount(event)
+        except NoMatches:
+            pass
+
+
 class SettingEntered(Message):
     """A control now holds a well-formed value. `done` is True when the user confirmed it
     (enter, or a choice from a list) rather than just leaving the field."""
@@ -75,37 +91,76 @@ class ButtonAction(Message):
         self.action = action
 
 
-class LabControls(VerticalScroll):
-    """Buttons, then every setting in three groups; scrolls when the terminal is short."""
+class LabControls(VerticalScroll, can_focus=False):
+    """Buttons, then every setting in three groups; scrolls when the terminal is short (the
+    panel itself takes no focus: tab goes from its last setting to the chart, and the setting
+    that has the focus is scrolled into view).
+
+    Escape hands the focus back to the screen's keys (the screen's `leave_controls` action),
+    and says so in the footer while a setting or a button has the focus.
+    """
+
+    BINDINGS = [Binding("escape", "screen.leave_controls", "Done",
+                        tooltip="back to the lab's keys")]
 
     def __init__(self, settings: Settings, speed: str, **options) -> None:
         super().__init__(**options)
         self._good: dict[str, Any] = {**settings.to_dict(), "speed": speed}
+        self.ready = False
+        """True once the settings are on screen: they come just after the first frame."""
+        self._focus_when_ready = False
 
     def compose(self) -> ComposeResult:
         with Grid(id="lab-buttons"):
             for action, label, tip in BUTTONS:
                 yield Button(label, id=f"button-{action}", compact=True, tooltip=tip)
-        # A message row is only added under a field when it is needed (fewer widgets to
-        # build when the Lab opens).
+
+    def on_mount(self) -> None:
+        # Sixteen settings are most of the lab's widgets: the lab shows at once, and they
+        # follow a frame later.
+        self.call_after_refresh(self._add_settings)
+
+    async def _add_settings(self) -> None:
+        await self.mount_all(self._setting_rows())
+        self.ready = True
+        if self._focus_when_ready:
+            self.focus_first_setting()
+
+    def _setting_rows(self) -> list[Widget]:
+        """A title per group of settings, and a row per setting: its label and its control.
+
+        (A message row is only added under a field when it is needed: fewer widgets to build.)
+        """
+        rows: list[Widget] = []
         for title, fields in SECTIONS:
-            yield Label(title, classes="section")
+            rows.append(Label(title, classes="section"))
             for field in fields:
-                with Horizontal(classes="field", id=f"row-{field.name}"):
-                    yield Label(field.label, classes="field-label")
-                    if field.choices:
-                        yield Select([(choice, choice) for choice in field.choices],
-                                     value=self._good[field.name], allow_blank=False,
-                                     compact=True, id=f"field-{field.name}", tooltip=field.tip)
-                    else:
-                        yield Input(setting_text(field.name, self._good[field.name]),
-                                    placeholder=field.placeholder, compact=True,
-                                    id=f"field-{field.name}", tooltip=field.tip,
+                value = self._good[field.name]
+                control: Widget
+                if field.choices:
+                    control = Choice([(choice, choice) for choice in field.choices], value=value,
+                                     allow_blank=False, compact=True, id=f"field-{field.name}",
+                                     tooltip=field.tip)
+                else:
+                    control = Input(setting_text(field.name, value), placeholder=field.placeholder,
+                                    compact=True, id=f"field-{field.name}", tooltip=field.tip,
                                     select_on_focus=True)
+                rows.append(Horizontal(Label(field.label, classes="field-label"), control,
+                                       classes="field", id=f"row-{field.name}"))
+        return rows
+
+    def focus_first_setting(self) -> None:
+        """Put the focus on the first setting (as soon as there is one)."""
+        if self.ready:
+            self.query_one(f"#field-{SECTIONS[0][1][0].name}").focus()
+        else:
+            self._focus_when_ready = True
 
     def show_settings(self, settings: Settings, speed: str, clear_errors: bool = False) -> None:
         """Show these values; a text field with a message keeps its text unless `clear_errors`."""
         values = self._good = {**settings.to_dict(), "speed": speed}
+        if not self.ready:
+            return  # (the settings will show these values)
         for name, field in FIELDS.items():
             value = values[name]
             if clear_errors:
@@ -124,6 +179,8 @@ class LabControls(VerticalScroll):
 
     def set_error(self, name: str, message: str | None) -> None:
         """Show a message under a field (saying which value is kept), or clear it with None."""
+        if not self.ready:
+            return  # (no field yet, so nothing typed in one to be refused)
         found = self.query(f"#error-{name}").results(Static)
         error = next(found, None)
         if error is None:
@@ -161,8 +218,9 @@ class LabControls(VerticalScroll):
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
         event.stop()
-        self.post_message(SettingEntered((event.select.id or "").removeprefix("field-"),
-                                         event.value, True))
+        name = (event.select.id or "").removeprefix("field-")
+        if event.value != self._good.get(name):  # (a list says Changed when it starts, too)
+            self.post_message(SettingEntered(name, event.value, True))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

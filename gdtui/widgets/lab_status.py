@@ -40,12 +40,11 @@ class LabStatus(Vertical):
     def show(self, view: Snapshot, running: bool, steps_per_second: float | None) -> None:
         """The status and hint lines for a snapshot."""
         line = status_line(view, steps_per_second)
-        if view.status == "diverged":
-            self._set("status", Content.from_markup("[b $error]✖ $message[/] · $line",
-                                                    message=view.message, line=line))
-            advice = view.hints[0] if view.hints else "the loss blew up"
-            self._set("hint", Content(f"{advice} (u: undo, [: smaller learning rate, "
-                                      "r: reset)"))
+        if view.status != "ok":  # stopped by itself (diverged, stuck): the first line says why
+            why, _, numbers = line.partition("\n")
+            self._set("status", Content.from_markup("[b $error]✖ $why[/]\n$numbers",
+                                                    why=why, numbers=numbers))
+            self._set("hint", Content(" · ".join(view.hints)))
             return
         state = "▶" if running else "⏸"
         self._set("status", Content.from_markup("[b]$state[/] $line", state=state, line=line))

@@ -38,6 +38,7 @@ from gdtui.widgets.repaint import LiveLines, style_runs
 
 TRAIN = ("•", "cyan+")  # marker and colour: told apart by shape as well as colour
 VALIDATION = ("x", "orange+")
+BOTH = ("*", "default")  # where the two losses fall in one cell, so neither hides the other
 MARKER_COLOUR = "magenta+"
 LABELLED_CHANGES = 3  # only the latest few markers get a label, so labels do not pile up
 LABEL_COLUMNS = 10  # room a marker label takes
@@ -87,13 +88,13 @@ class LossChart(LiveLines, PlotextPlot):
         `interval` steps, on all points), the key and the scale; shorter when narrow."""
         every = f"every {interval:,} steps" if interval else ""
         scale = "log" if self.log_scale else "linear"
-        train, validation = TRAIN[0], VALIDATION[0]
-        key = f"{train} train {validation} val | change"
-        forms = (f"{train} train  {validation} validation  | change · {scale} scale",
+        train, validation, both = TRAIN[0], VALIDATION[0], BOTH[0]
+        marks = f"{train} train {validation} val {both} both"
+        key = f"{marks} | change"
+        forms = (f"{train} train  {validation} validation  {both} both  | change · {scale} scale",
                  f"{key} · {scale}", key)
         forms = tuple(f"loss {every}: {form}" if every else f"loss: {form}" for form in forms)
-        if every:
-            forms += (f"{every}: {key}",)
+        forms += (f"{every}: {key}", key, marks) if every else (key, marks)
         room = self.size.width - 2  # (the border's corners)
         return next((form for form in forms if len(form) <= room), forms[-1])
 
@@ -162,9 +163,19 @@ class LossChart(LiveLines, PlotextPlot):
                                                max(2, (self.size.height - 2) // 2))
         plt.ylim(bottom, top)
         plt.yticks(ticks, labels)
-        # the key is in the Lab's border title: a plotext legend hides too much of a small chart
-        plt.plot(steps, validation, marker=VALIDATION[0], color=VALIDATION[1])
-        plt.plot(steps, train, marker=TRAIN[0], color=TRAIN[1])
+        # The key is in the Lab's border title: a plotext legend hides too much of a small
+        # chart. Each measurement is a mark (no lines between them, which would cross). Half a
+        # row apart or less, the two losses share a cell: one mark for both there, else the one
+        # drawn last would hide the other (the validation loss, early in a run).
+        near = (top - bottom) / max(self.size.height - 3, 1) / 2  # (the x axis takes 3 rows)
+        together = [abs(low - high) <= near for low, high in zip(train, validation, strict=True)]
+        for (marker, colour), values, where in ((TRAIN, train, False),
+                                                (VALIDATION, validation, False),
+                                                (BOTH, train, True)):
+            shown = [i for i, both in enumerate(together) if both == where]
+            if shown:
+                plt.scatter([steps[i] for i in shown], [values[i] for i in shown],
+                            marker=marker, color=colour)
         shown = [changes[i] for i in thin_indices(len(changes), max(self.size.width // 2, 1))]
         for change in shown:
             plt.vline(change.step, MARKER_COLOUR)

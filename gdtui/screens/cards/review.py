@@ -1,7 +1,7 @@
 """The review pane of the flashcards screen: where the session stands, its progress, the card,
 and what the learner's keys and clicks do with it (reveal, grade, pick, type, undo).
 
-The session (gdtui.course.schedule.ReviewSession) decides and saves; the pane only keeps track
+The session (gdtui.course.review.ReviewSession) decides and saves; the pane only keeps track
 of what is on screen: the question, the answer to grade, or the result of an answer it graded.
 """
 
@@ -19,8 +19,11 @@ from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from gdtui.course.cardfile import CHOICE, Flashcard
-from gdtui.course.schedule import ReviewSession
+from gdtui.course.review import ReviewSession
 from gdtui.widgets.card import CardView
+
+PROGRESS_STEPS = 1000
+"""The bar shows the session's share done in this many steps (its label rounds to percent)."""
 
 
 class ReviewPane(Vertical):
@@ -52,25 +55,25 @@ class ReviewPane(Vertical):
             self.post_message(self.Ended())
             return
         card = session.current
-        self.phase = "question"
         self.screen.set_focus(None)
-        self.query_one(CardView).show_question(card)
+        self._set_phase("question")
+        view = self.query_one(CardView)
+        view.show_question(card)
         lesson = self.app.course.get(card.lesson_id)
-        mode = "Cram" if session.cram else "Review"
-        self.query_one("#session-info", Static).update(Content(
-            f"{mode} · {session.done} done, {len(session.queue)} to go · "
-            f"from '{lesson.title if lesson else card.lesson_id}' (l opens it)"
-        ))
-        self.query_one(ProgressBar).update(total=max(1, session.total), progress=session.done)
+        view.border_title = f"from '{lesson.title if lesson else card.lesson_id}' (l opens it)"
+        view.border_subtitle = "seen earlier in this session" if session.current_came_back else ""
+        self.show_progress()
 
-    def advance(self) -> None:
-        """Space/enter: reveal the answer, or go on after an app-graded answer."""
-        if self.session is None or (self.session.current is None and self.phase != "result"):
+    def show_progress(self) -> None:
+        """Say how many cards are done, to go and coming back, and move the bar (forward: a
+        grade never makes what is left grow)."""
+        if self.session is None:
             return
-        if self.phase == "result":
-            self.show_card()
-        elif self.phase == "question":
-            self.reveal()
+        progress = self.session.progress()
+        mode = "Cram" if self.session.cram else "Review"
+        self.query_one("#session-info", Static).update(Content(f"{mode} · {progress.words()}"))
+        self.query_one(ProgressBar).update(total=PROGRESS_STEPS,
+                                           progress=round(progress.share * PROGRESS_STEPS))
 
     @on(CardView.RevealRequested)
     def reveal(self) -> None:
@@ -78,25 +81,14 @@ class ReviewPane(Vertical):
         card = self.session.current if self.session else None
         if card is None or self.phase != "question":
             return
+        if card.kind != CHOICE and not card.self_graded:
+            self.query_one(CardView).focus_answer()  # back into the field after escape
+            return
         if not card.self_graded:
-            hint = ("press its number or click it" if card.kind == CHOICE
-                    else "type it and press enter")
-            self.notify(f"This card checks your answer: {hint}.")
+            self.notify("This card checks your answer: press its number or click it.")
             return
-        self.phase = "answer"
         self.query_one(CardView).show_answer(card, self.session.previews())
-
-    def number(self, number: int) -> None:
-        """1-4: grade a revealed card, or pick that choice of a multiple-choice card."""
-        card = self.session.current if self.session else None
-        if card is None:
-            return
-        if self.phase == "answer":
-            self.grade(number)
-        elif self.phase == "question" and card.kind == CHOICE:
-            self.pick(number - 1)
-        elif self.phase == "question" and card.self_graded:
-            self.notify("First recall the answer, then press space to see it.")
+        self._set_phase("answer")
 
     def grade(self, rating: int) -> None:
         """Save the learner's grade and move to the next card."""
@@ -160,7 +152,12 @@ class ReviewPane(Vertical):
             return False, None
 
     def _show_result(self, card: Flashcard, right: bool, picked: int | None = None) -> None:
-        self.phase = "result"
         self.query_one(CardView).show_result(card, right, picked)
         self.screen.set_focus(None)
-        self.query_one(ProgressBar).update(progress=self.session.done if self.session else 0)
+        self.show_progress()
+        self._set_phase("result")
+
+    def _set_phase(self, phase: str) -> None:
+        """Where the card stands; the screen's keys (and footer) follow it."""
+        self.phase = phase
+        self.screen.refresh_bindings()

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual_plotext import PlotextPlot
 
 from gdtui.course import schedule
 from gdtui.store import now
+from gdtui.widgets.footer import KeysFooter
 
 
 class CardStatsScreen(Screen[None]):
@@ -45,7 +46,7 @@ class CardStatsScreen(Screen[None]):
                 yield Static(id="stats-figures")
                 yield PlotextPlot(id="reviews-chart")
             yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Flashcard statistics"

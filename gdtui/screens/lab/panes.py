@@ -18,10 +18,44 @@ from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart
 from gdtui.widgets.model_panel import ModelPanel
 
+REDRAW_SECONDS = 0.1  # at most ten redraws a second
+# While training, at most about 1/REDRAW_BUDGET of the time goes to drawing (the UI thread's,
+# and the worker's copying out frames), so training (which shares Python's one interpreter
+# lock with the UI) keeps the rest.
+REDRAW_BUDGET = 12
 # While training, the model picture is redrawn at most once a second, and at most a quarter as
 # often as the chart.
 PICTURE_SECONDS = 1.0
 PICTURE_SHARE = 4
+
+
+class RedrawPace:
+    """When the lab's timer may redraw: paused, only when something changed (`stale`);
+    training, no sooner than the drawing budget allows."""
+
+    def __init__(self) -> None:
+        self.stale = True  # redraw at the next tick, even while paused
+        self._next_redraw = 0.0
+        self._ui_time = time.thread_time()
+
+    def due(self, running: bool, busy: bool, worker_seconds: float, seconds: float) -> bool:
+        """Whether to redraw now: `busy` while the worker still builds the last frame asked
+        for, `worker_seconds` its time on frames so far, `seconds` the timer's interval."""
+        now = time.perf_counter()
+        if running:
+            if now < self._next_redraw or busy:
+                return False
+        elif not self.stale:
+            return False
+        self.stale = False
+        # The time spent drawing since the last redraw (the UI thread's, and the worker's on
+        # the frame) sets how soon the next may come: the worker keeps most of the interpreter.
+        cpu = time.thread_time() + worker_seconds
+        budget = min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
+        # (a little under the timer's interval, so a tick that comes early is not skipped)
+        self._next_redraw = now + max(budget, 0.9 * seconds)
+        self._ui_time = cpu
+        return True
 
 
 class LabPanes(Vertical):

@@ -2,10 +2,19 @@
 
 The screen arranges the panes and forwards keys, clicks and typed values. A `TrainingRun`
 (run.py) trains the session in a thread worker and makes every change to it; `Goals`
-(goals.py) holds the presets and the challenge; `LabPanes` (panes.py) draws. A timer redraws
+(goals.py) holds the presets and the challenge; `Tuning` (tuning.py) the settings: where they
+start, their changes, their memory; `LabPanes` (panes.py) draws. A timer redraws
 at most ten times a second (fewer with `gdtui --fps`), and only when there is something new.
 While training, the UI never takes the session's lock to draw: the timer asks the worker for
 a frame, and the worker copies one out after its next chunk (`FrameReady`).
+
+The app keeps one lab for the whole session, so leaving it and coming back finds it as it was:
+settings, network, chart and run. Training pauses while anything covers the lab (another area,
+help, a dialog) and goes on when the learner comes back, with a word if they went elsewhere:
+a run nobody sees costs a shared server's CPU and slows the screen being read (training shares
+Python's one interpreter lock with the UI), and the point of the lab is watching the curve form.
+A lesson's link may reopen the lab with a preset (`reopen`): the network it replaces is kept
+for undo. The settings and speed are saved as they change and the next start begins from them.
 """
 
 from __future__ import annotations
@@ -17,31 +26,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from gdtui.help import help_text
 from gdtui.screens.lab.goals import Goals
-from gdtui.screens.lab.panes import LabPanes
+from gdtui.screens.lab.panes import REDRAW_SECONDS, LabPanes, RedrawPace
 from gdtui.screens.lab.run import FrameReady, TrainingRun, TrainingStopped
+from gdtui.screens.lab.tuning import Tuning
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
     Settings,
     learning_rate_down,
     learning_rate_up,
-    settings_from_dict,
 )
 from gdtui.training.view import Frame, FrameRequest, Snapshot
 from gdtui.training.worker import SPEEDS
+from gdtui.widgets.field import leave_field_or_go_back
+from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.loss_chart import LossChart
-
-REDRAW_SECONDS = 0.1  # at most ten redraws a second
-# While training, at most about 1/REDRAW_BUDGET of the time goes to drawing (the UI thread's,
-# and the worker's copying out frames), so training (which shares Python's one interpreter
-# lock with the UI) keeps the rest.
-REDRAW_BUDGET = 12
 
 
 class LabScreen(Screen[None]):
@@ -53,33 +58,38 @@ class LabScreen(Screen[None]):
     AUTO_FOCUS = "#loss-chart"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    # The footer shows, in order of importance, what 80 columns hold: run, then the keys found
+    # nowhere else on screen (speed, settings, challenges), then the learning rate. Step,
+    # undo, reset, save and load are on the buttons and in the help.
     BINDINGS = [
         Binding("space", "run", "Run", id="lab.run"),
-        Binding("n", "step", "Step", id="lab.step"),
-        Binding("u", "undo", "Undo", id="lab.undo"),
-        Binding("r", "reset", "Reset", id="lab.reset"),
+        Binding("f", "speed", "Speed", id="lab.speed"),
+        Binding("e", "edit", "Settings", tooltip="edit the settings (tab moves between them)",
+                id="lab.edit"),
+        Binding("c", "challenge", "Challenge", id="lab.challenge"),
         Binding("left_square_bracket", "learning_rate(-1)", "Rate-", key_display="[",
                 id="lab.rate_down"),
         Binding("right_square_bracket", "learning_rate(1)", "Rate+", key_display="]",
                 id="lab.rate_up"),
+        Binding("n", "step", "Step", show=False, id="lab.step"),
+        Binding("u", "undo", "Undo", show=False, id="lab.undo"),
+        Binding("r", "reset", "Reset", show=False, id="lab.reset"),
         Binding("l", "log_scale", "Log scale", show=False, id="lab.log"),
-        Binding("c", "challenge", "Challenges", show=False, id="lab.challenge"),
         Binding("s", "save_preset", "Save preset", show=False, id="lab.save"),
         Binding("p", "load_preset", "Load preset", show=False, id="lab.load"),
-        Binding("f", "speed", "Speed", show=False, id="lab.speed"),
-        Binding("e", "edit", "Edit settings", show=False, id="lab.edit"),
         Binding("escape", "leave", "Back", show=False),
     ]
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, preset: str | None = None) -> None:
+        """Open on `settings` or the preset named `preset` (a lesson's link), or else on the
+        settings the lab had last time."""
         super().__init__()
-        self.training = TrainingRun(self, TrainingSession(settings or Settings()),
-                                    self._running_changed)
-        self.goals = Goals(self, self.load_settings, self.training.pause)
+        self._asked = (settings, preset)
+        self.tuning = Tuning(self)
+        self.training: TrainingRun  # made in compose, where the store can be read
+        self.goals = Goals(self, self.tuning.load, lambda: self.training.pause())
         self.view: Snapshot | None = None
-        self._stale = True  # redraw at the next tick, even while paused
-        self._next_redraw = 0.0
-        self._ui_time = time.thread_time()
+        self.pace = RedrawPace()
 
     @property
     def session(self) -> TrainingSession:
@@ -92,11 +102,15 @@ class LabScreen(Screen[None]):
         return self.training.running
 
     def compose(self) -> ComposeResult:
+        session, speed = self.tuning.first_session(*self._asked)
+        self.training = TrainingRun(self, session, self._running_changed)
+        if speed is not None:
+            self.training.speed = speed
         yield Header()
         with Horizontal(id="lab-body"):
             yield LabControls(self.session.settings, self.training.speed, id="controls")
             yield LabPanes(id="lab-main")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     @property
     def redraw_seconds(self) -> float:
@@ -106,27 +120,18 @@ class LabScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_interval(self.redraw_seconds, self._tick)
 
+    def on_unmount(self) -> None:
+        self.training.shut_down()
+
     # -- drawing ------------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        if self.running:
-            if now < self._next_redraw or self.training.frames.busy:
-                return
-        elif not self._stale:
-            return
-        self._stale = False
-        # The time spent drawing since the last redraw (the UI thread's, and the worker's on
-        # the frame) sets how soon the next may come: the worker keeps most of the interpreter.
-        cpu = time.thread_time() + self.training.frames.spent
-        budget = min(REDRAW_BUDGET * (cpu - self._ui_time), 1.0)
-        # (a little under the timer's interval, so a tick that comes early is not skipped)
-        self._next_redraw = now + max(budget, 0.9 * self.redraw_seconds)
-        self._ui_time = cpu
-        self.redraw()
+        frames = self.training.frames
+        if self.pace.due(self.running, frames.busy, frames.spent, self.redraw_seconds):
+            self.redraw()
 
     def on_resize(self) -> None:
-        self._stale = True  # a picture of the new size is due, even while paused
+        self.pace.stale = True  # a picture of the new size is due, even while paused
 
     def redraw(self) -> None:
         """Show the session: paused, drawn at once; training, a frame is asked of the worker."""
@@ -152,7 +157,7 @@ class LabScreen(Screen[None]):
 
     def _running_changed(self, running: bool) -> None:
         self.query_one(LabControls).set_running(running)
-        self._stale = True
+        self.pace.stale = True
 
     def on_training_stopped(self, event: TrainingStopped) -> None:
         self.training.stopped(event, self.goals.challenge)
@@ -161,19 +166,39 @@ class LabScreen(Screen[None]):
         if event.worker.group == "train" and event.state == WorkerState.ERROR:
             self.training.failed(event.worker.error)
 
+    # -- hidden and shown again --------------------------------------------------------------
+
     def on_screen_suspend(self) -> None:
         from gdtui.screens.too_small import TooSmallScreen
 
-        # Leaving the lab (or opening a dialog over it) pauses training; a terminal that is
-        # too small for a moment (while a window is dragged) does not.
-        if not isinstance(self.app.screen, TooSmallScreen):
-            self.training.pause()
+        # Anything over the lab pauses training (see the module's docstring), and it goes on
+        # when the lab shows again; a terminal too small for a moment (while a window is
+        # dragged) does not pause it.
+        covering = self.app.screen
+        if not isinstance(covering, TooSmallScreen):
+            self.training.hide(quietly=isinstance(covering, ModalScreen))
 
     def on_screen_resume(self) -> None:
-        self._stale = True
+        # The layout is done and nothing is shown yet: draw now, so the lab never shows empty.
+        self.pace.stale = True
+        self._tick()
+        if self.training.show(self.goals.challenge) == "saying so":
+            self.notify(f"Training goes on from step {self.session.step:,}: it pauses while "
+                        "the lab is out of sight.", title="Training lab")
 
-    def on_unmount(self) -> None:
-        self.training.shut_down()
+    def reopen(self, settings: Settings | None = None, preset: str | None = None) -> None:
+        """Shown again by a link that asks for `settings` or a preset: start a new network
+        from them, unless the lab has them already. The network it had is kept for undo."""
+        wanted = self.tuning.preset(preset) if preset is not None else settings
+        if wanted is None:
+            return
+        if wanted == self.session.settings:
+            if self.session.step:
+                self.notify("The lab has these settings already, and your run is kept. Press "
+                            "r to start again from the first weights.", title="Training lab")
+            return
+        why = f"the preset '{preset}'" if preset else "the settings of the link"
+        self.tuning.load(wanted.to_dict(), f"new network: {why}")
 
     # -- keys and buttons ---------------------------------------------------------------------
 
@@ -192,24 +217,28 @@ class LabScreen(Screen[None]):
     def action_step(self) -> None:
         """Take one training step."""
         self.training.step(self.goals.challenge)
-        self._stale = True
+        self.pace.stale = True
 
     def action_undo(self) -> None:
-        """Go back to where the last run (or step) started."""
+        """Go back to where the last run (or step) started; with none, to the network the
+        lab had before a new one (a reset, a preset, a new setting)."""
         step = self.training.undo()
-        if step is None:
+        if step is not None:
+            self.notify(f"Undone: back to step {step:,}.")
+        elif (earlier := self.training.back_to_earlier()) is not None:
+            session, self.goals.challenge = earlier
+            self.notify(f"Undone: back to the network you had, {session.settings.dataset} at "
+                        f"step {session.step:,}.")
+        else:
             self.notify("Nothing to undo.")
             return
         self.goals.forget_pass()
-        self.query_one(LabControls).show_settings(self.session.settings, self.training.speed,
-                                                  clear_errors=True)
-        self.notify(f"Undone: back to step {step:,}.")
-        self._stale = True
+        self.tuning.shown(clear_errors=True)
 
     def action_reset(self) -> None:
         """Start again: the same settings and the same first weights."""
-        self.training.reset()
-        self._new_network("reset: the same first weights again, and the history starts over")
+        self.training.reset(self.goals.challenge)
+        self.tuning.new_network("reset: the same first weights again, and the history starts over")
 
     def action_learning_rate(self, direction: int) -> None:
         """Move the learning rate one rung down or up the ladder, even while training."""
@@ -232,14 +261,15 @@ class LabScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Move to the settings."""
-        self.query_one("#field-dataset", Select).focus()
+        self.query_one(LabControls).focus_first_setting()
 
     def action_leave(self) -> None:
-        """From a setting back to the keys; otherwise back to the previous screen."""
-        if isinstance(self.focused, Input | Select):
-            self.query_one(LossChart).focus()
-        else:
-            self.app.action_back()
+        """Escape: from a field back to the keys; otherwise back to the previous screen."""
+        leave_field_or_go_back(self, "#loss-chart")
+
+    def action_leave_controls(self) -> None:
+        """Escape in the settings panel (a field or a button): back to the keys."""
+        self.query_one(LossChart).focus()
 
     def action_save_preset(self) -> None:
         """Save the current settings under a name."""
@@ -262,41 +292,5 @@ class LabScreen(Screen[None]):
             self.query_one(LossChart).focus()
 
     def apply_setting(self, name: str, value: Any) -> bool:
-        """Hand one setting to the run (the speed) or the session, and show what happened.
-
-        A refused value gets a message under its field and the session keeps its own.
-        """
-        controls = self.query_one(LabControls)
-        if name == "speed":
-            self.training.speed = value
-        else:
-            try:
-                changed = self.training.change(name, value)
-            except ValueError as error:  # SettingsError, DataError
-                controls.set_error(name, str(error))
-                controls.show_settings(self.session.settings, self.training.speed)
-                return False
-            if changed.rebuilt:
-                self._new_network(changed.why)
-        controls.set_error(name, None)
-        controls.show_settings(self.session.settings, self.training.speed)
-        self._stale = True
-        return True
-
-    def _new_network(self, why: str) -> None:
-        self.goals.forget_pass()
-        self.notify(f"{why[:1].upper()}{why[1:]}. Press space to train it.", title="New network")
-        self._stale = True
-
-    def load_settings(self, values: dict[str, Any], why: str) -> bool:
-        """Start a new network from a preset's or a challenge's settings."""
-        try:
-            settings = settings_from_dict(values)
-            self.training.load(settings)
-        except ValueError as error:
-            self.notify(f"These settings cannot be used: {error}", severity="error")
-            return False
-        self.query_one(LabControls).show_settings(settings, self.training.speed,
-                                                  clear_errors=True)
-        self._new_network(why)
-        return True
+        """Change one setting (see Tuning.apply); False if the value was refused."""
+        return self.tuning.apply(name, value)

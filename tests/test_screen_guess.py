@@ -188,6 +188,7 @@ async def test_space_plays_rate_2_by_itself_until_within_2_at_guess_7(make_app):
         assert "watch 7" in shown(screen, "#best")
         await pilot.press("s")  # a new random secret, and the game starts over
         secret = screen.query_one("#secret", Input).value
+        assert secret != "37"
         assert f"secret {secret}" in shown(screen, "#watch-line")
         assert "Press space to watch" in shown(screen, "#watch-explain")
     assert app.store.best_guesses("watch") == {("watch", 2.0): 7}

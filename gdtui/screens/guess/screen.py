@@ -71,6 +71,9 @@ class GuessScreen(Screen[None]):
     HELP = help_text("guess")
     CSS_PATH = "../../styles/guess.tcss"
     AUTO_FOCUS = "#guess-tabs Tabs"
+    # Built unseen while the learner is at home, where the app does that (branch i12app): its
+    # mount starts nothing the learner did not ask for (a game waits for its first answer).
+    BUILD_AHEAD = True
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     # The footer shows, for the mode in sight, its keys that are not on its buttons, and fits
@@ -211,8 +214,11 @@ class GuessScreen(Screen[None]):
         self._set("learning-rate", nudge_learning_rate(self.learning_rate, direction))
 
     def action_new_secret(self) -> None:
-        """A new random secret for the computer."""
-        self._set("secret", random_number(self.rng))
+        """A new random secret for the computer, never the one it had (a new game each time)."""
+        secret = self.secret
+        while secret == self.secret:
+            secret = random_number(self.rng)
+        self._set("secret", secret)
 
     # -- modes ------------------------------------------------------------------------------
 

@@ -63,10 +63,13 @@ def test_an_unknown_start_screen_is_a_clear_error(tmp_path, capsys):
 
 def test_startup_does_not_import_heavy_modules():
     # Import hygiene: starting the app pulls in neither numpy, plotext, the scheduler's FSRS,
-    # the SSH server nor any subcommand's module.
+    # the SSH server nor any subcommand's module, also once the home screen has read the
+    # course (whose lab links name presets).
     heavy = ("numpy", "plotext", "fsrs", "asyncssh", *(m for m, _ in SUBCOMMANDS.values()))
     code = (
         "import sys, gdtui.cli.main, gdtui.app, gdtui.screens.home; "
+        "from gdtui.course.lessons import load_course; "
+        "assert 'random+guess' in load_course().get('guessing-network').body; "
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

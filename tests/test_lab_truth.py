@@ -379,7 +379,8 @@ def test_a_lesson_link_naming_a_preset_is_checked(tmp_path):
     body = ("[a](screen:lab?preset=random+guess) [b](screen:lab?preset=nope) "
             "[c](screen:guess?preset=random+guess)")
     write_lesson(tmp_path, "1.md", id="one", order=1, body=body)
-    problems = [problem.message for problem in load_course(tmp_path).problems]
+    problems = [problem.message for problem in
+                load_course(tmp_path, presets=PRESETS).problems]
     assert problems == [
         f"link 'screen:lab?preset=nope': unknown preset 'nope' ({', '.join(PRESETS)})",
         "link 'screen:guess?preset=random+guess': only screen:lab takes an option, preset=NAME"]

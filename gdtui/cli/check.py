@@ -28,7 +28,9 @@ def check(path: Path) -> tuple[int, list[Problem]]:
             return 1, list(getattr(error, "problems", [Problem(str(path), 1, str(error))]))
         problems: list[Problem] = []
     elif path.is_dir():
-        course = load_course(path)
+        from gdtui.training.settings import PRESETS  # NumPy: only when checking
+
+        course = load_course(path, presets=PRESETS)
         lessons, problems = course.lessons, list(course.problems)
         checked = len(lessons) + len(course.broken)
         problems.extend(_card_problems(lessons))

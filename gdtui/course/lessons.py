@@ -22,6 +22,7 @@ text the lesson screen shows. Links inside the app use ``lesson:ID`` and ``scree
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -224,8 +225,13 @@ def lesson_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.md") if p.name.lower() != "readme.md")
 
 
-def load_course(directory: Path | None = None) -> Course:
-    """Load every lesson in a directory; broken files are reported, good ones still load."""
+def load_course(directory: Path | None = None, *,
+                presets: Collection[str] | None = None) -> Course:
+    """Load every lesson in a directory; broken files are reported, good ones still load.
+
+    `presets`: the lab's preset names, to check the links that name one (`gdtui check` does);
+    None leaves the names to the lab, which says so if one is unknown. The names come from
+    the training code, which loads NumPy: the app's start does without them."""
     directory = directory or default_lessons_dir()
     lessons: list[Lesson] = []
     problems: list[Problem] = []
@@ -255,13 +261,15 @@ def load_course(directory: Path | None = None) -> Course:
         lessons.append(lesson)
 
     for lesson in lessons:
-        problems.extend(check_links(lesson, set(by_id)))
+        problems.extend(check_links(lesson, set(by_id), presets))
     lessons.sort(key=lambda lesson: lesson.order)
     return Course(lessons, problems, broken)
 
 
-def check_links(lesson: Lesson, known_ids: set[str]) -> list[Problem]:
-    """Problems with ``lesson:`` and ``screen:`` links; web links are not allowed in lessons."""
+def check_links(lesson: Lesson, known_ids: set[str],
+                presets: Collection[str] | None = None) -> list[Problem]:
+    """Problems with ``lesson:`` and ``screen:`` links; web links are not allowed in lessons.
+    A lab link's preset is checked against `presets` when they are given."""
     problems = []
     for line, href in lesson.links():
         kind, target = parse_link(href)
@@ -272,7 +280,8 @@ def check_links(lesson: Lesson, known_ids: set[str]) -> list[Problem]:
             problems.append(
                 Problem(str(lesson.path), line, f"link to unknown screen '{target}' ({known})")
             )
-        elif kind == "screen" and (wrong := _options_problem(target, link_options(href))):
+        elif kind == "screen" and (wrong := _options_problem(target, link_options(href),
+                                                             presets)):
             problems.append(Problem(str(lesson.path), line, f"link '{href}': {wrong}"))
         elif kind not in ("lesson", "screen") and not href.startswith("#"):
             problems.append(
@@ -294,16 +303,15 @@ def parse_link(href: str) -> tuple[str, str]:
     return "external", href
 
 
-def _options_problem(target: str, options: dict[str, str]) -> str | None:
+def _options_problem(target: str, options: dict[str, str],
+                     presets: Collection[str] | None) -> str | None:
     """What is wrong with a screen link's options, or None: only the lab takes one, a preset."""
     if not options:
         return None
     if target != "lab" or set(options) != {"preset"}:
         return "only screen:lab takes an option, preset=NAME"
-    from gdtui.training.settings import PRESETS  # (NumPy: only when a lesson names a preset)
-
-    if options["preset"] not in PRESETS:
-        return f"unknown preset '{options['preset']}' ({', '.join(PRESETS)})"
+    if presets is not None and options["preset"] not in presets:
+        return f"unknown preset '{options['preset']}' ({', '.join(presets)})"
     return None
 
 

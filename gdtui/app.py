@@ -59,11 +59,10 @@ class GdtuiApp(KeptAreas, App[None]):
 
     TITLE = "gdtui"
     SUB_TITLE = "how a neural network learns"
-    # Every screen's styles, read at the start: a file first read when its screen opens makes
-    # Textual parse the whole stylesheet again and restyle every screen kept so far, while the
-    # learner waits. (Each file nests its rules under its screen, so none reaches another; the
-    # home screen is the default screen, whose own CSS_PATH Textual does not read.)
-    CSS_PATH = ["styles/app.tcss", *STYLES]
+    # The home screen is the default screen, whose own CSS_PATH Textual does not read: its file
+    # is the app's. Every other screen's styles are read with the preloading, just after the
+    # first frame (`_read_styles`).
+    CSS_PATH = ["styles/app.tcss", "styles/home.tcss"]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
@@ -126,7 +125,22 @@ class GdtuiApp(KeptAreas, App[None]):
     def _preload(self) -> None:
         from gdtui.screens.preload import preload
 
+        self._read_styles()
         preload(lambda: self.post_message(ModulesLoaded()))
+
+    def _read_styles(self) -> None:
+        """Read every screen's stylesheet now, while only the home screen is styled. A file first
+        read when its screen opens makes Textual parse the whole stylesheet again and restyle
+        every screen kept so far, while the learner waits; read at the very start, it costs the
+        first frame. (Each file nests its rules under its screen, so none reaches another.)"""
+        base = Path(__file__).parent
+        unread = [str((base / path).resolve()) for path in STYLES
+                  if not self.stylesheet.has_source(str((base / path).resolve()), "")]
+        if unread:
+            for path in unread:
+                self.stylesheet.read(path)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
 
     def frame_seconds(self, seconds: float) -> float:
         """The pause between two redraws of a live screen: its own ``seconds``, or longer when

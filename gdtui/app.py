@@ -138,16 +138,17 @@ class GdtuiApp(App[None]):
         screen_class = getattr(importlib.import_module(module_name), class_name)
         self.push_screen(screen_class(**options))
 
-    def open_lesson(self, lesson_id: str | None) -> None:
-        """Open the lesson screen on one lesson (reusing a lesson screen already on top)."""
+    def open_lesson(self, lesson_id: str | None, section: str | None = None) -> None:
+        """Open the lesson screen on one lesson, at one of its sections (an anchor) if given
+        (reusing a lesson screen already on top)."""
         from gdtui.screens.lesson import LessonScreen
 
         if lesson_id is None:
             self.open_area("lessons")
         elif isinstance(self.screen, LessonScreen):
-            self.screen.show_lesson(lesson_id)
+            self.screen.show_lesson(lesson_id, section)
         else:
-            self.push_screen(LessonScreen(lesson_id=lesson_id))
+            self.push_screen(LessonScreen(lesson_id=lesson_id, section=section))
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Show a web link instead of opening a browser: over SSH the browser would open on the

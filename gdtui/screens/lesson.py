@@ -1,21 +1,33 @@
-"""The lesson reader: the course list, the lesson's contents, and the text itself."""
+"""The lesson reader: the course list, the lesson's contents, and the text itself.
+
+Where a lesson opens (``Lesson.opening_line``): at the section asked for (a flashcard's `l`, a
+``lesson:ID#section`` link, the contents); else where the learner left it part-way; else at its
+title. A place is a line of the lesson's body, brought to the top once the text holding it has
+been laid out, so neither the layout nor a long lesson can race it. Hiding the sidebar or
+resizing the terminal rewraps the text and keeps the line at the top where it was.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, OptionList, Static
-from textual.widgets.markdown import MarkdownTableOfContents
+from textual.widgets import Header, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
-from gdtui.course.lessons import Lesson, parse_link
+from gdtui.course.lessons import Lesson, hanging_lines, link_anchor, parse_link
 from gdtui.course.progress import log_lesson_finished, log_lesson_opened
 from gdtui.help import help_text
+from gdtui.widgets.footer import KeysFooter
+from gdtui.widgets.lesson_text import LessonText
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
+SIDEBAR_SHARE, SIDEBAR_MIN, SIDEBAR_MAX = 0.3, 24, 40  # its width: a share of the screen's
+SIDEBAR_GUTTER = 2  # the lists' left padding and scroll bar, where no label goes
 
 
 class LessonScreen(Screen[None]):
@@ -23,6 +35,7 @@ class LessonScreen(Screen[None]):
 
     MIN_SIZE = (60, 18)  # text that scrolls: fine below 80x24
     CSS_PATH = "../styles/lesson.tcss"
+    AUTO_FOCUS = "#reader"  # so keys pressed while the screen opens scroll the text
 
     HELP_TITLE = "Lessons"
     HELP = help_text("lessons")
@@ -33,41 +46,66 @@ class LessonScreen(Screen[None]):
         Binding("l", "links", "Links"),
     ]
 
-    def __init__(self, lesson_id: str | None = None) -> None:
+    def __init__(self, lesson_id: str | None = None, section: str | None = None) -> None:
         super().__init__()
         self.lesson_id = lesson_id
         self.lesson: Lesson | None = None
-        self._restoring = False
+        self._section = section  # where the first lesson opens, if asked
+        self._place: float | None = None  # a body line to bring to the top once laid out
+        self._placing = False  # the reader is being scrolled by the screen, not the learner
+        self._top = 0.0  # the body line at the top of the reader
+        self._at_end = False
         self._save_timer = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        markdown = Markdown(id="lesson-text", open_links=False)
         with Horizontal():
             with Vertical(id="sidebar"):
                 yield Label("Lessons", classes="sidebar-title")
-                yield OptionList(id="lesson-list")
+                yield OptionList(id="lesson-list", compact=True)
                 yield Label("Contents", classes="sidebar-title")
-                yield MarkdownTableOfContents(markdown, id="toc")
+                yield OptionList(id="contents", compact=True)
             with VerticalScroll(id="reader"):
-                yield markdown
+                yield LessonText(id="lesson-text")
                 yield Static(id="lesson-end")
-        yield Footer()
+        yield KeysFooter()
 
-    def on_mount(self) -> None:
-        # Kept so the position can still be saved while the screen is being removed.
+    async def on_mount(self) -> None:
         self.reader = self.query_one("#reader", VerticalScroll)
-        self.fill_lesson_list()
+        self.text = self.query_one(LessonText)
+        self.watch(self.reader, "scroll_y", self.on_reader_scrolled, init=False)
+        # The text's height changes once new parts are laid out: a place may be reachable now.
+        self.watch(self.reader, "virtual_size",
+                   lambda: self.call_after_refresh(self._apply_place), init=False)
+        self._size_sidebar(self.app.size.width)
         course = self.app.course
         lesson_id = self.lesson_id or self.app.store.get_setting("last_lesson")
         if course.get(lesson_id or "") is None and course.lessons:
             lesson_id = course.lessons[0].id
         if lesson_id:
-            self.show_lesson(lesson_id)
+            await self.show_lesson(lesson_id, self._section).wait()
         else:
-            self.query_one(Markdown).update("# No lessons\n\nNo lesson file could be loaded.")
-        self.watch(self.query_one("#reader"), "scroll_y", self.on_reader_scrolled, init=False)
-        self.query_one("#reader").focus()
+            await self.text.show("", [(0, "# No lessons\n\nNo lesson file could be loaded.")], 0, 0)
+
+    @property
+    def settled(self) -> bool:
+        """The whole lesson is in and at the place it opens at (what tests wait for)."""
+        return (self.lesson is not None and self.text.showing == self.lesson.id
+                and self.text.complete and self._place is None)
+
+    # -- the sidebar --------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._size_sidebar(event.size.width)
+        self._keep_place()
+
+    def _size_sidebar(self, screen_width: int) -> None:
+        """Set the sidebar's width and wrap its entries to it, whole words only."""
+        width = min(max(int(screen_width * SIDEBAR_SHARE), SIDEBAR_MIN), SIDEBAR_MAX)
+        self.query_one("#sidebar").styles.width = width
+        self._label_width = width - SIDEBAR_GUTTER
+        self.fill_lesson_list()
+        self.fill_contents()
 
     def fill_lesson_list(self) -> None:
         """List lessons with ✓ for read ones, and broken files with their first error."""
@@ -78,72 +116,157 @@ class LessonScreen(Screen[None]):
         options.clear_options()
         for lesson in course.lessons:
             mark = "✓" if lesson.id in read else " "
-            options.add_option(Option(f"{mark} {lesson.order}. {lesson.title}", id=lesson.id))
+            lines = hanging_lines(f"{mark} {lesson.order} ", lesson.title, self._label_width)
+            options.add_option(Option(Content("\n".join(lines)), id=lesson.id))
         for name, problems in course.broken.items():
             first = problems[0]
-            text = f"✗ {name}\n  [red]line {first.line}: {first.message}[/red]"
+            lines = hanging_lines("  ", f"line {first.line}: {first.message}", self._label_width)
+            text = Content.assemble(f"✗ {name}\n", ("\n".join(lines), "red"))
             options.add_option(Option(text, id=f"broken:{name}", disabled=True))
         if highlighted is not None:
             options.highlighted = highlighted
 
-    def show_lesson(self, lesson_id: str) -> None:
-        """Load a lesson into the reader and scroll to where the reader left off."""
+    def fill_contents(self) -> None:
+        """List the lesson's headings, each under the one it belongs to."""
+        contents = self.query_one("#contents", OptionList)
+        contents.clear_options()
+        for index, section in enumerate(self.lesson.sections if self.lesson else ()):
+            head = "  " * max(section.level - 2, 0) + ("· " if section.level > 1 else "")
+            lines = hanging_lines(head, section.title, self._label_width, None if head else "  ")
+            contents.add_option(Option(Content("\n".join(lines)), id=str(index)))
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the lesson list and contents (more room on small terminals)."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        self._keep_place()
+
+    @on(OptionList.OptionSelected, "#lesson-list")
+    def lesson_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id != self.lesson_id:
+            self.show_lesson(event.option.id)
+            self.reader.focus()
+
+    @on(OptionList.OptionSelected, "#contents")
+    def section_chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.lesson and event.option.id is not None:
+            self._hold_place(self.lesson.sections[int(event.option.id)].line)
+
+    # -- showing a lesson ---------------------------------------------------------------------
+
+    def show_lesson(self, lesson_id: str, section: str | None = None) -> Worker[None]:
+        """Show a lesson, at ``section`` (an anchor) if given, else where the learner left it
+        part-way, else at its title. The returned worker ends once the first screen is in."""
         lesson = self.app.course.get(lesson_id)
         if lesson is None:
             self.notify(f"There is no lesson '{lesson_id}'.", severity="error")
-            return
-        self._save_position()
+            return self.run_worker(self._nothing(), group="lesson")
+        wanted = lesson.section(section) if section else None
+        if lesson is self.lesson and self.text.complete:  # already shown: only move in it
+            if wanted:
+                self._hold_place(wanted.line)
+            return self.run_worker(self._nothing(), group="lesson")
+        self._save_place()
         self.lesson = lesson
         self.lesson_id = lesson.id
         self.sub_title = f"Lesson {lesson.order}: {lesson.title}"
-        position = self.app.store.open_lesson(lesson.id)
+        saved = self.app.store.open_lesson(lesson.id)
         log_lesson_opened(self.app.store, lesson)
-        index = self.app.course.index(lesson.id)
-        options = self.query_one("#lesson-list", OptionList)
-        options.highlighted = index
+        line = wanted.line if wanted else lesson.opening_line(saved)
+        # Start from the top, so nothing of the last lesson's scrolling carries over.
+        self._scroll_reader(0)
+        self._top, self._at_end = line, False
+        self._place = line or None
+        self.query_one("#lesson-list", OptionList).highlighted = self.app.course.index(lesson.id)
+        self.fill_contents()
         nxt = self._neighbour(1)
         ending = f"End of lesson. Press [b]n[/b] for the next one: {nxt.title}." if nxt else (
             "End of the course. Well done! Press escape to go home."
         )
         self.query_one("#lesson-end", Static).update(ending)
-        self._restoring = True
-        self.call_next(self._load, lesson.body, position)
+        return self.run_worker(self._show_text(lesson, line), group="lesson", exclusive=True)
 
-    async def _load(self, body: str, position: float) -> None:
-        await self.query_one(Markdown).update(body)
-        self.call_after_refresh(self._restore, position)
+    async def _nothing(self) -> None:
+        """A worker with nothing to do, so show_lesson can always be waited for."""
 
-    def _restore(self, position: float) -> None:
-        reader = self.query_one("#reader", VerticalScroll)
-        reader.scroll_to(y=position * reader.max_scroll_y, animate=False, immediate=True)
-        self._restoring = False
+    async def _show_text(self, lesson: Lesson, line: float) -> None:
+        # A body line takes a row or more: a screen's height of lines fills the screen.
+        await self.text.show(lesson.id, lesson.parts(), line, self.app.size.height)
+        self.call_after_refresh(self._apply_place)
+
+    def _scroll_reader(self, y: float) -> None:
+        self._placing = True
+        try:
+            self.reader.scroll_to(y=y, animate=False, immediate=True)
+        finally:
+            self._placing = False
+
+    def _hold_place(self, line: float) -> None:
+        """Bring a body line to the top as soon as the text holding it is laid out."""
+        self._place = line
+        self.call_after_refresh(self._apply_place)
+
+    def _keep_place(self) -> None:
+        """The text is about to rewrap: keep the line at the top where it is."""
+        if self._place is None and self.lesson is not None:
+            self._hold_place(self._top)
+
+    def _apply_place(self) -> None:
+        if self._place is None or self.lesson is None or self.text.showing != self.lesson.id:
+            return
+        y = self.text.y_of_line(self._place)
+        if y is None:
+            return  # not laid out yet: the reader's next layout calls again
+        self._scroll_reader(self.text.virtual_region.y + y)
+        if not self.text.complete:
+            return  # parts are still coming (and may move it): place it again when they have
+        self._top, self._place = self._place, None
+        self._at_end = self._reached_end()
         self._check_end()
 
-    def on_reader_scrolled(self, _old: float, _new: float) -> None:
-        if self._restoring:
-            return
+    # -- reading ------------------------------------------------------------------------------
+
+    def on_reader_scrolled(self, old: float, new: float) -> None:
+        if self._placing or (old > new == self.reader.max_scroll_y):
+            return  # the screen scrolled, or the text got shorter: not the learner
+        self._place = None  # the learner scrolled: their place wins over one still pending
+        self._top = self.text.line_at(new - self.text.virtual_region.y)
+        self._at_end = self._reached_end()
         self._check_end()
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_position)
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_place)
+
+    def _reached_end(self) -> bool:
+        return self.text.complete and self.reader.scroll_y >= self.reader.max_scroll_y - 1
+
+    @on(LessonText.Complete)
+    def text_complete(self) -> None:
+        # A lesson that fits on the screen is read as soon as it is laid out.
+        self.call_after_refresh(self._apply_place)
+        self.call_after_refresh(self._check_end)
 
     def _check_end(self) -> None:
-        reader = self.query_one("#reader", VerticalScroll)
-        if self.lesson and reader.scroll_y >= reader.max_scroll_y - 1:
+        if self.lesson and self._place is None and self._reached_end():
             if self.app.store.mark_read(self.lesson.id):
                 log_lesson_finished(self.app.store, self.lesson)
                 self.notify(f"Lesson read: {self.lesson.title}", title="✓ Read")
                 self.fill_lesson_list()
 
-    def _save_position(self) -> None:
-        if self.lesson is None or self._restoring:
+    def _save_place(self) -> None:
+        if self.lesson is None:
             return
-        reader = self.reader
-        share = reader.scroll_y / reader.max_scroll_y if reader.max_scroll_y else 0.0
-        self.app.store.save_position(self.lesson.id, round(share, 4))
+        line = self._top if self._place is None else self._place
+        position = self.lesson.saved_position(line, self._at_end and self._place is None)
+        self.app.store.save_position(self.lesson.id, position)
+
+    def on_screen_suspend(self) -> None:
+        self._save_place()
 
     def on_unmount(self) -> None:
-        self._save_position()
+        self._save_place()
+
+    # -- moving between lessons and following links -------------------------------------------
 
     def _neighbour(self, step: int) -> Lesson | None:
         lessons = self.app.course.lessons
@@ -165,28 +288,6 @@ class LessonScreen(Screen[None]):
             self.show_lesson(lesson.id)
         else:
             self.notify("This is the first lesson.")
-
-    def action_toggle_sidebar(self) -> None:
-        """Show or hide the lesson list and contents (more room on small terminals)."""
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
-
-    @on(OptionList.OptionSelected, "#lesson-list")
-    def lesson_chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id and event.option.id != self.lesson_id:
-            self.show_lesson(event.option.id)
-            self.query_one("#reader").focus()
-
-    @on(Markdown.TableOfContentsUpdated)
-    def contents_ready(self, event: Markdown.TableOfContentsUpdated) -> None:
-        event.stop()
-        self.query_one(MarkdownTableOfContents).table_of_contents = event.table_of_contents
-
-    @on(Markdown.TableOfContentsSelected)
-    def section_chosen(self, event: Markdown.TableOfContentsSelected) -> None:
-        event.stop()
-        block = self.query_one(f"#{event.block_id}")
-        self.query_one("#reader", VerticalScroll).scroll_to_widget(block, top=True)
 
     @on(Markdown.LinkClicked)
     def link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -211,10 +312,14 @@ class LessonScreen(Screen[None]):
         """Links stay inside the app; nothing ever opens a browser on the host."""
         kind, target = parse_link(href)
         if kind == "lesson":
-            self.show_lesson(target)
+            self.show_lesson(target, link_anchor(href))
         elif kind == "screen":
             self.app.open_area(target)
         elif kind == "anchor":
-            self.query_one(Markdown).goto_anchor(target)
+            section = self.lesson.section(target) if self.lesson else None
+            if section is None:
+                self.notify(f"This lesson has no section '{target}'.", severity="warning")
+            else:
+                self._hold_place(section.line)
         else:
             self.notify(f"gdtui does not open web links: {target}", severity="warning")

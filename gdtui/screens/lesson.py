@@ -9,25 +9,24 @@ resizing the terminal rewraps the text and keeps the line at the top where it wa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Label, Markdown, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Markdown, OptionList, Static
 from textual.worker import Worker
 
-from gdtui.course.lessons import Lesson, hanging_lines, link_anchor, parse_link
+from gdtui.course.lessons import Lesson, link_anchor, parse_link
 from gdtui.course.progress import log_lesson_finished, log_lesson_opened
 from gdtui.help import help_text
 from gdtui.widgets.footer import KeysFooter
+from gdtui.widgets.lesson_sidebar import LessonSidebar
 from gdtui.widgets.lesson_text import LessonText
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
-SIDEBAR_SHARE, SIDEBAR_MIN, SIDEBAR_MAX = 0.3, 24, 40  # its width: a share of the screen's
-SIDEBAR_GUTTER = 2  # the lists' left padding and scroll bar, where no label goes
 
 
 class LessonScreen(Screen[None]):
@@ -60,11 +59,7 @@ class LessonScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            with Vertical(id="sidebar"):
-                yield Label("Lessons", classes="sidebar-title")
-                yield OptionList(id="lesson-list", compact=True)
-                yield Label("Contents", classes="sidebar-title")
-                yield OptionList(id="contents", compact=True)
+            yield LessonSidebar(id="sidebar")
             with VerticalScroll(id="reader"):
                 yield LessonText(id="lesson-text")
                 yield Static(id="lesson-end")
@@ -73,11 +68,13 @@ class LessonScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.reader = self.query_one("#reader", VerticalScroll)
         self.text = self.query_one(LessonText)
+        self.sidebar = self.query_one(LessonSidebar)
         self.watch(self.reader, "scroll_y", self.on_reader_scrolled, init=False)
         # The text's height changes once new parts are laid out: a place may be reachable now.
         self.watch(self.reader, "virtual_size",
                    lambda: self.call_after_refresh(self._apply_place), init=False)
-        self._size_sidebar(self.app.size.width)
+        self.sidebar.fit(self.app.size.width)
+        self.fill_lesson_list()
         course = self.app.course
         lesson_id = self.lesson_id or self.app.store.get_setting("last_lesson")
         if course.get(lesson_id or "") is None and course.lessons:
@@ -93,52 +90,32 @@ class LessonScreen(Screen[None]):
         return (self.lesson is not None and self.text.showing == self.lesson.id
                 and self.text.complete and self._place is None)
 
+    def _opening(self, action: Callable[[], object]) -> bool:
+        """True while the screen has no lesson yet; a key typed then (as the screen opens)
+        runs its ``action`` once the lesson is in, not on nothing."""
+        if self.lesson is None and self.app.course.lessons:
+            self.call_later(action)
+            return True
+        return False
+
     # -- the sidebar --------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._size_sidebar(event.size.width)
+        if self.sidebar.fit(event.size.width):
+            self.fill_lesson_list()
+            self.sidebar.show_contents(self.lesson)
         self._keep_place()
 
-    def _size_sidebar(self, screen_width: int) -> None:
-        """Set the sidebar's width and wrap its entries to it, whole words only."""
-        width = min(max(int(screen_width * SIDEBAR_SHARE), SIDEBAR_MIN), SIDEBAR_MAX)
-        self.query_one("#sidebar").styles.width = width
-        self._label_width = width - SIDEBAR_GUTTER
-        self.fill_lesson_list()
-        self.fill_contents()
-
     def fill_lesson_list(self) -> None:
-        """List lessons with ✓ for read ones, and broken files with their first error."""
-        course = self.app.course
+        """List the lessons, with ✓ for the read ones."""
         read = self.app.store.read_lessons()
-        options = self.query_one("#lesson-list", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        for lesson in course.lessons:
-            mark = "✓" if lesson.id in read else " "
-            lines = hanging_lines(f"{mark} {lesson.order} ", lesson.title, self._label_width)
-            options.add_option(Option(Content("\n".join(lines)), id=lesson.id))
-        for name, problems in course.broken.items():
-            first = problems[0]
-            lines = hanging_lines("  ", f"line {first.line}: {first.message}", self._label_width)
-            text = Content.assemble(f"✗ {name}\n", ("\n".join(lines), "red"))
-            options.add_option(Option(text, id=f"broken:{name}", disabled=True))
-        if highlighted is not None:
-            options.highlighted = highlighted
-
-    def fill_contents(self) -> None:
-        """List the lesson's headings, each under the one it belongs to."""
-        contents = self.query_one("#contents", OptionList)
-        contents.clear_options()
-        for index, section in enumerate(self.lesson.sections if self.lesson else ()):
-            head = "  " * max(section.level - 2, 0) + ("· " if section.level > 1 else "")
-            lines = hanging_lines(head, section.title, self._label_width, None if head else "  ")
-            contents.add_option(Option(Content("\n".join(lines)), id=str(index)))
+        self.sidebar.show_lessons(self.app.course, read, self.lesson_id if self.lesson else None)
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the lesson list and contents (more room on small terminals)."""
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
+        if self._opening(self.action_toggle_sidebar):
+            return
+        self.sidebar.display = not self.sidebar.display
         self._keep_place()
 
     @on(OptionList.OptionSelected, "#lesson-list")
@@ -153,6 +130,11 @@ class LessonScreen(Screen[None]):
             self._hold_place(self.lesson.sections[int(event.option.id)].line)
 
     # -- showing a lesson ---------------------------------------------------------------------
+
+    def reopen(self, lesson_id: str | None = None, section: str | None = None) -> None:
+        """Show another lesson in this screen (the app keeps one lesson screen)."""
+        if lesson_id is not None:
+            self.show_lesson(lesson_id, section)
 
     def show_lesson(self, lesson_id: str, section: str | None = None) -> Worker[None]:
         """Show a lesson, at ``section`` (an anchor) if given, else where the learner left it
@@ -178,7 +160,7 @@ class LessonScreen(Screen[None]):
         self._top, self._at_end = line, False
         self._place = line or None
         self.query_one("#lesson-list", OptionList).highlighted = self.app.course.index(lesson.id)
-        self.fill_contents()
+        self.sidebar.show_contents(lesson)
         nxt = self._neighbour(1)
         ending = f"End of lesson. Press [b]n[/b] for the next one: {nxt.title}." if nxt else (
             "End of the course. Well done! Press escape to go home."
@@ -275,6 +257,8 @@ class LessonScreen(Screen[None]):
 
     def action_next_lesson(self) -> None:
         """Open the next lesson."""
+        if self._opening(self.action_next_lesson):
+            return
         lesson = self._neighbour(1)
         if lesson:
             self.show_lesson(lesson.id)
@@ -283,6 +267,8 @@ class LessonScreen(Screen[None]):
 
     def action_previous_lesson(self) -> None:
         """Open the previous lesson."""
+        if self._opening(self.action_previous_lesson):
+            return
         lesson = self._neighbour(-1)
         if lesson:
             self.show_lesson(lesson.id)
@@ -298,6 +284,8 @@ class LessonScreen(Screen[None]):
         """List the lesson's links so they can be followed without a mouse."""
         from gdtui.screens.link_picker import LinkPicker
 
+        if self._opening(self.action_links):
+            return
         links = self.lesson.link_choices() if self.lesson else []
         if not links:
             self.notify("This lesson has no links to other lessons or screens.")

@@ -208,9 +208,9 @@ def test_parts_cut_the_body_before_each_top_heading(tmp_path):
 
 def test_parts_to_fill_a_screen():
     parts = [(0, "# T"), (1, "x" * 100 + "\n\nshort"), (4, "a\nb\nc"), (7, "end")]
-    # 1 row for the title, 10 + 1 + 1 for the next part at 10 columns: 13 rows in two parts
-    assert parts_to_fill(parts, 0, 13, 10) == 2
-    assert parts_to_fill(parts, 0, 14, 10) == 3
+    # 3 rows for the title, 10 + 1 + 1 for the next part at 10 columns: 15 rows in two parts
+    assert parts_to_fill(parts, 0, 15, 10) == 2
+    assert parts_to_fill(parts, 0, 16, 10) == 3
     assert parts_to_fill(parts, 0, 100, 10) == 4
     assert parts_to_fill(parts, 5, 1, 10) == 3  # from line 5 on: every part up to it
     assert parts_to_fill(parts, 5, 3, 10) == 4
@@ -253,8 +253,8 @@ def test_every_shipped_flashcard_has_a_section_to_open_at():
 
 
 def test_sidebar_entries_wrap_at_whole_words_under_their_text():
-    assert hanging_lines("✓ 3 ", "Backpropagation, step by step", 20) == [
-        "✓ 3 Backpropagation,", "    step by step"]
+    assert hanging_lines("✓ 3. ", "Backpropagation, step by step", 21) == [
+        "✓ 3. Backpropagation,", "     step by step"]
     assert hanging_lines("· ", "Where the weights come from", 20) == [
         "· Where the weights", "  come from"]
     assert hanging_lines("  1 ", "Short", 20) == ["  1 Short"]

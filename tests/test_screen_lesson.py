@@ -351,7 +351,7 @@ async def test_the_sidebar_reads_cleanly_at_80x24(make_app):
         ):
             entries: list[str] = []
             for row in sidebar_rows(app, selector):
-                starts = re.match(r"[✓ ] \d+ " if selector == "#lesson-list" else r"(  )*· ", row)
+                starts = re.match(r"[✓ ] \d+\. " if selector == "#lesson-list" else r"(  )*· ", row)
                 if entries and not starts and row.startswith("  "):  # a wrapped entry goes on
                     entries[-1] += " " + row.strip()
                 elif row.strip():
@@ -361,8 +361,8 @@ async def test_the_sidebar_reads_cleanly_at_80x24(make_app):
             for entry in entries[:-1]:
                 assert entry in titles, (selector, entry)
             assert any(title.startswith(entries[-1]) for title in titles), (selector, entries)
-        numbered = [row for row in sidebar_rows(app, "#lesson-list") if re.match(r"[✓ ] \d ", row)]
-        assert len(numbered) == 7  # every lesson in sight
+        rows = sidebar_rows(app, "#lesson-list")
+        assert len([row for row in rows if re.match(r"[✓ ] \d\. ", row)]) == 7  # all in sight
 
 
 async def test_the_footer_shows_every_key_at_80x24(make_app):

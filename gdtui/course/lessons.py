@@ -422,15 +422,17 @@ def hanging_lines(head: str, text: str, width: int, indent: str | None = None) -
 def parts_to_fill(parts: list[tuple[int, str]], first_line: float, rows: int, width: int) -> int:
     """How many of a lesson's ``parts`` (see Lesson.parts) to build so that, from
     ``first_line`` on, about ``rows`` rows of text ``width`` columns wide are filled: every
-    part up to the one holding the line, then more until the rows are full."""
+    part up to the one holding the line, then more until the rows are full (a guess from the
+    text alone: a line takes its length over the width, a heading 3 rows)."""
     count, filled = 0, 0
     for index, (start, text) in enumerate(parts):
         count = index + 1
         if index + 1 < len(parts) and parts[index + 1][0] <= first_line:
             continue  # the part holding first_line is further on
         for number, line in enumerate(text.splitlines(), start=start):
-            if number >= first_line:
-                filled += max(1, math.ceil(len(line) / max(width, 1)))
+            if number >= first_line:  # a heading takes its row and the blank ones around it
+                rows_of_line = 3 if HEADING.match(line) else math.ceil(len(line) / max(width, 1))
+                filled += max(1, rows_of_line)
         if filled >= rows:
             break
     return count

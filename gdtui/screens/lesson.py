@@ -27,6 +27,7 @@ from gdtui.widgets.lesson_sidebar import LessonSidebar
 from gdtui.widgets.lesson_text import LessonText
 
 SAVE_DELAY = 0.4  # seconds of stillness before the reading position is written
+TEXT_MARGIN = 8  # columns of the reader that hold no text: paddings and the scroll bar
 
 
 class LessonScreen(Screen[None]):
@@ -82,7 +83,8 @@ class LessonScreen(Screen[None]):
         if lesson_id:
             await self.show_lesson(lesson_id, self._section).wait()
         else:
-            await self.text.show("", [(0, "# No lessons\n\nNo lesson file could be loaded.")], 0, 0)
+            await self.text.show("", [(0, "# No lessons\n\nNo lesson file could be loaded.")], 0,
+                                 (0, 0))
 
     @property
     def settled(self) -> bool:
@@ -153,7 +155,7 @@ class LessonScreen(Screen[None]):
         self.lesson_id = lesson.id
         self.sub_title = f"Lesson {lesson.order}: {lesson.title}"
         saved = self.app.store.open_lesson(lesson.id)
-        log_lesson_opened(self.app.store, lesson)
+        self.call_after_refresh(log_lesson_opened, self.app.store, lesson)  # after it shows
         line = wanted.line if wanted else lesson.opening_line(saved)
         # Start from the top, so nothing of the last lesson's scrolling carries over.
         self._scroll_reader(0)
@@ -172,8 +174,11 @@ class LessonScreen(Screen[None]):
         """A worker with nothing to do, so show_lesson can always be waited for."""
 
     async def _show_text(self, lesson: Lesson, line: float) -> None:
-        # A body line takes a row or more: a screen's height of lines fills the screen.
-        await self.text.show(lesson.id, lesson.parts(), line, self.app.size.height)
+        width, height = self.app.size
+        if self.sidebar.display:
+            width -= self.sidebar.styles.width.value
+        # Less the reader's and the text's padding and the scroll bar; less header and footer.
+        await self.text.show(lesson.id, lesson.parts(), line, (width - TEXT_MARGIN, height - 2))
         self.call_after_refresh(self._apply_place)
 
     def _scroll_reader(self, y: float) -> None:

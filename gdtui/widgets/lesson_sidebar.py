@@ -43,7 +43,7 @@ class LessonSidebar(Vertical):
         options.clear_options()
         for lesson in course.lessons:
             mark = "✓" if lesson.id in read else " "
-            lines = hanging_lines(f"{mark} {lesson.order} ", lesson.title, self.label_width)
+            lines = hanging_lines(f"{mark} {lesson.order}. ", lesson.title, self.label_width)
             options.add_option(Option(Content("\n".join(lines)), id=lesson.id))
         for name, problems in course.broken.items():
             first = problems[0]

@@ -58,16 +58,15 @@ class LessonText(Vertical):
         self._shown = 0  # how many lessons were asked for: a newer one stops an older one
         self._lock = asyncio.Lock()  # one change of the parts at a time
 
-    async def show(self, name: str, parts: list[tuple[int, str]], first_line: float, rows: int
-                   ) -> None:
+    async def show(self, name: str, parts: list[tuple[int, str]], first_line: float,
+                   screen: tuple[int, int]) -> None:
         """Replace the text by ``parts`` (first line, Markdown) of the text called ``name``.
-        The parts that fill ``rows`` rows from ``first_line`` on are in when this returns; the
-        others follow, one a frame."""
+        The parts that fill a ``screen`` (columns, rows of text) from ``first_line`` on are in
+        when this returns; the others follow, one a frame."""
         self._shown += 1
         shown = self._shown
         self.complete = False
-        width = self.app.size.width - self.region.x - 6  # less the reader's and text's padding
-        now = parts[: parts_to_fill(parts, first_line, rows, width)]
+        now = parts[: parts_to_fill(parts, first_line, screen[1], screen[0])]
         async with self._lock:
             if shown != self._shown:
                 return

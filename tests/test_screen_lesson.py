@@ -212,6 +212,20 @@ async def test_a_long_slow_lesson_resumes_at_the_heading_it_was_left_at(
         await wait_for_top(pilot, "Part 41")
 
 
+async def test_end_pressed_as_a_long_slow_lesson_comes_in_goes_to_its_end(
+        make_app, tmp_path, monkeypatch):
+    slow_parts(monkeypatch)
+    app = make_app(large_course(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "end")  # at once, while most of its parts are still coming
+        await wait_until(pilot, lambda: "big" in app.store.read_lessons())
+        assert "End of lesson. Press n for the next one: Bigger." in " ".join(reader_rows(app))
+        assert app.screen.text.complete
+        app.screen.query_one("#lesson-list").focus()  # in the list, end is its last entry
+        await pilot.press("home", "end")
+        assert app.screen.query_one("#lesson-list", OptionList).highlighted == 1
+
+
 async def test_hiding_the_sidebar_or_resizing_keeps_the_heading_at_the_top(make_app, tmp_path):
     app = make_app(small_course(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

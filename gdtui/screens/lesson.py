@@ -9,6 +9,7 @@ resizing the terminal rewraps the text and keeps the line at the top where it wa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from textual import events, on
@@ -44,6 +45,8 @@ class LessonScreen(Screen[None]):
         Binding("p", "previous_lesson", "Previous"),
         Binding("s", "toggle_sidebar", "Sidebar"),
         Binding("l", "links", "Links"),
+        # Before the reader's own end: the end of the lesson, even while it is coming in.
+        Binding("end,ctrl+end", "to_end", "End of the lesson", show=False, priority=True),
     ]
 
     def __init__(self, lesson_id: str | None = None, section: str | None = None) -> None:
@@ -207,9 +210,19 @@ class LessonScreen(Screen[None]):
         self._scroll_reader(self.text.virtual_region.y + y)
         if not self.text.complete:
             return  # parts are still coming (and may move it): place it again when they have
-        self._top, self._place = self._place, None
+        self._place = None
+        self._top = self.text.line_at(self.reader.scroll_y - self.text.virtual_region.y)
         self._at_end = self._reached_end()
         self._check_end()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_end":  # in the sidebar's lists, end goes to their last entry
+            return self.focused is not None and self.focused.id == "reader"
+        return True
+
+    def action_to_end(self) -> None:
+        """Go to the end of the lesson (once all of it is in)."""
+        self._hold_place(math.inf)
 
     # -- reading ------------------------------------------------------------------------------
 

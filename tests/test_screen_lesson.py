@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 
-from textual.widgets import Markdown, OptionList
+from textual.widgets import OptionList
 
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lesson import LessonScreen
-from gdtui.widgets.lesson_text import LessonPart
+from gdtui.widgets.lesson_text import LessonPart, LessonText
 from tests.conftest import screen_text, wait_for_text, wait_until, write_lesson
 
 LONG_BODY = "\n\n".join(f"## Part {i}\n\n" + f"Words about topic{i} to read. " * 40
@@ -45,12 +45,10 @@ def large_course(tmp_path):
 
 def slow_parts(monkeypatch):
     """Make every part of a lesson slow to build, as on a loaded machine."""
-    async def slowly(self, event):
-        event.prevent_default()  # instead of Markdown's own
+    async def slowly(self) -> None:
         await asyncio.sleep(0.05)
-        await Markdown._on_mount(self, event)
 
-    monkeypatch.setattr(LessonPart, "_on_mount", slowly)
+    monkeypatch.setattr(LessonPart, "on_mount", slowly, raising=False)
 
 
 async def open_lesson(app, pilot, lesson_id: str, section: str | None = None) -> LessonScreen:
@@ -102,7 +100,7 @@ async def test_a_lesson_shows_its_text_and_contents(make_app, tmp_path):
                    for i in range(contents.option_count)]
         assert entries[:3] == ["First", "· Part 1", "· Part 2"]
         assert "Lesson 1: First" in screen.sub_title
-        assert reader_rows(app)[2] == "First"  # the title, under its margin
+        assert "First" in reader_rows(app)[:3]  # the title, at the top
 
 
 async def test_broken_files_are_listed_with_their_error(make_app, tmp_path):
@@ -176,7 +174,7 @@ async def test_a_finished_lesson_opens_at_its_title(make_app, tmp_path):
         await wait_until(pilot, lambda: screen.lesson_id == "second" and screen.settled)
         await pilot.press("p")
         await wait_until(pilot, lambda: screen.lesson_id == "first" and screen.settled)
-        assert reader_rows(app)[2] == "First" and screen.reader.scroll_y == 0
+        assert "First" in reader_rows(app)[:3] and screen.reader.scroll_y == 0
 
 
 async def test_next_from_the_end_of_a_long_slow_lesson_opens_the_next_at_its_title(
@@ -220,7 +218,7 @@ async def test_end_pressed_as_a_long_slow_lesson_comes_in_goes_to_its_end(
         await pilot.press("1", "end")  # at once, while most of its parts are still coming
         await wait_until(pilot, lambda: "big" in app.store.read_lessons())
         assert "End of lesson. Press n for the next one: Bigger." in " ".join(reader_rows(app))
-        assert app.screen.text.complete
+        assert app.screen.reader.text.complete
         app.screen.query_one("#lesson-list").focus()  # in the list, end is its last entry
         await pilot.press("home", "end")
         assert app.screen.query_one("#lesson-list", OptionList).highlighted == 1
@@ -270,6 +268,26 @@ async def test_leaving_and_coming_back_keeps_the_lesson_and_place(make_app, tmp_
         await wait_for_top(pilot, "Part 3")
 
 
+async def test_a_lesson_built_ahead_records_nothing_until_it_is_shown(make_app, tmp_path):
+    """The app may build the lesson screen unseen while the learner is at home (BUILD_AHEAD):
+    until it shows, no lesson is opened, read or given a place."""
+    app = make_app(small_course(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = LessonScreen("second")  # a short lesson: read as soon as it is seen
+        app.install_screen(screen, "built-ahead")
+        with app.batch_update():  # as the app builds a screen ahead: pushed and taken back
+            await app.push_screen(screen)
+            app.pop_screen()
+        await wait_until(pilot, lambda: screen.reader.text.complete)
+        await pilot.pause()
+        assert app.store.get_setting("last_lesson") is None
+        assert app.store.read_lessons() == set() and app.store.last_activity() is None
+        await app.push_screen(screen)  # the learner opens the lessons
+        await wait_until(pilot, lambda: "second" in app.store.read_lessons())
+        assert app.store.get_setting("last_lesson") == "second"
+        assert "lesson 'Second'" in app.store.last_activity()[2]
+
+
 async def test_keys_pressed_while_the_lesson_opens_go_to_it(make_app, tmp_path):
     app = make_app(small_course(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -296,23 +314,35 @@ async def test_links_stay_inside_the_app(make_app, tmp_path, monkeypatch):
         screen = await open_lesson(app, pilot, "first")
         markdown = screen.query(LessonPart).first()
         # (a posted message bubbles up to the screen later than pause() waits for)
-        markdown.post_message(LessonPart.LinkClicked(markdown, "https://example.org"))
+        markdown.post_message(LessonText.LinkClicked("https://example.org"))
         await wait_until(pilot, lambda: any("does not open web links" in n.message
                                             for n in app._notifications))
-        markdown.post_message(LessonPart.LinkClicked(markdown, "#part-3"))
+        markdown.post_message(LessonText.LinkClicked("#part-3"))
         await wait_for_top(pilot, "Part 3")
-        markdown.post_message(LessonPart.LinkClicked(markdown, "lesson:second"))
+        markdown.post_message(LessonText.LinkClicked("lesson:second"))
         await wait_until(pilot, lambda: screen.lesson_id == "second" and screen.settled)
         markdown = screen.query(LessonPart).first()
-        markdown.post_message(LessonPart.LinkClicked(markdown, "lesson:first#part-6"))
+        markdown.post_message(LessonText.LinkClicked("lesson:first#part-6"))
         await wait_until(pilot, lambda: screen.lesson_id == "first" and screen.settled)
         assert app.screen is screen  # the same reader shows the other lesson
         await wait_for_top(pilot, "Part 6")
         markdown = screen.query(LessonPart).first()
-        markdown.post_message(LessonPart.LinkClicked(markdown, "screen:guess"))
+        markdown.post_message(LessonText.LinkClicked("screen:guess"))
         await wait_until(pilot, lambda: type(app.screen).__name__ == "GuessScreen"
                          and app.screen.is_mounted)
         assert opened_urls == []
+
+
+async def test_clicking_a_link_in_the_text_follows_it(make_app, tmp_path):
+    app = make_app(small_course(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lesson(app, pilot, "first")
+        region = screen.reader.scrollable_content_region
+        rows = screen_text(app).splitlines()
+        y = next(i for i in range(region.y, region.bottom) if "second lesson" in rows[i])
+        x = rows[y].index("second lesson")
+        await pilot.click(offset=(x + 2, y))
+        await wait_until(pilot, lambda: screen.lesson_id == "second" and screen.settled)
 
 
 async def test_every_link_can_be_followed_with_the_keyboard(make_app, tmp_path):
@@ -405,7 +435,7 @@ async def test_every_screen_a_lesson_may_link_to_opens_in_the_app(make_app, tmp_
         for name in place_names():
             screen = await open_lesson(app, pilot, "first")
             markdown = screen.query(LessonPart).first()
-            markdown.post_message(LessonPart.LinkClicked(markdown, f"screen:{name}"))
+            markdown.post_message(LessonText.LinkClicked(f"screen:{name}"))
             # (a posted message bubbles up to the screen later than pause() waits for)
             await wait_until(pilot, lambda lesson=screen: (
                 app.screen is not lesson and app.screen.is_mounted)

@@ -1,48 +1,92 @@
-"""A lesson's text: Textual's Markdown, one widget per part, the first screen at once.
+"""A lesson's text: one widget a part, drawn by Rich's Markdown, the first screen at once.
 
-Building a whole lesson as one Markdown widget took most of a second: every block is a widget,
-and Pygments guessed a language for every code block. Here a lesson comes in parts (cut before
-its headings, see ``Lesson.parts``): the parts the reader needs first are built before the
-screen is drawn, the others one a frame after it, and code blocks with no language are shown
-as written. Positions are lines of the lesson's body, which stay true when the text rewraps.
+Textual's Markdown widget makes a widget of every paragraph, list item and table cell (and ran
+Pygments' guess_lexer on every code block): a lesson took most of a second to open, and every
+return to it restyled them all. Here a lesson comes in parts (cut before its headings, see
+``Lesson.parts``), each one Static drawn by Rich's Markdown; the parts that fill the first
+screen are built before it is drawn, the others one a frame after it. Positions are lines of
+the lesson's body: a heading starts a part, so it is exact; inside a part a line is placed by
+its share of the part's text, which stays close when the text rewraps.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+from itertools import accumulate
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
+from rich.style import Style
 from textual import work
 from textual.containers import Vertical
-from textual.content import Content
-from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import Markdown
-from textual.widgets.markdown import MarkdownBlock, MarkdownFence
+from textual.widgets import Static
 
 from gdtui.course.lessons import parts_to_fill
 
 
-class PlainFence(MarkdownFence):
-    """A code block with no language shown as written (the lessons' blocks are worked numbers):
-    Textual would run Pygments' guess_lexer on it, twice, a tenth of the lesson's opening."""
-
-    @classmethod
-    def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False
-                  ) -> Content:
-        if language:
-            return super().highlight(code, language, ansi=ansi, dark=dark)
-        return Content(code)
-
-
-class LessonPart(Markdown):
-    """One part of a lesson, from a heading to the next; ``line`` is where it starts in the
-    body."""
-
-    BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
+class LessonPart(Static):
+    """One part of a lesson: a heading and the text under it, from body line ``line``."""
 
     def __init__(self, line: int, text: str) -> None:
-        super().__init__(text, open_links=False)
+        super().__init__()
         self.line = line
+        self.source = text
+        self.lines = text.splitlines() or [""]
+
+    def render(self) -> Links:
+        # Code blocks drawn in the terminal's own colours, so they suit every theme.
+        code_theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
+        return Links(RichMarkdown(self.source, code_theme=code_theme))
+
+    def action_link(self, href: str) -> None:
+        """A link was clicked (Links makes the click call this)."""
+        self.post_message(LessonText.LinkClicked(href))
+
+    def _shares(self) -> list[float]:
+        """Where each of the part's lines starts, as a share of the part's height: a line
+        takes its length over the width (a blank one, one row)."""
+        width = max(self.size.width, 1)
+        rows = [max(1, math.ceil(len(line) / width)) for line in self.lines]
+        total = sum(rows)
+        return [start / total for start in accumulate(rows, initial=0)]
+
+    def row_of(self, line: float) -> int:
+        """The row (from the part's top) where a line of the part (0: its first) is drawn."""
+        if line >= len(self.lines):
+            return self.size.height
+        shares = self._shares()
+        whole = max(int(line), 0)
+        share = shares[whole] + (line - whole) * (shares[whole + 1] - shares[whole])
+        return round(share * self.size.height)
+
+    def line_of(self, row: float) -> float:
+        """The line of the part drawn at a row (row_of's inverse)."""
+        shares = self._shares()
+        share = min(max(row / max(self.size.height, 1), 0.0), 1.0)
+        whole = max(i for i, start in enumerate(shares) if start <= share)
+        if whole >= len(self.lines):
+            return float(len(self.lines))
+        return whole + (share - shares[whole]) / (shares[whole + 1] - shares[whole])
+
+
+class Links:
+    """A renderable whose links call their widget's ``link`` action when clicked, instead of
+    being terminal hyperlinks (which would try a browser on the machine gdtui runs on)."""
+
+    def __init__(self, renderable: RichMarkdown) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            style = segment.style
+            if style is not None and style.link:
+                click = Style.on(click=f"link({style.link!r})")
+                yield Segment(segment.text, style.clear_meta_and_links() + click)
+            else:
+                yield segment
 
 
 class LessonText(Vertical):
@@ -50,6 +94,13 @@ class LessonText(Vertical):
 
     class Complete(Message):
         """Every part of the lesson is in (the text is as long as it will get)."""
+
+    class LinkClicked(Message):
+        """A link in the text was clicked."""
+
+        def __init__(self, href: str) -> None:
+            super().__init__()
+            self.href = href
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -93,35 +144,22 @@ class LessonText(Vertical):
 
     def y_of_line(self, line: float) -> int | None:
         """How far below the top of the text a body line is drawn, in rows; None until the
-        part holding it is built and laid out. Line 0 is the top, the title's margin included."""
+        part holding it is built and laid out. Line 0 is the top."""
         if line <= 0:
             return 0
         holding = next((part for part in reversed(self._parts()) if part.line <= line), None)
         if holding is None or not holding.size.height:
             return None
-        blocks = list(holding.query_children(MarkdownBlock))
-        if not blocks or not all(block.size.height for block in blocks):
-            return None
-        local = line - holding.line
-        block = next((each for each in blocks if local < each.source_range[1]), blocks[-1])
-        start, end = block.source_range
-        share = min(max((local - start) / max(end - start, 1), 0.0), 1.0)
-        region = block.virtual_region
-        return holding.virtual_region.y + region.y + round(share * region.height)
+        return holding.virtual_region.y + holding.row_of(line - holding.line)
 
     def line_at(self, y: float) -> float:
         """The body line drawn ``y`` rows below the top of the text (y_of_line's inverse); a
-        row between two blocks belongs to the block below it."""
-        line = 0.0
-        for part in self._parts():
-            top = part.virtual_region.y
-            for block in part.query_children(MarkdownBlock):
-                region: Region = block.virtual_region
-                start, end = block.source_range
-                if y < top + region.y:
-                    return part.line + start
-                if y < top + region.bottom:
-                    share = (y - top - region.y) / max(region.height, 1)
-                    return part.line + start + share * (end - start)
-                line = part.line + end
-        return line
+        row between two parts belongs to the part below it."""
+        parts = self._parts()
+        for part in parts:
+            region = part.virtual_region
+            if y < region.y:
+                return float(part.line)
+            if y < region.bottom:
+                return part.line + part.line_of(y - region.y)
+        return float(parts[-1].line + len(parts[-1].lines)) if parts else 0.0

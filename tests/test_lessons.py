@@ -197,13 +197,13 @@ def test_anchors_are_made_like_githubs():
     assert plain_text("**Bold** `code` and [a link](lesson:x)") == "Bold code and a link"
 
 
-def test_parts_cut_the_body_before_each_top_heading(tmp_path):
+def test_parts_cut_the_body_before_each_heading(tmp_path):
     lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, body=SECTIONED))
     parts = lesson.parts()
     assert "\n".join(text for _, text in parts) == lesson.body
-    starts = [start for start, _ in parts]
-    assert starts == [0, 2] + [s.line for s in lesson.sections if s.level == 2]
-    assert all(text.startswith("#") for _, text in parts)  # the ### stays in its part
+    assert [start for start, _ in parts] == [0] + [s.line for s in lesson.sections[1:]]
+    assert all(text.startswith("#") for _, text in parts)
+    assert "# not a heading" in parts[2][1]  # a # line in a code block cuts nothing
 
 
 def test_parts_to_fill_a_screen():

@@ -172,10 +172,11 @@ class Lesson:
         return best
 
     def parts(self) -> list[tuple[int, str]]:
-        """The body cut before each heading of level 1 or 2, as (first line, text): pieces the
-        lesson screen can show one at a time, so a long lesson's first screen comes at once."""
+        """The body cut before each heading, as (first line, text): pieces the lesson screen
+        can show one at a time (a long lesson's first screen comes at once), and each
+        heading at the top of one (so the screen can bring any heading to the top exactly)."""
         lines = self.body.splitlines()
-        starts = [0] + [each.line for each in self.sections if each.level <= 2 and each.line > 0]
+        starts = [0] + [each.line for each in self.sections if each.line > 0]
         ends = starts[1:] + [len(lines)]
         return [(start, "\n".join(lines[start:end])) for start, end in zip(starts, ends,
                                                                           strict=True)]

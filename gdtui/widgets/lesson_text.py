@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import math
+from functools import lru_cache
 from itertools import accumulate
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import CodeBlock
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import Syntax
+from rich.theme import Theme
 from textual import work
 from textual.containers import Vertical
 from textual.message import Message
@@ -39,7 +43,8 @@ class LessonPart(Static):
     def render(self) -> Links:
         # Code blocks drawn in the terminal's own colours, so they suit every theme.
         code_theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
-        return Links(RichMarkdown(self.source, code_theme=code_theme))
+        return Links(LessonMarkdown(self.source, code_theme=code_theme),
+                     markdown_theme(self.app.theme_variables))
 
     def action_link(self, href: str) -> None:
         """A link was clicked (Links makes the click call this)."""
@@ -72,21 +77,70 @@ class LessonPart(Static):
         return whole + (share - shares[whole]) / (shares[whole + 1] - shares[whole])
 
 
-class Links:
-    """A renderable whose links call their widget's ``link`` action when clicked, instead of
-    being terminal hyperlinks (which would try a browser on the machine gdtui runs on)."""
-
-    def __init__(self, renderable: RichMarkdown) -> None:
-        self.renderable = renderable
+class CodeLines(CodeBlock):
+    """A code block (the lessons' worked numbers) set in by two columns, with no blank rows
+    of its own above and below: the blank row between blocks is enough."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for segment in console.render(self.renderable, options):
+        code = str(self.text).rstrip()
+        yield Syntax(code, self.lexer_name, theme=self.theme, word_wrap=True, padding=(0, 2))
+
+
+class LessonMarkdown(RichMarkdown):
+    """Rich's Markdown with the lessons' code blocks."""
+
+    elements = {**RichMarkdown.elements, "fence": CodeLines, "code_block": CodeLines}
+
+
+class Links:
+    """Rich's Markdown in the app theme's colours, its links calling their widget's ``link``
+    action when clicked instead of being terminal hyperlinks (which would try a browser on the
+    machine gdtui runs on)."""
+
+    def __init__(self, renderable: LessonMarkdown, theme: Theme) -> None:
+        self.renderable = renderable
+        self.theme = theme
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        with console.use_theme(self.theme):
+            segments = list(console.render(self.renderable, options))
+        for segment in segments:
             style = segment.style
             if style is not None and style.link:
                 click = Style.on(click=f"link({style.link!r})")
                 yield Segment(segment.text, style.clear_meta_and_links() + click)
             else:
                 yield segment
+
+
+@lru_cache(maxsize=8)
+def _theme(colours: tuple[tuple[str, str], ...]) -> Theme:
+    colour = dict(colours)
+    return Theme({
+        "markdown.h1": f"bold {colour['h1']}",
+        "markdown.h2": f"bold underline {colour['h2']}",
+        "markdown.h3": f"bold {colour['h3']}",
+        "markdown.h4": f"italic {colour['h3']}",
+        "markdown.code": f"bold {colour['code']}",
+        "markdown.link": colour["link"],
+        "markdown.link_url": f"underline {colour['link']}",
+        "markdown.list": colour["mark"],
+        "markdown.item.bullet": f"bold {colour['mark']}",
+        "markdown.item.number": colour["mark"],
+        "markdown.table.border": colour["mark"],
+        "markdown.table.header": f"bold {colour['mark']}",
+        "markdown.block_quote": f"italic {colour['quote']}",
+    })
+
+
+def markdown_theme(variables: dict[str, str]) -> Theme:
+    """Rich's Markdown styles in the colours Textual's Markdown widget takes from the app's
+    theme (its CSS ``variables``): headings, inline code, links, list marks and tables."""
+    wanted = {"h1": "markdown-h1-color", "h2": "markdown-h2-color", "h3": "markdown-h3-color",
+              "code": "text-warning", "link": "text-accent", "mark": "text-primary",
+              "quote": "text-secondary"}
+    return _theme(tuple((key, value if (value := variables.get(css, "")).startswith("#")
+                         else "default") for key, css in wanted.items()))
 
 
 class LessonText(Vertical):

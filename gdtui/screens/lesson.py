@@ -157,12 +157,6 @@ class LessonScreen(Screen[None]):
         line = wanted.line if wanted else lesson.opening_line(saved)
         self.query_one("#lesson-list", OptionList).highlighted = self.app.course.index(lesson.id)
         self.sidebar.show_contents(lesson)
-        return self.run_worker(self._show_text(lesson, line), group="lesson", exclusive=True)
-
-    async def _nothing(self) -> None:
-        """A worker with nothing to do, so show_lesson can always be waited for."""
-
-    async def _show_text(self, lesson: Lesson, line: float) -> None:
         width, height = self.app.size
         if self.sidebar.display:
             width -= self.sidebar.styles.width.value
@@ -170,9 +164,13 @@ class LessonScreen(Screen[None]):
         ending = f"End of lesson. Press [b]n[/b] for the next one: {nxt.title}." if nxt else (
             "End of the course. Well done! Press escape to go home."
         )
-        # Less the reader's and the text's padding and the scroll bar; less header and footer.
-        await self.reader.show(lesson.id, lesson.parts(), line,
-                               (width - TEXT_MARGIN, height - 2), ending)
+        # The text's columns and rows: less paddings and scroll bar, header and footer.
+        filling = self.reader.show(lesson.id, lesson.parts(), line,
+                                   (width - TEXT_MARGIN, height - 2), ending)
+        return self.run_worker(filling, group="lesson", exclusive=True)
+
+    async def _nothing(self) -> None:
+        """A worker with nothing to do, so show_lesson can always be waited for."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "to_end":  # in the sidebar's lists, end goes to their last entry

@@ -8,6 +8,8 @@ the terminal resized) it keeps the line that was at the top there.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -56,14 +58,20 @@ class LessonReader(VerticalScroll):
         """The end of the whole lesson is in sight."""
         return self.text.complete and self.scroll_y >= self.max_scroll_y - 1
 
-    async def show(self, name: str, parts: list[tuple[int, str]], line: float,
-                   screen: tuple[int, int], ending: str) -> None:
+    def show(self, name: str, parts: list[tuple[int, str]], line: float,
+             screen: tuple[int, int], ending: str) -> Coroutine[None, None, None]:
         """Show the lesson ``name`` from its ``parts``, at body ``line``, with ``ending`` under
-        it; returns once the parts that fill a ``screen`` (columns, rows) are in."""
+        it. The reader is ready for it at once (at the top: nothing of the last lesson's
+        scrolling carries over); await the result for the parts that fill a ``screen``
+        (columns, rows)."""
         self._name = name
-        self._scroll(0)  # nothing of the last lesson's scrolling carries over
+        self._scroll(0)
         self.top, self.place = line, line or None
         self.query_one("#lesson-end", Static).update(ending)
+        return self._fill(name, parts, line, screen)
+
+    async def _fill(self, name: str, parts: list[tuple[int, str]], line: float,
+                    screen: tuple[int, int]) -> None:
         await self.text.show(name, parts, line, screen)
         self.call_after_refresh(self.apply_place)
 
@@ -97,6 +105,22 @@ class LessonReader(VerticalScroll):
             self.scroll_to(y=y, animate=False, immediate=True)
         finally:
             self._placing = False
+
+    # Keys typed as the lesson opens, before its text is laid out, act once it is.
+    def action_scroll_down(self) -> None:
+        if not self._waiting(self.action_scroll_down):
+            super().action_scroll_down()
+
+    def action_page_down(self) -> None:
+        if not self._waiting(self.action_page_down):
+            super().action_page_down()
+
+    def _waiting(self, action: Callable[[], None]) -> bool:
+        """True (and ``action`` to run after the next layout) while the text is not laid out."""
+        if self._name and not self.text.laid_out(self._name):
+            self.call_after_refresh(action)
+            return True
+        return False
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)

@@ -196,6 +196,11 @@ class LessonText(Vertical):
     def _parts(self) -> list[LessonPart]:
         return list(self.query_children(LessonPart))
 
+    def laid_out(self, name: str) -> bool:
+        """The text called ``name`` is in and its first part has been laid out."""
+        parts = self._parts()
+        return self.showing == name and bool(parts) and parts[0].size.height > 0
+
     def y_of_line(self, line: float) -> int | None:
         """How far below the top of the text a body line is drawn, in rows; None until the
         part holding it is built and laid out. Line 0 is the top."""

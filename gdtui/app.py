@@ -175,12 +175,13 @@ class GdtuiApp(KeptAreas, App[None]):
 
     # -- navigation (the areas' kept screens: screens/kept.py) ----------------------------------
 
-    def open_lesson(self, lesson_id: str | None) -> None:
-        """Open the lesson screen, on one lesson if given (else where the learner was)."""
+    def open_lesson(self, lesson_id: str | None, section: str | None = None) -> None:
+        """Open the lesson screen, on one lesson if given (else where the learner was), at one
+        of its sections (an anchor) if given."""
         if lesson_id is None:
             self.open_area("lessons")
         else:
-            self.open_area("lessons", lesson_id=lesson_id)
+            self.open_area("lessons", lesson_id=lesson_id, section=section)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Show a web link instead of opening a browser: over SSH the browser would open on the

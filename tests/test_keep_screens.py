@@ -254,8 +254,12 @@ async def test_nothing_is_built_ahead_in_a_small_terminal(make_app):
     app = make_app(build_ahead=True)
     async with app.run_test(size=(70, 20)) as pilot:  # home fits; the stepper needs 80x24
         await pilot.pause()
-        assert not await app._build_one_ahead()
-        assert app.kept_screen("backprop") is None and len(app.screen_stack) == 1
+        built = 0
+        while await app._build_one_ahead():  # those that fit (a lesson does) may be built
+            built += 1
+            assert built < 10
+        assert app.kept_screen("backprop") is None and app.kept_screen("landscape") is None
+        assert len(app.screen_stack) == 1
 
 
 async def test_nothing_is_built_ahead_once_the_learner_has_gone_somewhere(make_app):

@@ -6,12 +6,19 @@ from pathlib import Path
 
 import pytest
 
+from gdtui.course.cardfile import load_cards
 from gdtui.course.lessons import (
+    AT_END,
     LessonError,
     default_lessons_dir,
+    hanging_lines,
+    link_anchor,
     load_course,
     parse_lesson,
     parse_link,
+    parts_to_fill,
+    plain_text,
+    slug,
 )
 from tests.conftest import write_lesson
 
@@ -127,6 +134,132 @@ def test_parse_link_kinds():
     assert parse_link("lesson:loss#squares") == ("lesson", "loss")
     assert parse_link("#part") == ("anchor", "part")
     assert parse_link("https://x.org") == ("external", "https://x.org")
+    assert link_anchor("lesson:loss#squares") == "squares"
+    assert link_anchor("lesson:loss") is None
+
+
+def test_links_to_unknown_sections_are_problems(tmp_path):
+    body = "[ok](lesson:b#step-2-loss) [no](lesson:b#step-9) [here](#a-part) [gone](#nothing)\n\n" \
+           "## A part"
+    write_lesson(tmp_path, "01-a.md", id="a", order=1, body=body)
+    write_lesson(tmp_path, "02-b.md", id="b", order=2, body="## Step 2: loss")
+    a = tmp_path / "01-a.md"
+    assert [str(p) for p in load_course(tmp_path).problems] == [
+        f"{a}:10: link to unknown section '#step-9' of 'b'",
+        f"{a}:10: link to unknown section '#nothing' of 'a'",
+    ]
+
+
+SECTIONED = """# The title
+
+Intro words.
+
+## One number for "how wrong"
+
+Text about **loss**.
+
+```
+# not a heading: inside a code block
+```
+
+## Step 2: `loss` and [links](lesson:x)
+
+More text.
+
+### A detail
+
+## Step 2: loss
+"""
+
+
+def test_sections_are_the_headings_outside_code_with_unique_anchors(tmp_path):
+    lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, body=SECTIONED))
+    body = lesson.body.splitlines()
+    assert [(s.title, s.anchor, s.level) for s in lesson.sections] == [
+        ("A", "a", 1),  # the file's own "# {title}" line comes first
+        ("The title", "the-title", 1),
+        ('One number for "how wrong"', "one-number-for-how-wrong", 2),
+        ("Step 2: loss and links", "step-2-loss-and-links", 2),
+        ("A detail", "a-detail", 3),
+        ("Step 2: loss", "step-2-loss", 2),
+    ]
+    for section in lesson.sections:  # the line is where the heading is in the body
+        assert body[section.line].lstrip("#").strip().startswith(section.title.split()[0])
+    assert lesson.section("a-detail").text.strip() == "### A detail"
+    assert lesson.section("nope") is None
+    assert lesson.section_at(lesson.section("a-detail").line + 1).title == "A detail"
+
+
+def test_anchors_are_made_like_githubs():
+    assert slug("Cross-entropy: loss as surprise") == "cross-entropy-loss-as-surprise"
+    assert slug("What a gradient's sign and size say") == "what-a-gradients-sign-and-size-say"
+    assert slug("Adam: a step size for every weight") == "adam-a-step-size-for-every-weight"
+    assert plain_text("**Bold** `code` and [a link](lesson:x)") == "Bold code and a link"
+
+
+def test_parts_cut_the_body_before_each_heading(tmp_path):
+    lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, body=SECTIONED))
+    parts = lesson.parts()
+    assert "\n".join(text for _, text in parts) == lesson.body
+    assert [start for start, _ in parts] == [0] + [s.line for s in lesson.sections[1:]]
+    assert all(text.startswith("#") for _, text in parts)
+    assert "# not a heading" in parts[2][1]  # a # line in a code block cuts nothing
+
+
+def test_parts_to_fill_a_screen():
+    parts = [(0, "# T"), (1, "x" * 100 + "\n\nshort"), (4, "a\nb\nc"), (7, "end")]
+    # 3 rows for the title, 10 + 1 + 1 for the next part at 10 columns: 15 rows in two parts
+    assert parts_to_fill(parts, 0, 15, 10) == 2
+    assert parts_to_fill(parts, 0, 16, 10) == 3
+    assert parts_to_fill(parts, 0, 100, 10) == 4
+    assert parts_to_fill(parts, 5, 1, 10) == 3  # from line 5 on: every part up to it
+    assert parts_to_fill(parts, 5, 3, 10) == 4
+
+
+def test_a_lesson_opens_at_its_title_unless_left_part_way(tmp_path):
+    lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, body=SECTIONED))
+    lines = lesson.line_count
+    assert lesson.opening_line(0.0) == 0  # never scrolled
+    assert lesson.opening_line(AT_END) == 0  # finished: reading it again starts at the title
+    assert lesson.opening_line(0.5) == 0.5 * lines  # left part-way: resumed
+    assert lesson.saved_position(lines / 4, at_end=False) == 0.25
+    assert lesson.saved_position(lines - 1, at_end=True) == AT_END
+    assert lesson.saved_position(lines, at_end=False) < AT_END  # the end is only the end
+
+
+def test_a_flashcard_belongs_to_the_section_it_shares_most_words_with(tmp_path):
+    body = ("## Mean squared error\n\nSquare each difference, then take the mean.\n\n"
+            "## Cross-entropy\n\nThe loss for categories: minus the log of a probability.\n")
+    lesson = parse_lesson(write_lesson(tmp_path, "a.md", id="a", order=1, body=body))
+    assert lesson.section_for("What does cross-entropy measure for a category?").anchor == (
+        "cross-entropy")
+    assert lesson.section_for("Which loss squares", "each difference").anchor == (
+        "mean-squared-error")
+    assert lesson.section_for("nothing in common whatsoever") is None
+
+
+def test_every_shipped_flashcard_has_a_section_to_open_at():
+    course = load_course(default_lessons_dir())
+    cards, _ = load_cards(course.lessons)
+    for card in cards:
+        lesson = course.get(card.lesson_id)
+        texts = (card.question, card.answer, *card.accepted, *(c.text for c in card.choices))
+        assert lesson.section_for(*texts) is not None, card.id
+    by_question = {card.question: card for card in cards}
+    card = by_question["The network gives the correct class a probability of 0.95. "
+                       "What is the cross-entropy loss, in nats?"]
+    loss = course.get("loss")
+    assert loss.section_for(card.question, card.answer).title == "Cross-entropy: loss as surprise"
+
+
+def test_sidebar_entries_wrap_at_whole_words_under_their_text():
+    assert hanging_lines("✓ 3. ", "Backpropagation, step by step", 21) == [
+        "✓ 3. Backpropagation,", "     step by step"]
+    assert hanging_lines("· ", "Where the weights come from", 20) == [
+        "· Where the weights", "  come from"]
+    assert hanging_lines("  1 ", "Short", 20) == ["  1 Short"]
+    assert hanging_lines("", "Backpropagation, step by step", 20, "  ") == [
+        "Backpropagation,", "  step by step"]
 
 
 def test_the_shipped_course_has_no_problems():

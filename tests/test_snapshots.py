@@ -50,6 +50,7 @@ def test_a_lesson(app, snap_compare):
         await pilot.press("1")
         await wait_for_text(pilot, "Lesson 1: A network that guesses", "Where the weights",
                             "You have seen how numbers travel forward", "n Next")
+        await wait_until(pilot, lambda: pilot.app.screen.settled)  # every part of it is in
 
     assert snap_compare(app, run_before=run_before)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from gdtui.areas import AREAS
+from tests.conftest import wait_until
 
 SIZE = (100, 30)
 
@@ -27,6 +28,8 @@ def style_print(screen) -> list[tuple[str, str]]:
 async def visit(app, pilot, name: str) -> list[tuple[str, str]]:
     app.open_area(name)
     await pilot.pause()
+    # A lesson comes in part by part: compare it once it is all in.
+    await wait_until(pilot, lambda: getattr(app.screen, "settled", True))
     await pilot.wait_for_scheduled_animations()
     seen = style_print(app.screen)
     app.go_home()

@@ -16,14 +16,20 @@ A lesson file looks like this::
 
 The front matter is one ``key: value`` per line (not full YAML), which keeps line numbers exact
 for error messages. Everything from a ``## Flashcards`` heading on belongs to the cards, not to the
-text the lesson screen shows. Links inside the app use ``lesson:ID`` and ``screen:NAME``.
+text the lesson screen shows. Links inside the app use ``lesson:ID`` and ``screen:NAME``;
+``lesson:ID#ANCHOR`` opens a lesson at one of its sections (anchors as on GitHub: the heading in
+lowercase, punctuation dropped, spaces as ``-``).
 """
 
 from __future__ import annotations
 
+import math
 import re
+import textwrap
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -33,7 +39,17 @@ REQUIRED_KEYS = ("id", "title", "order", "minutes", "summary")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FLASHCARDS_HEADING = re.compile(r"^##\s+Flashcards\s*$", re.IGNORECASE)
 LINK_PATTERN = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# Words too common to say which section a flashcard is about.
+COMMON_WORDS = frozenset(
+    "a an and are as at be by can do does each every for from has have how if in into is it its "
+    "not of on one or so than that the their then this to two what when which why will with you "
+    "your".split()
+)
+AT_END = 1.0
+"""The saved reading position of a lesson left at its end."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,21 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of a lesson: where the lesson screen can open, and a line of its contents."""
+
+    title: str
+    """The heading as the learner reads it (inline Markdown removed)."""
+    anchor: str
+    """What ``lesson:ID#ANCHOR`` links use: unique within the lesson."""
+    level: int
+    line: int
+    """Line of the heading in the lesson's body (0-based, as the Markdown parser counts)."""
+    text: str
+    """The heading and the text under it, up to the next heading."""
 
 
 @dataclass
@@ -84,6 +115,85 @@ class Lesson:
                 if parse_link(href)[0] in ("lesson", "screen") and href not in seen:
                     seen[href] = text or href
         return [(text, href) for href, text in seen.items()]
+
+    @cached_property
+    def line_count(self) -> int:
+        """Lines in the body (at least 1, so a share of the lesson is never a division by 0)."""
+        return max(1, len(self.body.splitlines()))
+
+    @cached_property
+    def sections(self) -> tuple[Section, ...]:
+        """The body's headings in reading order (headings inside code blocks do not count)."""
+        lines = self.body.splitlines()
+        found: list[tuple[int, int, str]] = []
+        fence = ""
+        for number, line in enumerate(lines):
+            opening = FENCE.match(line)
+            if opening and (not fence or opening.group(1) == fence):
+                fence = "" if fence else opening.group(1)
+                continue
+            heading = None if fence else HEADING.match(line)
+            if heading:
+                found.append((number, len(heading.group(1)), plain_text(heading.group(2))))
+        used: Counter[str] = Counter()
+        sections = []
+        for index, (number, level, title) in enumerate(found):
+            anchor = slug(title)
+            used[anchor] += 1
+            if used[anchor] > 1:
+                anchor = f"{anchor}-{used[anchor] - 1}"
+            end = found[index + 1][0] if index + 1 < len(found) else len(lines)
+            text = "\n".join(lines[number:end])
+            sections.append(Section(title, anchor, level, number, text))
+        return tuple(sections)
+
+    def section(self, anchor: str) -> Section | None:
+        """The section a ``#anchor`` names, or None."""
+        return next((each for each in self.sections if each.anchor == anchor), None)
+
+    def section_at(self, line: float) -> Section | None:
+        """The section a body line belongs to (None before the first heading)."""
+        return next((each for each in reversed(self.sections) if each.line <= line), None)
+
+    def section_for(self, *texts: str) -> Section | None:
+        """The section these texts (a flashcard's question, answer, choices) are most about.
+
+        Each section scores the words it shares with the texts; a word found in fewer sections
+        counts more (``log(1 + sections / sections with the word)``). Ties go to the earlier
+        section; None when no section shares a word.
+        """
+        wanted = _words(" ".join(texts))
+        words_of = [_words(each.text) for each in self.sections]
+        spread = Counter(word for words in words_of for word in words)
+        count = len(self.sections)
+        best, best_score = None, 0.0
+        for each, words in zip(self.sections, words_of, strict=True):
+            score = sum(math.log(1 + count / spread[word]) for word in wanted & words)
+            if score > best_score:
+                best, best_score = each, score
+        return best
+
+    def parts(self) -> list[tuple[int, str]]:
+        """The body cut before each heading, as (first line, text): pieces the lesson screen
+        can show one at a time (a long lesson's first screen comes at once), and each
+        heading at the top of one (so the screen can bring any heading to the top exactly)."""
+        lines = self.body.splitlines()
+        starts = [0] + [each.line for each in self.sections if each.line > 0]
+        ends = starts[1:] + [len(lines)]
+        return [(start, "\n".join(lines[start:end])) for start, end in zip(starts, ends,
+                                                                          strict=True)]
+
+    def opening_line(self, saved: float) -> float:
+        """Where the lesson opens, given its saved position (a share of the body's lines).
+
+        A lesson is being resumed when the learner left it part-way: it opens at that line.
+        A lesson never scrolled (0) or left at its end (``AT_END``) opens at its title.
+        """
+        return saved * self.line_count if 0 < saved < AT_END else 0.0
+
+    def saved_position(self, line: float, at_end: bool) -> float:
+        """The position to save for a reader whose top line is ``line`` (see opening_line)."""
+        return AT_END if at_end else round(min(max(line / self.line_count, 0.0), 0.9999), 4)
 
 
 @dataclass
@@ -260,19 +370,22 @@ def load_course(directory: Path | None = None, *,
         by_order[lesson.order] = lesson
         lessons.append(lesson)
 
+    anchors = {lesson.id: {each.anchor for each in lesson.sections} for lesson in lessons}
     for lesson in lessons:
-        problems.extend(check_links(lesson, set(by_id), presets))
+        problems.extend(check_links(lesson, set(by_id), anchors, presets))
     lessons.sort(key=lambda lesson: lesson.order)
     return Course(lessons, problems, broken)
 
 
-def check_links(lesson: Lesson, known_ids: set[str],
+def check_links(lesson: Lesson, known_ids: set[str], anchors: dict[str, set[str]] | None = None,
                 presets: Collection[str] | None = None) -> list[Problem]:
     """Problems with ``lesson:`` and ``screen:`` links; web links are not allowed in lessons.
-    A lab link's preset is checked against `presets` when they are given."""
+    With ``anchors`` (lesson id -> its section anchors), a ``#section`` must exist too; a lab
+    link's preset is checked against `presets` when they are given."""
     problems = []
     for line, href in lesson.links():
         kind, target = parse_link(href)
+        anchor = link_anchor(href) or ""
         if kind == "lesson" and target not in known_ids:
             problems.append(Problem(str(lesson.path), line, f"link to unknown lesson '{target}'"))
         elif kind == "screen" and target not in place_names():
@@ -287,13 +400,74 @@ def check_links(lesson: Lesson, known_ids: set[str],
             problems.append(
                 Problem(str(lesson.path), line, f"link '{href}': use lesson:ID or screen:NAME")
             )
+        elif anchors is not None and (href.startswith("#") or (kind == "lesson" and anchor)):
+            owner = target if kind == "lesson" else lesson.id
+            anchor = anchor if kind == "lesson" else href[1:]
+            if anchor not in anchors.get(owner, set()):
+                problems.append(Problem(str(lesson.path), line,
+                                        f"link to unknown section '#{anchor}' of '{owner}'"))
     return problems
+
+
+def slug(title: str) -> str:
+    """A heading's anchor as GitHub makes it: lowercase, punctuation dropped, spaces as -."""
+    kept = "".join(c for c in title.strip().lower() if c.isalnum() or c in " -_")
+    return re.sub(r"\s", "-", kept)
+
+
+def plain_text(markdown: str) -> str:
+    """Inline Markdown as read: links become their text; emphasis and code marks go."""
+    text = LINK_PATTERN.sub(lambda match: match.group(1), markdown)
+    return re.sub(r"[*_`]+", "", text).strip()
+
+
+def hanging_lines(head: str, text: str, width: int, indent: str | None = None) -> list[str]:
+    """``head`` then ``text`` wrapped at word boundaries to ``width`` columns, the lines after
+    the first indented under the text (or by ``indent``): a sidebar entry that wraps like a
+    list item. A word longer than the width is cut only when it cannot fit on a line alone."""
+    indent = " " * len(head) if indent is None else indent
+    return textwrap.wrap(text, max(width, len(head) + 1), initial_indent=head,
+                         subsequent_indent=indent, break_on_hyphens=False) or [head.rstrip()]
+
+
+def parts_to_fill(parts: list[tuple[int, str]], first_line: float, rows: int, width: int) -> int:
+    """How many of a lesson's ``parts`` (see Lesson.parts) to build so that, from
+    ``first_line`` on, about ``rows`` rows of text ``width`` columns wide are filled: every
+    part up to the one holding the line, then more until the rows are full (a guess from the
+    text alone: a line takes its length over the width, a heading 3 rows)."""
+    count, filled = 0, 0
+    for index, (start, text) in enumerate(parts):
+        count = index + 1
+        if index + 1 < len(parts) and parts[index + 1][0] <= first_line:
+            continue  # the part holding first_line is further on
+        for number, line in enumerate(text.splitlines(), start=start):
+            if number >= first_line:  # a heading takes its row and the blank ones around it
+                rows_of_line = 3 if HEADING.match(line) else math.ceil(len(line) / max(width, 1))
+                filled += max(1, rows_of_line)
+        if filled >= rows:
+            break
+    return count
+
+
+def _words(text: str) -> set[str]:
+    """The words of a text that can say what it is about: lowercase, singular, not common."""
+    found = set()
+    for word in WORD.findall(text.lower()):
+        word = word.removesuffix("'s").removesuffix("’s")
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        if word not in COMMON_WORDS:
+            found.add(word)
+    return found
 
 
 def parse_link(href: str) -> tuple[str, str]:
     """Split an in-app link into (kind, target): ('lesson', 'loss'), ('screen', 'guess').
 
-    A screen link may carry options after a ``?`` (see link_options); they are not the target.
+    A screen link may carry options after a ``?`` (see link_options) and a lesson link an
+    ``#anchor`` (see link_anchor); they are not the target.
     """
     kind, _, target = href.partition(":")
     if kind in ("lesson", "screen"):
@@ -320,3 +494,9 @@ def link_options(href: str) -> dict[str, str]:
     ``screen:lab?preset=random+guess`` gives {'preset': 'random guess'}."""
     query = href.partition("#")[0].partition("?")[2]
     return dict(parse_qsl(query)) if query else {}
+
+
+def link_anchor(href: str) -> str | None:
+    """The section a link points at: ``lesson:loss#why-square`` -> ``why-square``."""
+    anchor = href.partition("#")[2]
+    return anchor or None

@@ -230,8 +230,11 @@ class CardsScreen(Screen[None]):
     def action_lesson(self) -> None:
         """Open the lesson the current card comes from."""
         card = self.session.current if self.session and self.view == "review" else None
-        if card is not None:
-            self.app.open_lesson(card.lesson_id)
+        if card is not None:  # at the section of the lesson the card is most about
+            lesson = self.app.course.get(card.lesson_id)
+            texts = (card.question, card.answer, *card.accepted, *(c.text for c in card.choices))
+            about = lesson.section_for(*texts) if lesson else None
+            self.app.open_lesson(card.lesson_id, about.anchor if about else None)
             return
         chosen = self.query_one(CardStart).chosen_lesson()
         self.app.open_lesson(None if chosen == ALL_LESSONS else chosen)

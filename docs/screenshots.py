@@ -39,7 +39,7 @@ async def main() -> None:
     await shoot("lesson", ["1", "pagedown"])
     await shoot("guess", ["3", "2", "n", "n", "n", "n", "n", "n"])
     await shoot("backprop", ["5", "space", "space", "space"])
-    await shoot("lab", ["4", "space", "wait", "space"])
+    await shoot("lab", ["4", "f", "space", "wait", "space"])  # f: full speed, for a curve
     await shoot("cards", ["2", "r", "space"])
     await shoot("landscape", ["6", "space", "wait"])
     await shoot("too-small", ["4"], size=(60, 18))

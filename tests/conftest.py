@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gdtui.areas import AREAS
 from gdtui.course.lessons import default_lessons_dir
 from gdtui.store import Store
 from tests.tmux_terminal import Terminal
@@ -128,3 +129,17 @@ def open_terminal():
     yield start
     for terminal in opened:
         terminal.close()
+
+
+BUILT_AREAS = [each for each in AREAS if each.module]
+"""Every area with a screen, from the registry: a test over them covers a new screen too."""
+
+
+async def open_from_home(app, pilot, each):
+    """Press the area's key on the home screen, as a learner does; its screen, once mounted and
+    settled."""
+    await pilot.press(each.key)
+    name = each.module.rpartition(":")[2]
+    await wait_until(pilot, lambda: type(app.screen).__name__ == name and app.screen.is_mounted)
+    await pilot.pause()
+    return app.screen

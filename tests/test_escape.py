@@ -9,17 +9,9 @@ from textual.widgets import Input, Select
 from gdtui.areas import AREAS
 from gdtui.screens.home import HomeScreen
 from gdtui.widgets.field import FIELDS, in_field
-from tests.conftest import wait_until
+from tests.conftest import open_from_home, wait_until
 
 BUILT = [each for each in AREAS if each.module]
-
-
-async def open_area(app, pilot, each):
-    await pilot.press(each.key)
-    name = each.module.rpartition(":")[2]
-    await wait_until(pilot, lambda: type(app.screen).__name__ == name and app.screen.is_mounted)
-    await pilot.pause()
-    return app.screen
 
 
 def fields(screen, kind=FIELDS):
@@ -30,7 +22,7 @@ def fields(screen, kind=FIELDS):
 async def test_escape_leaves_the_field_first_then_the_screen(make_app, each):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_area(app, pilot, each)
+        screen = await open_from_home(app, pilot, each)
         for field in fields(screen)[:2]:  # a text box or a list of each screen
             field.focus()
             await pilot.pause()
@@ -52,7 +44,7 @@ async def test_escape_after_enter_in_a_field_keeps_the_value_and_stays(make_app)
     and the value is there when the learner comes back."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        stepper = await open_area(app, pilot, next(a for a in AREAS if a.name == "backprop"))
+        stepper = await open_from_home(app, pilot, next(a for a in AREAS if a.name == "backprop"))
         target = stepper.query_one("#target", Input)
         target.focus()
         target.value = ""
@@ -66,7 +58,7 @@ async def test_escape_after_enter_in_a_field_keeps_the_value_and_stays(make_app)
 async def test_escape_closes_an_open_list_then_leaves_it_then_the_screen(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        lab = await open_area(app, pilot, next(a for a in AREAS if a.name == "lab"))
+        lab = await open_from_home(app, pilot, next(a for a in AREAS if a.name == "lab"))
         await pilot.press("e")  # to the settings: the dataset list
         assert isinstance(lab.focused, Select)
         await pilot.press("enter")  # open it
@@ -84,7 +76,7 @@ async def test_escape_in_a_dialog_field_closes_the_dialog(make_app):
     """A dialog's escape is its own: it closes, field or not."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        lab = await open_area(app, pilot, next(a for a in AREAS if a.name == "lab"))
+        lab = await open_from_home(app, pilot, next(a for a in AREAS if a.name == "lab"))
         await pilot.press("s")  # save a preset: a dialog with a name field
         await wait_until(pilot, lambda: isinstance(app.screen.focused, Input)
                          and app.screen is not lab)

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Button, Input, Select
 
 from gdtui.areas import AREAS
-from tests.conftest import wait_until
+from tests.conftest import open_from_home, wait_until
 
 BUILT = [each for each in AREAS if each.module]
 
@@ -36,20 +36,12 @@ def look(app, widget) -> list[tuple[bool, bool, bool, bool]]:
     return cells
 
 
-async def open_area(app, pilot, each):
-    await pilot.press(each.key)
-    name = each.module.rpartition(":")[2]
-    await wait_until(pilot, lambda: type(app.screen).__name__ == name and app.screen.is_mounted)
-    await pilot.pause()
-    return app.screen
-
-
 @pytest.mark.parametrize("each", BUILT, ids=[each.name for each in BUILT])
 async def test_focused_fields_and_buttons_stand_out_without_colour(make_app, no_color, each):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.no_color
-        screen = await open_area(app, pilot, each)
+        screen = await open_from_home(app, pilot, each)
         for kind in (Input, Select, Button):
             # (the first one on screen: one below the fold shows nothing either way)
             widget = next((w for w in screen.query(kind) if w.focusable and w.region

@@ -10,7 +10,7 @@ from gdtui.areas import AREAS
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.widgets.footer import FooterKey, KeysFooter
-from tests.conftest import screen_text, wait_until
+from tests.conftest import open_from_home, screen_text, wait_until
 
 BUILT = [each for each in AREAS if each.module]
 # Keys a screen's footer must show at 80x24, beyond `?` (a key display, then its words).
@@ -58,19 +58,11 @@ def assert_whole(app, must_show: list[str], help_key: str = "? Help") -> None:
         assert wanted in texts, f"{wanted!r} is not in the footer: {texts}"
 
 
-async def open_area(app, pilot, each):
-    await pilot.press(each.key)
-    name = each.module.rpartition(":")[2]
-    await wait_until(pilot, lambda: type(app.screen).__name__ == name and app.screen.is_mounted)
-    await pilot.pause()
-    return app.screen
-
-
 @pytest.mark.parametrize("each", BUILT, ids=[each.name for each in BUILT])
 async def test_every_area_footer_is_whole_at_80x24(make_app, each):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_area(app, pilot, each)
+        await open_from_home(app, pilot, each)
         await wait_until(pilot, lambda: shown_keys(footer_of(app)))
         assert_whole(app, MUST_SHOW.get(each.name, []))
 

@@ -11,21 +11,13 @@ from textual.widgets import Input, Select, Static
 from gdtui.areas import AREAS, Area
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.landscape import LandscapeScreen
-from tests.conftest import screen_text, wait_for_text, wait_until
+from tests.conftest import open_from_home, screen_text, wait_for_text, wait_until
 
 BUILT = [each for each in AREAS if each.module]
 
 
 def class_name(each) -> str:
     return each.module.rpartition(":")[2]
-
-
-async def open_from_home(app, pilot, each):
-    """Press the area's key on the home screen; the area's screen, once mounted."""
-    await pilot.press(each.key)
-    await wait_until(pilot, lambda: type(app.screen).__name__ == class_name(each)
-                     and app.screen.is_mounted)
-    return app.screen
 
 
 async def escape_home(app, pilot) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from gdtui.areas import AREAS
 from gdtui.course.lessons import default_lessons_dir
 from gdtui.store import Store
 from tests.tmux_terminal import Terminal
@@ -129,10 +128,6 @@ def open_terminal():
     yield start
     for terminal in opened:
         terminal.close()
-
-
-BUILT_AREAS = [each for each in AREAS if each.module]
-"""Every area with a screen, from the registry: a test over them covers a new screen too."""
 
 
 async def open_from_home(app, pilot, each):

@@ -16,10 +16,6 @@ from tests.conftest import open_from_home, screen_text, wait_for_text, wait_unti
 BUILT = [each for each in AREAS if each.module]
 
 
-def class_name(each) -> str:
-    return each.module.rpartition(":")[2]
-
-
 async def escape_home(app, pilot) -> None:
     await pilot.press("escape")
     await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))

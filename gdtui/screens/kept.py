@@ -115,6 +115,7 @@ class KeptAreas(_Base):
         # At exit Textual unmounts the screens on the stack, but only stops the message queue of
         # an installed screen off it: remove the kept screens the learner left, so that their
         # on_unmount runs too (the lab stops its worker, a lesson saves its place).
+        self.build_ahead = False  # nothing more is built while the app closes
         for screen in list(self._installed_screens.values()):
             if screen.is_attached and screen not in self.screen_stack:
                 await screen.remove()
@@ -129,6 +130,8 @@ class KeptAreas(_Base):
     async def _build_one_ahead(self) -> bool:
         """Mount the next screen that allows it, unseen, while the learner is at home: its
         first visit is then as quick as a second. False when there is none (or not now)."""
+        if self._exit or self._closing:
+            return False  # quitting: a screen mounted now would be torn down half-built
         if len(self.screen_stack) > 1:
             return False  # the learner has gone somewhere: the areas open as they are visited
         for each in AREAS:

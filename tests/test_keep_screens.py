@@ -256,3 +256,15 @@ async def test_nothing_is_built_ahead_once_the_learner_has_gone_somewhere(make_a
         await wait_until(pilot, lambda: type(app.screen).__name__ == "GuessScreen")
         assert not await app._build_one_ahead()
         assert app.kept_screen("backprop") is None
+
+
+async def test_quitting_right_after_a_screen_is_built_ahead_is_clean(make_app):
+    # A learner who quits just as a screen is built ahead: the app ends without a traceback.
+    for _ in range(3):
+        app = make_app(build_ahead=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            while await app._build_one_ahead():
+                pass
+            app.exit()
+        assert app.return_code == 0

@@ -117,7 +117,9 @@ class KeptAreas(_Base):
         # on_unmount runs too (the lab stops its worker, a lesson saves its place).
         self.build_ahead = False  # nothing more is built while the app closes
         for screen in list(self._installed_screens.values()):
-            if screen.is_attached and screen not in self.screen_stack:
+            # (A screen built ahead a moment ago may not have run its on_mount yet: removing it
+            # would run that on a half-removed screen. It has nothing to save: leave it be.)
+            if screen.is_attached and screen.is_mounted and screen not in self.screen_stack:
                 await screen.remove()
         await super()._close_all()
 

@@ -42,6 +42,7 @@ from gdtui import __version__
 from gdtui.areas import AREAS
 from gdtui.course.lessons import Course, load_course
 from gdtui.screens.kept import KeptAreas, ModulesLoaded
+from gdtui.screens.preload import wait_for_preload
 from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
 from gdtui.store import Store
 from gdtui.widgets.field import in_field, leave_field
@@ -125,6 +126,11 @@ class GdtuiApp(KeptAreas, App[None]):
     def _preload(self) -> None:
         from gdtui.screens.preload import preload
 
+        if len(self.screen_stack) > 1:
+            # Only while the learner is at home: every way out of it waits for the imports
+            # (wait_for_preload), so a screen's own lazy import never runs beside them.
+            self.set_timer(PRELOAD_AFTER, self._preload)
+            return
         self._read_styles()
         preload(lambda: self.post_message(ModulesLoaded()))
 
@@ -208,6 +214,7 @@ class GdtuiApp(KeptAreas, App[None]):
 
     def action_help(self) -> None:
         """Show the keys and the help text of the current screen."""
+        wait_for_preload()  # (see there: two threads must not import at once)
         from gdtui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):

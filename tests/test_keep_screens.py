@@ -268,3 +268,19 @@ async def test_quitting_right_after_a_screen_is_built_ahead_is_clean(make_app):
                 pass
             app.exit()
         assert app.return_code == 0
+
+
+def test_a_screen_module_is_imported_only_once_the_preloading_is_done(monkeypatch):
+    # Two threads importing at once can meet in plotext's circular imports (an ImportError CI
+    # saw): the app waits for the preloading before it imports a screen itself.
+    import threading
+    import time
+
+    from gdtui.screens import kept, preload
+
+    finished = []
+    thread = threading.Thread(target=lambda: (time.sleep(0.2), finished.append(True)))
+    thread.start()
+    monkeypatch.setattr(preload, "_running", thread)
+    assert kept.screen_class("gdtui.screens.help:HelpScreen").__name__ == "HelpScreen"
+    assert finished == [True]

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from gdtui.areas import AREAS, HOME, area
+from gdtui.screens.preload import wait_for_preload
 from gdtui.screens.too_small import DEFAULT_MIN_SIZE, too_small_message
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def set_breakpoints(screen: Screen, size: tuple[int, int]) -> None:
 def screen_class(module: str) -> type[Screen]:
     """The screen class named ``package.module:ClassName`` (imported now if need be)."""
     module_name, _, class_name = module.partition(":")
+    wait_for_preload()
     return getattr(importlib.import_module(module_name), class_name)
 
 

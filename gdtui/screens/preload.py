@@ -23,13 +23,27 @@ def modules() -> list[str]:
     return [each.module.partition(":")[0] for each in AREAS if each.module] + list(ALSO)
 
 
+_running: threading.Thread | None = None
+
+
 def preload(done: Callable[[], None] | None = None) -> threading.Thread:
     """Start importing `modules()` on a daemon thread (it never holds up the exit); `done` is
     called on that thread at the end."""
+    global _running
     thread = threading.Thread(target=_import_all, args=(done,), name="gdtui-preload",
                               daemon=True)
     thread.start()
+    _running = thread
     return thread
+
+
+def wait_for_preload() -> None:
+    """Let the preloading finish before the app imports a screen itself. Two threads importing
+    at once can meet in a package whose modules import each other (plotext does) and one of
+    them gets a half-initialized module: an ImportError. The wait is no longer than the
+    imports the app would otherwise do itself."""
+    if _running is not None and _running is not threading.current_thread():
+        _running.join()
 
 
 def _import_all(done: Callable[[], None] | None) -> None:

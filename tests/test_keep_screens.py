@@ -92,12 +92,14 @@ async def test_walks_wait_while_the_landscape_is_hidden(make_app):
         screen = await open_from_home(app, pilot, area)
         await wait_until(pilot, lambda: screen.shown > 0)  # the walks play
         await escape_home(app, pilot)
-        # Hidden, it takes no more steps: the home screen's walk through the lessons list
-        # gives its timer several frames' time.
+        # Hidden, it takes no more steps: a timer of the app at the walks' pace fires 8 times
+        # (frames the walks would have played) while the learner moves about the home screen.
         left_at = screen.shown
+        frames: list[int] = []
+        app.set_interval(screen.frame_seconds, lambda: frames.append(1))
         for _ in range(8):
             await pilot.press("down")
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: len(frames) >= 8)
         assert screen.shown == left_at
         assert await open_from_home(app, pilot, area) is screen
         await wait_until(pilot, lambda: screen.shown > left_at)  # and go on once back

@@ -242,7 +242,11 @@ async def press(app, pilot, *keys: str) -> None:
     """Press keys while the lab trains (pilot.press waits for an idle CPU, which a run is not)."""
     for key in keys:
         app.simulate_key(key)
-        await pilot.pause(0.05)
+        # The app handles its messages in order: once a callback queued after the key has run,
+        # so has the key.
+        handled: list[bool] = []
+        app.call_later(handled.append, True)
+        await wait_until(pilot, lambda handled=handled: handled)
 
 
 async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_keeps_the_good_steps(

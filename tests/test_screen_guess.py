@@ -337,6 +337,24 @@ async def test_keeping_the_secret_does_not_show_the_computers_secret(make_app):
         assert "Secret" not in text
 
 
+def discussion_disagreements(screen) -> list[str]:
+    """Rows of the comparison table whose rate has no line in the answer, or a line that says
+    something else than the row."""
+    lines = shown(screen, "#answer").split("\n")
+    wrong = []
+    for rate, result, _guesses in table_rows(screen):
+        line = next((line for line in lines if line.startswith(f"Rate {rate}: ")), None)
+        if result.startswith("within"):
+            said = f"lands {result}"
+        elif result.startswith("never"):
+            said = result.removeprefix("never: it ")
+        else:
+            said = result.removeprefix("not within 2 ")
+        if line is None or said not in line:
+            wrong.append(f"{rate}: {result!r} / {line!r}")
+    return wrong
+
+
 async def test_the_discussion_says_what_the_table_shows_for_secret_100(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -345,23 +363,20 @@ async def test_the_discussion_says_what_the_table_shows_for_secret_100(make_app)
         await type_into(pilot, "#secret", "100")
         await type_into(pilot, "#add-rate", "60")
         await pilot.press("a")
-        await pilot.pause()
+        await wait_until(pilot, lambda: len(table_rows(screen)) > 2
+                         and "100" in shown(screen, "#compare-intro"))
         for _ in range(2):
+            # The answer is rewritten with the table: wait for both, then each rate's line
+            # agrees with its row.
+            await wait_until(pilot, lambda: not discussion_disagreements(screen))
             rows = table_rows(screen)
-            lines = shown(screen, "#answer").split("\n")
             assert rows[2][:2] == ["50", "within 2 at guess 2"] or "100" not in shown(
                 screen, "#compare-intro")
-            for rate, result, _guesses in rows:  # each rate's line agrees with its row
-                line = next(line for line in lines if line.startswith(f"Rate {rate}: "))
-                if result.startswith("within"):
-                    assert f"lands {result}" in line, (result, line)
-                elif result.startswith("never"):
-                    assert result.removeprefix("never: it ") in line, (result, line)
-                else:
-                    assert result.removeprefix("not within 2 ") in line, (result, line)
+            assert discussion_disagreements(screen) == []
             assert "jumps right past" not in shown(screen, "#answer")
+            intro = shown(screen, "#compare-intro")
             await pilot.press("s")  # a new random secret: the answer is rewritten with the table
-            await pilot.pause()
+            await wait_until(pilot, lambda intro=intro: shown(screen, "#compare-intro") != intro)
 
 
 async def test_the_footer_is_whole_at_80x24_in_every_mode(make_app):

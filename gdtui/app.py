@@ -104,15 +104,23 @@ class GdtuiApp(KeptAreas, App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.store.on_problem = self._store_problem
         theme = self.store.get_setting("theme")
         if theme in self.available_themes:
             self.theme = theme
-        if self.store.notice:
-            self.notify(self.store.notice, title="Progress file", severity="warning", timeout=20)
         if self.start_screen:
             self.open_area(self.start_screen)
+        if self.store.notice:
+            # Over whatever screen opens first, so it is the first thing the learner reads.
+            from gdtui.screens.notice import ProgressNotice
+
+            self.call_after_refresh(self.push_screen, ProgressNotice(self.store))
         self.screen_change_signal.subscribe(self, lambda _screen: self.check_size())
         self.check_size()
+
+    def _store_problem(self, message: str) -> None:
+        """A write failed or a damaged row was skipped: the learner goes on and is told."""
+        self.notify(message, title="Progress file", severity="error", timeout=10)
 
     def on_ready(self) -> None:
         # The first frame is shown. The command paused garbage collection for the start

@@ -1,9 +1,11 @@
 """Progress storage: one SQLite file in the user's data directory.
 
 Every change is committed the moment it is made (autocommit), so killing the process loses
-nothing. The schema version lives in ``PRAGMA user_version``; ``MIGRATIONS[i]`` upgrades a
-database from version i to i + 1. WAL mode and a busy timeout let two gdtui instances share one
-data directory.
+nothing. WAL mode and a busy timeout let two gdtui instances share one data directory. Opening,
+checking, migrating and moving a damaged file aside live in ``gdtui.storefile``.
+
+Nothing here may end the app: a write that fails (full disk, read-only file) is reported through
+``Store.on_problem`` and the program goes on; a damaged row is skipped, reported, and kept.
 """
 
 from __future__ import annotations
@@ -11,76 +13,35 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gdtui.storefile import (
+    BUSY_TIMEOUT,
+    MIGRATIONS,
+    NewerSchemaError,
+    connect,
+    describe,
+    is_damage,
+    move_aside,
+    repair,
+)
+
 DB_NAME = "gdtui.db"
 ENV_VAR = "GDTUI_DATA_DIR"
-
-MIGRATIONS: list[str] = [
-    # 0 -> 1: the foundation.
-    """
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE lesson_progress (
-        lesson_id TEXT PRIMARY KEY,
-        position REAL NOT NULL DEFAULT 0,
-        read_at TEXT,
-        opened_at TEXT NOT NULL
-    );
-    CREATE TABLE activity (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        detail TEXT NOT NULL
-    );
-    """,
-    # 1 -> 2: the guessing game and the training lab.
-    """
-    CREATE TABLE guess_best (
-        mode TEXT NOT NULL,
-        learning_rate REAL NOT NULL,
-        guesses INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        PRIMARY KEY (mode, learning_rate)
-    );
-    CREATE TABLE lab_presets (name TEXT PRIMARY KEY, settings TEXT NOT NULL, at TEXT NOT NULL);
-    CREATE TABLE challenge_best (
-        challenge_id TEXT PRIMARY KEY,
-        score REAL NOT NULL,
-        detail TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    """,
-    # 2 -> 3: flashcards: each studied card's schedule, and an append-only review log.
-    """
-    CREATE TABLE card_state (
-        card_id TEXT PRIMARY KEY,
-        lesson_id TEXT NOT NULL,
-        state INTEGER NOT NULL,
-        step INTEGER,
-        stability REAL,
-        difficulty REAL,
-        due TEXT NOT NULL,
-        last_review TEXT,
-        reviews INTEGER NOT NULL DEFAULT 0,
-        lapses INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE card_review (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        card_id TEXT NOT NULL,
-        lesson_id TEXT NOT NULL,
-        rating INTEGER NOT NULL,
-        previous_state TEXT,
-        undoes INTEGER
-    );
-    CREATE INDEX card_review_at ON card_review (at);
-    """,
-]
 SCHEMA_VERSION = len(MIGRATIONS)
+NOTICE_SETTING = "moved_aside"
+"""Where a damaged file went: kept in the fresh file until the learner says they have read it."""
+
+_ADVICE = {
+    "the disk is full": "free some space and try again",
+    "another program is using it": "close the other program (another gdtui?) and try again",
+    "it is read-only": "make it writable, or use another --data-dir",
+}
 
 
 class StoreError(Exception):
@@ -105,20 +66,25 @@ def default_data_dir() -> Path:
 class Store:
     """The progress database. Open it with :meth:`Store.open`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None = None):
+    def __init__(self, connection: sqlite3.Connection, path: Path, read_only: bool = False):
         self.connection = connection
         self.path = path
-        self.notice = notice
-        """A message for the user about what happened while opening (e.g. a damaged file)."""
+        self.read_only = read_only
+        """The file could be read but not written: nothing is saved this time."""
+        self.notice: str | None = None
+        """What the learner must be told on opening (a damaged file moved aside, ...)."""
+        self.on_problem: Callable[[str], None] = _print_problem
+        """Told, once per message, about a write that failed or a damaged row that was skipped."""
+        self._told: set[str] = set()
 
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | None = None) -> Store:
+    def open(cls, data_dir: Path | None = None, busy_timeout: float = BUSY_TIMEOUT) -> Store:
         """Open (creating and migrating) the store in ``data_dir``.
 
-        A damaged or unreadable database is moved aside, with a notice, and a fresh one started.
-        Raises StoreError when no database can be opened at all.
+        Only a file proved damaged is moved aside (with a notice that stays until
+        :meth:`forget_notice`); any other failure raises StoreError and leaves the file as it was.
         """
         data_dir = Path(data_dir) if data_dir else default_data_dir()
         try:
@@ -126,22 +92,75 @@ class Store:
         except OSError as error:
             raise StoreError(f"cannot create data directory {data_dir}: {error.strerror}") from None
         path = data_dir / DB_NAME
+        if path.exists() and not path.is_file():
+            raise StoreError(f"cannot open {path}: it is not a file; move it away and try again")
+        moved = None
         try:
-            return cls(_connect(path), path)
+            connection, read_only = connect(path, busy_timeout)
         except NewerSchemaError as error:
             raise StoreError(str(error)) from None
-        except (sqlite3.DatabaseError, OSError) as error:
-            aside = _move_aside(path)
+        except (sqlite3.Error, OSError) as error:
+            if not is_damage(error):
+                raise StoreError(_cannot_open(path, error)) from None
+            aside = move_aside(path)
             if aside is None:
-                raise StoreError(f"cannot open {path}: {error}") from None
-            notice = (
-                f"Your progress file could not be read ({error}). It was moved to {aside.name} "
-                "and a fresh one was started."
-            )
+                raise StoreError(f"cannot open {path}: it is damaged ({error}) and could not be "
+                                 "moved aside; move it away yourself and try again") from None
+            moved = {"copy": str(aside), "reason": str(error), "at": now().isoformat()}
             try:
-                return cls(_connect(path), path, notice)
-            except sqlite3.DatabaseError as again:
-                raise StoreError(f"cannot open {path}: {again}") from None
+                connection, read_only = connect(path, busy_timeout)
+            except (sqlite3.Error, OSError) as again:
+                raise StoreError(_cannot_open(path, again)) from None
+        store = cls(connection, path, read_only)
+        if moved:
+            store.set_setting(NOTICE_SETTING, moved)
+        store.notice = store._opening_notice()
+        return store
+
+    def _opening_notice(self) -> str | None:
+        parts = []
+        moved = self.get_setting(NOTICE_SETTING)
+        if isinstance(moved, dict) and "copy" in moved:
+            parts.append(moved_aside_message(self.path, moved))
+        if self.read_only:
+            parts.append(f"Your progress file {self.path} is read-only, so nothing you do this "
+                         "time will be saved. Make it writable to keep your progress.")
+        else:
+            try:
+                made = repair(self.connection)
+            except sqlite3.Error:
+                made = []  # a full disk, say: the screens that need the table will report it
+            if made:
+                parts.append(f"Your progress file lacked {', '.join(made)}: made again, empty. "
+                             "Everything else in it is as it was.")
+        return "\n\n".join(parts) or None
+
+    @property
+    def moved_aside(self) -> bool:
+        """A damaged file was moved aside and the learner has not said they read why."""
+        return isinstance(self.get_setting(NOTICE_SETTING), dict)
+
+    def forget_notice(self) -> None:
+        """The learner has read that their old file was moved aside: stop telling them."""
+        self._write("DELETE FROM settings WHERE key = ?", (NOTICE_SETTING,))
+        self.notice = None
+
+    def _write(self, sql: str, parameters: tuple = ()) -> sqlite3.Cursor | None:
+        """Run one write; on failure tell the learner and go on (None)."""
+        if self.read_only:
+            return None
+        try:
+            return self.connection.execute(sql, parameters)
+        except sqlite3.Error as error:
+            reason = describe(error, self.path.parent)
+            self._tell(f"Could not save your progress just now ({reason}). "
+                       "What was saved before is safe.")
+            return None
+
+    def _tell(self, message: str) -> None:
+        if message not in self._told:
+            self._told.add(message)
+            self.on_problem(message)
 
     def close(self) -> None:
         """Close the connection (everything is already committed)."""
@@ -168,11 +187,17 @@ class Store:
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A stored setting (JSON value), or ``default``."""
         row = self.connection.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError):
+            self._skipped(f"the setting '{key}'")
+            return default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (any JSON-able value)."""
-        self.connection.execute(
+        self._write(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, json.dumps(value)),
@@ -182,7 +207,7 @@ class Store:
 
     def open_lesson(self, lesson_id: str) -> float:
         """Record that a lesson was opened; returns the saved reading position (0 if new)."""
-        self.connection.execute(
+        self._write(
             "INSERT INTO lesson_progress (lesson_id, opened_at) VALUES (?, ?) "
             "ON CONFLICT(lesson_id) DO UPDATE SET opened_at = excluded.opened_at",
             (lesson_id, now().isoformat()),
@@ -199,7 +224,7 @@ class Store:
 
     def save_position(self, lesson_id: str, position: float) -> None:
         """Remember where the reader is in a lesson."""
-        self.connection.execute(
+        self._write(
             "INSERT INTO lesson_progress (lesson_id, position, opened_at) VALUES (?, ?, ?) "
             "ON CONFLICT(lesson_id) DO UPDATE SET position = excluded.position",
             (lesson_id, position, now().isoformat()),
@@ -207,13 +232,13 @@ class Store:
 
     def mark_read(self, lesson_id: str) -> bool:
         """Mark a lesson read; returns True if it was not read before."""
-        cursor = self.connection.execute(
+        cursor = self._write(
             "INSERT INTO lesson_progress (lesson_id, read_at, opened_at) VALUES (?, ?, ?) "
             "ON CONFLICT(lesson_id) DO UPDATE SET read_at = excluded.read_at "
             "WHERE lesson_progress.read_at IS NULL",
             (lesson_id, now().isoformat(), now().isoformat()),
         )
-        return cursor.rowcount > 0
+        return cursor is not None and cursor.rowcount > 0
 
     def read_lessons(self) -> set[str]:
         """Ids of the lessons marked read."""
@@ -226,34 +251,39 @@ class Store:
 
     def log(self, kind: str, detail: str) -> int:
         """Append to the activity log ('what you did last' on the home screen); its id."""
-        cursor = self.connection.execute(
+        cursor = self._write(
             "INSERT INTO activity (at, kind, detail) VALUES (?, ?, ?)",
             (now().isoformat(), kind, detail),
         )
-        return int(cursor.lastrowid or 0)
+        return 0 if cursor is None else int(cursor.lastrowid or 0)
 
     def forget_activity(self, activity_id: int) -> None:
         """Take an entry back out of the activity log (a lab run the learner undid)."""
-        self.connection.execute("DELETE FROM activity WHERE id = ?", (activity_id,))
+        self._write("DELETE FROM activity WHERE id = ?", (activity_id,))
 
     def last_activity(self) -> tuple[datetime, str, str] | None:
         """The most recent (time, kind, detail), or None on a first run."""
-        row = self.connection.execute(
-            "SELECT at, kind, detail FROM activity ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return None if row is None else (datetime.fromisoformat(row[0]), row[1], row[2])
+        rows = self.connection.execute(
+            "SELECT at, kind, detail FROM activity ORDER BY id DESC LIMIT 20"
+        )
+        for at, kind, detail in rows:
+            when = _time(at)
+            if when is not None and isinstance(kind, str) and isinstance(detail, str):
+                return when, kind, detail
+            self._skipped("an activity entry")
+        return None
 
     # -- guessing game ------------------------------------------------------------------------
 
     def record_guesses(self, mode: str, learning_rate: float, guesses: int) -> bool:
         """Keep the fewest guesses per mode and learning rate; True if this is a new best."""
-        cursor = self.connection.execute(
+        cursor = self._write(
             "INSERT INTO guess_best (mode, learning_rate, guesses, at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(mode, learning_rate) DO UPDATE SET guesses = excluded.guesses, "
             "at = excluded.at WHERE excluded.guesses < guess_best.guesses",
             (mode, float(learning_rate), guesses, now().isoformat()),
         )
-        return cursor.rowcount > 0
+        return cursor is not None and cursor.rowcount > 0
 
     def best_guesses(self, mode: str | None = None) -> dict[tuple[str, float], int]:
         """(mode, learning rate) -> fewest guesses."""
@@ -267,7 +297,7 @@ class Store:
 
     def save_preset(self, name: str, settings: dict[str, Any]) -> None:
         """Save (or replace) a named Training Lab preset."""
-        self.connection.execute(
+        self._write(
             "INSERT INTO lab_presets (name, settings, at) VALUES (?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET settings = excluded.settings, at = excluded.at",
             (name, json.dumps(settings), now().isoformat()),
@@ -276,22 +306,28 @@ class Store:
     def presets(self) -> dict[str, dict[str, Any]]:
         """All saved presets by name."""
         rows = self.connection.execute("SELECT name, settings FROM lab_presets ORDER BY name")
-        return {name: json.loads(settings) for name, settings in rows}
+        presets = {}
+        for name, settings in rows:
+            try:
+                presets[name] = json.loads(settings)
+            except (TypeError, ValueError):
+                self._skipped(f"the preset '{name}'")
+        return presets
 
     def delete_preset(self, name: str) -> None:
         """Forget a preset."""
-        self.connection.execute("DELETE FROM lab_presets WHERE name = ?", (name,))
+        self._write("DELETE FROM lab_presets WHERE name = ?", (name,))
 
     def record_challenge(self, challenge_id: str, score: float, detail: str) -> bool:
         """Keep the best (highest) score per challenge; True if this is a new best."""
-        cursor = self.connection.execute(
+        cursor = self._write(
             "INSERT INTO challenge_best (challenge_id, score, detail, at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(challenge_id) DO UPDATE SET score = excluded.score, "
             "detail = excluded.detail, at = excluded.at "
             "WHERE excluded.score > challenge_best.score",
             (challenge_id, score, detail, now().isoformat()),
         )
-        return cursor.rowcount > 0
+        return cursor is not None and cursor.rowcount > 0
 
     def challenge_bests(self) -> dict[str, tuple[float, str]]:
         """challenge id -> (best score, detail)."""
@@ -310,7 +346,12 @@ class Store:
         """The scheduling state of every card studied so far, by card id (new cards are absent)."""
         columns = ", ".join(self.CARD_STATE_FIELDS)
         rows = self.connection.execute(f"SELECT card_id, {columns} FROM card_state")
-        return {row[0]: dict(zip(self.CARD_STATE_FIELDS, row[1:], strict=True)) for row in rows}
+        states = {}
+        for row in rows:
+            state = self._card_row(row[1:])
+            if state is not None:
+                states[row[0]] = state
+        return states
 
     def card_state(self, card_id: str) -> dict[str, Any] | None:
         """One card's scheduling state, or None if it was never studied."""
@@ -318,7 +359,22 @@ class Store:
         row = self.connection.execute(
             f"SELECT {columns} FROM card_state WHERE card_id = ?", (card_id,)
         ).fetchone()
-        return None if row is None else dict(zip(self.CARD_STATE_FIELDS, row, strict=True))
+        return None if row is None else self._card_row(row)
+
+    def _card_row(self, row: tuple) -> dict[str, Any] | None:
+        """A card state as a dict, or None (reported) when its times or counts are unreadable.
+        A card skipped this way is studied again as new; its row stays in the file."""
+        state = dict(zip(self.CARD_STATE_FIELDS, row, strict=True))
+        numbers_ok = all(
+            isinstance(state[name], int) for name in ("state", "reviews", "lapses")
+        )
+        times_ok = _time(state["due"]) is not None and (
+            state["last_review"] is None or _time(state["last_review"]) is not None
+        )
+        if numbers_ok and times_ok:
+            return state
+        self._skipped("a flashcard's schedule")
+        return None
 
     def record_review(
         self,
@@ -403,71 +459,50 @@ class Store:
             "(SELECT undoes FROM card_review WHERE undoes IS NOT NULL) ORDER BY at, id",
             (self._card_time(since) if since else "",),
         )
-        return [
-            {"id": rid, "at": datetime.fromisoformat(at), "card_id": card_id,
-             "lesson_id": lesson_id, "rating": rating, "first": bool(first)}
-            for rid, at, card_id, lesson_id, rating, first in rows
-        ]
+        reviews = []
+        for rid, at, card_id, lesson_id, rating, first in rows:
+            when = _time(at)
+            if when is None or rating not in (1, 2, 3, 4):
+                self._skipped("a flashcard review")
+                continue
+            reviews.append({"id": rid, "at": when, "card_id": card_id, "lesson_id": lesson_id,
+                            "rating": rating, "first": bool(first)})
+        return reviews
+
+    def _skipped(self, what: str) -> None:
+        self._tell(f"Part of your progress file could not be read ({what}), so it was skipped. "
+                   "It is still in the file, unchanged.")
 
 
-class NewerSchemaError(Exception):
-    """The database was written by a newer gdtui; leave it alone rather than lose data."""
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open, check and migrate one database file."""
-    connection = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+def _time(text: Any) -> datetime | None:
+    """An ISO time from the file, or None when it is not one."""
     try:
-        connection.execute("PRAGMA busy_timeout = 10000")
-        check = connection.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        migrate(connection)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def migrate(connection: sqlite3.Connection) -> None:
-    """Bring a database up to SCHEMA_VERSION, one migration at a time, each atomically."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise NewerSchemaError(
-            f"this progress file was written by a newer gdtui (schema {version}, this one "
-            f"knows {SCHEMA_VERSION}); upgrade gdtui or use another --data-dir"
-        )
-    while version < SCHEMA_VERSION:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            # Another instance may have migrated while we waited for the lock.
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version < SCHEMA_VERSION:
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                version += 1
-                connection.execute(f"PRAGMA user_version = {version}")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
-
-def _move_aside(path: Path) -> Path | None:
-    """Rename a damaged database (and its WAL files) so a fresh one can start; None if it can't."""
-    if not path.exists():
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
         return None
-    stamp = now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    try:
-        path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            extra = path.with_name(path.name + suffix)
-            if extra.exists():
-                extra.rename(aside.with_name(aside.name + suffix))
-    except OSError:
-        return None
-    return aside
+
+
+def _print_problem(message: str) -> None:
+    print(f"gdtui: {message}", file=sys.stderr)
+
+
+def _cannot_open(path: Path, error: BaseException) -> str:
+    reason = describe(error, path.parent)
+    advice = _ADVICE.get(reason, "try again, or use another --data-dir")
+    if reason == "it is read-only" and not os.access(path.parent, os.W_OK):
+        reason = "its folder is read-only"
+        advice = "make the folder writable, or use another --data-dir"
+    return f"cannot open {path}: {reason}. Nothing was changed; {advice}"
+
+
+def moved_aside_message(path: Path, moved: dict[str, Any]) -> str:
+    """What to tell the learner about a damaged file that was moved aside, and how to get it
+    back."""
+    copy = moved.get("copy", "?")
+    return (
+        f"Your progress file could not be read ({moved.get('reason', 'damaged')}), so it was "
+        f"moved to {copy} and a fresh one was started. Your earlier progress is in that copy. "
+        f"To put it back, quit gdtui and rename it to {path}. If it is too damaged to open, "
+        f"SQLite's shell can rescue most of it: sqlite3 {copy} .recover | sqlite3 rescued.db, "
+        f"then rename rescued.db to {path.name}."
+    )

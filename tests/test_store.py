@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from gdtui import store as store_module
+from gdtui import storefile as store_module
 from gdtui.store import DB_NAME, SCHEMA_VERSION, Store, StoreError, default_data_dir
 
 
@@ -55,10 +55,10 @@ def test_a_killed_process_loses_nothing(tmp_path):
 def test_a_corrupt_database_is_moved_aside_with_a_message(tmp_path):
     (tmp_path / DB_NAME).write_bytes(b"this is not a database" * 100)
     opened = Store.open(tmp_path)
-    assert opened.notice is not None and "moved to gdtui.db.damaged-" in opened.notice
     assert opened.version == SCHEMA_VERSION
     kept = list(tmp_path.glob("gdtui.db.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not")
+    assert opened.notice is not None and f"moved to {kept[0]}" in opened.notice
     opened.close()
 
 
@@ -73,7 +73,6 @@ def test_a_database_from_a_newer_gdtui_is_left_alone(tmp_path):
 
 def test_migrations_run_one_version_at_a_time(tmp_path, monkeypatch):
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
     old = Store.open(tmp_path)
     old.set_setting("theme", "nord")
     assert old.version == 1

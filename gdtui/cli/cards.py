@@ -76,6 +76,8 @@ def _stats(args: argparse.Namespace, course: Course) -> int:
     except StoreError as error:
         _error(str(error))
         return 1
+    if store.notice:
+        _error(store.notice)
     try:
         stats = stats_for(store, course.lessons)
     finally:

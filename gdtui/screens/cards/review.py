@@ -20,6 +20,7 @@ from textual.widgets import ProgressBar, Static
 
 from gdtui.course.cardfile import CHOICE, Flashcard
 from gdtui.course.review import ReviewSession
+from gdtui.storefile import describe
 from gdtui.widgets.card import CardView
 
 PROGRESS_STEPS = 1000
@@ -147,7 +148,8 @@ class ReviewPane(Vertical):
         try:
             return True, action(*args)
         except sqlite3.Error as error:
-            self.notify(f"Could not save ({error}). Nothing was lost; try again.",
+            reason = describe(error, self.app.store.path.parent)
+            self.notify(f"Could not save this grade ({reason}). Nothing was lost; try again.",
                         severity="error", timeout=10)
             return False, None
 

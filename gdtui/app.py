@@ -119,8 +119,10 @@ class GdtuiApp(KeptAreas, App[None]):
         self.check_size()
 
     def _store_problem(self, message: str) -> None:
-        """A write failed or a damaged row was skipped: the learner goes on and is told."""
-        self.notify(message, title="Progress file", severity="error", timeout=10)
+        """A write failed or a damaged row was skipped: the learner goes on and is told (after
+        the next refresh, so a problem met while the first screen is built is still shown)."""
+        self.call_after_refresh(self.notify, message, title="Progress file", severity="error",
+                                timeout=10)
 
     def on_ready(self) -> None:
         # The first frame is shown. The command paused garbage collection for the start

@@ -174,6 +174,8 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Group several writes so they land together or not at all."""
+        if self.read_only:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield self.connection

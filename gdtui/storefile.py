@@ -122,6 +122,8 @@ def describe(error: BaseException, folder: Path | None = None) -> str:
             return _REASONS[sqlite3.SQLITE_FULL]
     if code is not None and code & 0xFF in _REASONS:
         return _REASONS[code & 0xFF]
+    if "readonly database" in str(error):  # raised by the store itself for a read-only file
+        return _REASONS[sqlite3.SQLITE_READONLY]
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error)

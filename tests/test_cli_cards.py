@@ -122,3 +122,12 @@ def test_bad_input_gets_a_clear_message(tmp_path, capsys):
     assert "cannot write" in capsys.readouterr().err
     assert main(["cards"]) == 2
     assert "choose an action" in capsys.readouterr().err
+
+
+def test_stats_names_a_broken_lesson_it_leaves_out(tmp_path, capsys):
+    lessons = make_lessons(tmp_path)
+    (lessons / "09-broken.md").write_text("no front matter here\n", encoding="utf-8")
+    code = main(["cards", "stats", "--data-dir", str(tmp_path / "d"), "--lessons", str(lessons)])
+    captured = capsys.readouterr()
+    assert code == 0 and "Cards: 4 (0 studied, 4 new)" in captured.out
+    assert "skipped: " in captured.err and "09-broken.md:1: missing front matter" in captured.err

@@ -141,8 +141,8 @@ async def test_a_damaged_progress_file_is_announced(make_app, tmp_path):
     (data / "gdtui.db").write_bytes(b"garbage" * 200)
     app = make_app(data_dir=data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert any("could not be read" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ProgressNotice")
+        await wait_for_text(pilot, "could not be read")
 
 
 def area_labels(app) -> list[str]:

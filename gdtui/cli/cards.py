@@ -60,7 +60,10 @@ def _course(lessons_dir: Path | None) -> Course | None:
     if lessons_dir is not None and not lessons_dir.is_dir():
         _error(f"lesson directory not found: {lessons_dir}")
         return None
-    return load_course(lessons_dir)
+    course = load_course(lessons_dir)
+    for problem in course.problems:  # a broken lesson is left out, never silently
+        print(f"skipped: {problem}", file=sys.stderr)
+    return course
 
 
 def _error(message: str) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import subprocess
 import sys
 
 import pytest
 
 from gdtui import __version__
-from gdtui.cli.main import SUBCOMMANDS, main
+from gdtui.cli.main import SUBCOMMANDS, Parser, build_parser, main
 from gdtui.course.lessons import default_lessons_dir
 from tests.conftest import write_lesson
 
@@ -136,3 +138,74 @@ def test_command_line_errors_still_name_the_problem(capsys):
     # The global options before a command, the command's own after it, in one command line.
     lessons = str(default_lessons_dir())
     assert main(["--lessons", lessons, "check", lessons]) == 0
+
+
+# `--option=--` is the value "--" (as in Python 3.13), never the empty list argparse 3.11 gave.
+# A path or a host name takes "--" as a name like any other; every other option refuses it
+# with its own one-line message, as it refuses any bad value.
+NAMES = {"--data-dir", "--root", "--authorized-keys", "--host"}
+NEEDS = {("cards", "export"): ["-"]}  # a required argument to put before the option
+
+
+def one_value_options(parser: argparse.ArgumentParser, command: list[str]):
+    """(command, option, dest) for each option of `parser` (and its subcommands) taking one
+    value."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from one_value_options(sub, [*command, name])
+        elif action.option_strings and action.nargs is None:
+            yield ([*command, *NEEDS.get(tuple(command), [])], action.option_strings[-1],
+                   action.dest)
+
+
+def every_one_value_option():
+    # the global options; each subcommand's own are added when it is parsed, so add them here
+    top = [(command, option, dest) for command, option, dest
+           in one_value_options(build_parser(), []) if not command]
+    for name, (module_name, _help) in SUBCOMMANDS.items():
+        parser = Parser(prog=f"gdtui {name}")
+        importlib.import_module(module_name).configure(parser)
+        top.extend(one_value_options(parser, [name]))
+    return top
+
+
+OPTIONS = every_one_value_option()
+
+
+def test_every_option_is_probed():
+    probed = {(command[0] if command else "gdtui", option) for command, option, _ in OPTIONS}
+    assert {("train", "--steps"), ("train", "--lr"), ("train", "--data"),
+            ("train", "--dataset"), ("guess", "--start"), ("cards", "--lessons"),
+            ("cards", "--lesson"), ("serve", "--port"), ("gdtui", "--fps")} <= probed
+    assert len(OPTIONS) >= 40
+
+
+def probes(options):
+    return [pytest.param(command, option, dest, id=" ".join([*command, f"{option}=--"]))
+            for command, option, dest in options]
+
+
+@pytest.mark.parametrize("command, option, dest", probes(OPTIONS))
+def test_an_option_given_double_dash_reads_it_as_its_value(command, option, dest):
+    args = build_parser().parse_args([*command, f"{option}=--"])
+    assert str(getattr(args, dest)) == "--"
+
+
+@pytest.mark.parametrize("command, option, dest",
+                         probes(o for o in OPTIONS if o[1] not in NAMES))
+def test_an_option_given_double_dash_gets_the_line_any_bad_value_gets(command, option, dest,
+                                                                      capsys,
+                                                                      tmp_path, monkeypatch):
+    monkeypatch.setenv("GDTUI_DATA_DIR", str(tmp_path))
+
+    def answer(value: str) -> tuple[int, str, str]:
+        code = main([*command, f"{option}={value}"])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    code, out, err = answer("--")
+    assert (code, out) == (2, "")
+    assert err.startswith("gdtui") and err.count("\n") == 1, err
+    bad = answer("@@")
+    assert (code, out, err) == (bad[0], bad[1], bad[2].replace("@@", "--"))

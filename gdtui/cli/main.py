@@ -36,6 +36,22 @@ def read_fps(text: str | None) -> int | None:
     return int(read_number(text, "--fps", low=MIN_FPS, high=MAX_FPS, whole=True))
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, reading ``--option=--`` as the value "--", as Python 3.13 does.
+
+    Before 3.13 argparse drops that "--" and hands the option an empty list, which no check
+    expects (a traceback, or an option silently ignored). As text, "--" meets the option's own
+    check and gets the message any other bad value gets. Subcommand parsers inherit this.
+    """
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
+
 class LazySubcommands(argparse._SubParsersAction):
     """Subcommands listed with their help line; the one on the command line gets its options
     from its module (``configure``) just before argparse reads them."""
@@ -53,7 +69,7 @@ class LazySubcommands(argparse._SubParsersAction):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; a subcommand's own options are added when it is parsed."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="gdtui",
         description="A terminal game and tutor that teaches how a neural network learns.",
         epilog="Run 'gdtui' with no command to start the app. Press ? inside for help.",

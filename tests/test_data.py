@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -172,3 +174,41 @@ def test_missing_and_binary_files_are_data_errors(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
     with pytest.raises(DataError, match="image.csv: not a text file"):
         load_csv(binary)
+
+
+def test_a_column_whose_range_overflows_is_refused_with_its_lines(tmp_path):
+    # 1e308 - (-1e308) is more than a float holds: the column used to become all NaN, with
+    # numpy's overflow warnings on stderr
+    rows = ["x,y,label", "1e308,0.5,1", "-1e308,0.2,0"] + [f"{i}e300,0.{i},{i % 2}"
+                                                           for i in range(1, 6)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError) as error:
+            load_csv(write(tmp_path, "\n".join(rows)))
+    assert str(error.value) == ("data.csv: column 1 (x) spans more than a number can hold, "
+                                "from -1e+308 (line 3) to 1e+308 (line 2); scale the column down")
+
+
+def test_a_column_near_the_float_limit_is_scaled_without_overflow(tmp_path):
+    text = "\n".join(f"{value},{i % 2}" for i, value in enumerate(["0", "1.5e308", "5e307",
+                                                                   "1e308"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = load_csv(write(tmp_path, text))
+    assert np.all(np.isfinite(data.inputs))
+    assert data.inputs.min() == -1.0 and data.inputs.max() == 1.0
+
+
+def test_a_regression_target_too_large_for_its_loss_is_refused_at_its_line(tmp_path):
+    text = "\n".join(f"{i},{value}" for i, value in enumerate([1.5, -2.5, 3e300, 4.25, 5.5]))
+    with pytest.raises(DataError) as error:
+        load_csv(write(tmp_path, text))
+    assert str(error.value) == ("data.csv:3: the target 3e+300 is too large to learn: its "
+                                "square, the loss, overflows; scale the target column to at "
+                                "most 1e+150")
+
+
+def test_huge_class_labels_are_only_names(tmp_path):
+    text = "\n".join(f"{i},{[1e300, -1e300][i % 2]}" for i in range(6))
+    data = load_csv(write(tmp_path, text))
+    assert data.kind == "classification" and data.class_values == (-1e300, 1e300)

@@ -26,6 +26,9 @@ FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
 
 # A CSV target with whole numbers and at most this many distinct values is a class label.
 MAX_CSV_CLASSES = 10
+# A regression target past this size has a square (the mse loss) near the largest number a
+# float holds (about 1.8e308): the loss would overflow to infinity before training starts.
+MAX_CSV_TARGET = 1e150
 
 # Few training points, lots of noise: a big network memorises them, and validation loss
 # climbs while training loss keeps falling.
@@ -242,11 +245,14 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
         raise DataError(f"{name}: the file is empty")
     delimiter = _delimiter(lines[0][1])
     rows: list[list[float]] = []
+    numbers: list[int] = []  # the line each row came from
+    header: list[str] = []
     width = None
     for index, (number, line) in enumerate(lines):
         fields = line.split(delimiter)
         if index == 0 and not any(_is_number(f) for f in fields):
             width = len(fields)  # a header row of column names
+            header = [f.strip() for f in fields]
             continue
         width = width or len(fields)
         if width < 2:
@@ -255,13 +261,12 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
         if len(fields) != width:
             raise DataError(f"{name}:{number}: expected {width} numbers, found {len(fields)}")
         rows.append([_cell_value(f, f"{name}:{number}") for f in fields])
+        numbers.append(number)
     if len(rows) < 4:
         raise DataError(f"{name}: need at least 4 rows of numbers, found {len(rows)}")
     table = np.array(rows)
-    inputs, targets = table[:, :-1], table[:, -1]
-    low, high = inputs.min(axis=0), inputs.max(axis=0)
-    span = np.where(high > low, high - low, 1.0)
-    inputs = 2.0 * (inputs - low) / span - 1.0
+    inputs = _scaled_inputs(table[:, :-1], name, numbers, header)
+    targets = table[:, -1]
     values = np.unique(targets)
     if len(values) < 2:
         raise DataError(f"{name}: the target column has only one value ({values[0]:g}); "
@@ -271,4 +276,27 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
         labels = np.searchsorted(values, targets)
         return _split(name, "classification", inputs, labels, validation_share, rng,
                       len(values), tuple(float(v) for v in values))
+    largest = int(np.argmax(np.abs(targets)))
+    if abs(targets[largest]) > MAX_CSV_TARGET:
+        raise DataError(f"{name}:{numbers[largest]}: the target {targets[largest]:g} is too "
+                        f"large to learn: its square, the loss, overflows; scale the target "
+                        f"column to at most {MAX_CSV_TARGET:g}")
     return _split(name, "regression", inputs, targets, validation_share, rng)
+
+
+def _scaled_inputs(inputs: np.ndarray, name: str, numbers: list[int],
+                   header: list[str]) -> np.ndarray:
+    """Each column rescaled to [-1, 1]; DataError for a column whose values span more than a
+    float holds (from -1e308 to 1e308, say), where the scale would overflow to NaN."""
+    low, high = inputs.min(axis=0), inputs.max(axis=0)
+    with np.errstate(over="ignore"):
+        span = high - low
+    for column in np.flatnonzero(~np.isfinite(span)):
+        lowest, highest = (numbers[int(np.argmin(inputs[:, column]))],
+                           numbers[int(np.argmax(inputs[:, column]))])
+        called = f" ({header[column]})" if header and header[column] else ""
+        raise DataError(f"{name}: column {column + 1}{called} spans more than a number can "
+                        f"hold, from {low[column]:g} (line {lowest}) to {high[column]:g} "
+                        f"(line {highest}); scale the column down")
+    span = np.where(high > low, span, 1.0)
+    return (inputs - low) / span * 2.0 - 1.0  # divided first: (inputs - low) * 2 may overflow

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 
 import pytest
 
-from gdtui.cli.train import configure, run
+from gdtui.cli.train import _chart, configure, run
+from gdtui.training.history import Evaluation
 
 
 def train(capsys, *options: str) -> tuple[int, str, str]:
@@ -132,6 +134,31 @@ def test_a_bad_csv_names_the_line(capsys, tmp_path):
     code, _, err = train(capsys, "--data", str(path))
     assert code == 2
     assert err == "gdtui train: data.csv:5: expected 3 numbers, found 2\n"
+
+
+@pytest.mark.parametrize("cells, message", [
+    (lambda i: f"{i},{1e300 if i == 2 else i + 0.5}",
+     "huge.csv:3: the target 1e+300 is too large to learn"),
+    (lambda i: f"{[1e308, -1e308][i % 2] if i < 2 else i},{i},{i % 2}",
+     "huge.csv: column 1 spans more than a number can hold, from -1e+308 (line 2) to "
+     "1e+308 (line 1); scale the column down"),
+])
+@pytest.mark.parametrize("json_option", [[], ["--json"]])
+def test_data_whose_loss_cannot_be_finite_is_refused_in_one_line(capsys, tmp_path, cells,
+                                                                message, json_option):
+    # Before: a plotext IndexError, or "status": "ok" with every loss null, or NaN inputs
+    # and numpy warnings.
+    path = tmp_path / "huge.csv"
+    path.write_text("".join(cells(i) + "\n" for i in range(40)))
+    code, out, err = train(capsys, "--data", str(path), "--steps", "50", *json_option)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"gdtui train: {message}") and err.count("\n") == 1
+
+
+def test_the_chart_of_a_history_with_no_finite_loss_says_so():
+    history = [Evaluation(step, math.inf, math.nan, None, None) for step in (0, 10)]
+    assert _chart(history) == "(no chart: no loss was a finite number)"
+    assert "loss (log scale)" in _chart([Evaluation(0, 0.5, 0.6, None, None), *history])
 
 
 def test_a_csv_trains(capsys, tmp_path):

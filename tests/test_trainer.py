@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import sys
 import warnings
 
 import numpy as np
 import pytest
 
 from gdtui.training.challenges import CHALLENGES, challenge_by_id, judge
-from gdtui.training.datasets import DataError
+from gdtui.training.datasets import DataError, make_dataset
 from gdtui.training.history import Change
 from gdtui.training.session import Changed, RebuildNeeded, TrainingSession
 from gdtui.training.settings import (
@@ -29,6 +30,7 @@ from gdtui.training.settings import (
     parse_learning_rate,
     settings_from_dict,
 )
+from gdtui.training.trouble import divergence_limit
 
 SMALL = Settings(n_points=200)  # moons, 8-8 tanh, adam 0.01, 100 training points
 
@@ -142,6 +144,28 @@ def test_a_nan_weight_shows_up_as_a_nan_loss():
     session.network.parameter_vector[0] = np.nan
     assert session.run(5) == 0
     assert session.message == "diverged: the loss became NaN (not a number)"
+
+
+def test_data_whose_loss_is_not_finite_before_training_is_refused():
+    data = make_dataset("sine", n_points=40)
+    huge = dataclasses.replace(data, train_targets=data.train_targets * 1e300,
+                               validation_targets=data.validation_targets * 1e300)
+    with pytest.raises(DataError, match="sine: the loss is not a finite number even before "
+                                        "training: the data's values are too large"):
+        TrainingSession(Settings(dataset="sine"), dataset=huge)
+
+
+def test_a_run_from_an_infinite_starting_loss_still_stops_on_an_infinite_loss():
+    # 1000 times an infinite start is no limit: such a run used to train on, "ok", forever
+    assert divergence_limit(math.inf) == divergence_limit(math.nan) == sys.float_info.max
+    assert divergence_limit(0.5) == 500.0
+    session = TrainingSession(Settings(dataset="sine", optimizer="sgd"))
+    session.starting_loss = math.inf  # as if it had slipped past the check
+    session.network.parameter_vector[...] = 1e200
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert session.run(5) == 0
+    assert session.message == "diverged: the loss became infinite"
 
 
 def test_undo_restores_weights_optimizer_settings_and_history_exactly():

@@ -203,15 +203,18 @@ def _chart(history) -> str:
     thin = max(1, len(history) // (2 * CHART_WIDTH))  # about two points per column is plenty
     points = [e for e in history[::thin] if math.isfinite(e.train_loss)
               and math.isfinite(e.validation_loss)]
+    if not points:  # (plotext cannot draw an empty chart)
+        return "(no chart: no loss was a finite number)"
     steps = [e.step for e in points]
     plt.clear_figure()
     plt.plotsize(CHART_WIDTH, CHART_HEIGHT)
     plt.theme("pro" if sys.stdout.isatty() else "clear")
     plt.plot(steps, [e.validation_loss for e in points], label="validation", marker="x")
     plt.plot(steps, [e.train_loss for e in points], label="train", marker="dot")
-    if points and min(min(e.train_loss, e.validation_loss) for e in points) > 0:
+    log = min(min(e.train_loss, e.validation_loss) for e in points) > 0
+    if log:
         plt.yscale("log")
-    plt.title("loss (log scale)" if points else "loss")
+    plt.title("loss (log scale)" if log else "loss")
     plt.xlabel("step")
     chart = plt.build()
     plt.clear_figure()

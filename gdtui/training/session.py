@@ -23,6 +23,7 @@ training.state.TrainingState, so they need not import this module).
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,10 +43,10 @@ from gdtui.training.settings import (
     evaluation_interval,
 )
 from gdtui.training.trouble import (
-    DIVERGENCE_FACTOR,
     Trouble,
     chance_accuracy,
     diverged,
+    divergence_limit,
     looks_good,
     pinned_share,
     pinned_units,
@@ -147,6 +148,10 @@ class TrainingSession:
         self._chance = (chance_accuracy(dataset.train_targets) if dataset.kind == "classification"
                         else 0.0)
         first = self.evaluate()
+        if not (math.isfinite(first.train_loss) and math.isfinite(first.validation_loss)):
+            # (a CSV is checked as it is read; this catches any data that slips past)
+            raise DataError(f"{dataset.name}: the loss is not a finite number even before "
+                            "training: the data's values are too large to learn from")
         self.history.add(first)
         self.starting_loss = first.train_loss
 
@@ -248,7 +253,7 @@ class TrainingSession:
         regularization, rate = settings.regularization, settings.regularization_rate
         regularize = regularization != "none" and rate != 0.0
         history, interval = self.history, self.evaluation_interval
-        limit = DIVERGENCE_FACTOR * self.starting_loss
+        limit = divergence_limit(self.starting_loss)
         taken = 0
         with np.errstate(all="ignore"):  # overflow is reported as divergence, not a warning
             while taken < n_steps:

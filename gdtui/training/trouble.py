@@ -20,6 +20,7 @@ there). Nothing here imports the session.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -136,6 +137,17 @@ def chance_accuracy(labels: np.ndarray) -> float:
     """The accuracy of always giving the most common answer: what guessing blindly scores."""
     _, counts = np.unique(labels, return_counts=True)
     return float(counts.max() / counts.sum()) if counts.size else 0.0
+
+
+def divergence_limit(starting_loss: float) -> float:
+    """The loss past which a run has diverged: DIVERGENCE_FACTOR times a finite starting loss.
+
+    A loss is compared as `not loss <= limit`, which NaN also fails. When the starting loss is
+    not finite itself (1000 times infinity is no limit), the limit is the largest float, so an
+    infinite or NaN loss still counts as diverged."""
+    if math.isfinite(starting_loss):
+        return DIVERGENCE_FACTOR * starting_loss
+    return sys.float_info.max
 
 
 def diverged(loss: float, step: int, settings: Settings) -> Trouble:

@@ -107,6 +107,22 @@ def test_a_diverging_text_run_says_so(capsys):
     assert "--lr 3" in err
 
 
+@pytest.mark.parametrize("options, advice", [
+    (["--regularization", "l2", "--regularization-rate", "1e3"],
+     "try a smaller regularization rate, like --regularization-rate 0.01"),
+    (["--regularization", "l1", "--regularization-rate", "1e300"],
+     "try a smaller regularization rate, like --regularization-rate 0.01"),
+    (["--lr", "1e3"], "try a smaller learning rate, like --lr 10"),
+])
+def test_divergence_advice_names_the_rate_that_did_it(capsys, options, advice):
+    # Before: "try a smaller learning rate, like --lr 0.003" at the default rate, whatever
+    # the cause.
+    code, out, err = train(capsys, "--optimizer", "sgd", *options)
+    assert code == 1 and out.splitlines()[-1].startswith("diverged:")
+    assert err.startswith("gdtui train: diverged: the loss grew over 1000 times")
+    assert err.endswith(f"; {advice}\n") and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("options, message", [
     (["--hidden", "8,99"], "hidden layers: use up to 6 numbers from 1 to 16, like 8,8"),
     (["--lr", "-1"], "learning rate must be a positive number"),

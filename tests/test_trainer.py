@@ -30,7 +30,8 @@ from gdtui.training.settings import (
     parse_learning_rate,
     settings_from_dict,
 )
-from gdtui.training.trouble import divergence_limit
+from gdtui.training.trouble import Remedy, divergence_limit, remedy
+from tests.conftest import wait_for_text, wait_until
 
 SMALL = Settings(n_points=200)  # moons, 8-8 tanh, adam 0.01, 100 training points
 
@@ -166,6 +167,56 @@ def test_a_run_from_an_infinite_starting_loss_still_stops_on_an_infinite_loss():
         warnings.simplefilter("error")
         assert session.run(5) == 0
     assert session.message == "diverged: the loss became infinite"
+
+
+@pytest.mark.parametrize("optimizer, regularization, rate, pull", [
+    ("sgd", "l2", 1e3, "pulls each weight toward zero by 20 times its own size every step, so "
+                       "it lands past zero, further out each time"),
+    ("momentum", "l2", 1e6, "pulls each weight toward zero by 20000 times its own size"),
+    ("sgd", "l1", 1e300, "moves each weight 1e+298 toward zero every step, far past it"),
+])
+def test_a_run_wrecked_by_a_huge_regularization_rate_is_told_to_lower_that_rate(
+        optimizer, regularization, rate, pull):
+    # Before: "try a smaller learning rate" at the default 0.01, which does not help.
+    settings = Settings(optimizer=optimizer, regularization=regularization,
+                        regularization_rate=rate)
+    session = TrainingSession(settings)
+    session.run(100)
+    trouble = session.trouble
+    assert session.status == "diverged"
+    assert trouble.remedy == Remedy("regularization_rate", 0.01)
+    assert pull in trouble.explanation
+    assert trouble.explanation.endswith("The regularization rate is too large, not the learning "
+                                        "rate.")
+    assert session.hints() == [
+        f"a regularization rate of {rate:g} is too large: it throws the weights past zero, so "
+        "the loss blew up; press u to undo, then try 0.01"]
+    followed = TrainingSession(settings.replace(regularization_rate=trouble.remedy.value))
+    followed.run(2000)
+    assert followed.status == "ok" and followed.history.latest.train_accuracy > 0.85
+
+
+@pytest.mark.parametrize("changes", [
+    {"learning_rate": 1000.0},  # no penalty at all
+    {"learning_rate": 1000.0, "regularization": "l2", "regularization_rate": 0.001},
+    {"learning_rate": 1000.0, "optimizer": "adam", "regularization": "l2",
+     "regularization_rate": 1.0},  # Adam scales every step: its penalty cannot overstep
+])
+def test_a_run_wrecked_by_the_learning_rate_is_still_told_to_lower_it(changes):
+    session = TrainingSession(Settings(optimizer="sgd").replace(**changes))
+    session.run(100)
+    assert session.status == "diverged"
+    assert session.trouble.remedy == Remedy("learning_rate", 10)
+    assert "steps jumped past the bottom" in session.trouble.explanation
+    assert session.hints()[0].startswith("a learning rate of 1000 is too large here")
+
+
+def test_a_suggested_regularization_rate_is_gentle_and_never_oversteps():
+    for rate in (1e-3, 0.01, 0.1, 1, 10, 1e3):
+        fix = remedy(Settings(optimizer="sgd", learning_rate=rate, regularization="l2",
+                              regularization_rate=1e6))
+        assert fix.setting == "regularization_rate"
+        assert fix.value <= 0.01 and fix.value * rate <= 0.01
 
 
 def test_undo_restores_weights_optimizer_settings_and_history_exactly():
@@ -558,3 +609,26 @@ def test_every_challenge_starts_from_valid_settings():
     for challenge in CHALLENGES:
         session = TrainingSession(challenge.settings())
         assert not judge(challenge, session).passed  # nothing is won before training
+
+
+async def test_the_lab_tells_a_learner_whose_regularization_rate_wrecked_the_run_to_lower_it(
+        make_app):
+    from tests.test_lab_truth import open_lab, press, shown
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=Settings(
+            optimizer="sgd", regularization="l2", regularization_rate=1000.0))
+        await press(app, pilot, "space")
+        await wait_until(pilot, lambda: not lab.running and lab.session.status == "diverged")
+        trouble = lab.session.trouble
+        await wait_for_text(pilot, f"✖ diverged at step {trouble.step:,}")
+        await wait_for_text(pilot, "a regularization rate of 1000 is too large",
+                            "then try 0.01")  # (wrapped over three lines, all of them shown)
+        assert "learning rate" not in shown(lab, "#hint")
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if n.title == trouble.message]
+
+        await wait_until(pilot, told)
+        assert "The regularization rate is too large, not the learning rate." in told()[-1]

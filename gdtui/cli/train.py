@@ -144,13 +144,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(_report(session, history, final, taken, elapsed))
     if session.trouble is not None:
-        from gdtui.training.settings import learning_rate_down
-
-        smaller = learning_rate_down(settings.learning_rate)
-        print(f"gdtui train: {session.message} (at step {session.trouble.step}); try a smaller "
-              f"learning rate, like --lr {smaller:g}", file=sys.stderr)
+        print(f"gdtui train: {session.message} (at step {session.trouble.step}); "
+              f"{_advice(session.trouble.remedy)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _advice(remedy) -> str:
+    """The remedy as options: "try a smaller learning rate, like --lr 3"."""
+    option = {"learning_rate": "--lr"}.get(remedy.setting,
+                                            "--" + remedy.setting.replace("_", "-"))
+    return f"try a smaller {remedy.label}, like {option} {remedy.value:g}"
 
 
 def _finite(value: float | None) -> float | None:

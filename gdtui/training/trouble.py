@@ -4,7 +4,9 @@ A learning rate far too large wrecks a run in one of two ways, and the lab stops
 says which, in the lessons' words:
 
 - **diverged** (lesson 4): the loss grows without end, past DIVERGENCE_FACTOR times where it
-  started, or to infinity or NaN. A loss like mse, which has no ceiling, does this.
+  started, or to infinity or NaN. A loss like mse, which has no ceiling, does this. A huge
+  L1/L2 regularization rate does it too, at any learning rate: then the advice is to lower
+  the regularization rate (`remedy()` says which setting to change, and to what).
 - **stuck** (lesson 5's flat ground): the first huge steps throw the weights so far that the
   hidden units are pinned at their limits (tanh at −1 or +1), where the curve is flat, so the
   gradient can no longer move them back. What is left answers with outputs pinned at 0 or 1:
@@ -28,7 +30,12 @@ import numpy as np
 
 from gdtui.nn.network import MLP
 from gdtui.training.history import Evaluation
-from gdtui.training.settings import Settings, learning_rate_down
+from gdtui.training.settings import (
+    LEARNING_RATE_LADDER,
+    SETTING_INFO,
+    Settings,
+    learning_rate_down,
+)
 
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times its starting value has blown up
 PINNED_PROBABILITY = 0.99  # an output this sure (or 1 - this) is pinned at 1 (or 0)
@@ -41,6 +48,14 @@ UNIT_PINNED_SHARE = 0.95
 # plus GOOD_SLACK of the starting loss (so a loss near 0 may wobble a little).
 GOOD_FACTOR = 2.0
 GOOD_SLACK = 0.05
+# With plain steps, L2 pulls each weight by 2 x learning rate x regularization rate of itself a
+# step: past zero once learning rate x regularization rate is above OVERSTEP (see oversteps()).
+OVERSTEP = 1.0
+# A regularization rate suggested after trouble is at most GENTLE_RATE (from 0.1 up, the
+# penalty flattens a small network to nothing: moons stays at 50%), and keeps learning rate x
+# rate at most CALM_PULL (each step pulls a weight by at most 2% of itself).
+GENTLE_RATE = 0.01
+CALM_PULL = 0.01
 CHANCE_MARGIN = 0.05  # an accuracy this close to what guessing blindly scores is at chance
 # What became of a hidden unit at a flat limit of its activation, where it passes back (almost)
 # no gradient.
@@ -70,16 +85,64 @@ class Trouble:
     explanation: str
 
     @property
+    def remedy(self) -> Remedy:
+        """The setting to change, and what to try (see remedy())."""
+        return remedy(self.settings)
+
+    @property
     def hint(self) -> str:
-        """What to do, in one line: the rate was too large; undo and try the next rung down."""
-        rate = self.settings.learning_rate
-        smaller = learning_rate_down(rate)
+        """What to do, in one line: which rate was too large; undo and try a smaller one."""
+        fix, settings = self.remedy, self.settings
+        if fix.setting == "regularization_rate":
+            then = ("so the loss blew up" if self.kind == "diverged" else
+                    "and the network got pinned")
+            return (f"a regularization rate of {settings.regularization_rate:g} is too large: "
+                    f"it throws the weights past zero, {then}; press u to undo, then try "
+                    f"{fix.value:g}")
         if self.kind == "diverged":
             why = "the loss blew up"
         else:
             why = "it pinned the network where the slope is flat, so the loss stays high"
-        return (f"a learning rate of {rate:g} is too large here: {why}; press u to undo, "
-                f"then try {smaller:g}")
+        return (f"a learning rate of {settings.learning_rate:g} is too large here: {why}; "
+                f"press u to undo, then try {fix.value:g}")
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What to change when a rate was too large: `setting` ("learning_rate" or
+    "regularization_rate") to `value`."""
+
+    setting: str
+    value: float
+
+    @property
+    def label(self) -> str:
+        """The setting in words: "learning rate"."""
+        return SETTING_INFO[self.setting].label
+
+
+def oversteps(settings: Settings) -> bool:
+    """True when the L1/L2 penalty alone throws the weights past zero at every step.
+
+    With plain steps (sgd, momentum), L2 pulls each weight toward zero by 2 x learning rate x
+    regularization rate of itself: past OVERSTEP, it lands past zero, further out each time,
+    and L1 moves each weight by more than a weight's usual size. Adam scales every step to
+    about the learning rate, so its penalty cannot do this.
+    """
+    return (settings.regularization != "none" and settings.optimizer != "adam"
+            and settings.learning_rate * settings.regularization_rate > OVERSTEP)
+
+
+def remedy(settings: Settings) -> Remedy:
+    """What to try when a run went wrong with these settings: a smaller regularization rate
+    when the penalty oversteps (a smaller learning rate would not help), else the learning
+    rate's next rung down."""
+    if not oversteps(settings):
+        return Remedy("learning_rate", learning_rate_down(settings.learning_rate))
+    rate = settings.learning_rate
+    calm = [r for r in LEARNING_RATE_LADDER
+            if r <= GENTLE_RATE and r * rate <= CALM_PULL and r < settings.regularization_rate]
+    return Remedy("regularization_rate", calm[-1] if calm else 0.0)
 
 
 def pinned_share(outputs: np.ndarray, loss: str) -> float | None:
@@ -160,9 +223,21 @@ def diverged(loss: float, step: int, settings: Settings) -> Trouble:
         what = f"the loss grew over {DIVERGENCE_FACTOR:.0f} times its starting value"
         short = f"loss grew {DIVERGENCE_FACTOR:.0f}-fold"
     rate = settings.learning_rate
-    explanation = (f"At learning rate {rate:g} the steps jumped past the bottom and landed "
-                   "further away each time, so the loss grew without end: training diverged "
-                   "(lesson 4).")
+    if oversteps(settings):
+        penalty = settings.regularization_rate
+        if settings.regularization == "l2":
+            pull = (f"pulls each weight toward zero by {2 * rate * penalty:g} times its own "
+                    "size every step, so it lands past zero, further out each time")
+        else:
+            pull = f"moves each weight {rate * penalty:g} toward zero every step, far past it"
+        explanation = (f"At learning rate {rate:g}, {settings.regularization.upper()} "
+                       f"regularization at rate {penalty:g} {pull}, and the loss grew without "
+                       "end: training diverged. The regularization rate is too large, not "
+                       "the learning rate.")
+    else:
+        explanation = (f"At learning rate {rate:g} the steps jumped past the bottom and "
+                       "landed further away each time, so the loss grew without end: "
+                       "training diverged (lesson 4).")
     return Trouble("diverged", step, settings, f"diverged: {what}", short, explanation)
 
 
@@ -181,6 +256,10 @@ def stuck(latest: Evaluation, first: Evaluation, settings: Settings, chance: flo
         what = f"At learning rate {rate:g} the outputs got pinned at 0 or 1."
     explanation = (f"{what} Sure of every answer, the network is right on "
                    f"{_accuracy(latest, first, chance, n_classes)}.")
+    if oversteps(settings):
+        explanation += (f" {settings.regularization.upper()} regularization at rate "
+                        f"{settings.regularization_rate:g} threw the weights there: the "
+                        "regularization rate is too large, not the learning rate.")
     return Trouble("stuck", latest.step, settings, "stuck: the outputs are pinned at 0 or 1",
                    "outputs pinned at 0 or 1", explanation)
 

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from gdtui.cli.train import _chart, configure, run
+from gdtui.cli.train import _chart, _settings, configure, run
 from gdtui.training.history import Evaluation
+from gdtui.training.session import TrainingSession
 
 
 def train(capsys, *options: str) -> tuple[int, str, str]:
@@ -121,6 +122,48 @@ def test_divergence_advice_names_the_rate_that_did_it(capsys, options, advice):
     assert code == 1 and out.splitlines()[-1].startswith("diverged:")
     assert err.startswith("gdtui train: diverged: the loss grew over 1000 times")
     assert err.endswith(f"; {advice}\n") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("options", [
+    ["--dataset", "sine", "--lr", "3"],
+    ["--dataset", "plane", "--lr", "3"],
+    ["--loss", "mse", "--lr", "3"],
+])
+def test_a_run_that_ends_worse_than_it_started_says_so_and_exits_1(capsys, options):
+    # Before: "ok", exit 0 and no word, with the loss 2 to 8 times its lowest and above its start.
+    code, out, err = train(capsys, *options, "--json")
+    result = strict_json(out)
+    assert code == 1 and result["status"] == "worse"
+    losses = [h["train_loss"] for h in result["history"]]
+    now = sorted(losses[-3:])[1]  # (the median of the latest three: one bad one is no trend)
+    assert now > losses[0] and now > 2 * min(losses)
+    assert err == (f"gdtui train: worse: the training loss rose from {min(losses):.3g} to "
+                   f"{now:.3g}, above where it started ({losses[0]:.3g}); try a smaller "
+                   "learning rate, like --lr 1\n")
+    code, out, again = train(capsys, *options)
+    assert code == 1 and again == err
+    assert out.splitlines()[-1].startswith("worse: 2000 steps in ")
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+def test_the_reviewed_blow_up_at_learning_rate_10_is_not_ok(capsys, optimizer):
+    # The review's case (moons, loss from 0.62 to 16-23, accuracy 50%), ended "ok" with exit 0.
+    code, out, err = train(capsys, "--optimizer", optimizer, "--lr", "10", "--json")
+    assert code == 1 and strict_json(out)["status"] == "stuck"
+    assert err.endswith("try a smaller learning rate, like --lr 3\n")
+
+
+@pytest.mark.parametrize("options", [
+    ["--dataset", "sine", "--lr", "3"], ["--lr", "1", "--activation", "relu", "--optimizer",
+                                         "momentum"], ["--lr", "3"], [], ["--preset", "spiral"]])
+def test_the_command_and_the_lab_judge_a_run_alike(capsys, options):
+    code, out, _ = train(capsys, *options, "--json")
+    args = argparse.ArgumentParser()
+    configure(args)
+    session = TrainingSession(_settings(args.parse_args(options)))
+    session.run(2000)
+    said = " ".join(session.hints())
+    assert (strict_json(out)["status"] == "worse") == ("above where it started" in said)
 
 
 @pytest.mark.parametrize("options, message", [

@@ -13,7 +13,8 @@ import pytest
 
 from gdtui.training.challenges import CHALLENGES, challenge_by_id, judge
 from gdtui.training.datasets import DataError, make_dataset
-from gdtui.training.history import Change
+from gdtui.training.hints import Worse, got_worse, hints
+from gdtui.training.history import Change, Evaluation, History
 from gdtui.training.session import Changed, RebuildNeeded, TrainingSession
 from gdtui.training.settings import (
     LEARNING_RATE_LADDER,
@@ -577,6 +578,36 @@ def test_no_hints_when_training_goes_well():
     assert session.hints() == []
 
 
+def rising_history(losses: list[float]) -> History:
+    history = History()
+    for step, loss in enumerate(losses):
+        history.add(Evaluation(10 * step, loss, loss, None, None))
+    return history
+
+
+def test_a_loss_that_rose_above_its_start_without_diverging_gets_a_hint():
+    # Before: a steady rise below the divergence limit (no jumps) got no word at all.
+    from tests.test_lab_truth import FakeRun
+
+    losses = [0.6, 0.4, 0.3] + [1.2] * 9  # one rise, then a plateau: no jumps
+    run = FakeRun(Settings(dataset="sine", learning_rate=3), rising_history(losses), 110,
+                  is_classification=False)
+    assert got_worse(run.history) == Worse(start=0.6, lowest=0.3, now=1.2)
+    assert hints(run) == ["the training loss rose from 0.3 to 1.2, above where it started: the "
+                          "learning rate is too large; try 1"]
+
+
+@pytest.mark.parametrize("losses", [
+    [0.6, 0.4, 0.3, 0.2, 0.1, 0.1, 0.1],  # learning
+    [0.6, 0.4, 0.3, 0.35, 0.5, 0.55, 0.58],  # worse than its lowest, not than its start
+    [0.6, 0.59, 0.6, 0.61, 0.62, 0.63, 0.62],  # never learned: not twice its lowest
+    [0.6, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 5.0],  # one bad evaluation is not a trend
+    [0.6, 0.1, 5.0, 5.0],  # too few evaluations to tell
+])
+def test_a_run_that_did_not_get_worse_is_not_called_worse(losses):
+    assert got_worse(rising_history(losses)) is None
+
+
 def test_challenge_passes_with_the_right_features_and_fails_without():
     challenge = challenge_by_id("feature-engineer")
     settings = challenge.settings().replace(features=("x1^2", "x2^2"), learning_rate=0.03)
@@ -632,3 +663,19 @@ async def test_the_lab_tells_a_learner_whose_regularization_rate_wrecked_the_run
 
         await wait_until(pilot, told)
         assert "The regularization rate is too large, not the learning rate." in told()[-1]
+
+
+async def test_the_lab_says_when_a_run_got_worse_than_it_started(make_app):
+    # The judgement gdtui train ends with ("worse"), shown as the run goes: training.hints.
+    from tests.test_lab_truth import open_lab, press, shown
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot, settings=Settings(dataset="sine", learning_rate=3))
+        await press(app, pilot, "f", "space")
+        # (the loss jumps about at this rate: the hint comes and goes as the run does)
+        await wait_until(pilot, lambda: "above where it started: the learning rate is too "
+                                        "large; try 1" in shown(lab, "#hint"))
+        await press(app, pilot, "space")  # pause
+        await wait_until(pilot, lambda: not lab.running)
+        assert lab.session.status == "ok"  # the run goes on: a hint, not a stop

@@ -5,16 +5,18 @@
                 [--data FILE.csv] [--preset NAME] [--json] ...
 
 Prints a loss table and a chart, or with --json exactly one JSON object:
-{"status": "ok"|"diverged"|"stuck", "history": [{"step", "train_loss", "val_loss"}, ...],
+{"status": "ok"|"diverged"|"stuck"|"worse", "history": [{"step", "train_loss", "val_loss"}, ...],
  "final": {"train_loss", "val_loss", "train_accuracy", "val_accuracy"}, "steps_per_second"}
 (accuracies are null for regression; a number that is not finite is written as null).
 The history has one entry per evaluation (see --eval-every) plus the last step; past
 1,024 evaluations it is thinned evenly as training goes (every 2nd evaluation, then every 4th,
 ...), and always keeps the first, the one with the lowest validation loss and the last.
 
-Exit codes: 0 trained; 1 the run stopped by itself, as the Training Lab's would: the loss
-diverged, or the network got stuck with its outputs pinned at 0 or 1 (training.trouble; the
-output still shows the run up to that point, and stderr says why); 2 a bad option or
+Exit codes: 0 trained; 1 the run went wrong by itself (the output still shows the run, and
+stderr says why and which rate to lower): it stopped, as the Training Lab's would, because the
+loss diverged or the network got stuck with its outputs pinned at 0 or 1 (training.trouble), or
+it ran to the end but got worse, its training loss above where it started and over twice its
+lowest (training.hints.got_worse, which the Lab's hint tells too); 2 a bad option or
 unreadable data (one line on stderr).
 
 Options arrive as text and go through the same checks as the Training Lab's fields, so a bad
@@ -136,16 +138,27 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - start
     steps_per_second = taken / elapsed if elapsed > 0 else 0.0
     final = session.evaluate()
-    history = list(session.history.evaluations)
-    if history[-1].step != final.step:
-        history.append(final)
+    if session.history.latest.step != final.step:
+        session.history.add(final)  # the last step, when no evaluation fell on it
+    history = session.history.evaluations
+    from gdtui.training.hints import got_worse
+
+    worse = got_worse(session.history) if session.trouble is None else None
+    status = "worse" if worse else session.status
     if args.json:
-        print(json.dumps(_as_json(session.status, history, final, steps_per_second)))
+        print(json.dumps(_as_json(status, history, final, steps_per_second)))
     else:
-        print(_report(session, history, final, taken, elapsed))
+        print(_report(session, status, history, final, taken, elapsed))
     if session.trouble is not None:
         print(f"gdtui train: {session.message} (at step {session.trouble.step}); "
               f"{_advice(session.trouble.remedy)}", file=sys.stderr)
+        return 1
+    if worse:
+        from gdtui.training.trouble import remedy
+
+        print(f"gdtui train: worse: the training loss rose from {worse.lowest:.3g} to "
+              f"{worse.now:.3g}, above where it started ({worse.start:.3g}); "
+              f"{_advice(remedy(settings))}", file=sys.stderr)
         return 1
     return 0
 
@@ -174,7 +187,7 @@ def _as_json(status: str, history, final, steps_per_second: float) -> dict:
     }
 
 
-def _report(session, history, final, taken: int, elapsed: float) -> str:
+def _report(session, status: str, history, final, taken: int, elapsed: float) -> str:
     s = session.settings
     data = (s.data_file if s.data_file else
             f"{s.dataset} ({s.n_points} points, noise {s.noise:g})")
@@ -196,7 +209,8 @@ def _report(session, history, final, taken: int, elapsed: float) -> str:
     rate = f"{taken / elapsed:,.0f} steps/s" if elapsed > 0 else "instantly"
     outcome = (f"validation accuracy {format_accuracy(final.validation_accuracy)}"
                if session.is_classification else f"validation loss {final.validation_loss:.4f}")
-    lines.append(f"{session.status}: {taken} steps in {elapsed:.2f} s ({rate}); {outcome}")
+    steps = f"{taken} step{'' if taken == 1 else 's'}"
+    lines.append(f"{status}: {steps} in {elapsed:.2f} s ({rate}); {outcome}")
     return "\n".join(lines)
 
 

@@ -6,16 +6,47 @@ of the way back), never the whole run: a hint costs the same however long traini
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
 from gdtui.training.history import History
-from gdtui.training.settings import learning_rate_down, learning_rate_up
+from gdtui.training.settings import learning_rate_up
 from gdtui.training.state import TrainingState
+from gdtui.training.trouble import remedy
 
 MIN_EVALUATIONS = 5  # look at trends only after this many evaluations
 SMALL_LEARNING_RATE = 0.001
+# A run has got worse when the training loss of its latest WORSE_EVALUATIONS evaluations
+# (their median: one bad evaluation is not a trend) is above where it started and over
+# WORSE_FACTOR times the lowest so far.
+WORSE_EVALUATIONS = 3
+WORSE_FACTOR = 2.0
+
+
+@dataclass(frozen=True)
+class Worse:
+    """A run whose training loss rose from `lowest` to `now`, above where it `start`ed."""
+
+    start: float
+    lowest: float
+    now: float
+
+
+def got_worse(history: History) -> Worse | None:
+    """The run got worse by itself: its training loss now (the median of the latest
+    WORSE_EVALUATIONS evaluations) is above its starting loss and over WORSE_FACTOR times the
+    lowest so far. The steps undo what training found, yet the loss stays below the divergence
+    limit (training.trouble), so the run goes on: a rate too large. None when it did not."""
+    if history.count < MIN_EVALUATIONS:
+        return None
+    recent = sorted(e.train_loss for e in list(history.recent)[-WORSE_EVALUATIONS:])
+    now = recent[len(recent) // 2]
+    start, lowest = history.first.train_loss, history.lowest_train_loss
+    if now > start and now > WORSE_FACTOR * lowest:
+        return Worse(start, lowest, now)
+    return None
 
 
 def _overfitting(history: History) -> bool:
@@ -77,13 +108,17 @@ def hints(session: TrainingState) -> list[str]:
     if _overfitting(history):
         found.append("validation loss rising while training loss falls: overfitting. More "
                      "data, L2 regularization or a smaller network will help")
+    worse, fix = got_worse(history), remedy(settings)
     if _jumpy(history):
-        if history.latest.train_loss > history.first.train_loss:
+        if worse:
             found.append(f"the training loss jumps up and down, above where it started: the "
-                         f"learning rate is too large; try {learning_rate_down(rate):g}")
+                         f"{fix.label} is too large; try {fix.value:g}")
         else:
-            found.append(f"the training loss jumps up and down: the learning rate may be too "
-                         f"large; try {learning_rate_down(rate):g}")
+            found.append(f"the training loss jumps up and down: the {fix.label} may be too "
+                         f"large; try {fix.value:g}")
+    elif worse:
+        found.append(f"the training loss rose from {worse.lowest:.3g} to {worse.now:.3g}, above "
+                     f"where it started: the {fix.label} is too large; try {fix.value:g}")
     if _barely_moving(session):
         found.append(f"the loss is barely moving: the learning rate may be too small; "
                      f"try {learning_rate_up(rate):g}")

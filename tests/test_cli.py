@@ -6,6 +6,7 @@ import argparse
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,45 @@ def test_check_a_single_file(tmp_path, capsys):
     assert main(["check", str(path)]) == 1
     assert f"{path}:1: missing front matter" in capsys.readouterr().err
     assert main(["check", str(tmp_path / "nope")]) == 1
+
+
+def folder_of(tmp_path, *names: str) -> Path:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text("hello\n")
+    return folder
+
+
+def link_loop(tmp_path) -> Path:
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    return loop
+
+
+@pytest.mark.parametrize("make, reason", [
+    pytest.param(folder_of, "no lesson files here (a lesson is a .md file)", id="empty folder"),
+    pytest.param(lambda tmp: folder_of(tmp, "README.md", "notes.txt"),
+                 "no lesson files here (a lesson is a .md file)", id="no lesson in the folder"),
+    pytest.param(lambda tmp: Path("/dev/null"),
+                 "not a regular file: give a lesson file (.md) or a folder of them", id="device"),
+    pytest.param(lambda tmp: tmp / "nope", "no such file or directory", id="missing"),
+    pytest.param(link_loop, "a link to nothing (broken, or a loop)", id="link loop"),
+])
+def test_check_refuses_a_path_with_no_lesson_in_one_line(tmp_path, capsys, make, reason):
+    # Before: "ok: 0 lesson file(s) in /etc" with exit 0, and "/dev/null:1: no such file or
+    # directory".
+    path = make(tmp_path)
+    assert main(["check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"gdtui check: {path}: {reason}\n"
+
+
+def test_check_refuses_a_system_folder_with_no_lessons(capsys):
+    assert main(["check", "/etc"]) == 1
+    assert capsys.readouterr().err == ("gdtui check: /etc: no lesson files here (a lesson is a "
+                                       ".md file)\n")
 
 
 def test_a_missing_lesson_dir_is_a_clear_error(tmp_path, capsys):

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from gdtui.course.lessons import Problem, default_lessons_dir, load_course, parse_lesson
+from gdtui.course.lessons import (
+    Problem,
+    default_lessons_dir,
+    lesson_files,
+    load_course,
+    parse_lesson,
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,26 +26,46 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def unusable(path: Path) -> str | None:
+    """Why `path` is neither a lesson file nor a folder with lesson files; None when it is one.
+
+    A folder with no lesson in it is refused, not passed: "ok: 0 lesson file(s)" would say
+    that a mistyped folder is a sound course."""
+    if path.is_dir():
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as error:
+            return f"cannot read the folder: {error.strerror or error}"
+        if not lesson_files(path):
+            return "no lesson files here (a lesson is a .md file)"
+        return None
+    if path.is_file():
+        return None
+    if path.exists():  # a device, a pipe, a socket
+        return "not a regular file: give a lesson file (.md) or a folder of them"
+    if path.is_symlink():
+        return "a link to nothing (broken, or a loop)"
+    return "no such file or directory"
+
+
 def check(path: Path) -> tuple[int, list[Problem]]:
     """Check a directory or one file; returns (lessons checked, problems)."""
+    reason = unusable(path)
+    if reason is not None:
+        return 0, [Problem(str(path), 1, reason)]
     if path.is_file():
         try:
             lessons = [parse_lesson(path)]
         except Exception as error:  # LessonError carries its problems
             return 1, list(getattr(error, "problems", [Problem(str(path), 1, str(error))]))
-        problems: list[Problem] = []
-    elif path.is_dir():
-        from gdtui.training.settings import PRESETS  # NumPy: only when checking
+        return len(lessons), _card_problems(lessons)
+    from gdtui.training.settings import PRESETS  # NumPy: only when checking
 
-        course = load_course(path, presets=PRESETS)
-        lessons, problems = course.lessons, list(course.problems)
-        checked = len(lessons) + len(course.broken)
-        problems.extend(_card_problems(lessons))
-        return checked, problems
-    else:
-        return 0, [Problem(str(path), 1, "no such file or directory")]
+    course = load_course(path, presets=PRESETS)
+    lessons, problems = course.lessons, list(course.problems)
     problems.extend(_card_problems(lessons))
-    return len(lessons), problems
+    return len(lessons) + len(course.broken), problems
 
 
 def _card_problems(lessons: list) -> list[Problem]:
@@ -48,8 +75,14 @@ def _card_problems(lessons: list) -> list[Problem]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print ``file:line: message`` for each problem; exit 1 if there are any."""
+    """Print ``file:line: message`` for each problem; exit 1 if there are any.
+
+    A path that is not a lesson file or a folder with lessons gets one line, and exit 1."""
     path = args.path or default_lessons_dir()
+    reason = unusable(path)
+    if reason is not None:
+        print(f"gdtui check: {path}: {reason}", file=sys.stderr)
+        return 1
     checked, problems = check(path)
     for problem in problems:
         print(problem, file=sys.stderr)

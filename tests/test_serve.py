@@ -400,6 +400,20 @@ def test_setup_problems_are_one_clear_line(tmp_path):
         busy.stop()
 
 
+@pytest.mark.parametrize("host", ["", "  ", "\t"])
+def test_an_empty_host_is_refused_not_read_as_every_interface(tmp_path, capsys, monkeypatch,
+                                                              host):
+    from gdtui.cli.main import main
+    from gdtui.serve import server
+
+    # were it accepted, nothing may listen on every interface: the server is not started
+    monkeypatch.setattr(server, "run", lambda config: pytest.fail(f"would listen: {config}"))
+    assert main(["serve", "--root", str(tmp_path), "--open", "--host", host]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "gdtui serve: --host needs an address: 127.0.0.1 for this machine only, "
+        "0.0.0.0 for every network"]
+
+
 def parse(*argv: str):
     from gdtui.cli.main import build_parser
 

@@ -73,6 +73,10 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
     from gdtui.cli.main import read_fps
     from gdtui.numbers import read_number
 
+    if not args.host.strip():
+        # asyncssh reads an empty host as "every interface": the opposite of what was typed
+        raise ValueError("--host needs an address: 127.0.0.1 for this machine only, "
+                         "0.0.0.0 for every network")
     port = int(read_number(args.port, "--port", low=0, high=65535, whole=True))
     max_sessions = int(read_number(args.max_sessions, "--max-sessions", low=1,
                                    high=MAX_SESSIONS_LIMIT, whole=True))

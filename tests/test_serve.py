@@ -288,9 +288,9 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
     assert {"TERM", "COLORTERM", "NO_COLOR"} <= names
     assert b"do-not-leak" not in b"".join(environ)
     command = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-    assert command[:5] == [sys.executable, "-m", "gdtui", "--data-dir", str(
+    assert command[:7] == [sys.executable, "-P", "-s", "-m", "gdtui", "--data-dir", str(
         server.root / "users" / "hal")]
-    assert command[5:8] == ["--fps", "30", "--no-mouse"]
+    assert command[7:10] == ["--fps", "30", "--no-mouse"]
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     session_id, tty = int(fields[3]), int(fields[4])
     assert session_id == pid and tty != 0  # a session leader with its terminal
@@ -300,6 +300,33 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
     await server.await_log("ended: disconnected")
     with pytest.raises(ProcessLookupError):  # a zombie would still answer signal 0
         os.kill(pid, 0)
+
+
+HIJACK = "import pathlib; pathlib.Path({marker!r}).touch()\n"
+
+
+@pytest.mark.e2e
+async def test_nothing_in_the_learners_folder_is_imported(server, keys):
+    # The learner's folder is the child's working directory and HOME: files there that Python
+    # would import from the current directory, or run from ~/.local, must stay inert.
+    folder = server.root / "users" / "kim"
+    site = folder / ".local" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    (site / "site-packages").mkdir(parents=True)
+    planted = {folder / "gdtui.py": "gdtui", folder / "numpy.py": "numpy",
+               folder / "sitecustomize.py": "sitecustomize",
+               site / "site-packages" / "usercustomize.py": "usercustomize",
+               site / "site-packages" / "planted.pth": "pth"}
+    for path, name in planted.items():
+        code = HIJACK.format(marker=str(folder / f"imported-{name}"))
+        path.write_text(code if path.suffix == ".py" else code.replace("\n", "") + "\n")
+
+    conn, chan, terminal = await login(server, "kim", keys["ann"])
+    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    await press(chan, b"4")  # the lab imports numpy
+    await terminal.wait_for("dataset", "learn rate", "Run")
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+    assert sorted(path.name for path in folder.glob("imported-*")) == []
 
 
 @pytest.mark.e2e

@@ -34,6 +34,10 @@ TERM_PATTERN = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 CLIENT_ENV = ("NO_COLOR", "COLORTERM")  # the only variables a client may pass on (SendEnv)
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 EARLY_INPUT_LIMIT = 65536  # keys typed before the child is up; more than this is dropped
+# The child runs in the learner's folder, which is also its HOME: -P keeps that folder off
+# sys.path (a gdtui.py or numpy.py there is never imported), -s skips ~/.local's site-packages
+# (and the .pth files it would run).
+PYTHON_FLAGS = ("-P", "-s")
 NEEDS_TERMINAL = "gdtui needs a terminal: connect with ssh -t\r\n"
 # What a Textual app undoes on a clean exit; a child that was ended cannot, so we do it for it:
 # keyboard mode, alternate screen, cursor, focus events, mouse modes, paste mode, line wrap.
@@ -245,7 +249,8 @@ class LearnerSession(asyncssh.SSHServerSession):
         config = self.hub.config
         folder = self.owner.folder
         assert folder is not None and self.chan is not None
-        argv = [sys.executable, "-m", "gdtui", "--data-dir", str(folder), *config.app_args]
+        argv = [sys.executable, *PYTHON_FLAGS, "-m", "gdtui", "--data-dir", str(folder),
+                *config.app_args]
         env = child_environment(self.term, dict(self.chan.get_environment()), folder)
         self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self)
         log.info("session for %s started: TERM=%s, %dx%d, pid %d", self.who, env["TERM"],

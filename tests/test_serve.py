@@ -302,6 +302,37 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
         os.kill(pid, 0)
 
 
+@pytest.mark.e2e
+async def test_a_key_refused_by_its_from_option_is_logged_as_such(server):
+    guarded = asyncssh.generate_private_key("ssh-ed25519")
+    with (server.root / "authorized_keys").open("a") as file:
+        file.write(f'from="10.9.9.9" {guarded.export_public_key().decode()}')
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "lee", guarded)
+    line = await server.await_log("refused for 'lee'")
+    assert line.endswith(
+        "refused for 'lee': its from= option in authorized_keys does not allow 127.0.0.1")
+
+
+@pytest.mark.e2e
+async def test_the_log_gives_the_size_the_child_got_and_the_size_asked_for(server, keys):
+    conn, chan, terminal = await login(server, "max", keys["ann"], size=(1500, 30))
+    await terminal.wait_until(lambda: "Continue reading" in terminal.screen.display[29],
+                              "the home screen is not drawn")
+    line = await server.await_log("session for 'max'")
+    assert ", 1000x30 (asked for 1500x30), pid " in line
+    widest = max(len(row.rstrip()) for row in terminal.screen.display)
+    assert 990 < widest <= 1000  # the app is laid out 1000 wide
+
+    chan.change_terminal_size(0, 0)
+    terminal.screen.resize(24, 80)
+    await terminal.wait_until(lambda: "Continue reading" in terminal.screen.display[23],
+                              "the home screen is not redrawn at 80x24")
+    assert "window 0x0 asked for, 80x24 given" in await server.await_log("window 0x0")
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+
+
 HIJACK = "import pathlib; pathlib.Path({marker!r}).touch()\n"
 
 
@@ -395,6 +426,59 @@ async def test_ctrl_c_ends_every_session_and_exits_0(tmp_path, keys):
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     conn.close()
+
+
+@pytest.mark.e2e
+async def test_sessions_closed_at_once_while_drawing_are_logged_as_gone(tmp_path, keys):
+    # A client that closes its channel while its gdtui is drawing: the frames in flight meet
+    # a closed channel. That is a client going away, not an internal error.
+    root = tmp_path / "closing"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"])
+    server = Server(root)
+    try:
+        names = [f"learner{n}" for n in range(12)]
+        sessions = await asyncio.gather(
+            *(login(server, name, keys["ann"], size=(200, 60)) for name in names))
+        for _conn, chan, _terminal in sessions:
+            chan.write(b"4")
+        await asyncio.gather(
+            *(terminal.wait_for("learn rate", timeout=120) for _, _, terminal in sessions))
+        for _conn, chan, _terminal in sessions:
+            chan.write(b" ")  # train: a new frame every few milliseconds
+        await asyncio.gather(
+            *(terminal.wait_for("steps/s", timeout=60) for _, _, terminal in sessions))
+        for _conn, chan, _terminal in sessions:
+            chan.close()
+        deadline = time.monotonic() + 30
+        while sum("ended:" in line for line in server.lines) < len(names):
+            assert time.monotonic() < deadline, server.log
+            await asyncio.sleep(0.05)
+        ended = [line for line in server.lines if "ended:" in line]
+        assert all("ended: disconnected" in line for line in ended), ended
+        assert "internal error" not in server.log and "went away" not in server.log
+        for conn, _chan, _terminal in sessions:
+            conn.close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_write_to_a_channel_the_client_closed_ends_the_session_quietly():
+    from types import SimpleNamespace
+
+    from gdtui.serve.session import LearnerSession
+
+    class ClosedChannel:
+        def write(self, data: bytes) -> None:
+            raise BrokenPipeError("Channel not open for sending")
+
+    hub = SimpleNamespace(config=None, sessions=set(), stopping=False)
+    owner = SimpleNamespace(user="ann", address="127.0.0.1:5000", folder=None, hub=hub)
+    session = LearnerSession(owner)
+    session.connection_made(ClosedChannel())
+    session.output(b"a frame")
+    session.output(b"another frame")
+    assert session.closed and session.end_reason == "disconnected"
 
 
 def run_serve(*args: str) -> subprocess.CompletedProcess:

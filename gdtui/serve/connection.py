@@ -31,7 +31,7 @@ class Host(SessionHost, Protocol):
 
     def load_keys(self) -> None: ...
 
-    def key_allowed(self, key: asyncssh.SSHKey, host: str, address: str) -> bool: ...
+    def key_refusal(self, key: asyncssh.SSHKey, address: str) -> str | None: ...
 
 
 class Connection(asyncssh.SSHServer):
@@ -111,9 +111,10 @@ class Connection(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = users.fingerprint(key)
-        if not self.hub.key_allowed(key, self.peer_host, self.peer_host):
-            log.info("%s: key %s refused for %s: not in %s", self.address, fingerprint,
-                     users.printable(username), self.hub.config.authorized_keys.name)
+        refusal = self.hub.key_refusal(key, self.peer_host)
+        if refusal is not None:
+            log.info("%s: key %s refused for %s: %s", self.address, fingerprint,
+                     users.printable(username), refusal)
             return False
         folder = users.user_dir(self.hub.config.root, username, create=False)
         owner = users.bound_key(folder)

@@ -56,10 +56,14 @@ def _take_controlling_terminal() -> None:
         signal.signal(number, signal.SIG_DFL)
 
 
+def clamp_size(columns: int, rows: int) -> tuple[int, int]:
+    """The size the terminal really gets: each side clamped to 1..MAX_SIDE."""
+    return min(max(int(columns), 1), MAX_SIDE), min(max(int(rows), 1), MAX_SIDE)
+
+
 def _window_size(columns: int, rows: int) -> bytes:
     """The ``struct winsize`` for TIOCSWINSZ, sides clamped to 1..MAX_SIDE."""
-    rows = min(max(int(rows), 1), MAX_SIDE)
-    columns = min(max(int(columns), 1), MAX_SIDE)
+    columns, rows = clamp_size(columns, rows)
     return struct.pack("HHHH", rows, columns, 0, 0)
 
 

@@ -56,10 +56,9 @@ class Hub:
         self.connections: set[Connection] = set()
         self.sessions: set[LearnerSession] = set()
         self.stopping = False
-        self._keys: asyncssh.SSHAuthorizedKeys | None = None
+        self._keys: users.AuthorizedKeys | None = None
         self._keys_stamp: tuple | None = None
         self._keys_read = False
-        self._key_count, self._bad_lines = 0, []
 
     def load_keys(self, announce: bool = True) -> None:
         """(Re)read the authorized keys file when it changed, so keys can be added live.
@@ -78,7 +77,7 @@ class Hub:
         first = not self._keys_read
         self._keys_read, self._keys_stamp = True, stamp
         try:
-            self._keys, self._key_count, self._bad_lines = users.read_authorized_keys(path)
+            self._keys = users.read_authorized_keys(path)
         except users.ServeSetupError as error:
             if first:
                 raise
@@ -90,15 +89,24 @@ class Hub:
 
     def announce_keys(self) -> None:
         """Log where the keys come from, how many there are, and the lines that are not keys."""
-        path, count = self.config.authorized_keys, self._key_count
+        if self._keys is None:
+            return
+        path, count = self.config.authorized_keys, self._keys.count
         log.info("auth: public keys from %s (%d key%s)", path, count, "" if count == 1 else "s")
-        if self._bad_lines:
+        if self._keys.bad_lines:
             log.info("%s: line %s is not a public key and was skipped",
-                     path, ", ".join(str(n) for n in self._bad_lines))
+                     path, ", ".join(str(n) for n in self._keys.bad_lines))
 
-    def key_allowed(self, key: asyncssh.SSHKey, host: str, address: str) -> bool:
-        """Whether the key is in the authorized keys file (honouring from= options)."""
-        return self._keys is not None and self._keys.validate(key, host, address) is not None
+    def key_refusal(self, key: asyncssh.SSHKey, address: str) -> str | None:
+        """Why the key may not log in from ``address``, or None if it may."""
+        name = self.config.authorized_keys.name
+        if self._keys is None:
+            return f"{name} has no usable key"
+        if self._keys.allowed.validate(key, address, address) is not None:
+            return None
+        if key.public_data in self._keys.listed:
+            return f"its from= option in {name} does not allow {address}"
+        return f"not in {name}"
 
     async def watch_idle(self) -> None:
         """End connections that sent nothing for the idle timeout."""
@@ -130,6 +138,10 @@ class Hub:
 def _log_internal_error(_loop: asyncio.AbstractEventLoop, context: dict) -> None:
     # A bug in one session must not print a traceback over the log, nor stop the others.
     error = context.get("exception")
+    if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+        # not a bug: a client went away while something was being written to it
+        log.info("a client went away while being written to (%s)", error)
+        return
     log.info("internal error: %s", f"{type(error).__name__}: {error}" if error
              else context.get("message"))
 

@@ -23,7 +23,7 @@ import asyncssh
 
 from gdtui.numbers import describe_duration
 from gdtui.serve.config import ServeConfig
-from gdtui.serve.pty import PtyChild
+from gdtui.serve.pty import PtyChild, clamp_size
 from gdtui.serve.users import printable
 
 log = logging.getLogger("gdtui.serve")
@@ -66,6 +66,10 @@ def child_environment(term: str | None, client_env: dict[str, str], home: Path) 
     return env
 
 
+def _size(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
 # What a session needs of the server and of its connection, written down here so that this
 # module need not import theirs (they import it): server.Hub and connection.Connection fit.
 class Host(Protocol):
@@ -100,6 +104,10 @@ class LearnerSession(asyncssh.SSHServerSession):
         self.chan: asyncssh.SSHServerChannel | None = None
         self.term: str | None = None
         self.size = DEFAULT_SIZE
+        """The terminal's size as the child gets it."""
+        self.asked_size = DEFAULT_SIZE
+        """The size the client asked for (0x0, or larger than a terminal can be, is changed)."""
+        self._told_size = False
         self.child: PtyChild | None = None
         self.task: asyncio.Task | None = None
         self.end_reason: str | None = None
@@ -161,13 +169,23 @@ class LearnerSession(asyncssh.SSHServerSession):
 
     def _refuse(self, message: str, stderr: bool = False) -> None:
         assert self.chan is not None
-        data = message.encode()
-        if stderr:
-            self.chan.write_stderr(data)
-        else:
-            self.chan.write(data)
+        self._send(message.encode(), stderr)
         self.chan.exit(1)
         self._closing = asyncio.create_task(self._close_after_channel())
+
+    def _send(self, data: bytes, stderr: bool = False) -> None:
+        """Write to the client, unless it has gone."""
+        if self.closed or self.chan is None:
+            return
+        try:
+            if stderr:
+                self.chan.write_stderr(data)
+            else:
+                self.chan.write(data)
+        except BrokenPipeError:
+            # The client closed the channel; asyncssh tells us (connection_lost) a moment later.
+            self.closed = True
+            self.stop("disconnected")
 
     async def _close_after_channel(self) -> None:
         """Close the connection once the channel has closed, so its last words arrive."""
@@ -189,9 +207,14 @@ class LearnerSession(asyncssh.SSHServerSession):
         self._set_size(width, height)
         if self.child is not None:
             self.child.resize(*self.size)
+            if self.size != self.asked_size and not self._told_size:
+                self._told_size = True  # once: a client could ask again and again
+                log.info("%s: window %s asked for, %s given", self.who,
+                         _size(self.asked_size), _size(self.size))
 
     def _set_size(self, width: int, height: int) -> None:
-        self.size = (width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1])
+        self.asked_size = (width, height)
+        self.size = clamp_size(width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1])
 
     def pause_writing(self) -> None:
         if self.child is not None:
@@ -208,8 +231,7 @@ class LearnerSession(asyncssh.SSHServerSession):
     # -- PtyListener: what the child does ------------------------------------------------------
 
     def output(self, data: bytes) -> None:
-        if not self.closed and self.chan is not None:
-            self.chan.write(data)
+        self._send(data)
 
     def output_ended(self) -> None:
         pass  # _run waits for the child itself; the end of its output needs no action
@@ -253,8 +275,11 @@ class LearnerSession(asyncssh.SSHServerSession):
                 *config.app_args]
         env = child_environment(self.term, dict(self.chan.get_environment()), folder)
         self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self)
-        log.info("session for %s started: TERM=%s, %dx%d, pid %d", self.who, env["TERM"],
-                 *self.size, self.child.pid)
+        size = _size(self.size)
+        if self.size != self.asked_size:
+            size += f" (asked for {_size(self.asked_size)})"
+        log.info("session for %s started: TERM=%s, %s, pid %d", self.who, env["TERM"], size,
+                 self.child.pid)
         self.child.write(bytes(self._early_input))
         self._early_input.clear()
         exited = asyncio.ensure_future(self.child.wait())
@@ -279,9 +304,9 @@ class LearnerSession(asyncssh.SSHServerSession):
             reason = f"quit (exit {code})"
         took = describe_duration(time.monotonic() - self.started_at, precise=True)
         log.info("session for %s ended: %s, after %s", self.who, reason, took)
+        if self.end_message:
+            self._send(RESET_TERMINAL + self.end_message.encode() + b"\r\n")
         if not self.closed and self.chan is not None:
-            if self.end_message:
-                self.chan.write(RESET_TERMINAL + self.end_message.encode() + b"\r\n")
             status = 1 if code is None else code if code >= 0 else 128 - code
             self.chan.exit(status)
         await self._close_after_channel()

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
+import selectors
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +23,14 @@ import pyte
 import pytest
 
 from gdtui.serve.pty import PtyChild
+from gdtui.serve.startups import (
+    LOGGING_IN,
+    SILENT,
+    SPEAKING,
+    StartupLimits,
+    Startups,
+    source_of,
+)
 
 END, ESCAPE = b"\x1b[F", b"\x1b"
 
@@ -497,7 +508,10 @@ def test_setup_problems_are_one_clear_line(tmp_path):
     assert result.returncode == 1 and "is a file" in result.stderr
 
     for option, value in (("--port", "70000"), ("--max-sessions", "0"),
-                          ("--idle-timeout", "soon"), ("--fps", "0")):
+                          ("--idle-timeout", "soon"), ("--fps", "0"),
+                          ("--login-grace-time", "1"), ("--login-grace-time", "nan"),
+                          ("--max-startups", "10:30"), ("--max-startups", "60:30:10"),
+                          ("--per-source-max-startups", "0")):
         result = run_serve("--root", str(tmp_path / "r"), "--open", option, value)
         assert result.returncode == 2 and option in result.stderr
 
@@ -543,6 +557,7 @@ def test_options_before_and_after_serve_reach_each_learners_gdtui(tmp_path, monk
     assert config.app_args == ["--fps", "5", "--no-mouse", "--lessons", str(lessons)]
     assert (config.host, config.port, config.max_sessions, config.idle_timeout) == (
         "127.0.0.1", 2222, 20, 1800)
+    assert (config.login_grace, config.startup_limits) == (20, StartupLimits(20, 30, 100, 20))
     assert not config.open_to_all
 
     monkeypatch.setenv("GDTUI_DATA_DIR", str(tmp_path / "env"))
@@ -648,3 +663,194 @@ async def test_a_child_that_ignores_hangups_is_killed_in_the_end(tmp_path):
     assert await child.end(grace=0.2) == -signal.SIGKILL
     with pytest.raises(ProcessLookupError):
         os.kill(child.pid, 0)
+
+
+class Crowd:
+    """``size`` connections that never log in, held open by a thread: each one the server closes
+    is opened again at once. Every other one sends an SSH version line first, then nothing."""
+
+    def __init__(self, port: int, size: int = 100):
+        self.port, self.size = port, size
+        self.opened = 0
+        self._stop = threading.Event()
+        self._selector = selectors.DefaultSelector()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Crowd:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        for key in list(self._selector.get_map().values()):
+            key.fileobj.close()
+        self._selector.close()
+
+    def _open(self) -> None:
+        try:
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=2)
+        except OSError:
+            return  # the backlog is full for a moment: the next round tries again
+        if self.opened % 2:
+            sock.sendall(b"SSH-2.0-crowd\r\n")
+        sock.setblocking(False)
+        self.opened += 1
+        self._selector.register(sock, selectors.EVENT_READ)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for _ in range(self.size - len(self._selector.get_map())):
+                self._open()
+            for key, _events in self._selector.select(0.05):
+                try:
+                    gone = not key.fileobj.recv(65536)
+                except OSError:
+                    gone = True
+                if gone:
+                    self._selector.unregister(key.fileobj)
+                    key.fileobj.close()
+
+    def wait_opened(self, count: int, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.opened < count:
+            assert time.monotonic() < deadline, f"only {self.opened} connections opened"
+            time.sleep(0.05)
+
+
+async def login_despite(server: Server, user: str, key: asyncssh.SSHKey, tries: int = 10):
+    """Log in as a learner would under load: try again when dropped; (session, tries taken)."""
+    for attempt in range(1, tries + 1):
+        try:
+            return await login(server, user, key), attempt
+        except (OSError, asyncssh.Error):
+            continue
+    raise AssertionError(f"{user} could not log in in {tries} tries:\n{server.log}")
+
+
+@pytest.mark.e2e
+async def test_a_crowd_that_never_logs_in_does_not_lock_the_class_out(tmp_path, keys):
+    root = tmp_path / "crowded"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"], keys["bob"])
+    server = Server(root)
+    try:
+        conn, chan, terminal = await login(server, "ann", keys["ann"])
+        await terminal.wait_for("Lessons read: 0 of 7")
+        with Crowd(server.port, size=100) as crowd:
+            # the server has dropped a hundred of them already
+            await asyncio.to_thread(crowd.wait_opened, 200)
+            assert "busy: " in await server.await_log("busy: ")
+            (late, late_chan, late_terminal), tries = await login_despite(server, "bob",
+                                                                          keys["bob"])
+            print(f"bob logged in at try {tries}, {crowd.opened} crowd connections opened")
+            await late_terminal.wait_for("Lessons read: 0 of 7")
+            await read_first_lesson(chan, terminal)  # ann, logged in before, is untouched
+            await read_first_lesson(late_chan, late_terminal)
+        assert await quit_app(chan, terminal) == 0
+        assert await quit_app(late_chan, late_terminal) == 0
+        conn.close()
+        late.close()
+        await server.await_log("busy: in the last 10 seconds")
+        ended = [line for line in server.lines if "ended:" in line]
+        assert len(ended) == 2 and all("ended: quit (exit 0)" in line for line in ended)
+    finally:
+        assert server.stop() == 0
+
+
+@pytest.mark.e2e
+async def test_a_connection_has_the_login_grace_time_to_log_in_and_start_its_app(tmp_path, keys):
+    root = tmp_path / "grace"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"])
+    server = Server(root, "--login-grace-time", "5")
+    try:
+        assert "login grace time 5 seconds" in server.wait_log("listening on")
+        conn, chan, terminal = await login(server, "ann", keys["ann"])
+        await terminal.wait_for("Lessons read: 0 of 7")
+
+        silent = socket.create_connection(("127.0.0.1", server.port))
+        silent.settimeout(30)
+        assert silent.recv(100).startswith(b"SSH-2.0-")  # the server's version line
+        assert silent.recv(100) == b""  # then, 5 seconds on, the end
+        silent.close()
+        await server.await_log("closed: it did not log in within 5 seconds")
+
+        idle = await connect(server, "bob", keys["ann"])  # logs in, asks for nothing
+        await asyncio.wait_for(idle.wait_closed(), 30)
+        await server.await_log("'bob' asked for no session within 5 seconds: closed")
+
+        # ann's session, twice the grace time old by now, goes on
+        await read_first_lesson(chan, terminal)
+        assert await quit_app(chan, terminal) == 0
+        conn.close()
+        assert "ended: quit (exit 0)" in await server.await_log("ended:")
+    finally:
+        assert server.stop() == 0
+
+
+class Waiter:
+    """A stand-in for a connection waiting to log in."""
+
+    def __init__(self, source: str, arrived: float, progress: int = SILENT):
+        self.source, self.arrived, self._progress = source, arrived, progress
+
+    def progress(self) -> int:
+        return self._progress
+
+    def __repr__(self) -> str:
+        return f"Waiter({self.source!r}, {self.arrived}, {self._progress})"
+
+
+def test_past_start_newcomers_are_refused_at_random_at_the_rate():
+    table = Startups(StartupLimits(start=5, rate=30, full=1000, per_source=1000),
+                     random.Random(7))
+    assert all(table.admit(Waiter("a", n)) for n in range(5))
+    assert table.busy
+    outcomes = [table.admit(Waiter("a", 10 + n)) for n in range(1000)]
+    assert 0.25 < outcomes.count(False) / len(outcomes) < 0.35
+    assert table.refused == outcomes.count(False)
+
+
+def test_past_the_cap_for_one_address_its_stalest_give_way_once_judged():
+    table = Startups(StartupLimits(start=100, rate=30, full=100, per_source=2))
+    other = Waiter("b", 0)
+    logging_in, speaking, silent = (Waiter("a", 1, LOGGING_IN), Waiter("a", 2, SPEAKING),
+                                    Waiter("a", 3))
+    newest = Waiter("a", 9.5)  # not judged yet at 10: it may not have spoken yet
+    for item in (other, logging_in, speaking, silent, newest):
+        assert table.admit(item)
+    # the least progress goes first, even when newer; the one logging in stays
+    assert table.prune(now=10, settle=1) == [silent, speaking]
+    assert table.waiting == [other, logging_in, newest]
+    assert table.gave_way == 2 and table.refused == 0
+
+
+def test_past_full_the_stalest_of_all_give_way_and_the_oldest_of_equals_first():
+    table = Startups(StartupLimits(start=10, rate=0, full=3, per_source=3))
+    items = [Waiter(source, n, SPEAKING) for n, source in enumerate("abcde")]
+    for item in items:
+        assert table.admit(item)
+    table.leave(items[2])  # it logged in
+    assert table.prune(now=10, settle=1) == [items[0]]
+    assert table.waiting == [items[1], items[3], items[4]]
+
+
+def test_twice_full_waiting_refuses_newcomers_until_the_next_judgement():
+    table = Startups(StartupLimits(start=100, rate=0, full=2, per_source=100))
+    assert all(table.admit(Waiter("a", n)) for n in range(4))
+    assert not table.admit(Waiter("a", 4))
+    assert len(table.prune(now=10, settle=1)) == 2
+    assert table.admit(Waiter("a", 5))
+
+
+def test_max_startups_reads_like_openssh_and_addresses_are_grouped():
+    assert StartupLimits.parse("10:30:60", 5) == StartupLimits(10, 30, 60, 5)
+    assert StartupLimits.parse(" 8 ", 2) == StartupLimits(8, 0, 8, 2)
+    for bad in ("", "10:30", "a:b:c", "10:30:5", "0:30:10", "10:101:60", "-1:0:5"):
+        with pytest.raises(ValueError, match="--max-startups"):
+            StartupLimits.parse(bad, 5)
+    assert source_of("10.0.0.7") == "10.0.0.7"
+    assert source_of("::ffff:10.0.0.7") == "10.0.0.7"
+    assert source_of("2001:db8:1:2:aaaa::1") == source_of("2001:db8:1:2:bbbb::9")
+    assert source_of("2001:db8:1:2::1") != source_of("2001:db8:1:3::1")

@@ -2,6 +2,7 @@
 
     gdtui serve [--host 127.0.0.1] [--port 2222] [--root DIR] [--authorized-keys FILE] [--open]
                 [--max-sessions 20] [--idle-timeout 1800] [--fps N] [--no-mouse]
+                [--login-grace-time 20] [--max-startups 20:30:100] [--per-source-max-startups 20]
 
 The server itself (asyncssh) is imported only when the command runs, so that ``gdtui`` starts
 fast. Options are checked here and a bad one is one line and exit 2.
@@ -22,6 +23,9 @@ DEFAULT_PORT = 2222
 DEFAULT_MAX_SESSIONS = 20
 MAX_SESSIONS_LIMIT = 1000
 DEFAULT_IDLE_TIMEOUT = 1800
+DEFAULT_LOGIN_GRACE, MIN_LOGIN_GRACE, MAX_LOGIN_GRACE = 20, 5, 600
+DEFAULT_MAX_STARTUPS = "20:30:100"
+DEFAULT_PER_SOURCE = 20
 ROOT_FOLDER = "serve"
 
 
@@ -48,6 +52,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--idle-timeout", default=str(DEFAULT_IDLE_TIMEOUT), metavar="SECONDS",
                         help="end a session after this long without a key pressed "
                         f"(default: {DEFAULT_IDLE_TIMEOUT}; 0: never)")
+    parser.add_argument("--login-grace-time", default=str(DEFAULT_LOGIN_GRACE), metavar="SECONDS",
+                        help="time a connection has to log in and start its app "
+                        f"(default: {DEFAULT_LOGIN_GRACE}; {MIN_LOGIN_GRACE} to {MAX_LOGIN_GRACE})")
+    parser.add_argument("--max-startups", default=DEFAULT_MAX_STARTUPS,
+                        metavar="START:RATE:FULL",
+                        help="connections waiting to log in: past START, RATE percent of "
+                        "newcomers are refused at random; past FULL, the stalest gives way to "
+                        f"the newcomer (default: {DEFAULT_MAX_STARTUPS})")
+    parser.add_argument("--per-source-max-startups", default=str(DEFAULT_PER_SOURCE),
+                        metavar="N",
+                        help="connections waiting to log in from one address (an IPv6 /64); "
+                        f"past N the stalest of them gives way (default: {DEFAULT_PER_SOURCE})")
     # Own names: the global --fps/--no-mouse would otherwise be overwritten by these defaults.
     parser.add_argument("--fps", dest="serve_fps", metavar="N",
                         help="passed to each learner's gdtui: at most N screen updates a second")
@@ -81,6 +97,13 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
     max_sessions = int(read_number(args.max_sessions, "--max-sessions", low=1,
                                    high=MAX_SESSIONS_LIMIT, whole=True))
     idle_timeout = read_number(args.idle_timeout, "--idle-timeout", low=0)
+    login_grace = read_number(args.login_grace_time, "--login-grace-time", low=MIN_LOGIN_GRACE,
+                              high=MAX_LOGIN_GRACE)
+    per_source = int(read_number(args.per_source_max_startups, "--per-source-max-startups",
+                                 low=1, high=10000, whole=True))
+    from gdtui.serve.startups import StartupLimits
+
+    startup_limits = StartupLimits.parse(args.max_startups, per_source)
     fps = read_fps(args.serve_fps if args.serve_fps is not None else args.fps)
     app_args: list[str] = []
     if fps is not None:
@@ -104,5 +127,5 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
     return ServeConfig(
         host=args.host, port=port, root=root, authorized_keys=keys.expanduser().absolute(),
         open_to_all=args.open_to_all, max_sessions=max_sessions, idle_timeout=idle_timeout,
-        app_args=app_args,
+        app_args=app_args, startup_limits=startup_limits, login_grace=login_grace,
     )

@@ -23,12 +23,16 @@ from gdtui.serve import users
 from gdtui.serve.config import ServeConfig
 from gdtui.serve.connection import Connection
 from gdtui.serve.session import LearnerSession
+from gdtui.serve.startups import Startups
 
 log = logging.getLogger("gdtui.serve")
 
 KEEPALIVE_SECONDS = 30  # a client that stops answering for 3 of these is dropped
-LOGIN_SECONDS = 60
 MIN_IDLE_CHECK, MAX_IDLE_CHECK = 0.2, 5.0
+# How often the stalest of too many connections waiting to log in are dropped, and how long a
+# newcomer waits before it is judged: a real client says which protocol it speaks at once.
+PRUNE_SECONDS = 0.25
+BUSY_REPORT_SECONDS = 10.0  # while busy, what was refused is summed up this often
 
 
 def _keep_asyncssh_record(record: logging.LogRecord) -> bool:
@@ -55,6 +59,8 @@ class Hub:
         self.config = config
         self.connections: set[Connection] = set()
         self.sessions: set[LearnerSession] = set()
+        self.startups: Startups[Connection] = Startups(config.startup_limits)
+        self._busy = False  # between the "busy" line and the "calm again" one
         self.stopping = False
         self._keys: users.AuthorizedKeys | None = None
         self._keys_stamp: tuple | None = None
@@ -107,6 +113,42 @@ class Hub:
         if key.public_data in self._keys.listed:
             return f"its from= option in {name} does not allow {address}"
         return f"not in {name}"
+
+    def startups_changed(self, was_busy: bool) -> None:
+        """A newcomer came: say so when that makes the server busy (once, not per connection)."""
+        if self.startups.busy and not was_busy and not self._busy:
+            self._busy = True
+            limits = self.startups.limits
+            log.info("busy: %d connections are waiting to log in; newcomers are now refused "
+                     "%d%% of the time, and past %d (%d from one address) the stalest give way "
+                     "(--max-startups %s, --per-source-max-startups %d)",
+                     len(self.startups.waiting), limits.rate, limits.full, limits.per_source,
+                     limits, limits.per_source)
+
+    async def watch_startups(self) -> None:
+        """Make the stalest of too many connections waiting to log in give way; while any are
+        refused or dropped, sum them up in the log now and then (not one line each)."""
+        shown = (0, 0)
+        every = describe_duration(BUSY_REPORT_SECONDS, precise=True)
+        last_report = time.monotonic()
+        while True:
+            await asyncio.sleep(PRUNE_SECONDS)
+            for connection in self.startups.prune(time.monotonic(), settle=PRUNE_SECONDS):
+                connection.give_way()
+            if time.monotonic() - last_report < BUSY_REPORT_SECONDS:
+                continue
+            last_report = time.monotonic()
+            counts = (self.startups.refused, self.startups.gave_way)
+            if counts == shown:
+                if self._busy and not self.startups.busy:
+                    self._busy = False
+                    log.info("calm again: nobody refused or dropped in the last %s", every)
+                continue
+            refused, gave_way = counts[0] - shown[0], counts[1] - shown[1]
+            shown = counts
+            log.info("busy: in the last %s, %d connection%s refused and %d gave way to others; "
+                     "%d waiting to log in now", every, refused,
+                     " was" if refused == 1 else "s were", gave_way, len(self.startups.waiting))
 
     async def watch_idle(self) -> None:
         """End connections that sent nothing for the idle timeout."""
@@ -163,7 +205,7 @@ async def serve(config: ServeConfig) -> int:
             server_host_keys=[host_key], allow_pty=True, line_editor=False, encoding=None,
             agent_forwarding=False, x11_forwarding=False, allow_scp=False,
             password_auth=False, kbdint_auth=False, gss_host=None, rdns_lookup=False,
-            login_timeout=LOGIN_SECONDS, keepalive_interval=KEEPALIVE_SECONDS,
+            login_timeout=config.login_grace, keepalive_interval=KEEPALIVE_SECONDS,
         )
     except OSError as error:
         # asyncio words a bind error at length; a lookup error (negative errno) words it well.
@@ -180,21 +222,23 @@ async def serve(config: ServeConfig) -> int:
         hub.announce_keys()
     idle = (describe_duration(config.idle_timeout, precise=True) if config.idle_timeout
             else "never")
-    log.info("listening on %s (at most %d sessions, idle timeout %s)",
-             addresses, config.max_sessions, idle)
+    log.info("listening on %s (at most %d sessions, idle timeout %s, login grace time %s)",
+             addresses, config.max_sessions, idle,
+             describe_duration(config.login_grace, precise=True))
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(_log_internal_error)
     stop = asyncio.Event()
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(number, stop.set)
-    watcher = asyncio.create_task(hub.watch_idle())
+    watchers = [asyncio.create_task(hub.watch_idle()), asyncio.create_task(hub.watch_startups())]
     try:
         await stop.wait()
     finally:
         log.info("stopping: ending %d session%s", len(hub.sessions),
                  "" if len(hub.sessions) == 1 else "s")
         acceptor.close()
-        watcher.cancel()
+        for watcher in watchers:
+            watcher.cancel()
         await hub.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(acceptor.wait_closed(), 2)

@@ -22,6 +22,7 @@ import asyncssh
 import pyte
 import pytest
 
+from gdtui.serve.limits import KeyBudget, describe_bytes
 from gdtui.serve.pty import PtyChild
 from gdtui.serve.startups import (
     LOGGING_IN,
@@ -71,6 +72,17 @@ class Server:
 
     async def await_log(self, text: str, timeout: float = 20.0) -> str:
         return await asyncio.to_thread(self.wait_log, text, timeout)
+
+    async def await_end(self, user: str, timeout: float = 30.0) -> str:
+        """The line that says how ``user``'s (last) session ended, once it is logged."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ended = [line for line in self.lines if f"session for {user!r} from" in line
+                     and " ended: " in line]
+            if ended:
+                return ended[-1]
+            assert time.monotonic() < deadline, f"{user}'s session did not end:\n{self.log}"
+            await asyncio.sleep(0.05)
 
     def children(self) -> list[int]:
         """Pids whose parent is the server (live or zombie)."""
@@ -295,7 +307,12 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
     environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     names = {item.split(b"=", 1)[0].decode() for item in environ if item}
     assert names <= {"TERM", "LANG", "LC_ALL", "PATH", "HOME", "NO_COLOR", "COLORTERM",
-                     "PYTHONPATH", "TEXTUAL_FPS"}
+                     "PYTHONPATH", "TEXTUAL_FPS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                     "MKL_NUM_THREADS"}
+    assert b"OPENBLAS_NUM_THREADS=1" in environ  # one thread for NumPy, however many cores
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    data_limit = re.search(r"Max data size\s+(\d+)\s+(\d+)\s+bytes", limits)
+    assert data_limit.groups() == (str(512 << 20),) * 2  # the memory ceiling, soft and hard
     assert {"TERM", "COLORTERM", "NO_COLOR"} <= names
     assert b"do-not-leak" not in b"".join(environ)
     command = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
@@ -854,3 +871,90 @@ def test_max_startups_reads_like_openssh_and_addresses_are_grouped():
     assert source_of("::ffff:10.0.0.7") == "10.0.0.7"
     assert source_of("2001:db8:1:2:aaaa::1") == source_of("2001:db8:1:2:bbbb::9")
     assert source_of("2001:db8:1:2::1") != source_of("2001:db8:1:3::1")
+
+
+def child_rss(pid: int) -> int:
+    """The resident memory of process ``pid`` in bytes; 0 once it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.M)
+    return int(found.group(1)) * 1024 if found else 0
+
+
+@pytest.mark.e2e
+async def test_a_flood_of_keys_is_dropped_and_the_learner_can_still_quit(server, keys):
+    conn, chan, terminal = await login(server, "ned", keys["ann"])
+    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    pid = int((await server.await_log("session for 'ned'")).rsplit("pid ", 1)[1])
+    before = child_rss(pid)
+    chan.write(b"z" * (5 << 20))  # 5 MiB of keys, as fast as SSH carries them
+    await server.await_log("'ned' from 127.0.0.1")
+    assert "keys are coming faster than 4 KiB a second (after 16 KiB at once): the rest are " \
+        "dropped" in await server.await_log("keys are coming faster")
+    largest = before
+    while chan.get_write_buffer_size():  # until the server has taken all of them
+        largest = max(largest, child_rss(pid))
+        await asyncio.sleep(0.05)
+    # ctrl+q, again each second as a learner would: one right behind the flood is dropped too
+    closed = asyncio.ensure_future(chan.wait_closed())
+    deadline, pressed = time.monotonic() + 60, 0.0
+    while not closed.done():
+        assert time.monotonic() < deadline, "ctrl+q did not end the app"
+        if time.monotonic() - pressed > 1:
+            chan.write(b"\x11")
+            pressed = time.monotonic()
+        largest = max(largest, child_rss(pid))
+        await asyncio.sleep(0.05)
+    print(f"the learner's gdtui: {before >> 20} MiB before, at most {largest >> 20} MiB")
+    assert largest < before + (150 << 20)  # it grew by more than 1 GB before
+    assert terminal.exit_status == 0
+    assert "5 MiB of keys were dropped: they came faster than anyone types." in terminal.text
+    line = await server.await_end("ned")
+    assert line.endswith("; 5 MiB of keys dropped") and "ended: quit (exit 0)" in line
+    conn.close()
+
+
+@pytest.mark.e2e
+async def test_a_learner_past_the_memory_ceiling_ends_only_their_own_session(tmp_path, keys):
+    root = tmp_path / "ceiling"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"], keys["bob"])
+    server = Server(root, "--max-memory", "256")
+    try:
+        bob = await login(server, "bob", keys["bob"])
+        await bob[2].wait_for("Lessons read: 0 of 7")
+        # the largest window there is: the lab drawn at 1000x1000 needs far more than 256 MiB
+        conn, chan, terminal = await login(server, "ann", keys["ann"], size=(1000, 1000))
+        await terminal.wait_for("Lessons read: 0 of 7", timeout=60)
+        await press(chan, b"4")
+        await asyncio.wait_for(chan.wait_closed(), 120)
+        assert terminal.exit_status != 0
+        assert "Your gdtui ran out of memory (each may use 256 MiB here) and stopped." in \
+            terminal.text
+        line = await server.await_end("ann")
+        assert "ended: out of memory: gdtui reached its ceiling of 256 MiB (--max-memory)" in line
+        conn.close()
+        await read_first_lesson(bob[1], bob[2])  # bob goes on as if nothing happened
+        assert await quit_app(bob[1], bob[2]) == 0
+        bob[0].close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_keys_pass_in_a_burst_then_at_the_rate_and_a_key_is_whole_or_gone():
+    budget = KeyBudget(rate=100, burst=10, now=0)
+    assert budget.take(b"abcdefgh", now=0) == b"abcdefgh"
+    assert budget.take(b"\x1b[<35;10;5M", now=0) == b""  # 2 bytes left: no half a mouse report
+    assert budget.take(b"xy", now=0) == b"xy"
+    assert budget.take(b"z", now=0) == b""
+    assert budget.take(b"z" * 50, now=0.05) == b"z" * 5  # 0.05 s at 100 a second
+    assert budget.take(b"z" * 50, now=10) == b"z" * 10  # never more than the burst at once
+    assert budget.take("ab\u00e9".encode(), now=10.035) == b"ab"  # 3 bytes: not half of é
+    assert budget.dropped == 11 + 1 + 45 + 40 + 2
+
+
+def test_sizes_read_at_a_glance():
+    assert [describe_bytes(n) for n in (512, 16384, 5 << 20, 1.31 * (1 << 30), 40 << 20)] == [
+        "512 bytes", "16 KiB", "5 MiB", "1.3 GiB", "40 MiB"]

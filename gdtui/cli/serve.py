@@ -3,6 +3,7 @@
     gdtui serve [--host 127.0.0.1] [--port 2222] [--root DIR] [--authorized-keys FILE] [--open]
                 [--max-sessions 20] [--idle-timeout 1800] [--fps N] [--no-mouse]
                 [--login-grace-time 20] [--max-startups 20:30:100] [--per-source-max-startups 20]
+                [--max-memory 512]
 
 The server itself (asyncssh) is imported only when the command runs, so that ``gdtui`` starts
 fast. Options are checked here and a bad one is one line and exit 2.
@@ -26,6 +27,9 @@ DEFAULT_IDLE_TIMEOUT = 1800
 DEFAULT_LOGIN_GRACE, MIN_LOGIN_GRACE, MAX_LOGIN_GRACE = 20, 5, 600
 DEFAULT_MAX_STARTUPS = "20:30:100"
 DEFAULT_PER_SOURCE = 20
+# Measured with the lab training: a session's data memory peaks near 150 MiB at 80x24, 175 MiB
+# at 250x80 and 300 MiB at 640x270 (a 4K screen in a small font).
+DEFAULT_MAX_MEMORY, MIN_MAX_MEMORY, MAX_MAX_MEMORY = 512, 256, 1 << 20
 ROOT_FOLDER = "serve"
 
 
@@ -64,6 +68,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         metavar="N",
                         help="connections waiting to log in from one address (an IPv6 /64); "
                         f"past N the stalest of them gives way (default: {DEFAULT_PER_SOURCE})")
+    parser.add_argument("--max-memory", default=str(DEFAULT_MAX_MEMORY), metavar="MIB",
+                        help="memory each learner's gdtui may use, in MiB: past it, that gdtui "
+                        f"alone stops (default: {DEFAULT_MAX_MEMORY}; at least {MIN_MAX_MEMORY})")
     # Own names: the global --fps/--no-mouse would otherwise be overwritten by these defaults.
     parser.add_argument("--fps", dest="serve_fps", metavar="N",
                         help="passed to each learner's gdtui: at most N screen updates a second")
@@ -101,6 +108,8 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
                               high=MAX_LOGIN_GRACE)
     per_source = int(read_number(args.per_source_max_startups, "--per-source-max-startups",
                                  low=1, high=10000, whole=True))
+    max_memory = int(read_number(args.max_memory, "--max-memory", low=MIN_MAX_MEMORY,
+                                 high=MAX_MAX_MEMORY, whole=True))
     from gdtui.serve.startups import StartupLimits
 
     startup_limits = StartupLimits.parse(args.max_startups, per_source)
@@ -128,4 +137,5 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
         host=args.host, port=port, root=root, authorized_keys=keys.expanduser().absolute(),
         open_to_all=args.open_to_all, max_sessions=max_sessions, idle_timeout=idle_timeout,
         app_args=app_args, startup_limits=startup_limits, login_grace=login_grace,
+        memory_ceiling=max_memory * 1024 * 1024,
     )

@@ -28,6 +28,8 @@ class ServeConfig:
     """How many connections may wait to log in (--max-startups, --per-source-max-startups)."""
     login_grace: float = 20.0
     """Seconds a connection has to log in and open its session (--login-grace-time)."""
+    memory_ceiling: int = 512 * 1024 * 1024
+    """Bytes of data memory each learner's gdtui may use (--max-memory, in MiB)."""
 
     @property
     def max_logged_in(self) -> int:

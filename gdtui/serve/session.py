@@ -23,6 +23,7 @@ import asyncssh
 
 from gdtui.numbers import describe_duration
 from gdtui.serve.config import ServeConfig
+from gdtui.serve.limits import KEY_BURST, KEY_RATE, KeyBudget, data_memory, describe_bytes
 from gdtui.serve.pty import PtyChild, clamp_size
 from gdtui.serve.users import printable
 
@@ -34,6 +35,12 @@ TERM_PATTERN = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 CLIENT_ENV = ("NO_COLOR", "COLORTERM")  # the only variables a client may pass on (SendEnv)
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 EARLY_INPUT_LIMIT = 65536  # keys typed before the child is up; more than this is dropped
+# One thread for NumPy's linear algebra: a learner's lab never takes every core of a shared
+# server, and the memory ceiling does not depend on how many there are (each thread of
+# OpenBLAS reserves tens of MB).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+MEMORY_CHECK_SECONDS = 0.25
+NEAR_CEILING = 0.85  # a child that fails with this much of its ceiling in use ran out of memory
 # The child runs in the learner's folder, which is also its HOME: -P keeps that folder off
 # sys.path (a gdtui.py or numpy.py there is never imported), -s skips ~/.local's site-packages
 # (and the .pth files it would run).
@@ -48,14 +55,15 @@ RESET_TERMINAL = (
 
 
 def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:
-    """The child's whole environment: the client's terminal type, UTF-8, and nothing of ours
-    beyond PYTHONPATH (how the server itself found gdtui)."""
+    """The child's whole environment: the client's terminal type, UTF-8, one thread for NumPy,
+    and nothing of ours beyond PYTHONPATH (how the server itself found gdtui)."""
     env = {
         "TERM": term if term and TERM_PATTERN.fullmatch(term) else DEFAULT_TERM,
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         "PATH": SAFE_PATH,
         "HOME": str(home),
+        **ONE_THREAD,
     }
     for name in CLIENT_ENV:
         value = client_env.get(name)
@@ -116,6 +124,9 @@ class LearnerSession(asyncssh.SSHServerSession):
         self.started_at = time.monotonic()
         self._early_input = bytearray()
         self._stop = asyncio.Event()
+        self._keys = KeyBudget(now=time.monotonic())
+        self.memory = 0
+        """The child's data memory when last looked at, in bytes."""
 
     @property
     def who(self) -> str:
@@ -196,6 +207,12 @@ class LearnerSession(asyncssh.SSHServerSession):
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
         self.owner.touch()
+        told = self._keys.dropped > 0
+        data = self._keys.take(data, time.monotonic())
+        if self._keys.dropped and not told:  # once a session; the end line gives the total
+            log.info("%s: keys are coming faster than %s a second (after %s at once): "
+                     "the rest are dropped", self.who, describe_bytes(KEY_RATE),
+                     describe_bytes(KEY_BURST))
         if self.child is not None:
             self.child.write(data)
         elif len(self._early_input) < EARLY_INPUT_LIMIT:
@@ -274,7 +291,8 @@ class LearnerSession(asyncssh.SSHServerSession):
         argv = [sys.executable, *PYTHON_FLAGS, "-m", "gdtui", "--data-dir", str(folder),
                 *config.app_args]
         env = child_environment(self.term, dict(self.chan.get_environment()), folder)
-        self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self)
+        self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self,
+                                          memory_ceiling=config.memory_ceiling)
         size = _size(self.size)
         if self.size != self.asked_size:
             size += f" (asked for {_size(self.asked_size)})"
@@ -284,15 +302,33 @@ class LearnerSession(asyncssh.SSHServerSession):
         self._early_input.clear()
         exited = asyncio.ensure_future(self.child.wait())
         stopped = asyncio.ensure_future(self._stop.wait())
+        watcher = asyncio.ensure_future(self._watch_memory(self.child.pid))
         await asyncio.wait({exited, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
+        watcher.cancel()
         if not exited.done():
             await self.child.end(config.grace)
         code = await exited
+        if code != 0 and self.end_reason is None:
+            self._check_memory(config.memory_ceiling)
         with contextlib.suppress(TimeoutError):  # pass on its last words (the terminal reset)
             await asyncio.wait_for(self.child.wait_output(), 1.0)
         self.child.close()
         return code
+
+    def _check_memory(self, ceiling: int) -> None:
+        """The child failed: if it was near its memory ceiling, that is why."""
+        if self.memory >= NEAR_CEILING * ceiling:
+            words = describe_bytes(ceiling)
+            self.end_reason = f"out of memory: gdtui reached its ceiling of {words} (--max-memory)"
+            self.end_message = (f"Your gdtui ran out of memory (each may use {words} here) "
+                                "and stopped. Your progress is saved: connect again to go on.")
+
+    async def _watch_memory(self, pid: int) -> None:
+        """Note the child's memory now and then: if it fails, was it near its ceiling?"""
+        while True:
+            self.memory = data_memory(pid) or self.memory
+            await asyncio.sleep(MEMORY_CHECK_SECONDS)
 
     async def _finish(self, code: int | None) -> None:
         self.hub.sessions.discard(self)
@@ -303,9 +339,14 @@ class LearnerSession(asyncssh.SSHServerSession):
         else:
             reason = f"quit (exit {code})"
         took = describe_duration(time.monotonic() - self.started_at, precise=True)
-        log.info("session for %s ended: %s, after %s", self.who, reason, took)
+        dropped = describe_bytes(self._keys.dropped) if self._keys.dropped else ""
+        log.info("session for %s ended: %s, after %s%s", self.who, reason, took,
+                 f"; {dropped} of keys dropped" if dropped else "")
         if self.end_message:
             self._send(RESET_TERMINAL + self.end_message.encode() + b"\r\n")
+        if dropped:
+            self._send(f"{dropped} of keys were dropped: they came faster than anyone "
+                       "types.\r\n".encode())
         if not self.closed and self.chan is not None:
             status = 1 if code is None else code if code >= 0 else 128 - code
             self.chan.exit(status)

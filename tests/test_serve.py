@@ -917,6 +917,23 @@ async def test_a_flood_of_keys_is_dropped_and_the_learner_can_still_quit(server,
 
 
 @pytest.mark.e2e
+async def test_after_a_paste_too_large_to_pass_keys_are_keys_again(server, keys):
+    conn, chan, terminal = await login(server, "oli", keys["ann"])
+    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    chan.write(b"\x1b[200~" + b"p" * 40000 + b"\x1b[201~")  # a paste, cut short on the way
+    await server.await_log("'oli' from 127.0.0.1")
+    deadline, pressed = time.monotonic() + 60, 0.0
+    while "Lesson 1: A network that guesses" not in terminal.text:
+        assert time.monotonic() < deadline, f"1 does not open the lesson:\n{terminal.text}"
+        if time.monotonic() - pressed > 1:  # again each second, as a learner would
+            chan.write(b"1")
+            pressed = time.monotonic()
+        await asyncio.sleep(0.05)
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+
+
+@pytest.mark.e2e
 async def test_a_learner_past_the_memory_ceiling_ends_only_their_own_session(tmp_path, keys):
     root = tmp_path / "ceiling"
     root.mkdir()
@@ -953,6 +970,16 @@ def test_keys_pass_in_a_burst_then_at_the_rate_and_a_key_is_whole_or_gone():
     assert budget.take(b"z" * 50, now=10) == b"z" * 10  # never more than the burst at once
     assert budget.take("ab\u00e9".encode(), now=10.035) == b"ab"  # 3 bytes: not half of é
     assert budget.dropped == 11 + 1 + 45 + 40 + 2
+
+
+def test_a_paste_cut_short_is_closed_so_later_keys_are_keys():
+    budget = KeyBudget(rate=100, burst=20, now=0)
+    paste = b"\x1b[200~" + b"p" * 40 + b"\x1b[201~"
+    assert budget.take(paste, now=0) == b"\x1b[200~" + b"p" * 14 + b"\x1b[201~"
+    assert budget.take(b"q", now=1) == b"q"
+    whole = b"\x1b[200~pp\x1b[201~"
+    assert budget.take(whole, now=2) == whole
+    assert budget.take(b"x" * 30, now=3) == b"x" * 20  # no paste open: nothing added
 
 
 def test_sizes_read_at_a_glance():

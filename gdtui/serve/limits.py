@@ -21,6 +21,7 @@ mouse about 1,000 (one 10-15 byte report per cell crossed)."""
 KEY_BURST = 16384
 """Bytes a session may send at once on top of that (a paste, a quick swipe of the mouse)."""
 _ESCAPE_LENGTH = 16  # longer than any key's or mouse report's escape sequence
+PASTE_START, PASTE_END = b"\x1b[200~", b"\x1b[201~"  # around a paste (bracketed paste mode)
 
 
 class KeyBudget:
@@ -32,19 +33,34 @@ class KeyBudget:
         """Bytes dropped so far."""
         self._tokens = float(burst)
         self._last = now
+        self._in_paste = False  # what passed opened a paste that it has not closed
 
     def take(self, data: bytes, now: float) -> bytes:
         """The part of ``data`` that may pass now: all of it, or a prefix that splits no
-        character and no escape sequence (a key is whole or gone), or nothing."""
+        character and no escape sequence (a key is whole or gone), or nothing. A paste cut
+        short is closed, or the app would take every later key for more of the paste."""
         self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
         self._last = now
         if len(data) <= self._tokens:
             self._tokens -= len(data)
+            self._follow_paste(data)
             return data
         cut = _whole_keys(data, int(self._tokens))
         self._tokens -= cut
         self.dropped += len(data) - cut
-        return data[:cut]
+        passed = data[:cut]
+        self._follow_paste(passed)
+        if self._in_paste:
+            self._in_paste = False
+            passed += PASTE_END
+        return passed
+
+    def _follow_paste(self, passed: bytes) -> None:
+        start, end = passed.rfind(PASTE_START), passed.rfind(PASTE_END)
+        if start > end:
+            self._in_paste = True
+        elif end > start:
+            self._in_paste = False
 
 
 def _whole_keys(data: bytes, cut: int) -> int:

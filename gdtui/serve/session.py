@@ -11,10 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import re
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +19,7 @@ from typing import Protocol
 import asyncssh
 
 from gdtui.numbers import describe_duration
+from gdtui.serve.child import child_command, child_environment
 from gdtui.serve.config import ServeConfig
 from gdtui.serve.limits import KEY_BURST, KEY_RATE, KeyBudget, data_memory, describe_bytes
 from gdtui.serve.pty import PtyChild, clamp_size
@@ -29,22 +27,10 @@ from gdtui.serve.users import printable
 
 log = logging.getLogger("gdtui.serve")
 
-DEFAULT_TERM = "xterm-256color"
 DEFAULT_SIZE = (80, 24)
-TERM_PATTERN = re.compile(r"[A-Za-z0-9._+-]{1,64}")
-CLIENT_ENV = ("NO_COLOR", "COLORTERM")  # the only variables a client may pass on (SendEnv)
-SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 EARLY_INPUT_LIMIT = 65536  # keys typed before the child is up; more than this is dropped
-# One thread for NumPy's linear algebra: a learner's lab never takes every core of a shared
-# server, and the memory ceiling does not depend on how many there are (each thread of
-# OpenBLAS reserves tens of MB).
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 MEMORY_CHECK_SECONDS = 0.25
 NEAR_CEILING = 0.85  # a child that fails with this much of its ceiling in use ran out of memory
-# The child runs in the learner's folder, which is also its HOME: -P keeps that folder off
-# sys.path (a gdtui.py or numpy.py there is never imported), -s skips ~/.local's site-packages
-# (and the .pth files it would run).
-PYTHON_FLAGS = ("-P", "-s")
 NEEDS_TERMINAL = "gdtui needs a terminal: connect with ssh -t\r\n"
 # What a Textual app undoes on a clean exit; a child that was ended cannot, so we do it for it:
 # keyboard mode, alternate screen, cursor, focus events, mouse modes, paste mode, line wrap.
@@ -52,26 +38,6 @@ RESET_TERMINAL = (
     b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
     b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n"
 )
-
-
-def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:
-    """The child's whole environment: the client's terminal type, UTF-8, one thread for NumPy,
-    and nothing of ours beyond PYTHONPATH (how the server itself found gdtui)."""
-    env = {
-        "TERM": term if term and TERM_PATTERN.fullmatch(term) else DEFAULT_TERM,
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "PATH": SAFE_PATH,
-        "HOME": str(home),
-        **ONE_THREAD,
-    }
-    for name in CLIENT_ENV:
-        value = client_env.get(name)
-        if value is not None and len(value) <= 64 and value.isprintable():
-            env[name] = value
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    return env
 
 
 def _size(size: tuple[int, int]) -> str:
@@ -288,8 +254,7 @@ class LearnerSession(asyncssh.SSHServerSession):
         config = self.hub.config
         folder = self.owner.folder
         assert folder is not None and self.chan is not None
-        argv = [sys.executable, *PYTHON_FLAGS, "-m", "gdtui", "--data-dir", str(folder),
-                *config.app_args]
+        argv = child_command(folder, config.app_args)
         env = child_environment(self.term, dict(self.chan.get_environment()), folder)
         self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self,
                                           memory_ceiling=config.memory_ceiling)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 
 import asyncssh
 import pytest
@@ -122,3 +123,36 @@ def test_openssh_logs_in_while_a_crowd_that_never_logs_in_is_held_open(ssh_termi
     first.wait_for("ssh-exited-0")
     assert [line.split(" ended: ")[1].split(",")[0] for line in server.lines
             if " ended: " in line] == ["quit (exit 0)"] * 2
+
+
+def test_openssh_a_learner_past_the_memory_ceiling_is_told_in_plain_words(tmp_path):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    key_path = tmp_path / "key"
+    key.write_private_key(key_path)
+    key_path.chmod(0o600)
+    root = tmp_path / "serve"
+    root.mkdir()
+    (root / "authorized_keys").write_text(key.export_public_key().decode())
+    server = Server(root, "--max-memory", "256")
+    # the lab drawn in a 1000x600 window needs far more than 256 MiB
+    term = Terminal(" ".join([
+        "ssh", "-tt", "-F", "/dev/null", "-p", str(server.port), "-i", str(key_path),
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "big@127.0.0.1",
+    ]) + "; echo ssh-exited-$?; sleep 30", width=1000, height=600)
+    try:
+        term.wait_for("Lessons read: 0 of 7", timeout=60)
+        term.keys("4")
+        # (not term.wait_for, which fails on a traceback: the dying app prints one, and the
+        # server clears it a moment later)
+        deadline = time.monotonic() + 120
+        while "ssh-exited-1" not in (shown := term.screen()):
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.05)
+        assert ("Your gdtui ran out of memory (each may use 256 MiB here) and stopped. "
+                "Your progress is saved: connect again to go on.") in shown
+        assert "MemoryError" not in shown  # the dying app's traceback is cleared
+        assert "out of memory" in server.wait_log("ended:")
+    finally:
+        term.close()
+        assert server.stop() == 0

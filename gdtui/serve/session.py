@@ -34,9 +34,12 @@ NEAR_CEILING = 0.85  # a child that fails with this much of its ceiling in use r
 NEEDS_TERMINAL = "gdtui needs a terminal: connect with ssh -t\r\n"
 # What a Textual app undoes on a clean exit; a child that was ended cannot, so we do it for it:
 # keyboard mode, alternate screen, cursor, focus events, mouse modes, paste mode, line wrap.
+# Leaving the alternate screen puts the cursor back where the app started; what is below it
+# then is only what a failing app printed on its way out (a MemoryError's traceback), which
+# the server's log explains better: it is cleared.
 RESET_TERMINAL = (
     b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
-    b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n"
+    b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n\x1b[J"
 )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 
 import asyncssh
 import pytest
 
-from tests.test_serve import Server
+from tests.test_serve import Crowd, Server
 from tests.tmux_terminal import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -34,13 +35,18 @@ def served(tmp_path):
 def ssh_terminal(served, open_terminal):
     server, key_path = served
 
-    def start() -> Terminal:
-        command = " ".join([
+    def start(user: str = "learner", tries: int = 1) -> Terminal:
+        """ssh in a terminal; with ``tries``, as a learner would: again while dropped."""
+        ssh = " ".join([
             "ssh", "-tt", "-F", "/dev/null", "-p", str(server.port), "-i", str(key_path),
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "learner@127.0.0.1",
-        ]) + "; echo ssh-exited-$?; sleep 30"
-        return open_terminal(command)
+            "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", f"{user}@127.0.0.1",
+        ])
+        if tries == 1:
+            return open_terminal(f"{ssh}; echo ssh-exited-$?; sleep 30")
+        notes = key_path.parent / "ssh-tries"  # each failed try, a line
+        return open_terminal(f"for try in $(seq {tries}); do {ssh} && break; "
+                             f"echo \"try $try failed\" >>{notes}; done; echo ssh-done; sleep 30")
 
     return start
 
@@ -91,3 +97,62 @@ def test_openssh_without_a_terminal_or_with_a_command_is_refused(served):
     result = subprocess.run([*base, "learner@127.0.0.1", "ls"], capture_output=True, text=True,
                             timeout=30, stdin=subprocess.DEVNULL)
     assert result.returncode != 0 and "exec request failed" in result.stderr
+
+
+def test_openssh_logs_in_while_a_crowd_that_never_logs_in_is_held_open(ssh_terminal, served,
+                                                                        tmp_path):
+    server, _ = served
+    first = ssh_terminal()
+    first.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    with Crowd(server.port, size=100) as crowd:
+        crowd.wait_opened(200)  # the server has dropped a hundred of them already
+        server.wait_log("busy: ")
+        late = ssh_terminal(user="latecomer", tries=10)
+        late.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+        failed = (tmp_path / "ssh-tries").read_text() if (tmp_path / "ssh-tries").exists() else ""
+        print(f"latecomer logged in after {failed.count('failed')} failed tries")
+        # the learner who was in before is untouched, and so is the latecomer
+        for term in (first, late):
+            term.keys("1")
+            term.wait_for("Lesson 1: A network that guesses")
+            term.keys("Escape")
+            term.wait_for("Lessons read: 0 of 7")
+    late.keys("q")
+    late.wait_for("ssh-done")
+    first.keys("q")
+    first.wait_for("ssh-exited-0")
+    assert [line.split(" ended: ")[1].split(",")[0] for line in server.lines
+            if " ended: " in line] == ["quit (exit 0)"] * 2
+
+
+def test_openssh_a_learner_past_the_memory_ceiling_is_told_in_plain_words(tmp_path):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    key_path = tmp_path / "key"
+    key.write_private_key(key_path)
+    key_path.chmod(0o600)
+    root = tmp_path / "serve"
+    root.mkdir()
+    (root / "authorized_keys").write_text(key.export_public_key().decode())
+    server = Server(root, "--max-memory", "256")
+    # the lab drawn in a 1000x600 window needs far more than 256 MiB
+    term = Terminal(" ".join([
+        "ssh", "-tt", "-F", "/dev/null", "-p", str(server.port), "-i", str(key_path),
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "big@127.0.0.1",
+    ]) + "; echo ssh-exited-$?; sleep 30", width=1000, height=600)
+    try:
+        term.wait_for("Lessons read: 0 of 7", timeout=60)
+        term.keys("4")
+        # (not term.wait_for, which fails on a traceback: the dying app prints one, and the
+        # server clears it a moment later)
+        deadline = time.monotonic() + 120
+        while "ssh-exited-1" not in (shown := term.screen()):
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.05)
+        assert ("Your gdtui ran out of memory (each may use 256 MiB here) and stopped. "
+                "Your progress is saved: connect again to go on.") in shown
+        assert "MemoryError" not in shown  # the dying app's traceback is cleared
+        assert "out of memory" in server.wait_log("ended:")
+    finally:
+        term.close()
+        assert server.stop() == 0

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
+import selectors
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +22,16 @@ import asyncssh
 import pyte
 import pytest
 
+from gdtui.serve.limits import KeyBudget, describe_bytes
 from gdtui.serve.pty import PtyChild
+from gdtui.serve.startups import (
+    LOGGING_IN,
+    SILENT,
+    SPEAKING,
+    StartupLimits,
+    Startups,
+    source_of,
+)
 
 END, ESCAPE = b"\x1b[F", b"\x1b"
 
@@ -60,6 +72,17 @@ class Server:
 
     async def await_log(self, text: str, timeout: float = 20.0) -> str:
         return await asyncio.to_thread(self.wait_log, text, timeout)
+
+    async def await_end(self, user: str, timeout: float = 30.0) -> str:
+        """The line that says how ``user``'s (last) session ended, once it is logged."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ended = [line for line in self.lines if f"session for {user!r} from" in line
+                     and " ended: " in line]
+            if ended:
+                return ended[-1]
+            assert time.monotonic() < deadline, f"{user}'s session did not end:\n{self.log}"
+            await asyncio.sleep(0.05)
 
     def children(self) -> list[int]:
         """Pids whose parent is the server (live or zombie)."""
@@ -284,13 +307,18 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
     environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     names = {item.split(b"=", 1)[0].decode() for item in environ if item}
     assert names <= {"TERM", "LANG", "LC_ALL", "PATH", "HOME", "NO_COLOR", "COLORTERM",
-                     "PYTHONPATH", "TEXTUAL_FPS"}
+                     "PYTHONPATH", "TEXTUAL_FPS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                     "MKL_NUM_THREADS"}
+    assert b"OPENBLAS_NUM_THREADS=1" in environ  # one thread for NumPy, however many cores
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    data_limit = re.search(r"Max data size\s+(\d+)\s+(\d+)\s+bytes", limits)
+    assert data_limit.groups() == (str(512 << 20),) * 2  # the memory ceiling, soft and hard
     assert {"TERM", "COLORTERM", "NO_COLOR"} <= names
     assert b"do-not-leak" not in b"".join(environ)
     command = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-    assert command[:5] == [sys.executable, "-m", "gdtui", "--data-dir", str(
+    assert command[:7] == [sys.executable, "-P", "-s", "-m", "gdtui", "--data-dir", str(
         server.root / "users" / "hal")]
-    assert command[5:8] == ["--fps", "30", "--no-mouse"]
+    assert command[7:10] == ["--fps", "30", "--no-mouse"]
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     session_id, tty = int(fields[3]), int(fields[4])
     assert session_id == pid and tty != 0  # a session leader with its terminal
@@ -300,6 +328,64 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
     await server.await_log("ended: disconnected")
     with pytest.raises(ProcessLookupError):  # a zombie would still answer signal 0
         os.kill(pid, 0)
+
+
+@pytest.mark.e2e
+async def test_a_key_refused_by_its_from_option_is_logged_as_such(server):
+    guarded = asyncssh.generate_private_key("ssh-ed25519")
+    with (server.root / "authorized_keys").open("a") as file:
+        file.write(f'from="10.9.9.9" {guarded.export_public_key().decode()}')
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect(server, "lee", guarded)
+    line = await server.await_log("refused for 'lee'")
+    assert line.endswith(
+        "refused for 'lee': its from= option in authorized_keys does not allow 127.0.0.1")
+
+
+@pytest.mark.e2e
+async def test_the_log_gives_the_size_the_child_got_and_the_size_asked_for(server, keys):
+    conn, chan, terminal = await login(server, "max", keys["ann"], size=(1500, 30))
+    await terminal.wait_until(lambda: "Continue reading" in terminal.screen.display[29],
+                              "the home screen is not drawn")
+    line = await server.await_log("session for 'max'")
+    assert ", 1000x30 (asked for 1500x30), pid " in line
+    widest = max(len(row.rstrip()) for row in terminal.screen.display)
+    assert 990 < widest <= 1000  # the app is laid out 1000 wide
+
+    chan.change_terminal_size(0, 0)
+    terminal.screen.resize(24, 80)
+    await terminal.wait_until(lambda: "Continue reading" in terminal.screen.display[23],
+                              "the home screen is not redrawn at 80x24")
+    assert "window 0x0 asked for, 80x24 given" in await server.await_log("window 0x0")
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+
+
+HIJACK = "import pathlib; pathlib.Path({marker!r}).touch()\n"
+
+
+@pytest.mark.e2e
+async def test_nothing_in_the_learners_folder_is_imported(server, keys):
+    # The learner's folder is the child's working directory and HOME: files there that Python
+    # would import from the current directory, or run from ~/.local, must stay inert.
+    folder = server.root / "users" / "kim"
+    site = folder / ".local" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    (site / "site-packages").mkdir(parents=True)
+    planted = {folder / "gdtui.py": "gdtui", folder / "numpy.py": "numpy",
+               folder / "sitecustomize.py": "sitecustomize",
+               site / "site-packages" / "usercustomize.py": "usercustomize",
+               site / "site-packages" / "planted.pth": "pth"}
+    for path, name in planted.items():
+        code = HIJACK.format(marker=str(folder / f"imported-{name}"))
+        path.write_text(code if path.suffix == ".py" else code.replace("\n", "") + "\n")
+
+    conn, chan, terminal = await login(server, "kim", keys["ann"])
+    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    await press(chan, b"4")  # the lab imports numpy
+    await terminal.wait_for("dataset", "learn rate", "Run")
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+    assert sorted(path.name for path in folder.glob("imported-*")) == []
 
 
 @pytest.mark.e2e
@@ -370,6 +456,59 @@ async def test_ctrl_c_ends_every_session_and_exits_0(tmp_path, keys):
     conn.close()
 
 
+@pytest.mark.e2e
+async def test_sessions_closed_at_once_while_drawing_are_logged_as_gone(tmp_path, keys):
+    # A client that closes its channel while its gdtui is drawing: the frames in flight meet
+    # a closed channel. That is a client going away, not an internal error.
+    root = tmp_path / "closing"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"])
+    server = Server(root)
+    try:
+        names = [f"learner{n}" for n in range(12)]
+        sessions = await asyncio.gather(
+            *(login(server, name, keys["ann"], size=(200, 60)) for name in names))
+        for _conn, chan, _terminal in sessions:
+            chan.write(b"4")
+        await asyncio.gather(
+            *(terminal.wait_for("learn rate", timeout=120) for _, _, terminal in sessions))
+        for _conn, chan, _terminal in sessions:
+            chan.write(b" ")  # train: a new frame every few milliseconds
+        await asyncio.gather(
+            *(terminal.wait_for("steps/s", timeout=60) for _, _, terminal in sessions))
+        for _conn, chan, _terminal in sessions:
+            chan.close()
+        deadline = time.monotonic() + 30
+        while sum("ended:" in line for line in server.lines) < len(names):
+            assert time.monotonic() < deadline, server.log
+            await asyncio.sleep(0.05)
+        ended = [line for line in server.lines if "ended:" in line]
+        assert all("ended: disconnected" in line for line in ended), ended
+        assert "internal error" not in server.log and "went away" not in server.log
+        for conn, _chan, _terminal in sessions:
+            conn.close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_write_to_a_channel_the_client_closed_ends_the_session_quietly():
+    from types import SimpleNamespace
+
+    from gdtui.serve.session import LearnerSession
+
+    class ClosedChannel:
+        def write(self, data: bytes) -> None:
+            raise BrokenPipeError("Channel not open for sending")
+
+    hub = SimpleNamespace(config=None, sessions=set(), stopping=False)
+    owner = SimpleNamespace(user="ann", address="127.0.0.1:5000", folder=None, hub=hub)
+    session = LearnerSession(owner)
+    session.connection_made(ClosedChannel())
+    session.output(b"a frame")
+    session.output(b"another frame")
+    assert session.closed and session.end_reason == "disconnected"
+
+
 def run_serve(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gdtui", "serve", *args],
                           capture_output=True, text=True, timeout=30)
@@ -386,7 +525,10 @@ def test_setup_problems_are_one_clear_line(tmp_path):
     assert result.returncode == 1 and "is a file" in result.stderr
 
     for option, value in (("--port", "70000"), ("--max-sessions", "0"),
-                          ("--idle-timeout", "soon"), ("--fps", "0")):
+                          ("--idle-timeout", "soon"), ("--fps", "0"),
+                          ("--login-grace-time", "1"), ("--login-grace-time", "nan"),
+                          ("--max-startups", "10:30"), ("--max-startups", "60:30:10"),
+                          ("--per-source-max-startups", "0")):
         result = run_serve("--root", str(tmp_path / "r"), "--open", option, value)
         assert result.returncode == 2 and option in result.stderr
 
@@ -398,6 +540,20 @@ def test_setup_problems_are_one_clear_line(tmp_path):
             f"gdtui serve: cannot listen on 127.0.0.1:{busy.port}: Address already in use"]
     finally:
         busy.stop()
+
+
+@pytest.mark.parametrize("host", ["", "  ", "\t"])
+def test_an_empty_host_is_refused_not_read_as_every_interface(tmp_path, capsys, monkeypatch,
+                                                              host):
+    from gdtui.cli.main import main
+    from gdtui.serve import server
+
+    # were it accepted, nothing may listen on every interface: the server is not started
+    monkeypatch.setattr(server, "run", lambda config: pytest.fail(f"would listen: {config}"))
+    assert main(["serve", "--root", str(tmp_path), "--open", "--host", host]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "gdtui serve: --host needs an address: 127.0.0.1 for this machine only, "
+        "0.0.0.0 for every network"]
 
 
 def parse(*argv: str):
@@ -418,6 +574,7 @@ def test_options_before_and_after_serve_reach_each_learners_gdtui(tmp_path, monk
     assert config.app_args == ["--fps", "5", "--no-mouse", "--lessons", str(lessons)]
     assert (config.host, config.port, config.max_sessions, config.idle_timeout) == (
         "127.0.0.1", 2222, 20, 1800)
+    assert (config.login_grace, config.startup_limits) == (20, StartupLimits(20, 30, 100, 20))
     assert not config.open_to_all
 
     monkeypatch.setenv("GDTUI_DATA_DIR", str(tmp_path / "env"))
@@ -523,3 +680,308 @@ async def test_a_child_that_ignores_hangups_is_killed_in_the_end(tmp_path):
     assert await child.end(grace=0.2) == -signal.SIGKILL
     with pytest.raises(ProcessLookupError):
         os.kill(child.pid, 0)
+
+
+class Crowd:
+    """``size`` connections that never log in, held open by a thread: each one the server closes
+    is opened again at once. Every other one sends an SSH version line first, then nothing."""
+
+    def __init__(self, port: int, size: int = 100):
+        self.port, self.size = port, size
+        self.opened = 0
+        self._stop = threading.Event()
+        self._selector = selectors.DefaultSelector()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Crowd:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        for key in list(self._selector.get_map().values()):
+            key.fileobj.close()
+        self._selector.close()
+
+    def _open(self) -> None:
+        try:
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=2)
+        except OSError:
+            return  # the backlog is full for a moment: the next round tries again
+        if self.opened % 2:
+            sock.sendall(b"SSH-2.0-crowd\r\n")
+        sock.setblocking(False)
+        self.opened += 1
+        self._selector.register(sock, selectors.EVENT_READ)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for _ in range(self.size - len(self._selector.get_map())):
+                self._open()
+            for key, _events in self._selector.select(0.05):
+                try:
+                    gone = not key.fileobj.recv(65536)
+                except OSError:
+                    gone = True
+                if gone:
+                    self._selector.unregister(key.fileobj)
+                    key.fileobj.close()
+
+    def wait_opened(self, count: int, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.opened < count:
+            assert time.monotonic() < deadline, f"only {self.opened} connections opened"
+            time.sleep(0.05)
+
+
+async def login_despite(server: Server, user: str, key: asyncssh.SSHKey, tries: int = 10):
+    """Log in as a learner would under load: try again when dropped; (session, tries taken)."""
+    for attempt in range(1, tries + 1):
+        try:
+            return await login(server, user, key), attempt
+        except (OSError, asyncssh.Error):
+            continue
+    raise AssertionError(f"{user} could not log in in {tries} tries:\n{server.log}")
+
+
+@pytest.mark.e2e
+async def test_a_crowd_that_never_logs_in_does_not_lock_the_class_out(tmp_path, keys):
+    root = tmp_path / "crowded"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"], keys["bob"])
+    server = Server(root)
+    try:
+        conn, chan, terminal = await login(server, "ann", keys["ann"])
+        await terminal.wait_for("Lessons read: 0 of 7")
+        with Crowd(server.port, size=100) as crowd:
+            # the server has dropped a hundred of them already
+            await asyncio.to_thread(crowd.wait_opened, 200)
+            assert "busy: " in await server.await_log("busy: ")
+            (late, late_chan, late_terminal), tries = await login_despite(server, "bob",
+                                                                          keys["bob"])
+            print(f"bob logged in at try {tries}, {crowd.opened} crowd connections opened")
+            await late_terminal.wait_for("Lessons read: 0 of 7")
+            await read_first_lesson(chan, terminal)  # ann, logged in before, is untouched
+            await read_first_lesson(late_chan, late_terminal)
+        assert await quit_app(chan, terminal) == 0
+        assert await quit_app(late_chan, late_terminal) == 0
+        conn.close()
+        late.close()
+        await server.await_log("busy: in the last 10 seconds")
+        ended = [line for line in server.lines if "ended:" in line]
+        assert len(ended) == 2 and all("ended: quit (exit 0)" in line for line in ended)
+    finally:
+        assert server.stop() == 0
+
+
+@pytest.mark.e2e
+async def test_a_connection_has_the_login_grace_time_to_log_in_and_start_its_app(tmp_path, keys):
+    root = tmp_path / "grace"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"])
+    server = Server(root, "--login-grace-time", "5")
+    try:
+        assert "login grace time 5 seconds" in server.wait_log("listening on")
+        conn, chan, terminal = await login(server, "ann", keys["ann"])
+        await terminal.wait_for("Lessons read: 0 of 7")
+
+        silent = socket.create_connection(("127.0.0.1", server.port))
+        silent.settimeout(30)
+        assert silent.recv(100).startswith(b"SSH-2.0-")  # the server's version line
+        assert silent.recv(100) == b""  # then, 5 seconds on, the end
+        silent.close()
+        await server.await_log("closed: it did not log in within 5 seconds")
+
+        idle = await connect(server, "bob", keys["ann"])  # logs in, asks for nothing
+        await asyncio.wait_for(idle.wait_closed(), 30)
+        await server.await_log("'bob' asked for no session within 5 seconds: closed")
+
+        # ann's session, twice the grace time old by now, goes on
+        await read_first_lesson(chan, terminal)
+        assert await quit_app(chan, terminal) == 0
+        conn.close()
+        assert "ended: quit (exit 0)" in await server.await_log("ended:")
+    finally:
+        assert server.stop() == 0
+
+
+class Waiter:
+    """A stand-in for a connection waiting to log in."""
+
+    def __init__(self, source: str, arrived: float, progress: int = SILENT):
+        self.source, self.arrived, self._progress = source, arrived, progress
+
+    def progress(self) -> int:
+        return self._progress
+
+    def __repr__(self) -> str:
+        return f"Waiter({self.source!r}, {self.arrived}, {self._progress})"
+
+
+def test_past_start_newcomers_are_refused_at_random_at_the_rate():
+    table = Startups(StartupLimits(start=5, rate=30, full=1000, per_source=1000),
+                     random.Random(7))
+    assert all(table.admit(Waiter("a", n)) for n in range(5))
+    assert table.busy
+    outcomes = [table.admit(Waiter("a", 10 + n)) for n in range(1000)]
+    assert 0.25 < outcomes.count(False) / len(outcomes) < 0.35
+    assert table.refused == outcomes.count(False)
+
+
+def test_past_the_cap_for_one_address_its_stalest_give_way_once_judged():
+    table = Startups(StartupLimits(start=100, rate=30, full=100, per_source=2))
+    other = Waiter("b", 0)
+    logging_in, speaking, silent = (Waiter("a", 1, LOGGING_IN), Waiter("a", 2, SPEAKING),
+                                    Waiter("a", 3))
+    newest = Waiter("a", 9.5)  # not judged yet at 10: it may not have spoken yet
+    for item in (other, logging_in, speaking, silent, newest):
+        assert table.admit(item)
+    # the least progress goes first, even when newer; the one logging in stays
+    assert table.prune(now=10, settle=1) == [silent, speaking]
+    assert table.waiting == [other, logging_in, newest]
+    assert table.gave_way == 2 and table.refused == 0
+
+
+def test_past_full_the_stalest_of_all_give_way_and_the_oldest_of_equals_first():
+    table = Startups(StartupLimits(start=10, rate=0, full=3, per_source=3))
+    items = [Waiter(source, n, SPEAKING) for n, source in enumerate("abcde")]
+    for item in items:
+        assert table.admit(item)
+    table.leave(items[2])  # it logged in
+    assert table.prune(now=10, settle=1) == [items[0]]
+    assert table.waiting == [items[1], items[3], items[4]]
+
+
+def test_twice_full_waiting_refuses_newcomers_until_the_next_judgement():
+    table = Startups(StartupLimits(start=100, rate=0, full=2, per_source=100))
+    assert all(table.admit(Waiter("a", n)) for n in range(4))
+    assert not table.admit(Waiter("a", 4))
+    assert len(table.prune(now=10, settle=1)) == 2
+    assert table.admit(Waiter("a", 5))
+
+
+def test_max_startups_reads_like_openssh_and_addresses_are_grouped():
+    assert StartupLimits.parse("10:30:60", 5) == StartupLimits(10, 30, 60, 5)
+    assert StartupLimits.parse(" 8 ", 2) == StartupLimits(8, 0, 8, 2)
+    for bad in ("", "10:30", "a:b:c", "10:30:5", "0:30:10", "10:101:60", "-1:0:5"):
+        with pytest.raises(ValueError, match="--max-startups"):
+            StartupLimits.parse(bad, 5)
+    assert source_of("10.0.0.7") == "10.0.0.7"
+    assert source_of("::ffff:10.0.0.7") == "10.0.0.7"
+    assert source_of("2001:db8:1:2:aaaa::1") == source_of("2001:db8:1:2:bbbb::9")
+    assert source_of("2001:db8:1:2::1") != source_of("2001:db8:1:3::1")
+
+
+def child_rss(pid: int) -> int:
+    """The resident memory of process ``pid`` in bytes; 0 once it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.M)
+    return int(found.group(1)) * 1024 if found else 0
+
+
+@pytest.mark.e2e
+async def test_a_flood_of_keys_is_dropped_and_the_learner_can_still_quit(server, keys):
+    conn, chan, terminal = await login(server, "ned", keys["ann"])
+    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    pid = int((await server.await_log("session for 'ned'")).rsplit("pid ", 1)[1])
+    before = child_rss(pid)
+    chan.write(b"z" * (5 << 20))  # 5 MiB of keys, as fast as SSH carries them
+    await server.await_log("'ned' from 127.0.0.1")
+    assert "keys are coming faster than 4 KiB a second (after 16 KiB at once): the rest are " \
+        "dropped" in await server.await_log("keys are coming faster")
+    largest = before
+    while chan.get_write_buffer_size():  # until the server has taken all of them
+        largest = max(largest, child_rss(pid))
+        await asyncio.sleep(0.05)
+    # ctrl+q, again each second as a learner would: one right behind the flood is dropped too
+    closed = asyncio.ensure_future(chan.wait_closed())
+    deadline, pressed = time.monotonic() + 60, 0.0
+    while not closed.done():
+        assert time.monotonic() < deadline, "ctrl+q did not end the app"
+        if time.monotonic() - pressed > 1:
+            chan.write(b"\x11")
+            pressed = time.monotonic()
+        largest = max(largest, child_rss(pid))
+        await asyncio.sleep(0.05)
+    print(f"the learner's gdtui: {before >> 20} MiB before, at most {largest >> 20} MiB")
+    assert largest < before + (150 << 20)  # it grew by more than 1 GB before
+    assert terminal.exit_status == 0
+    assert "5 MiB of keys were dropped: they came faster than anyone types." in terminal.text
+    line = await server.await_end("ned")
+    assert line.endswith("; 5 MiB of keys dropped") and "ended: quit (exit 0)" in line
+    conn.close()
+
+
+@pytest.mark.e2e
+async def test_after_a_paste_too_large_to_pass_keys_are_keys_again(server, keys):
+    conn, chan, terminal = await login(server, "oli", keys["ann"])
+    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    chan.write(b"\x1b[200~" + b"p" * 40000 + b"\x1b[201~")  # a paste, cut short on the way
+    await server.await_log("'oli' from 127.0.0.1")
+    deadline, pressed = time.monotonic() + 60, 0.0
+    while "Lesson 1: A network that guesses" not in terminal.text:
+        assert time.monotonic() < deadline, f"1 does not open the lesson:\n{terminal.text}"
+        if time.monotonic() - pressed > 1:  # again each second, as a learner would
+            chan.write(b"1")
+            pressed = time.monotonic()
+        await asyncio.sleep(0.05)
+    assert await quit_app(chan, terminal) == 0
+    conn.close()
+
+
+@pytest.mark.e2e
+async def test_a_learner_past_the_memory_ceiling_ends_only_their_own_session(tmp_path, keys):
+    root = tmp_path / "ceiling"
+    root.mkdir()
+    write_keys(root / "authorized_keys", keys["ann"], keys["bob"])
+    server = Server(root, "--max-memory", "256")
+    try:
+        bob = await login(server, "bob", keys["bob"])
+        await bob[2].wait_for("Lessons read: 0 of 7")
+        # the largest window there is: the lab drawn at 1000x1000 needs far more than 256 MiB
+        conn, chan, terminal = await login(server, "ann", keys["ann"], size=(1000, 1000))
+        await terminal.wait_for("Lessons read: 0 of 7", timeout=60)
+        await press(chan, b"4")
+        await asyncio.wait_for(chan.wait_closed(), 120)
+        assert terminal.exit_status != 0
+        assert "Your gdtui ran out of memory (each may use 256 MiB here) and stopped." in \
+            terminal.text
+        line = await server.await_end("ann")
+        assert "ended: out of memory: gdtui reached its ceiling of 256 MiB (--max-memory)" in line
+        conn.close()
+        await read_first_lesson(bob[1], bob[2])  # bob goes on as if nothing happened
+        assert await quit_app(bob[1], bob[2]) == 0
+        bob[0].close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_keys_pass_in_a_burst_then_at_the_rate_and_a_key_is_whole_or_gone():
+    budget = KeyBudget(rate=100, burst=10, now=0)
+    assert budget.take(b"abcdefgh", now=0) == b"abcdefgh"
+    assert budget.take(b"\x1b[<35;10;5M", now=0) == b""  # 2 bytes left: no half a mouse report
+    assert budget.take(b"xy", now=0) == b"xy"
+    assert budget.take(b"z", now=0) == b""
+    assert budget.take(b"z" * 50, now=0.05) == b"z" * 5  # 0.05 s at 100 a second
+    assert budget.take(b"z" * 50, now=10) == b"z" * 10  # never more than the burst at once
+    assert budget.take("ab\u00e9".encode(), now=10.035) == b"ab"  # 3 bytes: not half of é
+    assert budget.dropped == 11 + 1 + 45 + 40 + 2
+
+
+def test_a_paste_cut_short_is_closed_so_later_keys_are_keys():
+    budget = KeyBudget(rate=100, burst=20, now=0)
+    paste = b"\x1b[200~" + b"p" * 40 + b"\x1b[201~"
+    assert budget.take(paste, now=0) == b"\x1b[200~" + b"p" * 14 + b"\x1b[201~"
+    assert budget.take(b"q", now=1) == b"q"
+    whole = b"\x1b[200~pp\x1b[201~"
+    assert budget.take(whole, now=2) == whole
+    assert budget.take(b"x" * 30, now=3) == b"x" * 20  # no paste open: nothing added
+
+
+def test_sizes_read_at_a_glance():
+    assert [describe_bytes(n) for n in (512, 16384, 5 << 20, 1.31 * (1 << 30), 40 << 20)] == [
+        "512 bytes", "16 KiB", "5 MiB", "1.3 GiB", "40 MiB"]

@@ -116,11 +116,23 @@ def test_authorized_keys_are_read_and_bad_lines_reported(tmp_path):
     lines = ["# the class of 2025", keys[0].export_public_key().decode().strip(), "",
              "ssh-ed25519 garbage", keys[1].export_public_key().decode().strip()]
     path.write_text("\n".join(lines) + "\n")
-    allowed, count, bad = read_authorized_keys(path)
+    allowed, count, bad, listed = read_authorized_keys(path)
     assert count == 2 and bad == [4]
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     assert allowed.validate(keys[1].convert_to_public(), "h", "127.0.0.1") is not None
     assert allowed.validate(stranger.convert_to_public(), "h", "127.0.0.1") is None
+    assert listed == {key.convert_to_public().public_data for key in keys}
+
+
+def test_a_key_with_options_is_listed_even_where_its_options_refuse_it(tmp_path):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    path = tmp_path / "authorized_keys"
+    public = key.export_public_key().decode().strip()
+    path.write_text(f'from="10.9.9.9,192.168.1.0/24",no-pty,environment="A=b c" {public}\n')
+    found = read_authorized_keys(path)
+    assert found.allowed.validate(key.convert_to_public(), "h", "127.0.0.1") is None
+    assert found.allowed.validate(key.convert_to_public(), "h", "10.9.9.9") is not None
+    assert found.listed == {key.convert_to_public().public_data}
 
 
 @pytest.mark.parametrize("text", [None, "", "# only a comment\n", "not a key\n"])

@@ -2,6 +2,8 @@
 
     gdtui serve [--host 127.0.0.1] [--port 2222] [--root DIR] [--authorized-keys FILE] [--open]
                 [--max-sessions 20] [--idle-timeout 1800] [--fps N] [--no-mouse]
+                [--login-grace-time 20] [--max-startups 20:30:100] [--per-source-max-startups 20]
+                [--max-memory 512]
 
 The server itself (asyncssh) is imported only when the command runs, so that ``gdtui`` starts
 fast. Options are checked here and a bad one is one line and exit 2.
@@ -22,6 +24,12 @@ DEFAULT_PORT = 2222
 DEFAULT_MAX_SESSIONS = 20
 MAX_SESSIONS_LIMIT = 1000
 DEFAULT_IDLE_TIMEOUT = 1800
+DEFAULT_LOGIN_GRACE, MIN_LOGIN_GRACE, MAX_LOGIN_GRACE = 20, 5, 600
+DEFAULT_MAX_STARTUPS = "20:30:100"
+DEFAULT_PER_SOURCE = 20
+# Measured with the lab training: a session's data memory peaks near 150 MiB at 80x24, 175 MiB
+# at 250x80 and 300 MiB at 640x270 (a 4K screen in a small font).
+DEFAULT_MAX_MEMORY, MIN_MAX_MEMORY, MAX_MAX_MEMORY = 512, 256, 1 << 20
 ROOT_FOLDER = "serve"
 
 
@@ -48,6 +56,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--idle-timeout", default=str(DEFAULT_IDLE_TIMEOUT), metavar="SECONDS",
                         help="end a session after this long without a key pressed "
                         f"(default: {DEFAULT_IDLE_TIMEOUT}; 0: never)")
+    parser.add_argument("--login-grace-time", default=str(DEFAULT_LOGIN_GRACE), metavar="SECONDS",
+                        help="time a connection has to log in and start its app "
+                        f"(default: {DEFAULT_LOGIN_GRACE}; {MIN_LOGIN_GRACE} to {MAX_LOGIN_GRACE})")
+    parser.add_argument("--max-startups", default=DEFAULT_MAX_STARTUPS,
+                        metavar="START:RATE:FULL",
+                        help="connections waiting to log in: past START, RATE percent of "
+                        "newcomers are refused at random; past FULL, the stalest gives way to "
+                        f"the newcomer (default: {DEFAULT_MAX_STARTUPS})")
+    parser.add_argument("--per-source-max-startups", default=str(DEFAULT_PER_SOURCE),
+                        metavar="N",
+                        help="connections waiting to log in from one address (an IPv6 /64); "
+                        f"past N the stalest of them gives way (default: {DEFAULT_PER_SOURCE})")
+    parser.add_argument("--max-memory", default=str(DEFAULT_MAX_MEMORY), metavar="MIB",
+                        help="memory each learner's gdtui may use, in MiB: past it, that gdtui "
+                        f"alone stops (default: {DEFAULT_MAX_MEMORY}; at least {MIN_MAX_MEMORY})")
     # Own names: the global --fps/--no-mouse would otherwise be overwritten by these defaults.
     parser.add_argument("--fps", dest="serve_fps", metavar="N",
                         help="passed to each learner's gdtui: at most N screen updates a second")
@@ -73,10 +96,23 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
     from gdtui.cli.main import read_fps
     from gdtui.numbers import read_number
 
+    if not args.host.strip():
+        # asyncssh reads an empty host as "every interface": the opposite of what was typed
+        raise ValueError("--host needs an address: 127.0.0.1 for this machine only, "
+                         "0.0.0.0 for every network")
     port = int(read_number(args.port, "--port", low=0, high=65535, whole=True))
     max_sessions = int(read_number(args.max_sessions, "--max-sessions", low=1,
                                    high=MAX_SESSIONS_LIMIT, whole=True))
     idle_timeout = read_number(args.idle_timeout, "--idle-timeout", low=0)
+    login_grace = read_number(args.login_grace_time, "--login-grace-time", low=MIN_LOGIN_GRACE,
+                              high=MAX_LOGIN_GRACE)
+    per_source = int(read_number(args.per_source_max_startups, "--per-source-max-startups",
+                                 low=1, high=10000, whole=True))
+    max_memory = int(read_number(args.max_memory, "--max-memory", low=MIN_MAX_MEMORY,
+                                 high=MAX_MAX_MEMORY, whole=True))
+    from gdtui.serve.startups import StartupLimits
+
+    startup_limits = StartupLimits.parse(args.max_startups, per_source)
     fps = read_fps(args.serve_fps if args.serve_fps is not None else args.fps)
     app_args: list[str] = []
     if fps is not None:
@@ -100,5 +136,6 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
     return ServeConfig(
         host=args.host, port=port, root=root, authorized_keys=keys.expanduser().absolute(),
         open_to_all=args.open_to_all, max_sessions=max_sessions, idle_timeout=idle_timeout,
-        app_args=app_args,
+        app_args=app_args, startup_limits=startup_limits, login_grace=login_grace,
+        memory_ceiling=max_memory * 1024 * 1024,
     )

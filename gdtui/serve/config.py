@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gdtui.serve.startups import StartupLimits
+
 
 @dataclass
 class ServeConfig:
@@ -22,8 +24,14 @@ class ServeConfig:
     """Options passed on to each learner's gdtui (--fps, --no-mouse, --lessons)."""
     grace: float = 2.0
     """Seconds a child gets after SIGHUP (and again after SIGTERM) before the next signal."""
+    startup_limits: StartupLimits = field(default_factory=StartupLimits)
+    """How many connections may wait to log in (--max-startups, --per-source-max-startups)."""
+    login_grace: float = 20.0
+    """Seconds a connection has to log in and open its session (--login-grace-time)."""
+    memory_ceiling: int = 512 * 1024 * 1024
+    """Bytes of data memory each learner's gdtui may use (--max-memory, in MiB)."""
 
     @property
-    def max_connections(self) -> int:
-        """Open connections allowed at once, logged in or not: room for logins beyond the cap."""
+    def max_logged_in(self) -> int:
+        """Logged-in connections allowed at once: the sessions, and room for the next ones."""
         return self.max_sessions * 2 + 8

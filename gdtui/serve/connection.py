@@ -4,10 +4,15 @@ Authentication is by public key from the authorized keys file, and a user name b
 first key that logs in under it (its fingerprint is kept in the learner's folder), so nobody
 can open someone else's progress by typing their name. With --open there is no authentication
 and everyone is a guest. Only a session is offered; forwarding of any kind is refused and logged.
+
+Until it has logged in, a connection waits in the server's table of startups (startups.py), which
+may refuse it, or make it give way when too many wait; once logged in, nothing but its own
+learner ends it. It has the login grace time to log in and to open its session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -19,6 +24,7 @@ from gdtui.numbers import describe_duration
 from gdtui.serve import users
 from gdtui.serve.session import Host as SessionHost
 from gdtui.serve.session import LearnerSession
+from gdtui.serve.startups import LOGGING_IN, SILENT, SPEAKING, Startups, source_of
 
 log = logging.getLogger("gdtui.serve")
 
@@ -28,10 +34,13 @@ class Host(SessionHost, Protocol):
     open connections and the authorized keys, besides what its session needs."""
 
     connections: set[Connection]
+    startups: Startups[Connection]
 
     def load_keys(self) -> None: ...
 
-    def key_allowed(self, key: asyncssh.SSHKey, host: str, address: str) -> bool: ...
+    def startups_changed(self, was_busy: bool) -> None: ...
+
+    def key_refusal(self, key: asyncssh.SSHKey, address: str) -> str | None: ...
 
 
 class Connection(asyncssh.SSHServer):
@@ -42,12 +51,19 @@ class Connection(asyncssh.SSHServer):
         self.conn: asyncssh.SSHServerConnection | None = None
         self.address = "?"
         self.peer_host = ""
+        self.source = ""
+        """The address it counts under among connections waiting to log in."""
+        self.arrived = time.monotonic()
         self.user = ""
         self.folder: Path | None = None
         self.session: LearnerSession | None = None
         self.last_input = time.monotonic()
         self._key: tuple[str, str] | None = None  # (user, fingerprint) of the last good key
         self._idled = False
+        self._announced = False  # its "connection from" line was logged (not while busy)
+        self._auth_began = False
+        self._gave_way = False
+        self._session_timer: asyncio.TimerHandle | None = None
 
     # -- connection ----------------------------------------------------------------------------
 
@@ -57,21 +73,58 @@ class Connection(asyncssh.SSHServer):
         self.peer_host, port = str(peer[0]), peer[1]
         host = self.peer_host
         self.address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        if len(self.hub.connections) >= self.hub.config.max_connections:
-            log.info("refused connection from %s: too many connections", self.address)
-            conn.close()
+        self.source = source_of(host)
+        hub = self.hub
+        was_busy = hub.startups.busy
+        admitted = hub.startups.admit(self)
+        hub.startups_changed(was_busy)
+        if not admitted:
+            conn.abort()  # counted, not logged one by one: a flood would flood the log
             return
-        self.hub.connections.add(self)
-        log.info("connection from %s", self.address)
+        hub.connections.add(self)
+        if not was_busy:
+            self._announced = True
+            log.info("connection from %s", self.address)
+
+    def progress(self) -> int:
+        """How far it has come towards logging in (for the table of startups)."""
+        if self._auth_began:
+            return LOGGING_IN
+        if self.conn is not None and self.conn.get_extra_info("client_version"):
+            return SPEAKING
+        return SILENT
+
+    def give_way(self) -> None:
+        """Too many are waiting to log in and this one has come least far: close it."""
+        if self.conn is None:
+            return
+        self._gave_way = True
+        if self.progress() == SILENT:
+            self.conn.abort()  # it has not even said which protocol it speaks
+        else:
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                                 "too many connections are waiting to log in: try again")
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._session_timer is not None:
+            self._session_timer.cancel()
+        self.hub.startups.leave(self)
         if self not in self.hub.connections:
             return
         self.hub.connections.discard(self)
         if self.session is not None:
             self.session.stop("disconnected")
-        why = f": {users.one_line(str(exc))}" if exc else ""  # a client's words: escaped
-        log.info("connection from %s closed%s", self.address, why)
+        if self._announced or self.folder is not None:
+            log.info("connection from %s closed%s", self.address, self._why_closed(exc))
+
+    def _why_closed(self, exc: Exception | None) -> str:
+        if self._gave_way:
+            return ": it gave way to a newer one, too many were waiting to log in"
+        if self.folder is None and isinstance(exc, asyncssh.ConnectionLost) and (
+                "Login timeout" in str(exc)):
+            grace = describe_duration(self.hub.config.login_grace, precise=True)
+            return f": it did not log in within {grace}"
+        return f": {users.one_line(str(exc))}" if exc else ""  # a client's words: escaped
 
     def close(self) -> None:
         """Close the connection (the session, if any, sees a disconnect)."""
@@ -101,6 +154,7 @@ class Connection(asyncssh.SSHServer):
     def begin_auth(self, username: str) -> bool:
         self.user = username
         self._key = None
+        self._auth_began = True
         if self.hub.config.open_to_all:
             return False  # no authentication at all: everyone is a guest
         self.hub.load_keys()
@@ -111,9 +165,10 @@ class Connection(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = users.fingerprint(key)
-        if not self.hub.key_allowed(key, self.peer_host, self.peer_host):
-            log.info("%s: key %s refused for %s: not in %s", self.address, fingerprint,
-                     users.printable(username), self.hub.config.authorized_keys.name)
+        refusal = self.hub.key_refusal(key, self.peer_host)
+        if refusal is not None:
+            log.info("%s: key %s refused for %s: %s", self.address, fingerprint,
+                     users.printable(username), refusal)
             return False
         folder = users.user_dir(self.hub.config.root, username, create=False)
         owner = users.bound_key(folder)
@@ -125,8 +180,16 @@ class Connection(asyncssh.SSHServer):
         return True
 
     def auth_completed(self) -> None:
-        guest = self.hub.config.open_to_all
+        hub = self.hub
+        hub.startups.leave(self)  # logged in: from now on nothing but the learner ends it
+        guest = hub.config.open_to_all
         name = users.printable(self.user)
+        logged_in = sum(1 for other in hub.connections if other.folder is not None)
+        if logged_in >= hub.config.max_logged_in:
+            log.info("%s: %s refused: %d connections are logged in already", self.address,
+                     name, logged_in)
+            self.close()
+            return
         fingerprint = ""
         try:
             folder = users.user_dir(self.hub.config.root, self.user, guest=guest)
@@ -146,12 +209,26 @@ class Connection(asyncssh.SSHServer):
         self.touch()
         how = "as a guest (--open)" if guest else f"with key {fingerprint}"
         log.info("%s logged in as %s %s", self.address, name, how)
+        grace = hub.config.login_grace
+        self._session_timer = asyncio.get_running_loop().call_later(grace, self._no_session)
+
+    def _no_session(self) -> None:
+        # Logging in holds a place: one that never asks for its app gives it back.
+        self._session_timer = None
+        if self.session is None:
+            grace = describe_duration(self.hub.config.login_grace, precise=True)
+            log.info("%s: %s asked for no session within %s: closed", self.address,
+                     users.printable(self.user), grace)
+            self.close()
 
     # -- what the client may ask for -----------------------------------------------------------
 
     def session_requested(self) -> LearnerSession | bool:
         if self.folder is None:
             return False
+        if self._session_timer is not None:
+            self._session_timer.cancel()
+            self._session_timer = None
         if self.session is not None and self.session.task is not None:
             log.info("%s: refused a second session for %s: one gdtui per connection",
                      self.address, users.printable(self.user))

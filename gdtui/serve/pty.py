@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import errno
 import fcntl
+import functools
 import os
 import signal
 import struct
@@ -24,6 +25,8 @@ import termios
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
+
+from gdtui.serve.limits import limit_memory
 
 READ_SIZE = 65536
 # Keys waiting for the child beyond this: the caller is asked to stop reading its client.
@@ -56,10 +59,21 @@ def _take_controlling_terminal() -> None:
         signal.signal(number, signal.SIG_DFL)
 
 
+def _set_up_child(memory_ceiling: int | None) -> None:
+    # Between fork and exec: the terminal, then the memory ceiling.
+    _take_controlling_terminal()
+    if memory_ceiling is not None:
+        limit_memory(memory_ceiling)
+
+
+def clamp_size(columns: int, rows: int) -> tuple[int, int]:
+    """The size the terminal really gets: each side clamped to 1..MAX_SIDE."""
+    return min(max(int(columns), 1), MAX_SIDE), min(max(int(rows), 1), MAX_SIDE)
+
+
 def _window_size(columns: int, rows: int) -> bytes:
     """The ``struct winsize`` for TIOCSWINSZ, sides clamped to 1..MAX_SIDE."""
-    rows = min(max(int(rows), 1), MAX_SIDE)
-    columns = min(max(int(columns), 1), MAX_SIDE)
+    columns, rows = clamp_size(columns, rows)
     return struct.pack("HHHH", rows, columns, 0, 0)
 
 
@@ -81,15 +95,17 @@ class PtyChild:
 
     @classmethod
     async def start(cls, argv: Sequence[str], env: Mapping[str, str], cwd: Path,
-                    columns: int, rows: int, listener: PtyListener) -> PtyChild:
-        """Start ``argv`` in a new terminal of ``columns`` x ``rows``; OSError if it cannot."""
+                    columns: int, rows: int, listener: PtyListener,
+                    memory_ceiling: int | None = None) -> PtyChild:
+        """Start ``argv`` in a new terminal of ``columns`` x ``rows``, with at most
+        ``memory_ceiling`` bytes of data memory if given; OSError if it cannot."""
         master, slave = os.openpty()  # both close-on-exec; the child gets the slave as 0, 1, 2
         try:
             fcntl.ioctl(master, termios.TIOCSWINSZ, _window_size(columns, rows))
             os.set_blocking(master, False)
             process = await asyncio.create_subprocess_exec(
                 *argv, stdin=slave, stdout=slave, stderr=slave, env=dict(env), cwd=cwd,
-                start_new_session=True, preexec_fn=_take_controlling_terminal,
+                start_new_session=True, preexec_fn=functools.partial(_set_up_child, memory_ceiling),
             )
         except BaseException:
             os.close(master)

@@ -23,12 +23,16 @@ from gdtui.serve import users
 from gdtui.serve.config import ServeConfig
 from gdtui.serve.connection import Connection
 from gdtui.serve.session import LearnerSession
+from gdtui.serve.startups import Startups
 
 log = logging.getLogger("gdtui.serve")
 
 KEEPALIVE_SECONDS = 30  # a client that stops answering for 3 of these is dropped
-LOGIN_SECONDS = 60
 MIN_IDLE_CHECK, MAX_IDLE_CHECK = 0.2, 5.0
+# How often the stalest of too many connections waiting to log in are dropped, and how long a
+# newcomer waits before it is judged: a real client says which protocol it speaks at once.
+PRUNE_SECONDS = 0.25
+BUSY_REPORT_SECONDS = 10.0  # while busy, what was refused is summed up this often
 
 
 def _keep_asyncssh_record(record: logging.LogRecord) -> bool:
@@ -55,11 +59,12 @@ class Hub:
         self.config = config
         self.connections: set[Connection] = set()
         self.sessions: set[LearnerSession] = set()
+        self.startups: Startups[Connection] = Startups(config.startup_limits)
+        self._busy = False  # between the "busy" line and the "calm again" one
         self.stopping = False
-        self._keys: asyncssh.SSHAuthorizedKeys | None = None
+        self._keys: users.AuthorizedKeys | None = None
         self._keys_stamp: tuple | None = None
         self._keys_read = False
-        self._key_count, self._bad_lines = 0, []
 
     def load_keys(self, announce: bool = True) -> None:
         """(Re)read the authorized keys file when it changed, so keys can be added live.
@@ -78,7 +83,7 @@ class Hub:
         first = not self._keys_read
         self._keys_read, self._keys_stamp = True, stamp
         try:
-            self._keys, self._key_count, self._bad_lines = users.read_authorized_keys(path)
+            self._keys = users.read_authorized_keys(path)
         except users.ServeSetupError as error:
             if first:
                 raise
@@ -90,15 +95,60 @@ class Hub:
 
     def announce_keys(self) -> None:
         """Log where the keys come from, how many there are, and the lines that are not keys."""
-        path, count = self.config.authorized_keys, self._key_count
+        if self._keys is None:
+            return
+        path, count = self.config.authorized_keys, self._keys.count
         log.info("auth: public keys from %s (%d key%s)", path, count, "" if count == 1 else "s")
-        if self._bad_lines:
+        if self._keys.bad_lines:
             log.info("%s: line %s is not a public key and was skipped",
-                     path, ", ".join(str(n) for n in self._bad_lines))
+                     path, ", ".join(str(n) for n in self._keys.bad_lines))
 
-    def key_allowed(self, key: asyncssh.SSHKey, host: str, address: str) -> bool:
-        """Whether the key is in the authorized keys file (honouring from= options)."""
-        return self._keys is not None and self._keys.validate(key, host, address) is not None
+    def key_refusal(self, key: asyncssh.SSHKey, address: str) -> str | None:
+        """Why the key may not log in from ``address``, or None if it may."""
+        name = self.config.authorized_keys.name
+        if self._keys is None:
+            return f"{name} has no usable key"
+        if self._keys.allowed.validate(key, address, address) is not None:
+            return None
+        if key.public_data in self._keys.listed:
+            return f"its from= option in {name} does not allow {address}"
+        return f"not in {name}"
+
+    def startups_changed(self, was_busy: bool) -> None:
+        """A newcomer came: say so when that makes the server busy (once, not per connection)."""
+        if self.startups.busy and not was_busy and not self._busy:
+            self._busy = True
+            limits = self.startups.limits
+            log.info("busy: %d connections are waiting to log in; newcomers are now refused "
+                     "%d%% of the time, and past %d (%d from one address) the stalest give way "
+                     "(--max-startups %s, --per-source-max-startups %d)",
+                     len(self.startups.waiting), limits.rate, limits.full, limits.per_source,
+                     limits, limits.per_source)
+
+    async def watch_startups(self) -> None:
+        """Make the stalest of too many connections waiting to log in give way; while any are
+        refused or dropped, sum them up in the log now and then (not one line each)."""
+        shown = (0, 0)
+        every = describe_duration(BUSY_REPORT_SECONDS, precise=True)
+        last_report = time.monotonic()
+        while True:
+            await asyncio.sleep(PRUNE_SECONDS)
+            for connection in self.startups.prune(time.monotonic(), settle=PRUNE_SECONDS):
+                connection.give_way()
+            if time.monotonic() - last_report < BUSY_REPORT_SECONDS:
+                continue
+            last_report = time.monotonic()
+            counts = (self.startups.refused, self.startups.gave_way)
+            if counts == shown:
+                if self._busy and not self.startups.busy:
+                    self._busy = False
+                    log.info("calm again: nobody refused or dropped in the last %s", every)
+                continue
+            refused, gave_way = counts[0] - shown[0], counts[1] - shown[1]
+            shown = counts
+            log.info("busy: in the last %s, %d connection%s refused and %d gave way to others; "
+                     "%d waiting to log in now", every, refused,
+                     " was" if refused == 1 else "s were", gave_way, len(self.startups.waiting))
 
     async def watch_idle(self) -> None:
         """End connections that sent nothing for the idle timeout."""
@@ -130,6 +180,10 @@ class Hub:
 def _log_internal_error(_loop: asyncio.AbstractEventLoop, context: dict) -> None:
     # A bug in one session must not print a traceback over the log, nor stop the others.
     error = context.get("exception")
+    if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+        # not a bug: a client went away while something was being written to it
+        log.info("a client went away while being written to (%s)", error)
+        return
     log.info("internal error: %s", f"{type(error).__name__}: {error}" if error
              else context.get("message"))
 
@@ -151,7 +205,7 @@ async def serve(config: ServeConfig) -> int:
             server_host_keys=[host_key], allow_pty=True, line_editor=False, encoding=None,
             agent_forwarding=False, x11_forwarding=False, allow_scp=False,
             password_auth=False, kbdint_auth=False, gss_host=None, rdns_lookup=False,
-            login_timeout=LOGIN_SECONDS, keepalive_interval=KEEPALIVE_SECONDS,
+            login_timeout=config.login_grace, keepalive_interval=KEEPALIVE_SECONDS,
         )
     except OSError as error:
         # asyncio words a bind error at length; a lookup error (negative errno) words it well.
@@ -168,21 +222,23 @@ async def serve(config: ServeConfig) -> int:
         hub.announce_keys()
     idle = (describe_duration(config.idle_timeout, precise=True) if config.idle_timeout
             else "never")
-    log.info("listening on %s (at most %d sessions, idle timeout %s)",
-             addresses, config.max_sessions, idle)
+    log.info("listening on %s (at most %d sessions, idle timeout %s, login grace time %s)",
+             addresses, config.max_sessions, idle,
+             describe_duration(config.login_grace, precise=True))
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(_log_internal_error)
     stop = asyncio.Event()
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(number, stop.set)
-    watcher = asyncio.create_task(hub.watch_idle())
+    watchers = [asyncio.create_task(hub.watch_idle()), asyncio.create_task(hub.watch_startups())]
     try:
         await stop.wait()
     finally:
         log.info("stopping: ending %d session%s", len(hub.sessions),
                  "" if len(hub.sessions) == 1 else "s")
         acceptor.close()
-        watcher.cancel()
+        for watcher in watchers:
+            watcher.cancel()
         await hub.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(acceptor.wait_closed(), 2)

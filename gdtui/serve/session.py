@@ -11,10 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import re
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Protocol
@@ -22,44 +19,32 @@ from typing import Protocol
 import asyncssh
 
 from gdtui.numbers import describe_duration
+from gdtui.serve.child import child_command, child_environment
 from gdtui.serve.config import ServeConfig
-from gdtui.serve.pty import PtyChild
+from gdtui.serve.limits import KEY_BURST, KEY_RATE, KeyBudget, data_memory, describe_bytes
+from gdtui.serve.pty import PtyChild, clamp_size
 from gdtui.serve.users import printable
 
 log = logging.getLogger("gdtui.serve")
 
-DEFAULT_TERM = "xterm-256color"
 DEFAULT_SIZE = (80, 24)
-TERM_PATTERN = re.compile(r"[A-Za-z0-9._+-]{1,64}")
-CLIENT_ENV = ("NO_COLOR", "COLORTERM")  # the only variables a client may pass on (SendEnv)
-SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 EARLY_INPUT_LIMIT = 65536  # keys typed before the child is up; more than this is dropped
+MEMORY_CHECK_SECONDS = 0.25
+NEAR_CEILING = 0.85  # a child that fails with this much of its ceiling in use ran out of memory
 NEEDS_TERMINAL = "gdtui needs a terminal: connect with ssh -t\r\n"
 # What a Textual app undoes on a clean exit; a child that was ended cannot, so we do it for it:
 # keyboard mode, alternate screen, cursor, focus events, mouse modes, paste mode, line wrap.
+# Leaving the alternate screen puts the cursor back where the app started; what is below it
+# then is only what a failing app printed on its way out (a MemoryError's traceback), which
+# the server's log explains better: it is cleared.
 RESET_TERMINAL = (
     b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
-    b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n"
+    b"\x1b[?1016l\x1b[?2004l\x1b[?2048l\x1b[?7h\x1b[0m\r\n\x1b[J"
 )
 
 
-def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:
-    """The child's whole environment: the client's terminal type, UTF-8, and nothing of ours
-    beyond PYTHONPATH (how the server itself found gdtui)."""
-    env = {
-        "TERM": term if term and TERM_PATTERN.fullmatch(term) else DEFAULT_TERM,
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "PATH": SAFE_PATH,
-        "HOME": str(home),
-    }
-    for name in CLIENT_ENV:
-        value = client_env.get(name)
-        if value is not None and len(value) <= 64 and value.isprintable():
-            env[name] = value
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    return env
+def _size(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
 
 
 # What a session needs of the server and of its connection, written down here so that this
@@ -96,6 +81,10 @@ class LearnerSession(asyncssh.SSHServerSession):
         self.chan: asyncssh.SSHServerChannel | None = None
         self.term: str | None = None
         self.size = DEFAULT_SIZE
+        """The terminal's size as the child gets it."""
+        self.asked_size = DEFAULT_SIZE
+        """The size the client asked for (0x0, or larger than a terminal can be, is changed)."""
+        self._told_size = False
         self.child: PtyChild | None = None
         self.task: asyncio.Task | None = None
         self.end_reason: str | None = None
@@ -104,6 +93,9 @@ class LearnerSession(asyncssh.SSHServerSession):
         self.started_at = time.monotonic()
         self._early_input = bytearray()
         self._stop = asyncio.Event()
+        self._keys = KeyBudget(now=time.monotonic())
+        self.memory = 0
+        """The child's data memory when last looked at, in bytes."""
 
     @property
     def who(self) -> str:
@@ -157,13 +149,23 @@ class LearnerSession(asyncssh.SSHServerSession):
 
     def _refuse(self, message: str, stderr: bool = False) -> None:
         assert self.chan is not None
-        data = message.encode()
-        if stderr:
-            self.chan.write_stderr(data)
-        else:
-            self.chan.write(data)
+        self._send(message.encode(), stderr)
         self.chan.exit(1)
         self._closing = asyncio.create_task(self._close_after_channel())
+
+    def _send(self, data: bytes, stderr: bool = False) -> None:
+        """Write to the client, unless it has gone."""
+        if self.closed or self.chan is None:
+            return
+        try:
+            if stderr:
+                self.chan.write_stderr(data)
+            else:
+                self.chan.write(data)
+        except BrokenPipeError:
+            # The client closed the channel; asyncssh tells us (connection_lost) a moment later.
+            self.closed = True
+            self.stop("disconnected")
 
     async def _close_after_channel(self) -> None:
         """Close the connection once the channel has closed, so its last words arrive."""
@@ -174,6 +176,12 @@ class LearnerSession(asyncssh.SSHServerSession):
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
         self.owner.touch()
+        told = self._keys.dropped > 0
+        data = self._keys.take(data, time.monotonic())
+        if self._keys.dropped and not told:  # once a session; the end line gives the total
+            log.info("%s: keys are coming faster than %s a second (after %s at once): "
+                     "the rest are dropped", self.who, describe_bytes(KEY_RATE),
+                     describe_bytes(KEY_BURST))
         if self.child is not None:
             self.child.write(data)
         elif len(self._early_input) < EARLY_INPUT_LIMIT:
@@ -185,9 +193,14 @@ class LearnerSession(asyncssh.SSHServerSession):
         self._set_size(width, height)
         if self.child is not None:
             self.child.resize(*self.size)
+            if self.size != self.asked_size and not self._told_size:
+                self._told_size = True  # once: a client could ask again and again
+                log.info("%s: window %s asked for, %s given", self.who,
+                         _size(self.asked_size), _size(self.size))
 
     def _set_size(self, width: int, height: int) -> None:
-        self.size = (width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1])
+        self.asked_size = (width, height)
+        self.size = clamp_size(width or DEFAULT_SIZE[0], height or DEFAULT_SIZE[1])
 
     def pause_writing(self) -> None:
         if self.child is not None:
@@ -204,8 +217,7 @@ class LearnerSession(asyncssh.SSHServerSession):
     # -- PtyListener: what the child does ------------------------------------------------------
 
     def output(self, data: bytes) -> None:
-        if not self.closed and self.chan is not None:
-            self.chan.write(data)
+        self._send(data)
 
     def output_ended(self) -> None:
         pass  # _run waits for the child itself; the end of its output needs no action
@@ -245,24 +257,46 @@ class LearnerSession(asyncssh.SSHServerSession):
         config = self.hub.config
         folder = self.owner.folder
         assert folder is not None and self.chan is not None
-        argv = [sys.executable, "-m", "gdtui", "--data-dir", str(folder), *config.app_args]
+        argv = child_command(folder, config.app_args)
         env = child_environment(self.term, dict(self.chan.get_environment()), folder)
-        self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self)
-        log.info("session for %s started: TERM=%s, %dx%d, pid %d", self.who, env["TERM"],
-                 *self.size, self.child.pid)
+        self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self,
+                                          memory_ceiling=config.memory_ceiling)
+        size = _size(self.size)
+        if self.size != self.asked_size:
+            size += f" (asked for {_size(self.asked_size)})"
+        log.info("session for %s started: TERM=%s, %s, pid %d", self.who, env["TERM"], size,
+                 self.child.pid)
         self.child.write(bytes(self._early_input))
         self._early_input.clear()
         exited = asyncio.ensure_future(self.child.wait())
         stopped = asyncio.ensure_future(self._stop.wait())
+        watcher = asyncio.ensure_future(self._watch_memory(self.child.pid))
         await asyncio.wait({exited, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
+        watcher.cancel()
         if not exited.done():
             await self.child.end(config.grace)
         code = await exited
+        if code != 0 and self.end_reason is None:
+            self._check_memory(config.memory_ceiling)
         with contextlib.suppress(TimeoutError):  # pass on its last words (the terminal reset)
             await asyncio.wait_for(self.child.wait_output(), 1.0)
         self.child.close()
         return code
+
+    def _check_memory(self, ceiling: int) -> None:
+        """The child failed: if it was near its memory ceiling, that is why."""
+        if self.memory >= NEAR_CEILING * ceiling:
+            words = describe_bytes(ceiling)
+            self.end_reason = f"out of memory: gdtui reached its ceiling of {words} (--max-memory)"
+            self.end_message = (f"Your gdtui ran out of memory (each may use {words} here) "
+                                "and stopped. Your progress is saved: connect again to go on.")
+
+    async def _watch_memory(self, pid: int) -> None:
+        """Note the child's memory now and then: if it fails, was it near its ceiling?"""
+        while True:
+            self.memory = data_memory(pid) or self.memory
+            await asyncio.sleep(MEMORY_CHECK_SECONDS)
 
     async def _finish(self, code: int | None) -> None:
         self.hub.sessions.discard(self)
@@ -273,10 +307,15 @@ class LearnerSession(asyncssh.SSHServerSession):
         else:
             reason = f"quit (exit {code})"
         took = describe_duration(time.monotonic() - self.started_at, precise=True)
-        log.info("session for %s ended: %s, after %s", self.who, reason, took)
+        dropped = describe_bytes(self._keys.dropped) if self._keys.dropped else ""
+        log.info("session for %s ended: %s, after %s%s", self.who, reason, took,
+                 f"; {dropped} of keys dropped" if dropped else "")
+        if self.end_message:
+            self._send(RESET_TERMINAL + self.end_message.encode() + b"\r\n")
+        if dropped:
+            self._send(f"{dropped} of keys were dropped: they came faster than anyone "
+                       "types.\r\n".encode())
         if not self.closed and self.chan is not None:
-            if self.end_message:
-                self.chan.write(RESET_TERMINAL + self.end_message.encode() + b"\r\n")
             status = 1 if code is None else code if code >= 0 else 128 - code
             self.chan.exit(status)
         await self._close_after_channel()

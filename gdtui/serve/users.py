@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncssh
 
@@ -141,7 +142,32 @@ def load_host_key(root: Path) -> asyncssh.SSHKey:
         ) from None
 
 
-def read_authorized_keys(path: Path) -> tuple[asyncssh.SSHAuthorizedKeys, int, list[int]]:
+class AuthorizedKeys(NamedTuple):
+    """What the authorized keys file says."""
+
+    allowed: asyncssh.SSHAuthorizedKeys
+    """The keys with their options (``from=`` ...), as asyncssh checks them."""
+    count: int
+    bad_lines: list[int]
+    """Numbers of the lines that are not keys."""
+    listed: frozenset[bytes]
+    """Every key the file names, whatever its options: to tell "not listed" from "refused by
+    its options" in the log."""
+
+
+def _listed_key(line: str) -> bytes | None:
+    # The key is the first "type base64" pair on the line that reads as a key; options come
+    # before it, and may hold quoted spaces, so try each pair of words.
+    words = line.split()
+    for first, second in zip(words, words[1:], strict=False):
+        try:
+            return asyncssh.import_public_key(f"{first} {second}").public_data
+        except (asyncssh.KeyImportError, ValueError):
+            continue
+    return None
+
+
+def read_authorized_keys(path: Path) -> AuthorizedKeys:
     """The keys allowed to log in, how many there are, and the numbers of lines that are not keys.
 
     ServeSetupError when none can be read: a missing or empty file (or one with no good line)
@@ -171,7 +197,9 @@ def read_authorized_keys(path: Path) -> tuple[asyncssh.SSHAuthorizedKeys, int, l
             "or pass --open to let anyone in as a guest",
             exit_code=2,
         )
-    return asyncssh.import_authorized_keys("\n".join(good)), len(good), bad
+    listed = frozenset(key for key in map(_listed_key, good) if key is not None)
+    return AuthorizedKeys(asyncssh.import_authorized_keys("\n".join(good)), len(good), bad,
+                          listed)
 
 
 def fingerprint(key: asyncssh.SSHKey) -> str:

@@ -36,6 +36,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 
 from gdtui import __version__
@@ -168,9 +169,13 @@ class GdtuiApp(KeptAreas, App[None]):
         self.check_size(event.size)
 
     def check_size(self, size: tuple[int, int] | None = None) -> None:
-        """Cover the app with a "make the terminal bigger" message while it does not fit."""
+        """Cover the app with a "make the terminal bigger" message while it does not fit.
+
+        There is only ever one cover: while it is on the stack (even under a screen that was
+        pushed over it), it is the one that shows the message, and it goes once it is on top
+        and the terminal fits."""
         width, height = size or self.size
-        covered = isinstance(self.screen, TooSmallScreen)
+        cover = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
         # A dialog or help box needs what the screen under it needs.
         overlays = (ModalScreen, TooSmallScreen)
         shown = [s for s in self.screen_stack if not isinstance(s, overlays)]
@@ -178,10 +183,10 @@ class GdtuiApp(KeptAreas, App[None]):
         need = getattr(under, "MIN_SIZE", DEFAULT_MIN_SIZE)
         message = too_small_message((width, height), need)
         if message is None:
-            if covered:
+            if cover is self.screen:
                 self.pop_screen()
-        elif covered:
-            self.screen.show_message(message)
+        elif cover is not None:
+            cover.show_message(message)
         else:
             self.push_screen(TooSmallScreen(message))
 
@@ -220,6 +225,11 @@ class GdtuiApp(KeptAreas, App[None]):
             return in_field(self.screen)
         if action == "back":  # nothing to go back to from the home screen: no key shown
             return len(self.screen_stack) > 1
+        if action == "command_palette":
+            # Textual's ctrl+p is a priority binding, so it would open the palette over the
+            # size cover; and a second palette on the stack would end the app (DuplicateIds).
+            return not any(isinstance(s, (TooSmallScreen, CommandPalette))
+                           for s in self.screen_stack)
         return True
 
     def action_help(self) -> None:

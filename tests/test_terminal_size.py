@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import webbrowser
+from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList, Static
@@ -15,6 +17,7 @@ from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
 from gdtui.screens.too_small import TooSmallScreen, too_small_message
 from tests.conftest import wait_until
+from tests.tmux_terminal import Terminal
 
 
 async def resize(pilot, width: int, height: int) -> None:
@@ -158,3 +161,54 @@ async def test_a_paused_lab_redraws_its_model_picture_at_the_new_size(make_app):
         await wait_until(pilot, lambda: len(region._strips) == region.size.height)
         assert (region.size.width, region.size.height) != small
         assert region._strips[0].cell_length == region.size.width
+
+
+def stack_names(app) -> list[str]:
+    return [type(screen).__name__ for screen in app.screen_stack]
+
+
+async def test_ctrl_p_twice_behind_the_cover_opens_no_palette(make_app):
+    # (reliability review 6.10: the palette opened over the cover, the size check covered the
+    # palette, and the second Ctrl-P pushed a second palette: DuplicateIds, the app ended)
+    app = make_app(start_screen="cards")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        await pilot.press("ctrl+p", "ctrl+p", "ctrl+p")
+        assert app.is_running
+        assert stack_names(app) == ["HomeScreen", "CardsScreen", "TooSmallScreen"]
+        assert "at least 80 x 24" in message_shown(app)
+        await resize(pilot, 80, 24)
+        assert stack_names(app) == ["HomeScreen", "CardsScreen"]
+
+
+async def test_a_palette_open_when_the_terminal_shrinks_waits_under_one_cover(make_app):
+    app = make_app(start_screen="cards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CardsScreen")
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+        await resize(pilot, 50, 12)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("ctrl+p", "ctrl+p")
+        await resize(pilot, 55, 14)
+        await pilot.press("ctrl+p")
+        assert app.is_running
+        assert stack_names(app) == ["HomeScreen", "CardsScreen", "CommandPalette",
+                                    "TooSmallScreen"]
+        await resize(pilot, 100, 30)
+        assert stack_names(app) == ["HomeScreen", "CardsScreen", "CommandPalette"]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: stack_names(app) == ["HomeScreen", "CardsScreen"])
+
+
+@pytest.mark.e2e
+def test_ctrl_p_twice_in_a_small_real_terminal_then_q_quits_cleanly(tmp_path):
+    gdtui = Path(sys.executable).with_name("gdtui")
+    term = Terminal(f"{gdtui} --data-dir {tmp_path / 'data'} --open cards; "
+                    "echo gdtui-exited-$?; sleep 30", width=70, height=20)
+    try:
+        term.wait_for("Make the terminal at least 80 x 24.", "It is 70 x 20 now.")
+        term.keys("C-p", "C-p", "q")
+        term.wait_for("gdtui-exited-0")
+    finally:
+        term.close()

@@ -47,6 +47,7 @@ from gdtui.screens.preload import wait_for_preload
 from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
 from gdtui.store import Store
 from gdtui.widgets.field import in_field, leave_field
+from gdtui.widgets.toasts import OneToastPerMessage
 
 STYLES = [f"styles/{path.name}"
           for path in sorted((Path(__file__).parent / "styles").glob("*.tcss"))
@@ -56,7 +57,7 @@ STYLES = [f"styles/{path.name}"
 PRELOAD_AFTER = 0.3
 
 
-class GdtuiApp(KeptAreas, App[None]):
+class GdtuiApp(OneToastPerMessage, KeptAreas, App[None]):
     """gdtui: a terminal game and tutor that teaches how a neural network learns."""
 
     TITLE = "gdtui"

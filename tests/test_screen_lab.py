@@ -467,3 +467,26 @@ def test_the_chart_keeps_the_turn_up_and_the_latest_of_a_long_run():
     assert len(series.steps) <= 22
     assert 123_450 in series.steps and series.steps[-1] == 500_000
     assert min(series.validation) == 0.1
+
+
+async def test_holding_a_bracket_past_the_ladder_end_leaves_one_toast(make_app):
+    # (reliability review 6.6: each press past the end queued a toast of its own, and 300
+    # presses froze the lab for 13.8 s)
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.press(*["right_square_bracket"] * 12)  # up the whole ladder, and one more
+        assert lab.session.settings.learning_rate == 10
+        for _ in range(300):  # a key held down: the presses come faster than they are handled
+            app.simulate_key("right_square_bracket")
+        await pilot.press("l")  # the next key acts
+        assert not lab.query_one(LossChart).log_scale
+        ends = [n for n in app._notifications if "ladder ends at 10" in n.message]
+        assert len(ends) == 1
+        toasts = [str(toast.render()) for toast in lab.query(Toast)]
+        assert sum("ladder ends at 10" in text for text in toasts) == 1
+        await pilot.press(*["left_square_bracket"] * 12)
+        assert lab.session.settings.learning_rate == 0.00001
+        assert len([n for n in app._notifications if "ladder ends at 1e-05" in n.message]) == 1

@@ -33,18 +33,17 @@ import gc
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from gdtui import __version__
 from gdtui.areas import AREAS
 from gdtui.course.lessons import Course, load_course
 from gdtui.screens.kept import KeptAreas, ModulesLoaded
 from gdtui.screens.preload import wait_for_preload
-from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
+from gdtui.screens.too_small import SizeCover, TooSmallScreen
 from gdtui.store import Store
 from gdtui.widgets.field import in_field, leave_field
 from gdtui.widgets.key_flood import KeyFloodGuard
@@ -58,7 +57,8 @@ STYLES = [f"styles/{path.name}"
 PRELOAD_AFTER = 0.3
 
 
-class GdtuiApp(KeyFloodGuard, OneToastPerMessage, KeptAreas, App[None]):
+class GdtuiApp(KeyFloodGuard, OneToastPerMessage, SizeCover, KeptAreas,
+               App[None]):
     """gdtui: a terminal game and tutor that teaches how a neural network learns."""
 
     TITLE = "gdtui"
@@ -165,32 +165,6 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, KeptAreas, App[None]):
         """The pause between two redraws of a live screen: its own ``seconds``, or longer when
         ``--fps`` asks for fewer frames (a slow link)."""
         return seconds if self.fps is None else max(seconds, 1 / self.fps)
-
-    def on_resize(self, event: events.Resize) -> None:
-        # This runs before App's own handler has stored the new size, so pass it on.
-        self.check_size(event.size)
-
-    def check_size(self, size: tuple[int, int] | None = None) -> None:
-        """Cover the app with a "make the terminal bigger" message while it does not fit.
-
-        There is only ever one cover: while it is on the stack (even under a screen that was
-        pushed over it), it is the one that shows the message, and it goes once it is on top
-        and the terminal fits."""
-        width, height = size or self.size
-        cover = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
-        # A dialog or help box needs what the screen under it needs.
-        overlays = (ModalScreen, TooSmallScreen)
-        shown = [s for s in self.screen_stack if not isinstance(s, overlays)]
-        under = shown[-1] if shown else self.screen
-        need = getattr(under, "MIN_SIZE", DEFAULT_MIN_SIZE)
-        message = too_small_message((width, height), need)
-        if message is None:
-            if cover is self.screen:
-                self.pop_screen()
-        elif cover is not None:
-            cover.show_message(message)
-        else:
-            self.push_screen(TooSmallScreen(message))
 
     def watch_theme(self, theme: str) -> None:
         # Saved as soon as it changes, so the next start looks the same.

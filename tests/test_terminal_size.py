@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
-from gdtui.app import DEFAULT_MIN_SIZE, GdtuiApp
+from gdtui.app import GdtuiApp
 from gdtui.cli import main as cli
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
-from gdtui.screens.too_small import TooSmallScreen, too_small_message
+from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
 from tests.conftest import wait_until
 from tests.tmux_terminal import Terminal
 
@@ -212,3 +212,33 @@ def test_ctrl_p_twice_in_a_small_real_terminal_then_q_quits_cleanly(tmp_path):
         term.wait_for("gdtui-exited-0")
     finally:
         term.close()
+
+
+async def test_a_link_chosen_as_the_terminal_shrinks_is_followed_under_the_cover(make_app):
+    # (random input: enter in the list of links, then the terminal shrank before the list
+    # closed; closing popped the cover instead of the list, which stayed open with its answer
+    # given, and the next enter ended the app with InvalidStateError)
+    from textual.widgets import OptionList
+
+    from gdtui.screens.link_picker import LinkPicker
+
+    app = make_app(start_screen="lessons")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen"
+                         and app.screen.lesson is not None)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LinkPicker))
+        picker = app.screen
+        await resize(pilot, 50, 12)
+        assert isinstance(app.screen, TooSmallScreen)
+        picker.query_one(OptionList).action_select()  # the enter that came just before
+        await wait_until(pilot, lambda: picker not in app.screen_stack)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert sum(isinstance(s, TooSmallScreen) for s in app.screen_stack) == 1
+        await resize(pilot, 100, 30)
+        assert not any(isinstance(s, (TooSmallScreen, LinkPicker)) for s in app.screen_stack)
+        await pilot.press("l")  # the list opens and answers again
+        await wait_until(pilot, lambda: isinstance(app.screen, LinkPicker))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, LinkPicker))
+        assert app._exception is None

@@ -1,16 +1,28 @@
 """What the app shows while the terminal is smaller than the screen under it needs.
 
 The screen underneath stays mounted (a lab run keeps training), so growing the terminal
-again brings back exactly what was there.
+again brings back exactly what was there. `SizeCover`, mixed into the app, puts the cover on
+and takes it off as the terminal is resized and screens come and go.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from textual import events
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Center, Middle
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    _Base = App
+else:
+    _Base = object
 
 Size = tuple[int, int]
 
@@ -63,3 +75,59 @@ class TooSmallScreen(Screen[None]):
 
     def action_ignore(self) -> None:
         """Swallow a key meant for the hidden screen."""
+
+
+class SizeCover(_Base):
+    """The app's part that covers it while the terminal is too small (`check_size`, run at
+    every resize and screen change)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        # This runs before App's own handler has stored the new size, so pass it on.
+        self.check_size(event.size)
+
+    def check_size(self, size: tuple[int, int] | None = None) -> None:
+        """Cover the app with a "make the terminal bigger" message while it does not fit.
+
+        There is only ever one cover, on top of the stack (see push_screen and pop_screen
+        below); were a screen ever pushed over it another way, it is still the one that shows
+        the message, and it goes once it is on top and the terminal fits."""
+        width, height = size or self.size
+        cover = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
+        # A dialog or help box needs what the screen under it needs.
+        overlays = (ModalScreen, TooSmallScreen)
+        shown = [s for s in self.screen_stack if not isinstance(s, overlays)]
+        under = shown[-1] if shown else self.screen
+        need = getattr(under, "MIN_SIZE", DEFAULT_MIN_SIZE)
+        message = too_small_message((width, height), need)
+        if message is None:
+            if cover is self.screen:
+                super().pop_screen()
+        elif cover is not None:
+            cover.show_message(message)
+        else:
+            self.push_screen(TooSmallScreen(message))
+
+    # Screens come and go under the cover while it shows, so that it stays on top: only
+    # check_size takes it off, and puts it back (on the screen change) if still too small.
+
+    def push_screen(self, screen: Screen | str, *args: Any, **kwargs: Any) -> Any:
+        """Push ``screen`` under the cover if it shows (a lesson link followed, or a dialog
+        opened, by a key that came just before the terminal shrank)."""
+        if self._covered() and not isinstance(screen, TooSmallScreen):
+            super().pop_screen()
+            self.call_next(self.check_size)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Pop the screen under the cover if it shows. A dialog that closes itself on a key it
+        got just before the terminal shrank pops whatever is on top (`Screen.dismiss`): it
+        took the cover off and stayed open, its answer given, and its next answer ended the
+        app (InvalidStateError)."""
+        if not self._covered() or len(self.screen_stack) <= 2:
+            return super().pop_screen()
+        super().pop_screen()
+        self.call_next(self.check_size)
+        return super().pop_screen()
+
+    def _covered(self) -> bool:
+        return bool(self.screen_stack) and isinstance(self.screen_stack[-1], TooSmallScreen)

@@ -47,7 +47,7 @@ from gdtui.screens.too_small import SizeCover, TooSmallScreen
 from gdtui.store import Store
 from gdtui.widgets.field import in_field, leave_field
 from gdtui.widgets.key_flood import KeyFloodGuard
-from gdtui.widgets.stale_click import StaleClickGuard
+from gdtui.widgets.late_events import LateEvents
 from gdtui.widgets.toasts import OneToastPerMessage
 
 STYLES = [f"styles/{path.name}"
@@ -58,8 +58,7 @@ STYLES = [f"styles/{path.name}"
 PRELOAD_AFTER = 0.3
 
 
-class GdtuiApp(KeyFloodGuard, OneToastPerMessage, StaleClickGuard, SizeCover, KeptAreas,
-               App[None]):
+class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAreas, App[None]):
     """gdtui: a terminal game and tutor that teaches how a neural network learns."""
 
     TITLE = "gdtui"

@@ -1,0 +1,55 @@
+"""Input that arrives for something already gone is dropped, instead of ending the app.
+
+Textual acts on an event with what was true when the event was made, and two of those cases
+ended gdtui (both found by the random-input test, tests/random_session.py):
+
+- A mouse press on a widget removed since the screen's last layout (a lesson's text drawn anew,
+  a toast gone): Textual 8.2.8's `Screen._forward_event` starts a text selection in the removed
+  widget's parent, which is None (AttributeError). The press is dropped, as if it had come a
+  moment later on nothing.
+- A screen that closes itself after it was closed: a click on the command palette's background
+  that was on its way as enter ran a command (which closed the palette) closed it again, and
+  `Screen.dismiss` pops whatever is on top, here the last screen (ScreenStackError). A screen
+  no longer on the stack pops nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual._context import active_message_pump
+from textual.await_complete import AwaitComplete
+from textual.errors import NoWidget
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    _Base = App
+else:
+    _Base = object
+
+
+class LateEvents(_Base):
+    """Mixed into the app, before Textual's App."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseDown) and not event.is_forwarded \
+                and self._pressed_on_removed_widget(event):
+            return
+        await super().on_event(event)
+
+    def _pressed_on_removed_widget(self, event: events.MouseDown) -> bool:
+        try:
+            widget, _ = self.screen.get_widget_at(event.x, event.y)
+        except NoWidget:
+            return False
+        return not isinstance(widget, Screen) and not widget.is_attached
+
+    def pop_screen(self) -> AwaitComplete:
+        # Who asks: a screen's own handler (dismiss runs in the screen's message loop).
+        asking = active_message_pump.get(None)
+        if isinstance(asking, Screen) and asking not in self.screen_stack:
+            return AwaitComplete.nothing()
+        return super().pop_screen()

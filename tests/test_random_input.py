@@ -1,0 +1,66 @@
+"""Random keys, clicks, scrolls and resizes over every screen end in no crash
+(tests/random_session.py; benchmarks/random_input.py runs many more), and the crashes they
+found stay fixed."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from gdtui.areas import AREAS
+from tests.conftest import wait_until
+from tests.random_session import mouse_events, play
+
+SEEDS = range(1, 7)  # one start in each area (seed mod the areas)
+EVENTS = 400  # per seed: 2,400 in all, about a minute on a loaded 2-core machine
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_random_events_end_in_no_crash(seed, tmp_path, make_app):
+    # (make_app marks this a pilot test; the session builds its own apps on tmp_path, as a
+    # learner starting gdtui again after a quit would)
+    report = await play(seed, EVENTS, tmp_path / "data")
+    assert report.crash is None, report.story()
+    assert report.events == EVENTS
+    assert report.screens[type_name(AREAS[seed % len(AREAS)])] > 0
+
+
+def type_name(area) -> str:
+    return area.module.rpartition(":")[2]
+
+
+def test_the_seeds_start_in_every_area():
+    assert {AREAS[seed % len(AREAS)].name for seed in SEEDS} == {a.name for a in AREAS}
+
+
+async def test_a_click_on_a_widget_just_removed_is_ignored(make_app):
+    # (random input: a press on a widget removed since the last layout ended the app with
+    # AttributeError in Textual's text selection; widgets/late_events.py)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query("#greeting"))
+        greeting = app.screen.query_one("#greeting")
+        x, y = greeting.region.x + 2, greeting.region.y
+        await greeting.remove()  # gone, though the screen's layout still has it
+        for event in mouse_events("click", x, y):
+            app.post_message(event)
+        await pilot.press("1")  # the app still answers
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen")
+        assert app._exception is None
+
+
+async def test_a_click_that_reaches_the_palette_after_it_closed_is_ignored(make_app):
+    # (random input: enter on a command closed the palette, and a click already on its way to
+    # the palette's background closed it again: Textual popped the home screen's stack,
+    # ScreenStackError, the app ended; widgets/late_events.py)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+        palette = app.screen
+        palette.dismiss()  # the enter on a command
+        palette.post_message(events.Click(palette, 0, 31, 0, 0, 1, False, False, False,
+                                          screen_x=0, screen_y=31))
+        await pilot.press("1")  # the app still answers
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen")
+        assert app._exception is None

@@ -64,3 +64,23 @@ async def test_a_click_that_reaches_the_palette_after_it_closed_is_ignored(make_
         await pilot.press("1")  # the app still answers
         await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen")
         assert app._exception is None
+
+
+async def test_page_down_after_hiding_the_sidebar_and_shrinking_the_terminal(make_app):
+    # (random input: in a lesson, the sidebar hidden with s while its contents list had the
+    # focus, which stayed in the hidden lists; after a resize refilled them, page down asked
+    # Textual's OptionList for the line of an option it never laid out: KeyError, the app ended)
+    app = make_app(start_screen="lessons")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen"
+                         and app.screen.lesson is not None)
+        lesson = app.screen
+        await pilot.click("#contents")
+        await pilot.press("s")  # hide the sidebar
+        await wait_until(pilot, lambda: not lesson.query_one("#sidebar").display)
+        assert app.focused is lesson.reader  # the keys go to the text
+        await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: lesson.size == (60, 20))
+        await pilot.press("pagedown", "pagedown")
+        assert app._exception is None
+        assert lesson.reader.scroll_y > 0  # the text moved down

@@ -115,6 +115,8 @@ class LessonScreen(Screen[None]):
         if self._opening(self.action_toggle_sidebar):
             return
         self.sidebar.display = not self.sidebar.display
+        if not self.sidebar.display:
+            self.reader.focus()  # not left in the hidden lists, where keys would go unseen
         self.reader.keep_place()
 
     @on(OptionList.OptionSelected, "#lesson-list")

@@ -84,3 +84,23 @@ async def test_page_down_after_hiding_the_sidebar_and_shrinking_the_terminal(mak
         await pilot.press("pagedown", "pagedown")
         assert app._exception is None
         assert lesson.reader.scroll_y > 0  # the text moved down
+
+
+
+async def test_a_click_on_a_palette_entry_that_is_gone_is_ignored(make_app):
+    # (random input: a click on the palette's list reached it after typing had filled the list
+    # anew with fewer entries: IndexError in Textual's OptionList; widgets/late_events.py)
+    from rich.style import Style
+    from textual.command import CommandList
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+p", *"open")
+        commands = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: commands.option_count > 0)
+        gone = commands.option_count + 3  # an entry drawn before the list was filled anew
+        commands.post_message(events.Click(commands, 2, 0, 0, 0, 1, False, False, False,
+                                           style=Style(meta={"option": gone})))
+        await pilot.press("escape", "escape")  # the app still answers: out of the field,
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")  # closed
+        assert app._exception is None

@@ -7,6 +7,11 @@ ended gdtui (both found by the random-input test, tests/random_session.py):
   a toast gone): Textual 8.2.8's `Screen._forward_event` starts a text selection in the removed
   widget's parent, which is None (AttributeError). The press is dropped, as if it had come a
   moment later on nothing.
+- A click on an option of a list whose options changed after the click was sent to it (the
+  command palette's list, filled anew as the learner types): Textual 8.2.8's
+  `OptionList._on_click` looks up the option the last frame showed there (IndexError). The
+  app cannot stop that click on its way (the screen hands it to the list directly), so the
+  list's own click handler is wrapped to ignore an option it no longer has.
 - A screen that closes itself after it was closed: a click on the command palette's background
   that was on its way as enter ran a command (which closed the palette) closed it again, and
   `Screen.dismiss` pops whatever is on top, here the last screen (ScreenStackError). A screen
@@ -15,6 +20,7 @@ ended gdtui (both found by the random-input test, tests/random_session.py):
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -22,6 +28,7 @@ from textual._context import active_message_pump
 from textual.await_complete import AwaitComplete
 from textual.errors import NoWidget
 from textual.screen import Screen
+from textual.widgets import OptionList
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -53,3 +60,22 @@ class LateEvents(_Base):
         if isinstance(asking, Screen) and asking not in self.screen_stack:
             return AwaitComplete.nothing()
         return super().pop_screen()
+
+
+OnClick = Callable[[OptionList, events.Click], Awaitable[None]]
+
+
+def ignoring_gone_options(on_click: OnClick) -> OnClick:
+    """``OptionList._on_click`` that ignores a click on an option the list no longer has."""
+    async def on_option_click(self: OptionList, event: events.Click) -> None:
+        option = event.style.meta.get("option")
+        if isinstance(option, int) and not 0 <= option < self.option_count:
+            return
+        await on_click(self, event)
+
+    on_option_click.__wrapped__ = on_click  # type: ignore[attr-defined]
+    return on_option_click
+
+
+if not hasattr(OptionList._on_click, "__wrapped__"):  # (once, for every OptionList)
+    OptionList._on_click = ignoring_gone_options(OptionList._on_click)  # type: ignore[method-assign]

@@ -3,7 +3,9 @@ bound the app ignores keys and says how many, and it keeps answering (widgets/ke
 
 from __future__ import annotations
 
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -12,6 +14,7 @@ from textual.drivers import headless_driver
 from gdtui.widgets.key_flood import KEYS_LIMIT, key_bound
 from tests.conftest import wait_until
 from tests.test_screen_lab import open_lab
+from tests.tmux_terminal import Terminal
 
 FLOOD = 5_000
 
@@ -92,3 +95,26 @@ async def test_500_keys_sent_at_once_all_act(make_app, driver):
         await pilot.pause()
         assert lab.session.step == 500
         assert not any("ignored" in n.message for n in app._notifications)
+
+
+@pytest.mark.e2e
+def test_a_paste_without_bracketed_paste_in_a_real_terminal(tmp_path):
+    # 100 KiB of keys at once, as tmux pastes without bracketed paste: the real terminal's
+    # driver (gdtui's key-bound one) drops most in its input thread, the learner is told, and
+    # the next key acts.
+    gdtui = Path(sys.executable).with_name("gdtui")
+    paste = tmp_path / "paste.txt"
+    paste.write_text("z" * 100 * 1024)
+    term = Terminal(f"{gdtui} --data-dir {tmp_path / 'data'}; echo gdtui-exited-$?; sleep 30")
+    try:
+        term.wait_for("Lessons read: 0 of 7", "Quit")
+        term.tmux("load-buffer", str(paste))
+        term.tmux("paste-buffer", "-t", "main")
+        shown = term.wait_for("keys were ignored", timeout=120)
+        assert "Keys ignored" in shown
+        term.keys("1")
+        term.wait_for("Lesson 1: A network that guesses")
+        term.keys("q")
+        term.wait_for("gdtui-exited-0")
+    finally:
+        term.close()

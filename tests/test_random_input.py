@@ -104,3 +104,31 @@ async def test_a_click_on_a_palette_entry_that_is_gone_is_ignored(make_app):
         await pilot.press("escape", "escape")  # the app still answers: out of the field,
         await wait_until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")  # closed
         assert app._exception is None
+
+
+async def test_a_link_chosen_just_before_ctrl_p_closes_the_list_not_the_palette(make_app):
+    # (random input: enter on a link, then ctrl+p before the list answered: the list's answer
+    # closed the new palette instead of itself, the list stayed open with its answer given, and
+    # the palette's search failed on its removed list; widgets/late_events.py)
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    from gdtui.screens.link_picker import LinkPicker
+
+    app = make_app(start_screen="lessons")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen"
+                         and app.screen.lesson is not None)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LinkPicker))
+        picker = app.screen
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        picker.query_one(OptionList).action_select()  # the enter that came just before
+        await wait_until(pilot, lambda: picker not in app.screen_stack)
+        assert isinstance(app.screen, CommandPalette)  # still open, as the learner left it
+        await pilot.press(*"home")
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+        assert not any(isinstance(s, LinkPicker) for s in app.screen_stack)
+        assert app._exception is None

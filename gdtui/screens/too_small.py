@@ -119,10 +119,9 @@ class SizeCover(_Base):
         return super().push_screen(screen, *args, **kwargs)
 
     def pop_screen(self) -> AwaitComplete:
-        """Pop the screen under the cover if it shows. A dialog that closes itself on a key it
-        got just before the terminal shrank pops whatever is on top (`Screen.dismiss`): it
-        took the cover off and stayed open, its answer given, and its next answer ended the
-        app (InvalidStateError)."""
+        """Pop the screen under the cover if it shows: the app going back, or home, on a key
+        or a palette command that came just before the terminal shrank. (A dialog closing
+        itself under the cover is taken out from under it: widgets/late_events.py.)"""
         if not self._covered() or len(self.screen_stack) <= 2:
             return super().pop_screen()
         super().pop_screen()

@@ -1,7 +1,7 @@
 """Input that arrives for something already gone is dropped, instead of ending the app.
 
-Textual acts on an event with what was true when the event was made, and two of those cases
-ended gdtui (both found by the random-input test, tests/random_session.py):
+Textual acts on an event with what was true when the event was made, and three of those cases
+ended gdtui (all found by the random-input test, tests/random_session.py):
 
 - A mouse press on a widget removed since the screen's last layout (a lesson's text drawn anew,
   a toast gone): Textual 8.2.8's `Screen._forward_event` starts a text selection in the removed
@@ -12,10 +12,13 @@ ended gdtui (both found by the random-input test, tests/random_session.py):
   `OptionList._on_click` looks up the option the last frame showed there (IndexError). The
   app cannot stop that click on its way (the screen hands it to the list directly), so the
   list's own click handler is wrapped to ignore an option it no longer has.
-- A screen that closes itself after it was closed: a click on the command palette's background
-  that was on its way as enter ran a command (which closed the palette) closed it again, and
-  `Screen.dismiss` pops whatever is on top, here the last screen (ScreenStackError). A screen
-  no longer on the stack pops nothing.
+- A dialog that closes itself when it is no longer on top: `Screen.dismiss` pops whatever is
+  on top. A click on the command palette's background on its way as enter ran a command (which
+  closed the palette) closed it again and popped the last screen (ScreenStackError); the list of
+  a lesson's links, answering a key that came just before ctrl+p, popped the new palette instead
+  of itself, stayed open with its answer given, and the palette's search failed on its removed
+  list (WorkerFailed). A dialog closed already pops nothing; one under others is taken out from
+  under them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from textual import events
 from textual._context import active_message_pump
 from textual.await_complete import AwaitComplete
 from textual.errors import NoWidget
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList
 
 if TYPE_CHECKING:
@@ -55,12 +58,24 @@ class LateEvents(_Base):
         return not isinstance(widget, Screen) and not widget.is_attached
 
     def pop_screen(self) -> AwaitComplete:
-        # Who asks: a screen's own handler (dismiss runs in the screen's message loop).
-        asking = active_message_pump.get(None)
-        if isinstance(asking, Screen) and asking not in self.screen_stack:
-            return AwaitComplete.nothing()
-        return super().pop_screen()
+        # Who asks: a dialog's own handler (Screen.dismiss runs in the dialog's message loop,
+        # and pops whatever is on top). The areas' screens are popped by the app, never by
+        # themselves, so only dialogs are looked at (_bring_up pops in a loop from a lesson's
+        # handler: the lesson must not count as "not on the stack" once popped).
+        closing = active_message_pump.get(None)
+        if not isinstance(closing, ModalScreen) or closing is self.screen:
+            return super().pop_screen()
+        if closing not in self.screen_stack:
+            return AwaitComplete.nothing()  # closed already
+        return self._close_under(closing)
 
+    def _close_under(self, dialog: ModalScreen) -> AwaitComplete:
+        """Take ``dialog`` out from under the screens opened over it (the palette, opened by a
+        key that came just before the dialog's answer), which stay as they are. Textual pops
+        only the top screen: this does what its pop_screen does, for one further down."""
+        self._screen_stack.remove(dialog)
+        dialog._pop_result_callback()
+        return AwaitComplete(self._replace_screen(dialog)).call_next(self)
 
 OnClick = Callable[[OptionList, events.Click], Awaitable[None]]
 

@@ -8,7 +8,7 @@ import pytest
 from textual import events
 
 from gdtui.areas import AREAS
-from tests.conftest import wait_until
+from tests.conftest import wait_until, write_lesson
 from tests.random_session import mouse_events, play
 
 SEEDS = range(1, 7)  # one start in each area (seed mod the areas)
@@ -131,4 +131,28 @@ async def test_a_link_chosen_just_before_ctrl_p_closes_the_list_not_the_palette(
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette))
         assert not any(isinstance(s, LinkPicker) for s in app.screen_stack)
+        assert app._exception is None
+
+
+async def test_down_typed_as_the_next_short_lesson_opens_does_nothing(make_app, tmp_path):
+    # (random input: a scroll key that came before a lesson was laid out waits for the layout
+    # (widgets/lesson_reader.py); when the lesson then fits the window there is nothing to
+    # scroll, and Textual's "nothing to do here" (SkipAction), raised outside its key dispatch,
+    # ended the app)
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    write_lesson(lessons, "01-one.md", id="one", order=1, body="One short line.")
+    write_lesson(lessons, "02-two.md", id="two", order=2, body="Another short line.")
+    app = make_app(lessons_dir=lessons, start_screen="lessons")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen"
+                         and app.screen.is_mounted and app.screen.reader.text.laid_out("one"))
+        lesson = app.screen
+        for key in ("n", "down", "pagedown"):  # typed at once: the next lesson is not laid out
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app.post_message(event)
+        await wait_until(pilot, lambda: lesson.reader.text.laid_out("two"))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
         assert app._exception is None

@@ -9,7 +9,9 @@ the terminal resized) it keeps the line that was at the top there.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -118,9 +120,16 @@ class LessonReader(VerticalScroll):
     def _waiting(self, action: Callable[[], None]) -> bool:
         """True (and ``action`` to run after the next layout) while the text is not laid out."""
         if self._name and not self.text.laid_out(self._name):
-            self.call_after_refresh(action)
+            self.call_after_refresh(self._act_later, action)
             return True
         return False
+
+    @staticmethod
+    def _act_later(action: Callable[[], None]) -> None:
+        # Textual's scroll actions raise SkipAction when there is nothing to scroll (the text
+        # fits): in a key's dispatch that means "try the next binding"; here, nothing to do.
+        with suppress(SkipAction):
+            action()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)

@@ -465,3 +465,19 @@ async def test_shown_again_with_a_secret_it_takes_it_and_keeps_the_rest(make_app
         assert screen.query_one("#learning-rate", Input).value == "12"
         await pilot.press("1")
         assert "50 too high" in shown(screen, "#keep-history")
+
+
+async def test_quitting_while_a_watched_game_plays_is_clean(make_app):
+    # Found over SSH: as the app quits, the guess screen is suspended, which pauses the watched
+    # game, after the pane's buttons were already removed (NoMatches ended the app with exit 1).
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_game(app, pilot, secret=37)
+        await pilot.press("2", "space")  # watch it play
+        pane = screen.query_one("#watch-pane")
+        await wait_until(pilot, lambda: pane.playing)
+        await screen.query_one("#watch-play").remove()  # as the teardown removes it first
+        screen.on_screen_suspend()
+        assert not pane.playing
+        await pilot.press("ctrl+q")
+    assert app.return_code in (0, None) and app._exception is None

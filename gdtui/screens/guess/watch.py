@@ -164,7 +164,10 @@ class WatchPane(Vertical):
     def _set_play_label(self) -> None:
         if self._ready:
             label = "❚❚ Pause (space)" if self.playing else "▶ Play (space)"
-            self.query_one(f"#{self.mode}-play", Button).label = label
+            # (query, not query_one: as the app quits, the screen is suspended, and so paused,
+            # after its buttons are gone)
+            for button in self.query(f"#{self.mode}-play").results(Button):
+                button.label = label
 
     # -- drawing ---------------------------------------------------------------------------------
 

@@ -156,3 +156,24 @@ async def test_down_typed_as_the_next_short_lesson_opens_does_nothing(make_app, 
         await pilot.press("escape")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
         assert app._exception is None
+
+
+async def test_page_keys_in_a_list_with_no_room_do_nothing(make_app):
+    # (random input: page up in a list that kept the focus while it was not laid out, a
+    # drop-down in the lab, ended the app with KeyError in Textual's OptionList;
+    # widgets/late_events.py)
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query("#areas"))
+        areas = app.screen.query_one("#areas", OptionList)
+        areas.focus()
+        areas.styles.height = 0  # the list keeps the focus, with no room to lay out
+        await wait_until(pilot, lambda: areas.size.height == 0)
+        await pilot.press("pageup", "pagedown")
+        assert areas.highlighted == 0
+        areas.styles.height = "auto"
+        await pilot.press("1")  # the app still answers
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen")
+        assert app._exception is None

@@ -1,6 +1,6 @@
 """Input that arrives for something already gone is dropped, instead of ending the app.
 
-Textual acts on an event with what was true when the event was made, and three of those cases
+Textual acts on an event with what was true when the event was made, and four of those cases
 ended gdtui (all found by the random-input test, tests/random_session.py):
 
 - A mouse press on a widget removed since the screen's last layout (a lesson's text drawn anew,
@@ -12,6 +12,10 @@ ended gdtui (all found by the random-input test, tests/random_session.py):
   `OptionList._on_click` looks up the option the last frame showed there (IndexError). The
   app cannot stop that click on its way (the screen hands it to the list directly), so the
   list's own click handler is wrapped to ignore an option it no longer has.
+- Page up or down in a list that is not laid out (hidden, or with no room, while it keeps the
+  focus: a lesson's sidebar hidden, a closed drop-down in the lab): Textual 8.2.8's
+  `OptionList._move_page` looks up the line of an option it never laid out (KeyError). The key
+  does nothing, as it would in a list with nothing to page through.
 - A dialog that closes itself when it is no longer on top: `Screen.dismiss` pops whatever is
   on top. A click on the command palette's background on its way as enter ran a command (which
   closed the palette) closed it again and popped the last screen (ScreenStackError); the list of
@@ -92,5 +96,22 @@ def ignoring_gone_options(on_click: OnClick) -> OnClick:
     return on_option_click
 
 
-if not hasattr(OptionList._on_click, "__wrapped__"):  # (once, for every OptionList)
+def paging_laid_out_lists_only(move_page: Callable[[OptionList, int], None]
+                               ) -> Callable[[OptionList, int], None]:
+    """``OptionList._move_page`` that does nothing while the list has not laid out the option
+    it would page from."""
+    def move_page_if_laid_out(self: OptionList, direction: int) -> None:
+        if (self.highlighted or 0) not in self._index_to_line:
+            return
+        move_page(self, direction)
+
+    move_page_if_laid_out.__wrapped__ = move_page  # type: ignore[attr-defined]
+    return move_page_if_laid_out
+
+
+# Once, for every OptionList (the palette's, the drop-downs' and gdtui's own).
+if not hasattr(OptionList._on_click, "__wrapped__"):
     OptionList._on_click = ignoring_gone_options(OptionList._on_click)  # type: ignore[method-assign]
+if not hasattr(OptionList._move_page, "__wrapped__"):
+    OptionList._move_page = paging_laid_out_lists_only(  # type: ignore[method-assign]
+        OptionList._move_page)

@@ -118,8 +118,11 @@ class LessonReader(VerticalScroll):
             super().action_page_down()
 
     def _waiting(self, action: Callable[[], None]) -> bool:
-        """True (and ``action`` to run after the next layout) while the text is not laid out."""
-        if self._name and not self.text.laid_out(self._name):
+        """True (and ``action`` to run after the next layout) while the text is not laid out,
+        or while what is laid out of it fits the window but more parts are coming (on a busy
+        machine the first part can be shorter than the window: nothing to scroll yet)."""
+        if self._name and (not self.text.laid_out(self._name)
+                           or (self.max_scroll_y == 0 and not self.text.complete)):
             self.call_after_refresh(self._act_later, action)
             return True
         return False

@@ -203,17 +203,18 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
             return len(self.screen_stack) > 1
         if action == "command_palette":
             # Textual's ctrl+p is a priority binding, so it would open the palette over the
-            # size cover; and a second palette, while one is on the stack or still being
-            # removed after it closed, would end the app (DuplicateIds: both have its id).
-            return not any(isinstance(s, TooSmallScreen) for s in self.screen_stack) \
-                and not self._palette_around()
+            # size cover; and a second palette on the stack would end the app (DuplicateIds).
+            return not any(isinstance(s, (TooSmallScreen, CommandPalette))
+                           for s in self.screen_stack)
         return True
 
-    def _palette_around(self) -> bool:
-        """Whether the app still has a command palette: open, or closed but not yet removed
-        (the id Textual gives every palette is then taken). The app's own nodes are its
-        screens, those being removed included (App.children is only the screen on top)."""
-        return any(isinstance(node, CommandPalette) for node in self._nodes)
+    def action_command_palette(self) -> None:
+        """Open the command palette, unless one closed a moment ago is still being removed:
+        the id Textual gives every palette is taken until then (DuplicateIds). (Not in
+        check_action: the footers, drawn as the palette closes, would leave out its key.)"""
+        # The app's own nodes are its screens, those being removed included.
+        if not any(isinstance(node, CommandPalette) for node in self._nodes):
+            super().action_command_palette()
 
     def action_help(self) -> None:
         """Show the keys and the help text of the current screen."""

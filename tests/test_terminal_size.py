@@ -17,7 +17,7 @@ from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
 from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
-from tests.conftest import wait_until
+from tests.conftest import wait_for_text, wait_until
 from tests.tmux_terminal import Terminal
 
 
@@ -261,6 +261,7 @@ async def test_ctrl_p_as_the_palette_closes_opens_no_second_one(make_app):
         app.post_message(key)
         await wait_until(pilot, lambda: not palette.is_attached)
         assert app._exception is None
+        await wait_for_text(pilot, "^p palette")  # the footer still offers it
         await pilot.press("ctrl+p")  # a moment later it opens again
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         assert sum(isinstance(s, CommandPalette) for s in app.screen_stack) == 1

@@ -208,6 +208,14 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
                            for s in self.screen_stack)
         return True
 
+    def action_command_palette(self) -> None:
+        """Open the command palette, unless one closed a moment ago is still being removed:
+        the id Textual gives every palette is taken until then (DuplicateIds). (Not in
+        check_action: the footers, drawn as the palette closes, would leave out its key.)"""
+        # The app's own nodes are its screens, those being removed included.
+        if not any(isinstance(node, CommandPalette) for node in self._nodes):
+            super().action_command_palette()
+
     def action_help(self) -> None:
         """Show the keys and the help text of the current screen."""
         wait_for_preload()  # (see there: two threads must not import at once)

@@ -8,6 +8,7 @@ import webbrowser
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import OptionList, Static
 
 from gdtui.app import GdtuiApp
@@ -16,7 +17,7 @@ from gdtui.screens.help import HelpScreen
 from gdtui.screens.home import HomeScreen
 from gdtui.screens.lab.screen import LabScreen
 from gdtui.screens.too_small import DEFAULT_MIN_SIZE, TooSmallScreen, too_small_message
-from tests.conftest import wait_until
+from tests.conftest import wait_for_text, wait_until
 from tests.tmux_terminal import Terminal
 
 
@@ -242,3 +243,25 @@ async def test_a_link_chosen_as_the_terminal_shrinks_is_followed_under_the_cover
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, LinkPicker))
         assert app._exception is None
+
+
+async def test_ctrl_p_as_the_palette_closes_opens_no_second_one(make_app):
+    # (random input: the palette closed by a click on its background, and ctrl+p pressed while
+    # Textual was still removing it: the new palette's id was taken, DuplicateIds)
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        palette.dismiss()  # closed; Textual removes it a moment later
+        key = events.Key("ctrl+p", None)
+        key.set_sender(app)
+        app.post_message(key)
+        await wait_until(pilot, lambda: not palette.is_attached)
+        assert app._exception is None
+        await wait_for_text(pilot, "^p palette")  # the footer still offers it
+        await pilot.press("ctrl+p")  # a moment later it opens again
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        assert sum(isinstance(s, CommandPalette) for s in app.screen_stack) == 1

@@ -265,3 +265,21 @@ async def test_ctrl_p_as_the_palette_closes_opens_no_second_one(make_app):
         await pilot.press("ctrl+p")  # a moment later it opens again
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         assert sum(isinstance(s, CommandPalette) for s in app.screen_stack) == 1
+
+
+async def test_a_palette_command_that_runs_as_the_terminal_shrinks_goes_under_the_cover(make_app):
+    # (random input: "Lesson 1" chosen in the palette, the terminal shrank before the command
+    # ran, and going back to the lesson screen under the cover popped past it: ScreenStackError)
+    app = make_app(start_screen="lessons")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LessonScreen")
+        await resize(pilot, 50, 12)
+        assert stack_names(app) == ["HomeScreen", "LessonScreen", "TooSmallScreen"]
+        app.open_lesson(app.course.lessons[0].id)  # what the palette's command runs
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        assert stack_names(app) == ["HomeScreen", "LessonScreen", "TooSmallScreen"]
+        app.go_home()  # the palette's "Home"
+        await pilot.pause()
+        assert stack_names(app)[0] == "HomeScreen" and app._exception is None
+        await resize(pilot, 100, 30)
+        assert stack_names(app) == ["HomeScreen"]

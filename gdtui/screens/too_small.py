@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
-from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import ModalScreen, Screen
@@ -88,9 +87,9 @@ class SizeCover(_Base):
     def check_size(self, size: tuple[int, int] | None = None) -> None:
         """Cover the app with a "make the terminal bigger" message while it does not fit.
 
-        There is only ever one cover, on top of the stack (see push_screen and pop_screen
-        below); were a screen ever pushed over it another way, it is still the one that shows
-        the message, and it goes once it is on top and the terminal fits."""
+        There is only ever one cover, on top of the stack (see push_screen below); were a
+        screen ever pushed over it another way, it is still the one that shows the message,
+        and it goes once it is on top and the terminal fits."""
         width, height = size or self.size
         cover = next((s for s in self.screen_stack if isinstance(s, TooSmallScreen)), None)
         # A dialog or help box needs what the screen under it needs.
@@ -107,26 +106,17 @@ class SizeCover(_Base):
         else:
             self.push_screen(TooSmallScreen(message))
 
-    # Screens come and go under the cover while it shows, so that it stays on top: only
-    # check_size takes it off, and puts it back (on the screen change) if still too small.
-
     def push_screen(self, screen: Screen | str, *args: Any, **kwargs: Any) -> Any:
         """Push ``screen`` under the cover if it shows (a lesson link followed, or a dialog
-        opened, by a key that came just before the terminal shrank)."""
+        opened, by a key that came just before the terminal shrank), so the cover stays on
+        top; check_size puts it back (on the screen change). A dialog that closes itself under
+        the cover is taken out from under it (widgets/late_events.py); the app's own pops
+        (back, home, to an area on the stack) take the cover off like any screen, and
+        check_size puts it back over what they leave."""
         if self._covered() and not isinstance(screen, TooSmallScreen):
             super().pop_screen()
             self.call_next(self.check_size)
         return super().push_screen(screen, *args, **kwargs)
-
-    def pop_screen(self) -> AwaitComplete:
-        """Pop the screen under the cover if it shows: the app going back, or home, on a key
-        or a palette command that came just before the terminal shrank. (A dialog closing
-        itself under the cover is taken out from under it: widgets/late_events.py.)"""
-        if not self._covered() or len(self.screen_stack) <= 2:
-            return super().pop_screen()
-        super().pop_screen()
-        self.call_next(self.check_size)
-        return super().pop_screen()
 
     def _covered(self) -> bool:
         return bool(self.screen_stack) and isinstance(self.screen_stack[-1], TooSmallScreen)

@@ -9,10 +9,13 @@ import time
 import asyncssh
 import pytest
 
+from gdtui.course.lessons import load_course
 from tests.test_serve import Crowd, Server
 from tests.tmux_terminal import Terminal
 
 pytestmark = pytest.mark.e2e
+
+LESSONS = len(load_course().lessons)
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ def ssh_terminal(served, open_terminal):
 def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):
     server, _ = served
     term = ssh_terminal()
-    home = term.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    home = term.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
     assert "Welcome to gdtui!" in home
     assert ", 80x24," in server.wait_log("session for 'learner'")
     term.keys("1")
@@ -62,7 +65,7 @@ def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):
     term.keys("End")
     term.wait_for("Lesson read")
     term.keys("Escape")
-    term.wait_for("Lessons read: 1 of 7")
+    term.wait_for(f"Lessons read: 1 of {LESSONS}")
 
     term.tmux("resize-window", "-t", "main", "-x", "100", "-y", "30")
 
@@ -79,8 +82,8 @@ def test_openssh_reads_a_lesson_resizes_quits_and_resumes(ssh_terminal, served):
     server.wait_log("ended: quit (exit 0)")
 
     again = ssh_terminal()
-    home = again.wait_for("Welcome back. Last time:", "Lessons read: 1 of 7")
-    assert "Lessons read: 1 of 7" in home
+    home = again.wait_for("Welcome back. Last time:", f"Lessons read: 1 of {LESSONS}")
+    assert f"Lessons read: 1 of {LESSONS}" in home
     again.keys("q")
     again.wait_for("ssh-exited-0")
 
@@ -103,12 +106,12 @@ def test_openssh_logs_in_while_a_crowd_that_never_logs_in_is_held_open(ssh_termi
                                                                         tmp_path):
     server, _ = served
     first = ssh_terminal()
-    first.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    first.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
     with Crowd(server.port, size=100) as crowd:
         crowd.wait_opened(200)  # the server has dropped a hundred of them already
         server.wait_log("busy: ")
         late = ssh_terminal(user="latecomer", tries=10)
-        late.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+        late.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
         failed = (tmp_path / "ssh-tries").read_text() if (tmp_path / "ssh-tries").exists() else ""
         print(f"latecomer logged in after {failed.count('failed')} failed tries")
         # the learner who was in before is untouched, and so is the latecomer
@@ -116,7 +119,7 @@ def test_openssh_logs_in_while_a_crowd_that_never_logs_in_is_held_open(ssh_termi
             term.keys("1")
             term.wait_for("Lesson 1: A network that guesses")
             term.keys("Escape")
-            term.wait_for("Lessons read: 0 of 7")
+            term.wait_for(f"Lessons read: 0 of {LESSONS}")
     late.keys("q")
     late.wait_for("ssh-done")
     first.keys("q")
@@ -141,7 +144,7 @@ def test_openssh_a_learner_past_the_memory_ceiling_is_told_in_plain_words(tmp_pa
         "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "big@127.0.0.1",
     ]) + "; echo ssh-exited-$?; sleep 30", width=1000, height=600)
     try:
-        term.wait_for("Lessons read: 0 of 7", timeout=60)
+        term.wait_for(f"Lessons read: 0 of {LESSONS}", timeout=60)
         term.keys("4")
         # (not term.wait_for, which fails on a traceback: the dying app prints one, and the
         # server clears it a moment later)

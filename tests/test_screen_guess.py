@@ -246,7 +246,7 @@ async def test_shrinking_steps_land_where_fixed_steps_loop(make_app):
         screen = await open_game(app, pilot, secret=37)
         await pilot.press("4")
         assert "learning-rate schedule" in shown(screen, "#shrink-note")
-        assert "Adam" in shown(screen, "#shrink-note")
+        assert "Rprop" in shown(screen, "#shrink-note")
         await pilot.press("n", "n", "n")
         assert "so move up 5 to 35" in shown(screen, "#shrink-explain")  # the step halved
         await pilot.press("n")

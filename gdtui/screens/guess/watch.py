@@ -30,9 +30,9 @@ DEFAULT_SPEED = 1
 
 WATCH_HINT = "Press space to watch the computer guess, or n for one guess at a time."
 SHRINK_NOTE = (
-    "Halving the step at each jump past makes it land from any rate. Training does this with a "
-    "[b]learning-rate schedule[/b] (big steps first, small later), and [b]Adam[/b] per weight: "
-    "a gradient that keeps flipping sign gets smaller steps."
+    "Halving the step at each jump past makes it land from any rate. Training gets the same "
+    "effect from a [b]learning-rate schedule[/b] (big steps first, small later); Rprop halves a "
+    "weight's step exactly so when its gradient flips sign."
 )
 
 

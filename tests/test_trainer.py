@@ -280,7 +280,9 @@ def test_overfit_preset_validation_loss_rises_while_training_loss_falls():
     assert 0 < best.step < 500
     assert last.validation_loss > 2 * best.validation_loss
     assert last.train_loss < best.train_loss / 10
-    assert any("overfitting" in hint for hint in session.hints())
+    hint = next(hint for hint in session.hints() if "overfitting" in hint)
+    # The first remedy the lesson names: stop where validation loss was lowest.
+    assert f"lowest at step {session.history.best.step} (stopping there is early stopping)" in hint
 
 
 def test_l2_regularization_keeps_weights_smaller():

@@ -106,8 +106,9 @@ def hints(session: TrainingState) -> list[str]:
     if session.trouble is not None:  # diverged or stuck: said with the rate that did it
         return [session.trouble.hint]
     if _overfitting(history):
-        found.append("validation loss rising while training loss falls: overfitting. More "
-                     "data, L2 regularization or a smaller network will help")
+        found.append(f"validation loss rising while training loss falls: overfitting. It was "
+                     f"lowest at step {history.best.step} (stopping there is early stopping); "
+                     f"more data, L2 regularization or a smaller network will help")
     worse, fix = got_worse(history), remedy(settings)
     if _jumpy(history):
         if worse:

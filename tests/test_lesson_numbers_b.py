@@ -399,8 +399,9 @@ def test_adams_first_step_by_hand():
     a_step, b_step = adam_steps([500])[0], adam_steps([0.002])[0]
     assert a_step == pytest.approx(0.001, rel=1e-6)
     assert round(b_step, 9) == 0.000999995
-    shows(ADAM, "subtract = 0.001 × 500 / 500     = 0.001",
-          "subtract = 0.001 × 0.002 / 0.002 = 0.001", "(B by 0.000999995 if you keep ε)")
+    shows(ADAM, "step  = 0.001 × 500 / 500     = 0.001",
+          "step  = 0.001 × 0.002 / 0.002 = 0.001", "(B by 0.000999995 if you keep ε)",
+          "step is the amount subtracted from w")
     assert adam_steps([500] * 4) == pytest.approx([0.001] * 4, rel=1e-6)
     shows(ADAM, "Adam takes four steps of 0.001")
 
@@ -414,8 +415,9 @@ def test_adam_backs_off_when_the_gradient_flips():
     assert (round(1 - 0.9**2, 2), round(1 - 0.999**2, 6)) == (0.19, 0.001999)
     second = adam_steps([1, -1])[1]
     assert round(second, 7) == -0.0000526
-    shows(ADAM, "= −0.01\n", "= 0.001999\n", "(1 − 0.81)        ≈ −0.0526",
-          "0.001999 / (1 − 0.998001) = 1", "≈ −0.0000526", "raises w by 0.0000526")
+    shows(ADAM, "= −0.01\n", "= 0.001999\n", "−0.01 / (1 − 0.9²)    ≈ −0.0526",
+          "0.001999 / (1 − 0.999²)\n      = 0.001999 / 0.001999   = 1",
+          "/ 1 ≈ −0.0000526", "raises w by 0.0000526")
     assert round(adam_steps([1])[0] / -second) == 19
     shows(ADAM, "about 19 times smaller than the first")
 

@@ -112,3 +112,14 @@ async def test_a_link_opens_the_slider_at_a_probability(make_app):
         await wait_until(pilot, lambda: any("probability must be" in n.message
                                             for n in app._notifications))
         assert screen.query_one(ProbabilitySlider).probability == 0.95
+
+
+async def test_a_new_stepper_made_with_a_probability_opens_on_the_slider(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = BackpropScreen(probability=0.05)
+        await app.push_screen(screen)
+        slider = screen.query_one(ProbabilitySlider)
+        await wait_until(pilot, lambda: slider.display and slider.has_focus)
+        assert "cross-entropy  −ln p    2.996" in slider.render().plain
+        assert not screen.query_one("#explain-box").display

@@ -112,8 +112,8 @@ class BackpropScreen(Screen[None]):
         self.set_interval(self.app.frame_seconds(CHART_SECONDS), self._draw_chart)
         self.fill_fields()
         self.show_step()
-        if self._probability is not None:
-            self.open_confidence(self._probability)
+        if self._probability is not None:  # once shown, so the slider keeps the focus
+            self.call_after_refresh(self.open_confidence, self._probability)
 
     def on_resize(self) -> None:
         self.show_step(keep_slider=True)

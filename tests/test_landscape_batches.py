@@ -205,3 +205,12 @@ def test_the_panel_rule_follows_the_selected_walkers_optimizer():
     explorer.select(0)
     explorer.next_optimizer()  # momentum on the sigmoid unit
     assert explorer.rule()[0].startswith("Not a bowl. Near ★: momentum (β 0.9)")
+
+
+def test_the_full_batch_rule_is_only_rough_on_mini_batches(line):
+    """What the help says: batch 1 flies off at 0.2, below the full batch's limit 0.216."""
+    w, b, minimum_loss = line.minimum
+    assert 0.2 < 2 / line.curvature(w, b)
+    assert classify(line.walk("sgd", 0.2, START), minimum_loss).kind == "converged"
+    assert classify_batched(line.walk("sgd", 0.2, START, batch_size=1), minimum_loss).kind \
+        == "diverged"

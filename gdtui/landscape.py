@@ -11,7 +11,9 @@ only parameters are a weight w and a bias b:
   lowest point is finite. Not a bowl: flat far out, curved near the minimum.
 
 Every loss and gradient comes from the engine; the paths are the engine's optimizers
-(gdtui.nn.optim) applied to the two parameters, step by step.
+(gdtui.nn.optim) applied to the two parameters, step by step. A walk may take each step's
+gradient from a random mini-batch of the points instead of all of them (the engine's
+MiniBatches, reshuffled every epoch): stochastic gradient descent.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gdtui.nn.functions import prepare_targets
-from gdtui.nn.network import MLP, with_ones_column
-from gdtui.nn.optim import OPTIMIZERS, make_optimizer
+from gdtui.nn.network import MLP, MiniBatches, with_ones_column
+from gdtui.nn.optim import OPTIMIZERS, Momentum, make_optimizer
 from gdtui.numbers import field_text, format_significant, next_rung, read_positive_field
 
 OPTIMIZER_TITLES = {"sgd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
@@ -38,6 +40,7 @@ DIVERGED_FACTOR = 10.0
 ESCAPE = 1e4  # a parameter this large has flown off the map for good
 OSCILLATION_WINDOW = 20  # recent steps looked at to tell zig-zag from crawling
 START_MOVES = 24  # an arrow key moves the start 1/24 of the map
+BATCH_SEED = 0  # the shuffles of a mini-batch walk: the same walk every time it is replayed
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class Path:
     points: np.ndarray
     losses: np.ndarray
     escaped: bool  # stopped early: the loss stopped being a number or a parameter flew off
+    batch_size: int | None = None  # points per step's gradient; None: all of them
 
     @property
     def steps(self) -> int:
@@ -198,21 +202,29 @@ class Landscape:
         return losses
 
     def walk(self, optimizer: str, learning_rate: float, start: tuple[float, float],
-             steps: int = DEFAULT_STEPS) -> Path:
+             steps: int = DEFAULT_STEPS, batch_size: int | None = None,
+             seed: int = BATCH_SEED) -> Path:
         """Walk downhill from ``start`` with the engine's optimizer ("sgd", "momentum",
         "adam") on the two parameters, for up to ``steps`` steps; stop early once the loss is
         no longer a number or a parameter flies off the map for good (``ESCAPE``).
 
+        With a ``batch_size`` below the number of points, each step's gradient comes from the
+        next mini-batch of the engine's MiniBatches (shuffled by ``seed``); the losses recorded
+        are still those of all the points, the height of the map.
+
             Landscape(MODELS["line"]).walk("sgd", 0.1, (-0.5, 2.5)).steps -> 200
         """
         optimizer_steps = make_optimizer(optimizer, learning_rate)
+        batches = self.batches(batch_size, seed) if self.is_mini_batch(batch_size) else None
         self._place(*start)
         points = [start]
         losses = [self.loss(*start)]
         escaped = False
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(steps):
-                optimizer_steps.step(self.network.parameters(), self._gradients_in_place())
+                gradients = (self._gradients_in_place() if batches is None
+                             else self._batch_gradients_in_place(*batches.next()))
+                optimizer_steps.step(self.network.parameters(), gradients)
                 w, b = float(self.weight[0, 0]), float(self.bias[0])
                 loss = self.loss(w, b)
                 points.append((w, b))
@@ -220,7 +232,46 @@ class Landscape:
                 if not math.isfinite(loss) or max(abs(w), abs(b)) > ESCAPE:
                     escaped = True
                     break
-        return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped)
+        return Path(optimizer, learning_rate, np.array(points), np.array(losses), escaped,
+                    batch_size if batches is not None else None)
+
+    # -- mini-batches --------------------------------------------------------------------
+
+    @property
+    def points(self) -> int:
+        """How many data points the model is fitted to."""
+        return len(self.targets)
+
+    def is_mini_batch(self, batch_size: int | None) -> bool:
+        """Whether a step on `batch_size` points sees fewer than all of them."""
+        return batch_size is not None and batch_size < self.points
+
+    def batches(self, batch_size: int, seed: int = BATCH_SEED) -> MiniBatches:
+        """The engine's mini-batches of the model's points, reshuffled every epoch."""
+        return MiniBatches(self._inputs_with_ones, self._prepared, batch_size,
+                           np.random.default_rng(seed))
+
+    def _batch_gradients_in_place(self, inputs_with_ones: np.ndarray,
+                                  targets: np.ndarray) -> list[np.ndarray]:
+        """The engine's gradient arrays on one batch, where the parameters are now."""
+        self.network.compute_gradients(inputs_with_ones, targets, self.model.loss)
+        return self.network.gradients()
+
+    def batch_gradient(self, w: float, b: float, inputs_with_ones: np.ndarray,
+                       targets: np.ndarray) -> np.ndarray:
+        """The engine's gradient (dL/dw, dL/db) at (w, b) on one batch of the points."""
+        self._place(w, b)
+        gradient_w, gradient_b = self._batch_gradients_in_place(inputs_with_ones, targets)
+        return np.array([gradient_w[0, 0], gradient_b[0]])
+
+
+def batch_sizes(points: int) -> tuple[int, ...]:
+    """The batch sizes offered for `points` points: those that split them into equal batches,
+    so an epoch's gradients average to the full one; the last is the full batch.
+
+        batch_sizes(6) -> (1, 2, 3, 6)
+    """
+    return tuple(size for size in range(1, points + 1) if points % size == 0)
 
 
 def shade_levels(losses: np.ndarray, minimum_loss: float, levels: int = 12) -> np.ndarray:
@@ -272,6 +323,18 @@ def classify(path: Path, minimum_loss: float) -> WalkOutcome:
     return WalkOutcome("crawling", None, "crawling: still creeping down")
 
 
+def classify_batched(path: Path, minimum_loss: float) -> WalkOutcome:
+    """Say what happened to a mini-batch walk. Its noisy steps never settle at a fixed rate, so
+    one that neither diverged nor is still creeping down is "wandering", with the range of
+    its loss over the last steps."""
+    outcome = classify(path, minimum_loss)
+    if outcome.kind in ("diverged", "crawling"):
+        return outcome
+    recent = path.losses[-OSCILLATION_WINDOW:]
+    low, high = format_significant(float(recent.min())), format_significant(float(recent.max()))
+    return WalkOutcome("wandering", None, f"wandering, loss {low}–{high}")
+
+
 def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:
     """The rule for plain gradient descent on a quadratic bowl, with the numbers filled in,
     and whether it predicts convergence: learning_rate × curvature < 2."""
@@ -287,6 +350,40 @@ def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:
     return f"{numbers} > 2: diverges", False
 
 
+def momentum_limit(momentum: float) -> float:
+    """The largest learning rate × curvature at which momentum still converges on a quadratic
+    bowl: 2(1 + β), with β the momentum (0.9 gives 3.8, against plain descent's 2)."""
+    return 2 * (1 + momentum)
+
+
+def momentum_rule(learning_rate: float, curvature: float, momentum: float) -> tuple[str, bool]:
+    """The rule for gradient descent with momentum on a quadratic bowl, learning_rate ×
+    curvature < 2(1 + β), with the numbers filled in and plain descent's verdict beside it,
+    and whether it predicts that momentum converges."""
+    product = learning_rate * curvature
+    limit = momentum_limit(momentum)
+    numbers = (f"lr {field_text(learning_rate)} × curvature {format_significant(curvature)} = "
+               f"{format_significant(product)}")
+    plain = "plain descent converges" if product < 2 else "plain descent would not"
+    if product < limit:
+        return f"{numbers} < {limit:g}: momentum converges ({plain})", True
+    if product == limit:
+        return f"{numbers} = {limit:g}: momentum bounces forever ({plain})", False
+    return f"{numbers} > {limit:g}: momentum diverges ({plain})", False
+
+
+def adam_note(learning_rate: float, start: tuple[float, float],
+              minimum: tuple[float, float]) -> str:
+    """Why Adam is slow or fast here: its step is about the learning rate per weight, whatever
+    the slope, so the walk needs about (distance to the minimum) / rate steps."""
+    gaps = (abs(start[0] - minimum[0]), abs(start[1] - minimum[1]))
+    name, gap = max(zip("wb", gaps, strict=True), key=lambda pair: pair[1])
+    steps = math.ceil(gap / learning_rate)
+    return (f"Adam moves each weight about lr a step, whatever the slope, so the curvature "
+            f"rule does not apply. ◆ is {format_significant(gap)} from ★ in {name}: about "
+            f"{steps} steps of {field_text(learning_rate)}.")
+
+
 # --- what the learner controls -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -296,11 +393,26 @@ class Walker:
     optimizer: str
     learning_rate: float
     visible: bool = True
+    batch_size: int | None = None  # the points each step's gradient sees; None: all
 
     @property
     def title(self) -> str:
-        """"gradient descent, lr 0.1"."""
-        return f"{OPTIMIZER_TITLES[self.optimizer]}, lr {field_text(self.learning_rate)}"
+        """"gradient descent, lr 0.1"; "SGD, lr 0.1" (stochastic) on mini-batches."""
+        name = OPTIMIZER_TITLES[self.optimizer]
+        if self.batch_size is not None and self.optimizer == "sgd":
+            name = "SGD"
+        return f"{name}, lr {field_text(self.learning_rate)}"
+
+    def next_batch_size(self, points: int) -> Walker:
+        """The same walker with the next batch size of batch_sizes(points): all the points
+        come after the largest mini-batch, then a single point."""
+        sizes = batch_sizes(points)[:-1]
+        if not sizes:  # a single point: no smaller batch
+            return replace(self, batch_size=None)
+        now = self.batch_size if self.batch_size is not None else points
+        larger = [size for size in sizes if size > now]
+        following = larger[0] if larger else (sizes[0] if now >= points else None)
+        return replace(self, batch_size=following)
 
     def next_optimizer(self) -> Walker:
         """The same walker with the next optimizer of OPTIMIZERS."""
@@ -357,8 +469,10 @@ class Explorer:
         """Walk both paths again from the start."""
         minimum_loss = self.landscape.minimum[2]
         self.paths = [self.landscape.walk(walker.optimizer, walker.learning_rate, self.start,
-                                          self.steps) for walker in self.walkers]
-        self.outcomes = [classify(path, minimum_loss) for path in self.paths]
+                                          self.steps, walker.batch_size)
+                      for walker in self.walkers]
+        self.outcomes = [classify(path, minimum_loss) if path.batch_size is None
+                         else classify_batched(path, minimum_loss) for path in self.paths]
 
     # -- what the learner changes ----------------------------------------------------------
 
@@ -395,6 +509,10 @@ class Explorer:
             raise ValueError(f"learning rate must be above 0 and at most {MAX_LEARNING_RATE:g}")
         self._change(replace(self.walkers[self.selected], learning_rate=learning_rate))
 
+    def next_batch_size(self) -> None:
+        """The selected walker's next batch size (see Walker.next_batch_size)."""
+        self._change(self.walkers[self.selected].next_batch_size(self.landscape.points))
+
     def toggle_second(self) -> None:
         """Show or hide the second walker."""
         second = self.walkers[1]
@@ -425,8 +543,49 @@ class Explorer:
             return where, outcome.text
         return where, "walking…"
 
+    def batch_line(self, index: int, shown: int) -> str | None:
+        """"batch 2 of 6 · epoch 34" for walker `index` on mini-batches after `shown` steps (the
+        epoch of its last step), or None when each step sees every point."""
+        path = self.paths[index]
+        if path.batch_size is None:
+            return None
+        points = self.landscape.points
+        per_epoch = math.ceil(points / path.batch_size)
+        epoch = max(1, math.ceil(min(shown, path.steps) / per_epoch))
+        return f"batch {path.batch_size} of {points} · epoch {epoch}"
+
+    def label(self, index: int) -> str:
+        """Walker `index` as the activity log names it: its title, and its batch if any."""
+        walker, path = self.walkers[index], self.paths[index]
+        if path.batch_size is None:
+            return walker.title
+        return f"{walker.title}, batch {path.batch_size} of {self.landscape.points}"
+
     def rule(self) -> list[str]:
-        """The curvature rule for the selected walker's learning rate, with the numbers."""
+        """The rule that says whether the selected walker converges, with the numbers: the
+        curvature rule for plain descent, momentum's own limit, or why Adam's is different."""
+        if self.walker.optimizer == "momentum":
+            return self.momentum_rule()
+        if self.walker.optimizer == "adam":
+            w, b, _ = self.landscape.minimum
+            return [adam_note(self.walker.learning_rate, self.start, (w, b))]
+        return self.plain_rule()
+
+    def momentum_rule(self) -> list[str]:
+        """Momentum's limit lr × curvature < 2(1 + β), next to plain descent's 2."""
+        momentum = Momentum().momentum  # the engine's β
+        limit = momentum_limit(momentum)
+        w, b, _ = self.landscape.minimum
+        curvature = self.landscape.curvature(w, b)
+        text, _ = momentum_rule(self.walker.learning_rate, curvature, momentum)
+        head = (f"Momentum (β {momentum:g}) converges if lr × curvature < 2(1 + β) = "
+                f"{limit:g}, plain descent if < 2:")
+        if not self.model.quadratic:
+            head = f"Not a bowl. Near ★: m{head[1:]}"
+        return [head, text]
+
+    def plain_rule(self) -> list[str]:
+        """The curvature rule for plain gradient descent at the selected walker's rate."""
         learning_rate = self.walker.learning_rate
         w, b, _ = self.landscape.minimum
         if self.model.quadratic:

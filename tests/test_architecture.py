@@ -18,7 +18,8 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 # The core (STYLE.md: "the core never imports Textual"), as packages and modules.
 CORE_PACKAGES = ("course", "nn", "training")
-CORE_MODULES = ("numbers", "store", "storefile", "areas", "guessing", "stepper", "landscape")
+CORE_MODULES = ("numbers", "store", "storefile", "areas", "guessing", "stepper", "landscape",
+                "confidence")
 UI_PACKAGES = ("textual", "rich", "plotext", "textual_plotext")
 
 

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from gdtui.confidence import parse_probability
 from gdtui.course.progress import log_backprop_steps
 from gdtui.help import help_text
 from gdtui.numbers import field_text, format_significant
@@ -30,6 +31,7 @@ from gdtui.stepper import (
 from gdtui.widgets.field import FieldMessages, ValidatedField
 from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.network_diagram import NetworkDiagram
+from gdtui.widgets.probability_slider import ProbabilitySlider
 
 STAGE_MARKS = "①②③④⑤"
 CHART_SECONDS = 0.1  # the loss chart is redrawn at most this often (or 1 / `gdtui --fps`)
@@ -52,6 +54,7 @@ class BackpropScreen(Screen[None]):
         Binding("1", f"stage('{STAGES[0]}')", "Stage", key_display="1-5"),
         Binding("a", "activation", "σ/tanh"),
         Binding("w", "next_weight", "Weight"),
+        Binding("c", "confidence", "−ln p"),  # before r: at 80 columns r leaves the footer
         Binding("r", f"run({RUN_LENGTHS[0]})", f"{RUN_LENGTHS[0]} steps"),
         Binding("R", f"run({RUN_LENGTHS[1]})", f"{RUN_LENGTHS[1]} steps", key_display="R",
                 show=False),
@@ -59,9 +62,10 @@ class BackpropScreen(Screen[None]):
                   show=False) for k, stage in enumerate(STAGES, start=1) if k > 1),
     ]
 
-    def __init__(self, preset: str = "hidden") -> None:
+    def __init__(self, preset: str = "hidden", probability: str | float | None = None) -> None:
         super().__init__()
         self.stepper = Stepper(preset=preset if preset in NETWORKS else "hidden")
+        self._probability = probability  # opened on the probability slider at this p
         self._chart_drawn: tuple[float, ...] | None = None
         self._chart_size = Size(0, 0)
         # the weights in the list, to refill it only when the network changes shape
@@ -75,6 +79,7 @@ class BackpropScreen(Screen[None]):
             yield PlotextPlot(id="loss-chart")
         with VerticalScroll(id="explain-box"):
             yield Static(id="explain")
+        yield ProbabilitySlider(id="confidence")
         stepper, values = self.stepper, self.field_values()
         messages = FieldMessages(id="message", classes="error")
         # each field's reader asks the stepper as it is when the value is typed
@@ -107,20 +112,57 @@ class BackpropScreen(Screen[None]):
         self.set_interval(self.app.frame_seconds(CHART_SECONDS), self._draw_chart)
         self.fill_fields()
         self.show_step()
+        if self._probability is not None:  # once shown, so the slider keeps the focus
+            self.call_after_refresh(self.open_confidence, self._probability)
 
     def on_resize(self) -> None:
-        self.show_step()
+        self.show_step(keep_slider=True)
 
-    def reopen(self, preset: str | None = None) -> None:
-        """Opened again from a link: on `preset`'s network when given, else as it was."""
+    def reopen(self, preset: str | None = None,
+               probability: str | float | None = None) -> None:
+        """Opened again from a link: on `preset`'s network when given, else as it was; with
+        `probability`, on the probability slider at that p."""
         if preset in NETWORKS and preset != self.stepper.preset:
             self.stepper.load_preset(preset)
             self.changed()
+        if probability is not None:
+            self.open_confidence(probability)
+
+    # -- the probability slider (lesson 2's cross-entropy, one example) -------------------------
+
+    def open_confidence(self, probability: str | float | None = None) -> None:
+        """Show the probability slider in place of the explanation, at `probability` if given
+        (a value that is not a probability says why and keeps the slider where it was)."""
+        slider = self.query_one(ProbabilitySlider)
+        if probability is not None:
+            try:
+                slider.set_probability(parse_probability(probability))
+            except ValueError as error:
+                self.notify(str(error), severity="error")
+        self._show_slider(True)
+
+    def _show_slider(self, shown: bool) -> None:
+        slider = self.query_one(ProbabilitySlider)
+        if slider.display == shown:
+            return
+        slider.display = shown
+        self.query_one("#explain-box").display = not shown
+        (slider if shown else self.query_one("#explain-box")).focus()
+
+    def action_confidence(self) -> None:
+        """Show or hide the probability slider."""
+        if self.query_one(ProbabilitySlider).display:
+            self._show_slider(False)
+        else:
+            self.open_confidence()
 
     # -- showing -----------------------------------------------------------------------------
 
-    def show_step(self) -> None:
-        """Draw the stage bar, the diagram and the explanation of the current step."""
+    def show_step(self, keep_slider: bool = False) -> None:
+        """Draw the stage bar, the diagram and the explanation of the current step (in place
+        of the probability slider, unless `keep_slider`)."""
+        if not keep_slider:
+            self._show_slider(False)
         stepper, step = self.stepper, self.stepper.step
         wide = self.size.width >= 100
         bar = Text()

@@ -47,6 +47,7 @@ class LandscapeScreen(Screen[None]):
         Binding("o", "optimizer", "Optimizer"),
         Binding("left_square_bracket,minus", "rate(-1)", "Rate", key_display="[ ]"),
         Binding("right_square_bracket,plus", "rate(1)", "Rate", key_display="[ ]", show=False),
+        Binding("b", "batch", "Batch"),
         Binding("m", "model", "Model"),
         Binding("c", "compare", "Path 2"),
         Binding("n", "step", "Step"),
@@ -75,6 +76,7 @@ class LandscapeScreen(Screen[None]):
                     with Vertical(id=f"path-{index}", classes="path"):
                         for part in PATH_LINES:
                             yield Static(id=f"path-{index}-{part}")
+                        yield Static(id=f"path-{index}-batch")
                 yield Static(id="rule")
                 message = FieldMessages(id="message", classes="error")
                 with Horizontal(id="rate-row"):
@@ -150,11 +152,20 @@ class LandscapeScreen(Screen[None]):
                 line = box.query_one(f"#path-{index}-{part}", Static)
                 if line.content != text:  # an update repaints the line even if unchanged
                     line.update(text)
+            self._show_batch(index)
             trails.append(Trail(path.points[: self.shown + 1], COLORS[index]))
         map_widget = self.query_one(LossMap)
         w, b, _ = explorer.landscape.minimum
         map_widget.show(explorer.model.extent, self._levels(*map_widget.grid_size), (w, b),
                         explorer.start, trails)
+
+    def _show_batch(self, index: int) -> None:
+        """The line under a mini-batch walker: "batch 2 of 6 · epoch 34"; hidden otherwise."""
+        text = self.explorer.batch_line(index, self.shown)
+        line = self.query_one(f"#path-{index}-batch", Static)
+        line.display = text is not None
+        if text is not None and str(line.content) != f"  {text}":
+            line.update(f"  {text}")
 
     def _levels(self, columns: int, rows: int):
         key = (self.explorer.model.name, columns, rows)
@@ -186,8 +197,8 @@ class LandscapeScreen(Screen[None]):
         self.logged = True
         explorer = self.explorer
         log_landscape_walks(self.app.store, explorer.model.title,
-                            [(walker.title, outcome.text) for walker, outcome
-                             in zip(explorer.walkers, explorer.outcomes, strict=True)
+                            [(explorer.label(index), outcome.text) for index, (walker, outcome)
+                             in enumerate(zip(explorer.walkers, explorer.outcomes, strict=True))
                              if walker.visible])
 
     def restart(self) -> None:
@@ -224,6 +235,11 @@ class LandscapeScreen(Screen[None]):
         """The learning rate of the path being edited, a rung up or down."""
         self.explorer.nudge_learning_rate(direction)
         self.query_one("#rate", ValidatedField).clear_error()
+        self.restart()
+
+    def action_batch(self) -> None:
+        """The next batch size for the path being edited: 1, 2, 3 of the points, then all."""
+        self.explorer.next_batch_size()
         self.restart()
 
     def action_play(self) -> None:

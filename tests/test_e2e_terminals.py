@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from gdtui.course.lessons import load_course
 from tests.tmux_terminal import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +39,8 @@ INSIDE = {
 COLOUR = re.compile(r"\x1b\[([0-9;]*)m")
 # 256-colour palette entries that are greys: black, white, the grey cube diagonal, the ramp.
 GREYS = {0, 7, 8, 15, 16, 59, 102, 145, 188, 231, *range(232, 256)}
+
+LESSONS = len(load_course().lessons)
 
 
 def colour_codes(screen: str) -> str:
@@ -71,7 +74,7 @@ def terminal(tmp_path, open_terminal):
 def test_every_area_by_keyboard_in_this_terminal(terminal, environment, colours):
     assert shutil.which("tmux"), "the end-to-end tests need tmux (apt-get install tmux)"
     term = terminal(environment)
-    term.wait_for("Welcome to gdtui!", HOME, "Lessons read: 0 of 7", "^p palette")
+    term.wait_for("Welcome to gdtui!", HOME, f"Lessons read: 0 of {LESSONS}", "^p palette")
 
     codes = colour_codes(term.screen(escapes=True))
     assert "8;2;" not in codes  # never truecolor: none was promised

@@ -11,12 +11,15 @@ import pytest
 from textual import events
 from textual.drivers import headless_driver
 
+from gdtui.course.lessons import load_course
 from gdtui.widgets.key_flood import KEYS_LIMIT, key_bound
 from tests.conftest import wait_until
 from tests.test_screen_lab import open_lab
 from tests.tmux_terminal import Terminal
 
 FLOOD = 5_000
+
+LESSONS = len(load_course().lessons)
 
 
 def waiting_on_key_path(app) -> int:
@@ -107,7 +110,7 @@ def test_a_paste_without_bracketed_paste_in_a_real_terminal(tmp_path):
     paste.write_text("z" * 100 * 1024)
     term = Terminal(f"{gdtui} --data-dir {tmp_path / 'data'}; echo gdtui-exited-$?; sleep 30")
     try:
-        term.wait_for("Lessons read: 0 of 7", "Quit")
+        term.wait_for(f"Lessons read: 0 of {LESSONS}", "Quit")
         term.tmux("load-buffer", str(paste))
         term.tmux("paste-buffer", "-t", "main")
         shown = term.wait_for("keys were ignored", timeout=120)

@@ -225,7 +225,7 @@ def test_app_graded_answers_map_to_again_and_good(store):
     assert session.answer_choice(0) is False
     assert session.answer_text("Cross Entropy") == (True, "")
     assert session.answer_text("half") == (None, "'half' is not a number. Type one like 0.5, "
-                                                  "-2 or 1/3.")
+                                                  "-2, 1/3, 1 2/3 or 2e-3.")
     assert session.answer_text("   ") == (
         None, "Type an answer first (or press escape to leave the field).")
     assert session.answer_text("1/2") == (True, "")

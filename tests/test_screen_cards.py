@@ -559,3 +559,102 @@ async def test_every_footer_of_the_flashcards_is_whole_at_80_columns(make_app, t
         for moment, line in footers.items():
             assert expected[moment] in line, f"{moment}: {line}"
             assert "? Help" in line and "q Quit" in line, f"{moment}: {line}"
+
+
+# -- fair grading: accepted forms, "I was right", shuffled choices ------------------------------
+
+
+async def test_i_was_right_regrades_a_rejected_answer_as_good_and_logs_it(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, TYPED))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        card = app.screen.session.current
+        assert "i I was right" not in footer(app)
+        await pilot.press(*"reverse accumulation", "enter")  # right, but not on the card
+        screen = await wait_for_text(pilot, "✗ Not quite.")
+        assert "Accepted answers: backpropagation · backprop" in screen
+        assert "or i if your answer was right" in screen
+        assert "i I was right" in footer(app)
+        assert ratings(app) == [AGAIN]
+        await pilot.press("i")
+        screen = await wait_for_text(pilot, "✓ Counted as right: you said your answer was right.")
+        assert "i I was right" not in footer(app)  # once is enough
+        assert "Review · 1 done" in screen
+        # The schedule is what Good gives a new card (its 10-minute step); the log keeps the
+        # Again, its undo and the Good, and the activity log says it was the learner's call.
+        assert ratings(app) == [GOOD]
+        rows = app.store.connection.execute("SELECT rating FROM card_review ORDER BY id")
+        assert [rating for (rating,) in rows] == [AGAIN, 0, GOOD]
+        state = app.store.card_state(card.id)
+        assert (state["reviews"], state["lapses"]) == (1, 0)
+        assert app.screen.session.first_try == {card.id: True}
+        detail = app.store.last_activity()[2]
+        assert detail == (f"said 'I was right' about flashcard '{card.id}' (answer "
+                          "'reverse accumulation'): graded Good instead of Again")
+        await pilot.press("space")  # on to the next card as after any right answer
+        await wait_for_text(pilot, "Type the answer")
+
+
+async def test_i_is_not_offered_after_a_right_answer_or_a_wrong_choice(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, TYPED, CHOICES))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("cards", seed=3)
+        await wait_for_text(pilot, "Review (r)")
+        await pilot.press("down", "c")  # cram lesson 1: typed cards
+        await wait_for_text(pilot, "Type the answer")
+        await pilot.press(*"the backprop algorithm", "enter")
+        await wait_for_text(pilot, "✓ Right!")
+        assert "i I was right" not in footer(app)
+        await pilot.press("i")  # nothing happens
+        await pilot.pause()
+        assert "✓ Right!" in screen_text(app)
+        await pilot.press("escape", "escape", "down", "c")  # cram lesson 2: choices
+        await wait_for_text(pilot, "Pick an answer")
+        await pilot.press(key_of(app, right=False))
+        await wait_for_text(pilot, "✗ Not quite.")
+        assert "i I was right" not in footer(app)
+
+
+async def test_a_wrong_number_shows_the_number_and_its_tolerance(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, NUMERIC))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        await pilot.press(*"0.29 4", "enter")  # a space inside: refused, nothing graded
+        await wait_for_text(pilot, "'0.29 4' has a space inside the number")
+        assert ratings(app) == []
+        app.screen.query_one("#answer-input", Input).value = ""
+        await pilot.press(*"0.6 nats", "enter")
+        screen = await wait_for_text(pilot, "✗ Not quite.")
+        assert "The answer: 0.5 (± 0.01)" in screen and "i I was right" in footer(app)
+
+
+async def test_choices_come_in_a_new_order_and_the_keys_follow_it(make_app, tmp_path):
+    one_card = """
+Q: Which way does a weight with a positive gradient move?
+- [ ] Up
+- [x] Down
+- [ ] Nowhere
+- [ ] Sideways
+"""
+    app = make_app(make_lessons(tmp_path, one_card))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("cards", seed=11)
+        await wait_for_text(pilot, "Review (r)")
+        await pilot.press("down", "c")  # cram: a wrong answer brings the card back at once
+        places = []
+        for showing in range(8):
+            screen = await wait_for_text(pilot, "Pick an answer")
+            shown = dict(re.findall(r"│ +(\d)  (\w+) +│", screen))
+            assert sorted(shown.values()) == ["Down", "Nowhere", "Sideways", "Up"]
+            down = next(key for key, text in shown.items() if text == "Down")
+            places.append(down)
+            if showing < 7:  # a wrong key: the one shown above or below "Down"
+                wrong = next(key for key, text in shown.items() if text != "Down")
+                await pilot.press(wrong)
+                result = await wait_for_text(pilot, "✗ Not quite.")
+                assert f"{wrong}  {shown[wrong]}  ✗ your answer" in result
+                assert f"{down}  Down  ✓ right answer" in result
+                await pilot.press("space")
+        assert len(set(places)) >= 3, places  # the right option moves between showings
+        await pilot.press(places[-1])  # the key shown next to "Down" grades it right
+        await wait_for_text(pilot, "✓ Right!")

@@ -577,7 +577,8 @@ async def test_i_was_right_regrades_a_rejected_answer_as_good_and_logs_it(make_a
         assert "i I was right" in footer(app)
         assert ratings(app) == [AGAIN]
         await pilot.press("i")
-        screen = await wait_for_text(pilot, "✓ Counted as right: you said your answer was right.")
+        screen = await wait_for_text(pilot, "✓ Graded Good: you said your answer was right.")
+        assert "Accepted answers: backpropagation · backprop" in screen
         assert "i I was right" not in footer(app)  # once is enough
         assert "Review · 1 done" in screen
         # The schedule is what Good gives a new card (its 10-minute step); the log keeps the

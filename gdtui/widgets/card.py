@@ -175,10 +175,10 @@ class CardView(Vertical):
         self._set_error("")
         verdict = ("✓ Right!", "bold $success") if right else ("✗ Not quite.", "bold $error")
         if overruled:
-            verdict = ("✓ Counted as right: you said your answer was right.", "bold $success")
+            verdict = ("✓ Graded Good: you said your answer was right.", "bold $success")
         parts: list[str | tuple[str, str]] = [verdict]
         typed = card.kind in (TYPED, NUMERIC)
-        if typed and not right:
+        if typed and (overruled or not right):
             label = "Accepted answers" if card.kind == TYPED else "The answer"
             parts.append(f"\n{label}: {accepted_text(card)}")
         elif card.kind == TYPED:  # right: the usual form is enough

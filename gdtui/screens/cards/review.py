@@ -123,7 +123,6 @@ class ReviewPane(Vertical):
                 self.show_card()  # the Again was taken back but Good not saved: ask again
             return
         self._show_result(card, True, overruled=True)
-        self.notify("Graded Good: your answer counts as right.", timeout=3)
 
     def undo(self) -> bool:
         """Take back the last grade; True when one was (then show the card again)."""

@@ -4,6 +4,8 @@
     read_number("250", "learning rate", low=0, high=100)   -> ValueError("learning rate must be
                                                               a number between 0 and 100")
     read_number("5/3", fractions=True)                     -> 1.6666666666666667
+    read_answer("1 2/3")                                   -> Reading(1.666..., None)
+    read_answer("-0,29 nats")                              -> Reading(-0.29, 2)
     format_significant(-1.4012)                            -> "−1.40"
     format_guess(49.900000000000006)                       -> "49.9"
     field_text(0.1 + 0.2)                                  -> "0.3"
@@ -17,8 +19,11 @@ Pure: no Textual import.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 MINUS = "−"  # the minus sign the screens print; a learner may copy it back into a field
 # A value this close to a rung (relative) is on it: 0.1 + 0.2 is the rung 0.3.
@@ -112,6 +117,104 @@ def read_positive_field(text: str, what: str, high: float, example: float) -> fl
     if value == 0:
         raise ValueError(f"{what} must be above 0, like {field_text(example)}")
     return value
+
+
+class Reading(NamedTuple):
+    """A number as a learner typed it: its value, and how many decimals it was written with
+    (None for a fraction, which is exact)."""
+
+    value: float
+    decimals: int | None
+
+
+ANSWER_EXAMPLES = "like 0.5, -2, 1/3, 1 2/3 or 2e-3"
+_DASHES = str.maketrans({MINUS: "-", "–": "-", "‐": "-", "‑": "-", "×": "x", "·": "x",
+                         "⋅": "x", "\u00a0": " ", "\u202f": " "})
+_ABOUT = re.compile(r"^(?:about|roughly|approximately|approx\.?|around|nearly|~|≈)\s*", re.I)
+_LABEL = re.compile(r"^[^\d=]{1,12}=\s*")  # "z =", "dL/dz="
+_TRAILING_WORDS = re.compile(r"(?<=[\d%.])\s+[^\W\d_][^\d]*$")  # "0.0513 nats", "32 updates"
+_DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_PLAIN = re.compile(rf"^{_DECIMAL}(?:e[-+]?\d+)?$", re.I)
+_POWER = re.compile(rf"^(?:({_DECIMAL})\s*[x*]\s*)?10\s*(?:\^|\*\*)\s*([-+]?\d+)$", re.I)
+_FRACTION = re.compile(rf"^({_DECIMAL})\s*/\s*({_DECIMAL})$")
+_MIXED = re.compile(r"^(\d+)\s+(\d+)\s*/\s*(\d+)$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+
+
+def read_answer(text: str) -> Reading:
+    """A number typed as the answer to a question, or ValueError with the message to show.
+
+    Reads what people write: a sign with or without a space ("- 0.8", "−0.8"), fractions
+    ("5/3", "5 / 3"), mixed numbers ("1 2/3" is 5/3), a decimal comma ("-0,8"), e-notation or
+    powers of ten ("2e-3", "2 × 10^-3"), a percent ("0.1%"), and drops what is around the
+    number: "about", a label ("z = -0.8"), a final full stop, trailing words ("0.0513 nats",
+    "32 updates"). A space between digits is refused, never removed: "-0.29 4" could be -0.294
+    or -0.29. So is a comma that could group thousands ("1,667").
+
+        read_answer("1 2/3") -> Reading(1.6666666666666667, None)
+        read_answer("-0.29") -> Reading(-0.29, 2)
+    """
+    shown = text.strip()
+    unreadable = f"{shown!r} is not a number. Type one {ANSWER_EXAMPLES}."
+    cleaned = shown.translate(_DASHES).strip()
+    cleaned = _LABEL.sub("", _ABOUT.sub("", cleaned))
+    cleaned = _TRAILING_WORDS.sub("", cleaned).rstrip(".!").strip()
+    sign = 1.0
+    if cleaned[:1] in "+-" and cleaned:
+        sign = -1.0 if cleaned[0] == "-" else 1.0
+        cleaned = cleaned[1:].strip()
+    scale, extra = 1.0, 0
+    if cleaned.endswith("%"):
+        cleaned, scale, extra = cleaned[:-1].strip(), 0.01, 2
+    cleaned = _comma_free(cleaned, shown)
+    value, decimals = _unsigned(cleaned, shown, unreadable)
+    value *= sign * scale
+    if not math.isfinite(value):
+        raise ValueError(unreadable)
+    return Reading(value, None if decimals is None else max(0, decimals + extra))
+
+
+def _comma_free(text: str, shown: str) -> str:
+    """A decimal comma as a point; commas that group thousands dropped; ambiguous ones refused."""
+    if "," not in text:
+        return text
+    if _THOUSANDS.match(text) and ("." in text or text.count(",") > 1):
+        return text.replace(",", "")
+    whole, _, part = text.partition(",")
+    if "," in part or "." in text:
+        raise ValueError(f"{shown!r} is not a number. Type one {ANSWER_EXAMPLES}.")
+    if len(part) == 3 and whole.strip("0"):  # "1,667": 1667 or 1.667?
+        raise ValueError(f"{shown!r} could be {whole}{part} or {whole}.{part}: type it with a "
+                         f"point for decimals ({whole}.{part}) or without the comma.")
+    return f"{whole}.{part}"
+
+
+def _unsigned(text: str, shown: str, unreadable: str) -> tuple[float, int | None]:
+    """(value, decimals written) of a number without its sign."""
+    if _PLAIN.match(text):
+        exponent = Decimal(text).as_tuple().exponent
+        return float(text), -exponent if isinstance(exponent, int) else None
+    power = _POWER.match(text)
+    if power:
+        mantissa = power.group(1) or "1"
+        return _unsigned(f"{mantissa}e{power.group(2)}", shown, unreadable)
+    mixed = _MIXED.match(text)
+    if mixed:
+        whole, top, bottom = (int(group) for group in mixed.groups())
+        if not 0 < top < bottom:
+            raise ValueError(f"{shown!r} is not a mixed number (like 1 2/3): type it without "
+                             f"the space, or as one fraction like 5/3.")
+        return float(Fraction(whole * bottom + top, bottom)), None
+    fraction = _FRACTION.match(text)
+    if fraction:
+        top, bottom = float(fraction.group(1)), float(fraction.group(2))
+        if bottom == 0:
+            raise ValueError(f"{shown!r} divides by zero. Type a number {ANSWER_EXAMPLES}.")
+        return top / bottom, None
+    if re.match(r"^[\d.\s]+$", text) and re.search(r"[\d.]\s+[\d.]", text):
+        raise ValueError(f"{shown!r} has a space inside the number, so it could be read more "
+                         f"than one way. Type it again without the space.")
+    raise ValueError(unreadable)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -225,12 +225,70 @@ def test_app_graded_answers_map_to_again_and_good(store):
     assert session.answer_choice(0) is False
     assert session.answer_text("Cross Entropy") == (True, "")
     assert session.answer_text("half") == (None, "'half' is not a number. Type one like 0.5, "
-                                                  "-2 or 1/3.")
+                                                  "-2, 1/3, 1 2/3 or 2e-3.")
     assert session.answer_text("   ") == (
         None, "Type an answer first (or press escape to leave the field).")
     assert session.answer_text("1/2") == (True, "")
     ratings = [review["rating"] for review in store.card_reviews()]
     assert ratings == [AGAIN, GOOD, GOOD]
+
+
+def typed(card_id: str) -> Flashcard:
+    return Flashcard(id=card_id, lesson_id="loss", kind=TYPED, question="Name",
+                     accepted=("cross-entropy", "log loss"))
+
+
+def test_i_was_right_gives_exactly_the_state_a_good_gives(store, tmp_path):
+    clock = Clock()
+    cards = [typed("a"), typed("b")]
+    session = ReviewSession(store, cards, cards, clock=clock, tz=UTC)
+    assert not session.can_overrule
+    assert session.answer_text("surprise loss") == (False, "")
+    assert session.can_overrule and session.wrong_answer == "surprise loss"
+    assert session.overrule().id == "a"
+    assert not session.can_overrule  # once
+    assert session.overrule() is None
+    # The same card graded Good straight away, in another store, at the same time.
+    other = Store.open(tmp_path / "other")
+    try:
+        ReviewSession(other, cards, cards, clock=clock, tz=UTC).grade(GOOD)
+        assert store.card_state("a") == other.card_state("a")
+    finally:
+        other.close()
+    assert [review["rating"] for review in store.card_reviews()] == [GOOD]
+    assert session.first_try == {"a": True} and session.done == 1
+    assert "said 'I was right' about flashcard 'a'" in store.last_activity()[2]
+    # A right answer, or the next card's grade, leaves nothing to overrule.
+    assert session.current.id == "b"
+    assert session.answer_text("log-loss") == (True, "")
+    assert not session.can_overrule
+
+
+def test_i_was_right_in_cram_changes_no_schedule_and_logs_nothing(store):
+    cards = [typed("a")]
+    session = ReviewSession(store, cards, cards, cram=True, clock=Clock(), tz=UTC)
+    session.answer_text("MSE")
+    assert session.overrule().id == "a"
+    assert session.first_try == {"a": True}
+    assert store.card_states() == {} and store.card_reviews() == []
+    assert store.last_activity() is None
+
+
+def test_each_showing_of_a_choice_card_gets_its_own_order(store):
+    card = Flashcard(id="pick", lesson_id="loss", kind=CHOICE, question="Pick",
+                     choices=tuple(Choice(text, text == "c") for text in "abcd"))
+    session = ReviewSession(store, [card], [card], cram=True, clock=Clock(), seed=4)
+    places = []
+    for _ in range(12):
+        session.show()
+        assert sorted(session.order) == [0, 1, 2, 3]
+        places.append(session.order.index(2))
+        wrong = next(i for i in session.order if i != 2)
+        assert session.answer_choice(wrong) is False  # comes back: the only card of a cram
+    assert len(set(places)) == 4
+    session.show()
+    shown = session.order.index(2)  # where the learner sees "c": its key grades it right
+    assert session.answer_choice(session.order[shown]) is True
 
 
 def test_cram_never_touches_the_schedule(store):

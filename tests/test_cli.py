@@ -184,7 +184,8 @@ def test_command_line_errors_still_name_the_problem(capsys):
 # A path or a host name takes "--" as a name like any other; every other option refuses it
 # with its own one-line message, as it refuses any bad value.
 NAMES = {"--data-dir", "--root", "--authorized-keys", "--host"}
-NEEDS = {("cards", "export"): ["-"]}  # a required argument to put before the option
+# The required arguments to put before the option.
+NEEDS = {("cards", "export"): ["-"], ("cards", "grade"): ["some-id", "an answer"]}
 
 
 def one_value_options(parser: argparse.ArgumentParser, command: list[str]):

@@ -201,16 +201,32 @@ async def test_a_right_and_a_wrong_choice_say_so_in_words(make_app, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_area("cards", seed=3)
         await pilot.pause()
-        await pilot.press("r", "2")  # the right answer
+        await pilot.press("r")
+        await pilot.pause()
+
+        def keys() -> tuple[str, list[str]]:
+            """The number shown beside the right option and those beside the wrong ones (the
+            options are shuffled at each showing)."""
+            session = app.screen.session
+            right = [str(position) for position, index in enumerate(session.order, start=1)
+                     if session.current.choices[index].correct]
+            return right[0], [str(n) for n in range(1, len(session.order) + 1)
+                              if str(n) not in right]
+
+        right, _ = keys()
+        await pilot.press(right)
         await pilot.pause()
         assert text_of(app, "#answer").startswith("✓ Right!")
-        assert text_of(app, ".choice-2").endswith(RIGHT_CHOICE)
-        await pilot.press("space", "1")  # next card, a wrong pick
+        assert text_of(app, f".choice-{right}").endswith(RIGHT_CHOICE)
+        await pilot.press("space")  # next card, a wrong pick
+        await pilot.pause()
+        right, (wrong, other, *_) = keys()
+        await pilot.press(wrong)
         await pilot.pause()
         assert text_of(app, "#answer").startswith("✗ Not quite.")
-        assert text_of(app, ".choice-1").endswith(WRONG_CHOICE)
-        assert text_of(app, ".choice-2").endswith(RIGHT_CHOICE)
-        assert WRONG_CHOICE not in text_of(app, ".choice-3")
+        assert text_of(app, f".choice-{wrong}").endswith(WRONG_CHOICE)
+        assert text_of(app, f".choice-{right}").endswith(RIGHT_CHOICE)
+        assert WRONG_CHOICE not in text_of(app, f".choice-{other}")
 
 
 async def test_the_highlighted_row_of_a_list_is_underlined_without_colour(make_app, no_color):

@@ -87,6 +87,15 @@ def ratings(app) -> list[int]:
     return [review["rating"] for review in app.store.card_reviews()]
 
 
+def key_of(app, right: bool) -> str:
+    """The number key of the (first) right option, or of a wrong one, where the card shows it
+    now: the options are shuffled at each showing."""
+    session = app.screen.session
+    card = session.current
+    return next(str(position) for position, index in enumerate(session.order, start=1)
+                if card.choices[index].correct == right)
+
+
 async def test_reveal_and_grade_by_click_and_by_key_with_each_of_the_four_grades(
     make_app, tmp_path
 ):
@@ -125,17 +134,19 @@ async def test_multiple_choice_right_and_wrong(make_app, tmp_path):
     app = make_app(make_lessons(tmp_path, CHOICES))
     async with app.run_test(size=(80, 24)) as pilot:
         await start_review(app, pilot)
-        await pilot.press("2")  # the right answer of both cards
+        right = key_of(app, right=True)
+        await pilot.press(right)
         await pilot.pause()
         assert text_of(app, "#answer").startswith("✓ Right!")
-        assert app.screen.query_one(".choice-2").has_class("right")
+        assert app.screen.query_one(f".choice-{right}").has_class("right")
         await pilot.press("space")
         await pilot.pause()
-        await pilot.click(".choice-1")  # wrong for both
+        wrong = key_of(app, right=False)
+        await pilot.click(f".choice-{wrong}")
         await pilot.pause()
         result = text_of(app, "#answer")
         assert result.startswith("✗ Not quite.  The answer: ")
-        assert app.screen.query_one(".choice-1").has_class("wrong")
+        assert app.screen.query_one(f".choice-{wrong}").has_class("wrong")
         assert ratings(app) == [GOOD, AGAIN]
 
 
@@ -146,13 +157,14 @@ async def test_typed_answer_right_and_wrong(make_app, tmp_path):
         assert app.screen.query_one("#answer-input", Input).has_focus
         await pilot.press(*"BACKPROP", "enter")
         await pilot.pause()
-        right = "✓ Right!  The answer: backpropagation / backprop"
+        right = "✓ Right!  The answer: backpropagation"
         assert text_of(app, "#answer").startswith(right)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"no", "enter")
         await pilot.pause()
-        assert text_of(app, "#answer").startswith("✗ Not quite.  The answer: backpropagation")
+        assert text_of(app, "#answer").startswith(
+            "✗ Not quite.\nAccepted answers: backpropagation · backprop")
         assert ratings(app) == [GOOD, AGAIN]
 
 
@@ -236,7 +248,9 @@ async def test_cram_leaves_the_schedule_untouched(make_app, tmp_path):
         session = app.screen.session
         assert session.cram and {card.lesson_id for card in session.queue} == {"lesson-2"}
         assert "1 Again" in str(app.screen.query_one("#grade-1").label)
-        await pilot.press("2", "space", "2", "space")
+        for _ in range(2):
+            await pilot.press(key_of(app, right=True), "space")
+            await pilot.pause()
         await pilot.pause()
         assert "Cram mode: your schedule was not changed." in text_of(app, "#summary-text")
         assert app.store.card_states() == {}
@@ -263,12 +277,14 @@ async def test_session_summary_after_the_last_card(make_app, tmp_path):
     app = make_app(make_lessons(tmp_path, CHOICES))
     async with app.run_test(size=(80, 24)) as pilot:
         await start_review(app, pilot)
-        await pilot.press("2", "space", "1", "space")  # right, then wrong
-        await pilot.pause()
+        for right in (True, False):
+            await pilot.press(key_of(app, right), "space")
+            await pilot.pause()
         # Each new card comes back for its 10-minute learning step; the wrong one once more.
         assert len(app.screen.session.queue) == 2
-        await pilot.press("2", "space", "2", "space", "2", "space")
-        await pilot.pause()
+        for _ in range(3):
+            await pilot.press(key_of(app, right=True), "space")
+            await pilot.pause()
         summary = text_of(app, "#summary-text")
         assert "Session finished" in summary
         assert "Cards reviewed: 5 (2 different)" in summary
@@ -346,8 +362,7 @@ async def answer_right(pilot, card) -> None:
     if card.self_graded:
         await pilot.press("space", "3")
     elif card.kind == cardfile.CHOICE:
-        right = next(n for n, choice in enumerate(card.choices, start=1) if choice.correct)
-        await pilot.press(str(right), "space")
+        await pilot.press(key_of(pilot.app, right=True), "space")
     else:
         typed = card.accepted[0] if card.kind == cardfile.TYPED else f"{card.value:g}"
         await pilot.press(*typed, "enter")
@@ -515,7 +530,7 @@ async def test_the_cram_list_takes_the_arrow_keys_at_once(make_app):
 
 
 async def test_every_footer_of_the_flashcards_is_whole_at_80_columns(make_app, tmp_path):
-    app = make_app(make_lessons(tmp_path, RECALL, CHOICES))
+    app = make_app(make_lessons(tmp_path, RECALL, CHOICES, TYPED))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
         footers: dict[str, str] = {}
@@ -531,12 +546,116 @@ async def test_every_footer_of_the_flashcards_is_whole_at_80_columns(make_app, t
         await see("its answer", "space", shown="How well did you remember?")
         await see("the paused summary", "3", "escape", shown="Session paused")
         await see("a choice card", "escape", "down", "c", shown="Pick an answer")  # lesson 2
-        await see("after an answer the app graded", "2", shown="✓ Right!")
+        await see("after an answer the app graded", key_of(app, right=True), shown="✓ Right!")
+        await pilot.press("escape", "escape", "down", "c")  # lesson 3: the field has the keys
+        await wait_for_text(pilot, "Type the answer")
+        await see("after a wrong typed answer", *"forward", "enter", shown="✗ Not quite.")
         await see("statistics", "escape", "escape", "s", shown="Flashcard statistics")
         expected = {"start": "r Review", "a recall card": "space Show answer",
                     "its answer": "1-4 Grade", "the paused summary": "r Continue",
                     "a choice card": "1-4 Pick", "after an answer the app graded":
-                    "space Next card", "statistics": "r Refresh"}
+                    "space Next card", "after a wrong typed answer": "i I was right",
+                    "statistics": "r Refresh"}
         for moment, line in footers.items():
             assert expected[moment] in line, f"{moment}: {line}"
             assert "? Help" in line and "q Quit" in line, f"{moment}: {line}"
+
+
+# -- fair grading: accepted forms, "I was right", shuffled choices ------------------------------
+
+
+async def test_i_was_right_regrades_a_rejected_answer_as_good_and_logs_it(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, TYPED))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        card = app.screen.session.current
+        assert "i I was right" not in footer(app)
+        await pilot.press(*"reverse accumulation", "enter")  # right, but not on the card
+        screen = await wait_for_text(pilot, "✗ Not quite.")
+        assert "Accepted answers: backpropagation · backprop" in screen
+        assert "or i if your answer was right" in screen
+        assert "i I was right" in footer(app)
+        assert ratings(app) == [AGAIN]
+        await pilot.press("i")
+        screen = await wait_for_text(pilot, "✓ Graded Good: you said your answer was right.")
+        assert "Accepted answers: backpropagation · backprop" in screen
+        assert "i I was right" not in footer(app)  # once is enough
+        assert "Review · 1 done" in screen
+        # The schedule is what Good gives a new card (its 10-minute step); the log keeps the
+        # Again, its undo and the Good, and the activity log says it was the learner's call.
+        assert ratings(app) == [GOOD]
+        rows = app.store.connection.execute("SELECT rating FROM card_review ORDER BY id")
+        assert [rating for (rating,) in rows] == [AGAIN, 0, GOOD]
+        state = app.store.card_state(card.id)
+        assert (state["reviews"], state["lapses"]) == (1, 0)
+        assert app.screen.session.first_try == {card.id: True}
+        detail = app.store.last_activity()[2]
+        assert detail == (f"said 'I was right' about flashcard '{card.id}' (answer "
+                          "'reverse accumulation'): graded Good instead of Again")
+        await pilot.press("space")  # on to the next card as after any right answer
+        await wait_for_text(pilot, "Type the answer")
+
+
+async def test_i_is_not_offered_after_a_right_answer_or_a_wrong_choice(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, TYPED, CHOICES))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("cards", seed=3)
+        await wait_for_text(pilot, "Review (r)")
+        await pilot.press("down", "c")  # cram lesson 1: typed cards
+        await wait_for_text(pilot, "Type the answer")
+        await pilot.press(*"the backprop algorithm", "enter")
+        await wait_for_text(pilot, "✓ Right!")
+        assert "i I was right" not in footer(app)
+        await pilot.press("i")  # nothing happens
+        await pilot.pause()
+        assert "✓ Right!" in screen_text(app)
+        await pilot.press("escape", "escape", "down", "c")  # cram lesson 2: choices
+        await wait_for_text(pilot, "Pick an answer")
+        await pilot.press(key_of(app, right=False))
+        await wait_for_text(pilot, "✗ Not quite.")
+        assert "i I was right" not in footer(app)
+
+
+async def test_a_wrong_number_shows_the_number_and_its_tolerance(make_app, tmp_path):
+    app = make_app(make_lessons(tmp_path, NUMERIC))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_review(app, pilot)
+        await pilot.press(*"0.29 4", "enter")  # a space inside: refused, nothing graded
+        await wait_for_text(pilot, "'0.29 4' has a space inside the number")
+        assert ratings(app) == []
+        app.screen.query_one("#answer-input", Input).value = ""
+        await pilot.press(*"0.6 nats", "enter")
+        screen = await wait_for_text(pilot, "✗ Not quite.")
+        assert "The answer: 0.5 (± 0.01)" in screen and "i I was right" in footer(app)
+
+
+async def test_choices_come_in_a_new_order_and_the_keys_follow_it(make_app, tmp_path):
+    one_card = """
+Q: Which way does a weight with a positive gradient move?
+- [ ] Up
+- [x] Down
+- [ ] Nowhere
+- [ ] Sideways
+"""
+    app = make_app(make_lessons(tmp_path, one_card))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("cards", seed=11)
+        await wait_for_text(pilot, "Review (r)")
+        await pilot.press("down", "c")  # cram: a wrong answer brings the card back at once
+        places = []
+        for showing in range(8):
+            screen = await wait_for_text(pilot, "Pick an answer")
+            shown = dict(re.findall(r"│ +(\d)  (\w+) +│", screen))
+            assert sorted(shown.values()) == ["Down", "Nowhere", "Sideways", "Up"]
+            down = next(key for key, text in shown.items() if text == "Down")
+            places.append(down)
+            if showing < 7:  # a wrong key: the one shown above or below "Down"
+                wrong = next(key for key, text in shown.items() if text != "Down")
+                await pilot.press(wrong)
+                result = await wait_for_text(pilot, "✗ Not quite.")
+                assert f"{wrong}  {shown[wrong]}  ✗ your answer" in result
+                assert f"{down}  Down  ✓ right answer" in result
+                await pilot.press("space")
+        assert len(set(places)) >= 3, places  # the right option moves between showings
+        await pilot.press(places[-1])  # the key shown next to "Down" grades it right
+        await wait_for_text(pilot, "✓ Right!")

@@ -11,6 +11,7 @@ look at the SVGs in tests/__snapshots__/ before committing them.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -79,8 +80,9 @@ def test_a_flashcard_answered_right(app, snap_compare):
         pilot.app.open_area("cards", seed=SEED, clock=lambda: CLOCK)
         await wait_for_text(pilot, "20 new available today", "Review (r)")
         await pilot.press("r")
-        await wait_for_text(pilot, "Review · 0 done · 20 to go")
-        await pilot.press("3")  # a choice card: the learner picks 3.0
+        screen = await wait_for_text(pilot, "Review · 0 done · 20 to go")
+        # A choice card, its options shuffled: the learner picks 3.0 by the key shown beside it.
+        await pilot.press(re.search(r"(\d)  3\.0 ", screen).group(1))
         await wait_for_text(pilot, "✓ Right!", "almost sixty times the loss at 95%")
 
     assert snap_compare(app, run_before=run_before)

@@ -1,4 +1,8 @@
-"""``gdtui cards stats`` and ``gdtui cards export FILE``: flashcards without the UI."""
+"""``gdtui cards stats|export|list|grade``: flashcards without the UI.
+
+``list --json`` prints every card as an object (the shape is in LIST_SHAPE); ``grade ID ANSWER``
+grades one answer with the review screen's own code (gdtui.course.grading) and changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,16 @@ import json
 import sys
 from pathlib import Path
 
-from gdtui.course.cardfile import Flashcard, load_cards
+from gdtui.course.cardfile import CLOZE, RECALL, SELF_GRADED, Flashcard, load_cards
 from gdtui.course.lessons import Course, load_course
 
 ANKI_HEADER = ("#separator:tab", "#html:false", "#tags column:3")
+LIST_SHAPE = """Each card is an object: id, lesson (its lesson's id), kind (recall, cloze, choice,
+typed or number), question (a cloze with its blank as _____), answer, explanation (the A: text
+of a card the app grades, or null), file (path:line). The answer is: for recall, the A: text;
+for cloze, the list of hidden words; for choice, the list of right options (all options are in
+"options", in the file's order); for typed, the list of accepted answers; for number, an object
+{"value", "tolerance", "either_sign"}."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +49,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     export.add_argument("file", type=Path, help="the file to write (- for standard output)")
     export.add_argument("--lesson", metavar="ID", help="only the cards of this lesson")
+
+    listing = commands.add_parser(
+        "list", parents=[common], help="list every card (--json for scripts)",
+        description="List every flashcard: id, lesson, kind and question. " + LIST_SHAPE,
+    )
+    listing.add_argument("--json", action="store_true", help="print the cards as a JSON list")
+    listing.add_argument("--lesson", metavar="ID", help="only the cards of this lesson")
+
+    grade = commands.add_parser(
+        "grade", parents=[common], help="say whether an answer to a card would be accepted",
+        description="Grade ANSWER to the card ID (a typed, number or multiple-choice card; for "
+        "a choice, give the option's text) exactly as the review screen would, without "
+        "changing any schedule. Prints right or wrong and what is accepted; with --json, "
+        '{"correct": true|false, "expected": ...} (expected as the answer of cards list). '
+        "Exit 0 when graded, 1 when the answer cannot be read (correct is null), 2 for an "
+        "unknown card or one the learner grades.",
+    )
+    grade.add_argument("card_id", metavar="ID", help="the card's id (see gdtui cards list)")
+    grade.add_argument("answer", metavar="ANSWER", help="the answer, as a learner would type it")
+    grade.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(cards_parser=parser)
 
 
@@ -46,13 +76,18 @@ def run(args: argparse.Namespace) -> int:
     """Run ``gdtui cards ACTION``; returns the exit code."""
     if args.cards_command is None:
         args.cards_parser.print_usage(sys.stderr)
-        _error("choose an action: 'gdtui cards stats' or 'gdtui cards export FILE'")
+        _error("choose an action: 'gdtui cards stats', 'export FILE', 'list' or "
+               "'grade ID ANSWER'")
         return 2
     course = _course(getattr(args, "lessons", None))
     if course is None:
         return 2
     if args.cards_command == "stats":
         return _stats(args, course)
+    if args.cards_command == "list":
+        return _list(args, course)
+    if args.cards_command == "grade":
+        return _grade(args, course)
     return _export(args, course)
 
 
@@ -155,3 +190,66 @@ def _export(args: argparse.Namespace, course: Course) -> int:
         return 1
     print(f"wrote {len(cards)} card(s) to {args.file}", file=sys.stderr)
     return 0
+
+
+def card_record(card: Flashcard) -> dict:
+    """One card as ``cards list --json`` prints it (see LIST_SHAPE)."""
+    from gdtui.course.grading import expected
+
+    if card.kind == RECALL:
+        answer: object = card.answer
+    elif card.kind == CLOZE:
+        answer = [text for text, hidden in card.cloze_parts() if hidden]
+    else:
+        answer = expected(card)
+    record = {"id": card.id, "lesson": card.lesson_id, "kind": card.kind,
+              "question": card.front(), "answer": answer,
+              "explanation": None if card.kind in SELF_GRADED else card.answer or None,
+              "file": f"{card.path}:{card.line}"}
+    if card.choices:
+        record["options"] = [choice.text for choice in card.choices]
+    return record
+
+
+def _list(args: argparse.Namespace, course: Course) -> int:
+    cards, problems = load_cards(course.lessons)
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if args.lesson:
+        if course.get(args.lesson) is None:
+            known = ", ".join(lesson.id for lesson in course.lessons) or "none"
+            _error(f"no lesson '{args.lesson}' (lessons: {known})")
+            return 2
+        cards = [card for card in cards if card.lesson_id == args.lesson]
+    if args.json:
+        print(json.dumps([card_record(card) for card in cards], indent=2, ensure_ascii=False))
+        return 0
+    for card in cards:
+        question = " ".join(card.front().split())
+        print(f"{card.id}  [{card.kind}]  {question}")
+    return 0
+
+
+def _grade(args: argparse.Namespace, course: Course) -> int:
+    from gdtui.course.grading import accepted_text, check_answer, expected
+
+    cards, _ = load_cards(course.lessons)
+    card = next((card for card in cards if card.id == args.card_id), None)
+    if card is None:
+        _error(f"no card with the id '{args.card_id}' (gdtui cards list shows every id)")
+        return 2
+    if card.self_graded:
+        _error(f"card '{card.id}' is a {card.kind} card: the learner grades it, so there is no "
+               f"answer to check (only choice, typed and number cards)")
+        return 2
+    right, message = check_answer(card, args.answer)
+    if args.json:
+        result = {"correct": right, "expected": expected(card)}
+        if message:
+            result["message"] = message
+        print(json.dumps(result, ensure_ascii=False))
+    elif right is None:
+        print(message)
+    else:
+        print(f"{'right' if right else 'wrong'}: accepted: {accepted_text(card)}")
+    return 1 if right is None else 0

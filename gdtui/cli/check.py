@@ -1,4 +1,7 @@
-"""``gdtui check [PATH]``: validate lesson files (and the flashcards inside them)."""
+"""``gdtui check [PATH]``: validate lesson files (and the flashcards inside them).
+
+Problems fail the check (exit 1); warnings (cards that load but are unfair to the learner, see
+gdtui.course.cardfile.card_warnings) are printed and leave the exit code alone."""
 
 from __future__ import annotations
 
@@ -74,8 +77,23 @@ def _card_problems(lessons: list) -> list[Problem]:
     return check_cards(lessons)
 
 
+def card_warnings(path: Path) -> list[Problem]:
+    """Cards under `path` that load but are unfair (``file:line: warning: ...``)."""
+    from gdtui.course.cardfile import card_warnings, load_cards
+
+    if path.is_file():
+        try:
+            lessons = [parse_lesson(path)]
+        except Exception:  # reported as a problem by check()
+            return []
+    else:
+        lessons = load_course(path).lessons
+    return card_warnings(load_cards(lessons)[0])
+
+
 def run(args: argparse.Namespace) -> int:
-    """Print ``file:line: message`` for each problem; exit 1 if there are any.
+    """Print ``file:line: message`` for each problem and each warning; exit 1 if there are
+    problems (warnings alone leave it at 0).
 
     A path that is not a lesson file or a folder with lessons gets one line, and exit 1."""
     path = args.path or default_lessons_dir()
@@ -84,10 +102,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"gdtui check: {path}: {reason}", file=sys.stderr)
         return 1
     checked, problems = check(path)
-    for problem in problems:
+    warnings = card_warnings(path)
+    for problem in problems + warnings:
         print(problem, file=sys.stderr)
+    noted = f", {len(warnings)} warning(s)" if warnings else ""
     if problems:
-        print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
+        print(f"{len(problems)} problem(s){noted} in {path}", file=sys.stderr)
         return 1
-    print(f"ok: {checked} lesson file(s) in {path}")
+    print(f"ok: {checked} lesson file(s) in {path}{noted}")
     return 0

@@ -20,6 +20,26 @@ After a lesson's ``## Flashcards`` heading, cards are separated by blank lines::
 
 A field may continue on the following non-blank lines that do not start with a tag. A card
 with an error is skipped and reported as ``file:line: message``; the others still load.
+
+How the app grades (gdtui.course.grading):
+
+- A typed answer (T:) is right when it means one of the listed answers: case, punctuation,
+  hyphens and spaces, an article or numeral in front ("the", "one"), a generic noun at the end
+  ("loss", "algorithm"), inflections (diverged, epochs) and a light typo in a long word do not
+  matter. Synonyms count only when listed, so list them: ``T: cross-entropy | log loss | NLL``.
+- A number (N:) is right when it lies within ``value +- tolerance``, or when it is the value
+  rounded to the decimals the learner wrote, provided those are at least the decimals the
+  tolerance asks for: the finest decimal unit not smaller than the tolerance (±0.005 asks for 2
+  decimals, ±0.001 for 3). So for ``N: -0.294 +- 0.005`` the answer -0.29 is right and -0.3 is
+  not, and for ``N: -0.294 +- 0.001`` both -0.29 and -0.3 are wrong. Fractions ("5/3"), mixed
+  numbers ("1 2/3"), a decimal comma, e-notation and trailing units ("0.05 nats") are read.
+- ``N: 0.001 +- 0.0001, either sign`` takes the value with either sign (for a question about
+  a size, such as how far a weight moves).
+- Multiple-choice options are shown in a new order at each showing.
+
+``gdtui check`` also warns (without failing) about cards that are legal but unfair: a typed card
+listing one answer only, a cloze with more than one blank, and a choice whose right option
+stands out by its length (`card_warnings`).
 """
 
 from __future__ import annotations
@@ -33,7 +53,7 @@ from gdtui.course.lessons import Lesson, Problem
 from gdtui.numbers import field_text, read_number
 
 # The kinds of card, and who grades them.
-RECALL, CLOZE, CHOICE, TYPED, NUMERIC = "recall", "cloze", "choice", "typed", "numeric"
+RECALL, CLOZE, CHOICE, TYPED, NUMERIC = "recall", "cloze", "choice", "typed", "number"
 SELF_GRADED = (RECALL, CLOZE)
 """Kinds where the learner says how well they remembered; the app grades the others."""
 
@@ -44,7 +64,8 @@ LOOKS_LIKE_CHOICE = re.compile(r"^[-*]\s+\[")
 CARD_ID = re.compile(r"\s*\{#([^}]*)\}\s*$")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER_TEXT = r"[-+−]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+−]?\d+)?"
-NUMERIC_ANSWER = re.compile(rf"^({NUMBER_TEXT})\s*(?:(?:\+-|\+/-|±)\s*({NUMBER_TEXT}))?$")
+NUMERIC_ANSWER = re.compile(
+    rf"^({NUMBER_TEXT})\s*(?:(?:\+-|\+/-|±)\s*({NUMBER_TEXT}))?\s*(,\s*either sign)?$", re.I)
 CLOZE_BLANK = "_____"
 
 
@@ -72,6 +93,8 @@ class Flashcard:
     """Accepted answers of a typed card."""
     value: float = 0.0
     tolerance: float = 0.0
+    either_sign: bool = False
+    """A number card whose value is right with either sign (N: 0.001 +- 0.0001, either sign)."""
     path: str = ""
     line: int = 0
 
@@ -104,6 +127,8 @@ class Flashcard:
             right = " / ".join(self.accepted)
         elif self.kind == NUMERIC:
             right = field_text(self.value)
+            if self.either_sign and self.value:
+                right = f"{field_text(abs(self.value))} or {field_text(-abs(self.value))}"
             if self.tolerance:
                 right += f" (± {field_text(self.tolerance)})"
         else:
@@ -135,30 +160,6 @@ def derived_id(lesson_id: str, question: str) -> str:
     """A card id from its question's words, so fixing punctuation or case keeps its history."""
     digest = hashlib.sha1(normalise_words(question).encode("utf-8")).hexdigest()[:8]
     return f"{lesson_id}-{digest}"
-
-
-def read_numeric_answer(text: str) -> float:
-    """A numeric card's answer the way a learner types it: '0.5', '-2', '−0.8', '1e-3', '5/3',
-    spaces anywhere; ValueError with the message to show otherwise.
-
-        read_numeric_answer("- 4/5") -> -0.8
-    """
-    return read_number(text.replace(" ", "").replace("_", ""), fractions=True,
-                       message=f"{text.strip()!r} is not a number. Type one like 0.5, -2 or 1/3.")
-
-
-def is_right_typed(card: Flashcard, answer: str) -> bool:
-    """A typed answer matches an accepted one, ignoring case, spaces and punctuation."""
-    given = normalise_words(answer).replace(" ", "")
-    return bool(given) and any(
-        given == normalise_words(accepted).replace(" ", "") for accepted in card.accepted
-    )
-
-
-def is_right_number(card: Flashcard, value: float) -> bool:
-    """A numeric answer lies within the card's tolerance (plus a hair for rounding)."""
-    slack = 1e-9 * max(1.0, abs(card.value))
-    return abs(value - card.value) <= card.tolerance + slack
 
 
 # -- parsing ------------------------------------------------------------------------------------
@@ -210,6 +211,47 @@ def load_cards(lessons: list[Lesson]) -> tuple[list[Flashcard], list[Problem]]:
 def check_cards(lessons: list[Lesson]) -> list[Problem]:
     """Problems in the ``## Flashcards`` sections of these lessons."""
     return load_cards(lessons)[1]
+
+
+LENGTH_CUE, SHORT_CUE = 1.5, 2
+"""A right option at least 1.5 times as long as every other, or at most half as long as every
+other, gives the answer away: `gdtui check` warns."""
+
+
+def card_warnings(cards: list[Flashcard]) -> list[Problem]:
+    """Cards that load but are unfair to the learner, as ``file:line: warning: ...``: a typed
+    card with one accepted answer (list the synonyms people use), a cloze with more than one
+    blank (one idea per card), a choice whose right option is the unique longest at 1.5 times
+    the next longest, or the unique shortest at half the next shortest (the length gives it
+    away)."""
+    warnings = []
+    for card in cards:
+        for message in _unfair(card):
+            warnings.append(Problem(card.path, card.line, f"warning: {message}"))
+    return warnings
+
+
+def _unfair(card: Flashcard) -> list[str]:
+    if card.kind == TYPED and len(card.accepted) < 2:
+        return ["a typed card with one accepted answer: list the other ways to say it "
+                "(T: answer | synonym | abbreviation)"]
+    if card.kind == CLOZE:
+        blanks = sum(fill for _, fill in card.cloze_parts())
+        if blanks > 1:
+            return [f"a cloze with {blanks} blanks: hide one thing per card"]
+    if card.kind == CHOICE:
+        found = []
+        for right in (choice for choice in card.choices if choice.correct):
+            others = [len(choice.text) for choice in card.choices if choice is not right]
+            size = len(right.text)
+            if others and size >= LENGTH_CUE * max(others):
+                found.append(f"the right option {right.text!r} is much longer than the others "
+                             f"({size} characters against at most {max(others)})")
+            elif others and size * SHORT_CUE <= min(others):
+                found.append(f"the right option {right.text!r} is much shorter than the others "
+                             f"({size} characters against at least {min(others)})")
+        return found
+    return []
 
 
 def _blocks(text: str, first_line: int, path: str) -> list[_Block]:
@@ -354,7 +396,9 @@ def _build_card(fields: list[_Field], lesson_id: str, path: str) -> tuple[Flashc
         value, tolerance, message = _parse_numeric(numeric.text)
         if message:
             problems.append(Problem(path, numeric.line, message))
-        return Flashcard(kind=NUMERIC, value=value, tolerance=tolerance, **common), problems
+        either_sign = bool(re.search(r",\s*either sign\s*$", numeric.text, re.I))
+        return Flashcard(kind=NUMERIC, value=value, tolerance=tolerance, either_sign=either_sign,
+                         **common), problems
     if answer_field is None:
         problems.append(
             Problem(path, head.line, "this Q: has no answer: add A:, T:, N: or a choice list")
@@ -389,7 +433,8 @@ def _parse_numeric(text: str) -> tuple[float, float, str | None]:
     if not text:
         return 0.0, 0.0, "empty answer after N:"
     match = NUMERIC_ANSWER.match(text.strip())
-    bad = f"bad numeric answer {text!r}: write 'value +- tolerance', like 0.5 +- 0.01"
+    bad = (f"bad numeric answer {text!r}: write 'value +- tolerance', like 0.5 +- 0.01 "
+           f"(add ', either sign' when the sign does not matter)")
     if not match:
         return 0.0, 0.0, bad
     try:

@@ -18,13 +18,8 @@ from dataclasses import dataclass
 from datetime import timedelta, tzinfo
 from typing import Any
 
-from gdtui.course.cardfile import (
-    NUMERIC,
-    Flashcard,
-    is_right_number,
-    is_right_typed,
-    read_numeric_answer,
-)
+from gdtui.course.cardfile import CHOICE, Flashcard
+from gdtui.course.grading import check_answer, choice_order
 from gdtui.course.schedule import (
     AGAIN,
     GOOD,
@@ -124,6 +119,7 @@ class ReviewSession:
         scheduler: Scheduler | None = None,
         clock: Clock = now,
         tz: tzinfo | None = None,
+        seed: int | None = None,
     ) -> None:
         self.store = store
         self.cards = cards
@@ -136,6 +132,13 @@ class ReviewSession:
         self.first_try: dict[str, bool] = {}
         """Card id -> whether its first answer in this session was right (graded cards only)."""
         self._history: list[_Snapshot] = []
+        self._shuffle = random.Random(seed)
+        self.order: list[int] = []
+        """The options of the card on screen (a choice card), in the order shown: indices into
+        its choices, shuffled at each showing (see `show`)."""
+        self.wrong_answer: str | None = None
+        """The typed answer the app just graded wrong, while the learner may still say that it
+        was right (`overrule`); None otherwise."""
 
     @property
     def scheduler(self) -> Scheduler:
@@ -164,6 +167,14 @@ class ReviewSession:
         """True when the card on screen was already graded earlier in this session."""
         card = self.current
         return card is not None and card.id in self.first_try
+
+    def show(self) -> Flashcard | None:
+        """The card to show now; a choice card gets its options in a new order."""
+        card = self.current
+        self.wrong_answer = None
+        self.order = (choice_order(card, self._shuffle) if card is not None
+                      and card.kind == CHOICE else [])
+        return card
 
     def state_of(self, card: Flashcard) -> CardState | None:
         """A card's saved state (None if new)."""
@@ -203,6 +214,7 @@ class ReviewSession:
                                                           update, at)
             comes_back = new_state[-1].due - at <= LEARN_AHEAD
         self.queue.pop(0)
+        self.wrong_answer = None
         self.first_try.setdefault(card.id, rating != AGAIN)
         self.done += 1
         if comes_back:
@@ -211,7 +223,8 @@ class ReviewSession:
         self.keep_place()
 
     def answer_choice(self, index: int) -> bool:
-        """Answer a multiple-choice card with option ``index`` (0-based); grades it. Right?"""
+        """Answer a multiple-choice card with option ``index`` (0-based, in the card file's
+        order; `order` maps the shown positions to it); grades it. Right?"""
         card = self.current
         if card is None or not 0 <= index < len(card.choices):
             raise ValueError("no such choice")
@@ -225,18 +238,34 @@ class ReviewSession:
         card = self.current
         if card is None:
             return None, "There is no card to answer."
-        if not text.strip():
-            return None, "Type an answer first (or press escape to leave the field)."
-        if card.kind == NUMERIC:
-            try:
-                value = read_numeric_answer(text)
-            except ValueError as error:
-                return None, str(error)
-            right = is_right_number(card, value)
-        else:
-            right = is_right_typed(card, text)
+        right, message = check_answer(card, text)
+        if right is None:
+            return None, message
         self.grade(GOOD if right else AGAIN)
+        self.wrong_answer = None if right else text.strip()
         return right, ""
+
+    @property
+    def can_overrule(self) -> bool:
+        """True right after the app graded a typed answer wrong (the learner may disagree)."""
+        return self.wrong_answer is not None and self.can_undo
+
+    def overrule(self) -> Flashcard | None:
+        """"I was right": take back the Again the app gave the last typed answer and grade the
+        card Good instead, through the same schedule code. The review log keeps the Again and
+        its undo; the activity log says it was the learner's call. Returns the card, or None
+        when there is nothing to overrule."""
+        answer = self.wrong_answer
+        if answer is None or not self.can_undo:
+            return None
+        card = self.undo()
+        if card is None:
+            return None
+        self.grade(GOOD)
+        if not self.cram:
+            self.store.log("cards", f"said 'I was right' about flashcard '{card.id}' (answer "
+                                    f"{answer!r}): graded Good instead of Again")
+        return card
 
     @property
     def can_undo(self) -> bool:
@@ -251,6 +280,7 @@ class ReviewSession:
         if snapshot.review_id is not None:
             self.store.undo_review(snapshot.review_id, self.clock())
         self._history.pop()
+        self.wrong_answer = None
         self.queue = snapshot.queue
         self.done = snapshot.done
         self.first_try = snapshot.first_try
@@ -298,7 +328,7 @@ def review_session(store: Store, cards: list[Flashcard], *, seed: int | None = N
     settings = read_settings(store)
     new_allowed = new_cards_left(reviews_today(store, at, tz), settings.new_per_day)
     queue = review_queue(cards, load_states(store), at, new_allowed, store.read_lessons(), seed)
-    return ReviewSession(store, cards, queue, clock=clock, tz=tz,
+    return ReviewSession(store, cards, queue, clock=clock, tz=tz, seed=seed,
                          scheduler=Scheduler(settings.desired_retention))
 
 
@@ -308,7 +338,7 @@ def cram_session(store: Store, cards: list[Flashcard], lesson_id: str | None, *,
     its queue is empty when the lesson has no cards."""
     chosen = [card for card in cards if lesson_id is None or card.lesson_id == lesson_id]
     return ReviewSession(store, cards, interleave(chosen, random.Random(seed)), cram=True,
-                         clock=clock)
+                         clock=clock, seed=seed)
 
 
 

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from gdtui.course.cardfile import CHOICE, CLOZE, NUMERIC, RECALL, TYPED, Flashcard
+from gdtui.course.grading import accepted_text
 
 RATING_LABELS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
 # After a multiple-choice answer: the right option and a wrong pick say so, not only by colour.
@@ -24,8 +25,9 @@ HINTS = {
     CLOZE: "Fill the blanks in your head, then press space (or click) to check.",
     CHOICE: "Pick an answer: press its number or click it.",
     TYPED: "Type the answer and press enter.",
-    NUMERIC: "Type a number and press enter (0.5, -2 and 1/3 all work).",
+    NUMERIC: "Type a number and press enter (0.5, -2, 1/3 and 1 2/3 all work).",
 }
+OVERRULE_HINT = "Press space or enter for the next card, or i if your answer was right."
 
 
 def cloze_content(card: Flashcard, filled: bool) -> Content:
@@ -49,10 +51,13 @@ class QuestionText(Static):
 
 
 class ChoiceRow(Static):
-    """One option of a multiple-choice card; a click picks it."""
+    """One option of a multiple-choice card, at a shown position (its number key); a click
+    picks it. ``index`` is its place in the card file."""
 
-    def __init__(self, index: int, text: str) -> None:
-        super().__init__(Content(f"{index + 1}  {text}"), classes=f"choice choice-{index + 1}")
+    def __init__(self, position: int, index: int, text: str) -> None:
+        super().__init__(Content(f"{position + 1}  {text}"),
+                         classes=f"choice choice-{position + 1}")
+        self.position = position
         self.index = index
         self.choice_text = text
 
@@ -61,10 +66,10 @@ class ChoiceRow(Static):
         well as colour."""
         self.add_class("right" if right else "wrong")
         word = RIGHT_CHOICE if right else WRONG_CHOICE
-        self.update(Content(f"{self.index + 1}  {self.choice_text}  {word}"))
+        self.update(Content(f"{self.position + 1}  {self.choice_text}  {word}"))
 
     def on_click(self) -> None:
-        self.post_message(CardView.ChoicePicked(self.index))
+        self.post_message(CardView.ChoicePicked(self.position))
 
 
 class GradeButton(Button, can_focus=False):
@@ -78,7 +83,7 @@ class CardView(Vertical):
         """The learner asked to see the answer."""
 
     class ChoicePicked(Message):
-        """The learner picked option ``index`` (0-based)."""
+        """The learner picked the option shown at ``index`` (0-based)."""
 
         def __init__(self, index: int) -> None:
             super().__init__()
@@ -110,8 +115,9 @@ class CardView(Vertical):
             for rating, name in RATING_LABELS:
                 yield GradeButton(f"{rating} {name}", id=f"grade-{rating}", compact=True)
 
-    def show_question(self, card: Flashcard) -> None:
-        """Show a card's question and whatever the learner answers with."""
+    def show_question(self, card: Flashcard, order: list[int] | None = None) -> None:
+        """Show a card's question and whatever the learner answers with; a choice card's
+        options in ``order`` (indices into its choices; file order without one)."""
         self.query_one("#card-hint", Static).update(HINTS[card.kind])
         question = cloze_content(card, filled=False) if card.kind == CLOZE else card.question
         self.query_one("#question", QuestionText).update(Content(question)
@@ -119,7 +125,9 @@ class CardView(Vertical):
                                                          else question)
         choices = self.query_one("#choices", Vertical)
         choices.remove_children()
-        choices.mount_all(ChoiceRow(i, choice.text) for i, choice in enumerate(card.choices))
+        shown = order if order else list(range(len(card.choices)))
+        choices.mount_all(ChoiceRow(position, index, card.choices[index].text)
+                          for position, index in enumerate(shown))
         choices.display = bool(card.choices)
         field = self.query_one("#answer-input", Input)
         field.display = card.kind in (TYPED, NUMERIC)
@@ -152,8 +160,11 @@ class CardView(Vertical):
             self.query_one(f"#grade-{rating}", GradeButton).label = label
         self.query_one("#grades").display = True
 
-    def show_result(self, card: Flashcard, right: bool, picked: int | None = None) -> None:
-        """Show whether an app-graded answer was right, the right answer and the explanation."""
+    def show_result(self, card: Flashcard, right: bool, picked: int | None = None,
+                    overruled: bool = False) -> None:
+        """Show whether an app-graded answer was right, the right answer and the explanation.
+        After a wrong typed answer: every accepted form, and the "I was right" key; after
+        that key (``overruled``), that the answer now counts as right."""
         for row in self.query(ChoiceRow):
             if card.choices[row.index].correct:
                 row.mark(right=True)
@@ -163,15 +174,24 @@ class CardView(Vertical):
         field.disabled = True
         self._set_error("")
         verdict = ("✓ Right!", "bold $success") if right else ("✗ Not quite.", "bold $error")
+        if overruled:
+            verdict = ("✓ Graded Good: you said your answer was right.", "bold $success")
         parts: list[str | tuple[str, str]] = [verdict]
-        if not right or card.kind != CHOICE:
+        typed = card.kind in (TYPED, NUMERIC)
+        if typed and (overruled or not right):
+            label = "Accepted answers" if card.kind == TYPED else "The answer"
+            parts.append(f"\n{label}: {accepted_text(card)}")
+        elif card.kind == TYPED:  # right: the usual form is enough
+            parts.append(f"  The answer: {card.accepted[0]}")
+        elif card.kind == NUMERIC or not right:
             parts.append(f"  The answer: {card.back().splitlines()[0]}")
         if card.answer:
             parts.append("\n" + card.answer)
         answer = self.query_one("#answer", Static)
         answer.update(Content.assemble(*parts))
         answer.display = True
-        self.query_one("#card-hint", Static).update("Press space or enter for the next card.")
+        hint = OVERRULE_HINT if typed and not right else "Press space or enter for the next card."
+        self.query_one("#card-hint", Static).update(hint)
 
     def show_input_error(self, message: str) -> None:
         """Say what is wrong with the typed text; the card stays unanswered."""

@@ -13,7 +13,7 @@ from gdtui.course.cardfile import CHOICE, Flashcard
 
 OWN_ACTIONS = frozenset(
     {"review", "resume", "cram", "stats", "reveal", "type_answer", "next_card", "grade", "pick",
-     "recall_first", "undo", "lesson", "leave_field", "pause", "leave"}
+     "recall_first", "undo", "lesson", "leave_field", "pause", "leave", "overrule"}
 )
 """The screen's actions this rule decides on (any other is always let through)."""
 
@@ -25,10 +25,10 @@ def number_keys(action: str, description: str) -> list[Binding]:
 
 
 def actions_now(view: str, phase: str, card: Flashcard | None, *, in_field: bool,
-                paused: bool, can_undo: bool) -> set[str]:
+                paused: bool, can_undo: bool, can_overrule: bool = False) -> set[str]:
     """The actions that apply: in `view` ('start', 'review', 'summary'), at the card's `phase`
     ('question', 'answer', 'result'), with a field focused or not, a session paused or not,
-    and a grade to take back or not."""
+    a grade to take back or not, and a wrong typed answer the learner may say was right."""
     if in_field:
         return {"leave_field"}  # the field has the keys: escape takes them back
     undo = {"undo"} if can_undo else set()
@@ -39,7 +39,7 @@ def actions_now(view: str, phase: str, card: Flashcard | None, *, in_field: bool
         return {"stats", "leave"} | review_or_resume | undo
     during = {"lesson", "pause"} | undo
     if card is None or phase == "result":
-        return during | {"next_card"}
+        return during | {"next_card"} | ({"overrule"} if can_overrule else set())
     if phase == "answer":
         return during | {"grade"}
     if card.kind == CHOICE:

@@ -55,11 +55,11 @@ class ReviewPane(Vertical):
         if session is None or session.current is None:
             self.post_message(self.Ended())
             return
-        card = session.current
+        card = session.show()
         self.screen.set_focus(None)
         self._set_phase("question")
         view = self.query_one(CardView)
-        view.show_question(card)
+        view.show_question(card, session.order)
         lesson = self.app.course.get(card.lesson_id)
         view.border_title = f"from '{lesson.title if lesson else card.lesson_id}' (l opens it)"
         view.border_subtitle = "seen earlier in this session" if session.current_came_back else ""
@@ -98,17 +98,31 @@ class ReviewPane(Vertical):
         if self._saved(self.session.grade, rating)[0]:
             self.show_card()
 
-    def pick(self, index: int) -> None:
-        """Answer a multiple-choice card."""
+    def pick(self, position: int) -> None:
+        """Answer a multiple-choice card with the option shown at ``position`` (0-based)."""
         card = self.session.current if self.session else None
         if card is None or self.phase != "question" or card.kind != CHOICE:
             return
-        if not 0 <= index < len(card.choices):
+        if not 0 <= position < len(card.choices):
             self.notify(f"This card has {len(card.choices)} choices: press 1-{len(card.choices)}.")
             return
+        order = self.session.order or list(range(len(card.choices)))
+        index = order[position]
         saved, right = self._saved(self.session.answer_choice, index)
         if saved:
             self._show_result(card, right, index)
+
+    def overrule(self) -> None:
+        """"I was right" after a typed answer the app graded wrong: it counts as Good."""
+        session = self.session
+        if session is None or self.phase != "result" or not session.can_overrule:
+            return
+        saved, card = self._saved(session.overrule)
+        if not saved or card is None:
+            if session.current is not None and session.wrong_answer is None:
+                self.show_card()  # the Again was taken back but Good not saved: ask again
+            return
+        self._show_result(card, True, overruled=True)
 
     def undo(self) -> bool:
         """Take back the last grade; True when one was (then show the card again)."""
@@ -153,8 +167,9 @@ class ReviewPane(Vertical):
                         severity="error", timeout=10)
             return False, None
 
-    def _show_result(self, card: Flashcard, right: bool, picked: int | None = None) -> None:
-        self.query_one(CardView).show_result(card, right, picked)
+    def _show_result(self, card: Flashcard, right: bool, picked: int | None = None,
+                     overruled: bool = False) -> None:
+        self.query_one(CardView).show_result(card, right, picked, overruled)
         self.screen.set_focus(None)
         self.show_progress()
         self._set_phase("result")

@@ -40,6 +40,7 @@ class CardsScreen(Screen[None]):
         Binding("space,enter", "reveal", "Show answer", key_display="space"),
         Binding("space,enter", "type_answer", "Type answer", key_display="space"),
         Binding("space,enter", "next_card", "Next card", key_display="space"),
+        Binding("i", "overrule", "I was right"),
         *number_keys("grade", "Grade"),
         *number_keys("pick", "Pick"),
         *number_keys("recall_first", ""),
@@ -118,7 +119,8 @@ class CardsScreen(Screen[None]):
         return action in actions_now(
             view, pane.phase if pane else "", self.session.current if self.session else None,
             in_field=isinstance(self.focused, Input), paused=self.paused,
-            can_undo=self.session is not None and self.session.can_undo)
+            can_undo=self.session is not None and self.session.can_undo,
+            can_overrule=self.session is not None and self.session.can_overrule)
 
     # -- start view ---------------------------------------------------------------------------
 
@@ -215,6 +217,10 @@ class CardsScreen(Screen[None]):
     def action_recall_first(self, number: int) -> None:
         """1-4 before the answer shows: first the learner recalls it."""
         self.notify("First recall the answer, then press space to see it.")
+
+    def action_overrule(self) -> None:
+        """i after a typed answer graded wrong: "I was right", grade it Good instead."""
+        self.query_one(ReviewPane).overrule()
 
     def action_undo(self) -> None:
         """Take back the last grade and show that card again."""

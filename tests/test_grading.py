@@ -150,8 +150,14 @@ def shipped_lines() -> set[tuple[str, str]]:
     return lines
 
 
+# The review's 07:119 card (MSE arithmetic in the overfitting lesson) was replaced by a card about
+# ideas, as the review asked; its row still tests the grader.
+RETIRED = {("overfitting", "0.36 +- 0.001")}
+
+
 def test_the_shipped_cards_carry_the_lines_these_tables_test():
-    assert set(TYPED_TABLE) | set(NUMBER_TABLE) <= shipped_lines()
+    assert (set(TYPED_TABLE) | set(NUMBER_TABLE)) - RETIRED <= shipped_lines()
+    assert not RETIRED & shipped_lines()
 
 
 @pytest.mark.parametrize(("key", "answers"), TYPED_TABLE.items(), ids=lambda v: str(v)[:30])

@@ -169,8 +169,8 @@ def two_batches_with_the_same_total_miss() -> list[Claim]:
     one, two = [1, 1, 1, 1], [0, 0, 0, 4]
     assert sum(one) == sum(two) == 4
     assert mse([2], [0]) == 4 * mse([1], [0]) and mse([3], [0]) == 9 * mse([1], [0])
-    return [("why-square", f"(1+1+1+1)/4  = {mse(one, zero):.0f}   MAE = {mae(one, zero):.0f}"),
-            ("why-square", f"(0+0+0+16)/4 = {mse(two, zero):.0f}   MAE = {mae(two, zero):.0f}")]
+    return [("why-square", f"(1+1+1+1)/4  = {mse(one, zero):.0f}    MAE = {mae(one, zero):.0f}"),
+            ("why-square", f"(0+0+0+16)/4 = {mse(two, zero):.0f}    MAE = {mae(two, zero):.0f}")]
 
 
 @worked("loss")
@@ -334,8 +334,8 @@ def two_paths() -> list[Claim]:
     assert round(change / 0.001) == through_u + through_v
     anchor = "paths-add"
     return [(anchor, f"so f = 4 + 9 = {f(1)}"),
-            (anchor, f"2 × 2u = 2 × 4 = {through_u}"),
-            (anchor, f"3 × 2v = 3 × 6 = {through_v}"),
+            (anchor, f"du/dx × df/du = 2 × 2u = {through_u}"),
+            (anchor, f"dv/dx × df/dv = 3 × 2v = {through_v}"),
             (anchor, f"df/dx = 8 + 18 = {through_u + through_v}"),
             (anchor, f"x = 1.001 gives f = {f(1.001):.6f}, a change of {change:.6f} for a "
                      f"nudge of 0.001, a slope of about {change / 0.001:.0f}"),

@@ -29,15 +29,18 @@ class LinkPicker(ModalScreen[str | None]):
     def __init__(self, links: list[tuple[str, str]]) -> None:
         super().__init__()
         self.links = links
+        self.options = OptionList(*(Option(f"{text}  [dim]{href}[/dim]", id=href)
+                                    for text, href in links))
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("[b]Links in this lesson[/b]  (enter follows, escape closes)")
-            yield OptionList(*(Option(f"{text}  [dim]{href}[/dim]", id=href)
-                               for text, href in self.links))
+            yield self.options
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        # The list can still be mounting inside its container when the screen is (a query
+        # found nothing once); focus() waits until the app is idle.
+        self.options.focus()
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

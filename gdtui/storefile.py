@@ -151,6 +151,26 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT) -> tuple[sqlite3.Con
     return _connect(path, busy_timeout, read_only=True)
 
 
+def open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open a database only to read it, for someone other than its owner (the teacher's view
+    of a learner's progress): never created, migrated, repaired or written, and a reader in WAL
+    mode never blocks the owner's writes. Checked like any other (DamagedError, NewerSchemaError,
+    sqlite3.Error); a missing file is SQLITE_CANTOPEN."""
+    connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
+                                 isolation_level=None, timeout=busy_timeout,
+                                 check_same_thread=False)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+        if [row[0] for row in rows] != ["ok"]:
+            raise DamagedError(f"integrity check failed: {rows[0][0]}")
+        check_version(connection.execute("PRAGMA user_version").fetchone()[0])
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def _connect(path: Path, busy_timeout: float, read_only: bool) -> tuple[sqlite3.Connection, bool]:
     target = f"file:{quote(str(path))}?mode=ro" if read_only else str(path)
     connection = sqlite3.connect(target, isolation_level=None, timeout=busy_timeout,

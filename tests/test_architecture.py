@@ -19,7 +19,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 # The core (STYLE.md: "the core never imports Textual"), as packages and modules.
 CORE_PACKAGES = ("course", "nn", "training")
 CORE_MODULES = ("numbers", "store", "storefile", "areas", "guessing", "stepper", "landscape",
-                "confidence")
+                "confidence", "serve.classroom", "serve.presence", "serve.folders")
 UI_PACKAGES = ("textual", "rich", "plotext", "textual_plotext")
 
 

@@ -5,6 +5,7 @@
     <root>/users/<name>/            a learner's progress (gdtui.db) and ``ssh_key``, the
                                     fingerprint of the key that owns the name
     <root>/guests/<name>/           progress of guests who came in with --open
+    <root>/online/                  a status file per live session, for the teacher's view
 
 Guests get their own tree so that running the server with --open on the same root never hands
 a key holder's progress to anyone who types their name.
@@ -20,10 +21,14 @@ from typing import NamedTuple
 
 import asyncssh
 
-HOST_KEY_NAME = "ssh_host_ed25519_key"
-AUTHORIZED_KEYS_NAME = "authorized_keys"
-BOUND_KEY_NAME = "ssh_key"
-USERS, GUESTS = "users", "guests"
+from gdtui.serve.folders import (  # noqa: F401 (users.X is how the server names them)
+    AUTHORIZED_KEYS_NAME,
+    BOUND_KEY_NAME,
+    GUESTS,
+    HOST_KEY_NAME,
+    USERS,
+)
+
 MAX_NAME_LENGTH = 64
 HASH_LENGTH = 12
 # Lower-case ASCII letters, digits, - and _ are kept. Upper case is lowered (and marked as a

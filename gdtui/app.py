@@ -39,7 +39,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from gdtui import __version__
-from gdtui.areas import AREAS
+from gdtui.areas import AREAS, HOME
 from gdtui.course.lessons import Course, load_course
 from gdtui.screens.kept import KeptAreas, ModulesLoaded
 from gdtui.screens.preload import wait_for_preload
@@ -53,6 +53,8 @@ from gdtui.widgets.toasts import OneToastPerMessage
 STYLES = [f"styles/{path.name}"
           for path in sorted((Path(__file__).parent / "styles").glob("*.tcss"))
           if path.name != "app.tcss"]
+CLASS = "class"
+"""The teacher's class screen (--class-root): kept like an area, but no learner can open it."""
 # Seconds after the first frame before the screens' modules load in the background: a key
 # pressed at once is not slowed by them.
 PRELOAD_AFTER = 0.3
@@ -83,8 +85,15 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
         start_screen: str | None = None,
         fps: int | None = None,
         build_ahead: bool = False,
+        class_root: Path | None = None,
+        area_file: Path | None = None,
     ) -> None:
         super().__init__()
+        # A teacher's gdtui under gdtui serve: the server's folder, for the class screen.
+        self.class_root = class_root
+        # Under gdtui serve: where to say which area is shown, for the teacher's view.
+        self.area_file = area_file
+        self._area_told: str | None = None
         self.store = store
         # Mount the screens that allow it while the learner is at home (screens/kept.py).
         self.build_ahead = build_ahead
@@ -111,14 +120,21 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
         theme = self.store.get_setting("theme")
         if theme in self.available_themes:
             self.theme = theme
+        if self.class_root is not None:
+            self.bind("t", "open_class", description="Class")
         if self.start_screen:
             self.open_area(self.start_screen)
+        elif self.class_root is not None:
+            self.action_open_class()
         if self.store.notice:
             # Over whatever screen opens first, so it is the first thing the learner reads.
             from gdtui.screens.notice import ProgressNotice
 
             self.call_after_refresh(self.push_screen, ProgressNotice(self.store))
         self.screen_change_signal.subscribe(self, lambda _screen: self.check_size())
+        if self.area_file is not None:
+            self.screen_change_signal.subscribe(self, lambda _screen: self._tell_area())
+            self._tell_area()
         self.check_size()
 
     def _store_problem(self, message: str) -> None:
@@ -187,6 +203,33 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
         self.notify(f"{url}\n(copied to the clipboard, where the terminal allows it)",
                     title="Open this link in your browser", timeout=15)
 
+    def action_open_class(self) -> None:
+        """The class screen, kept for the session; only a teacher's gdtui has it."""
+        if self.class_root is None:
+            return
+        if not self.is_screen_installed(CLASS):
+            from gdtui.screens.classroom import ClassScreen
+
+            self._keep(CLASS, ClassScreen(self.class_root))
+        self._bring_up(self.get_screen(CLASS))
+
+    def _tell_area(self) -> None:
+        """Write the area shown (the top screen that belongs to one) for the teacher's view."""
+        modules = {each.module: each.name for each in AREAS if each.module}
+        shown = HOME
+        for screen in reversed(self.screen_stack):
+            kind = type(screen)
+            name = modules.get(f"{kind.__module__}:{kind.__name__}") or getattr(screen, "AREA",
+                                                                                None)
+            if name:
+                shown = name
+                break
+        if shown != self._area_told and self.area_file is not None:
+            from gdtui.serve.presence import write_area
+
+            self._area_told = shown
+            write_area(self.area_file, shown)
+
     def action_back(self) -> None:
         """Go back one screen; the home screen is the bottom of the stack."""
         if len(self.screen_stack) > 1:
@@ -240,6 +283,9 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
             )
         yield SystemCommand("Home", "Back to the home screen", self.go_home)
+        if self.class_root is not None:
+            yield SystemCommand("Class", "Every learner's progress (teachers only)",
+                                self.action_open_class)
 
     @property
     def version(self) -> str:

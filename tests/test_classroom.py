@@ -118,7 +118,7 @@ def test_the_summary_counts_the_finished_lessons_and_the_cards_missed_most(root)
     assert summary.missed[0] == ("why-not-zero", 2, 2)
     assert summary.missed[1] == ("random-start", 1, 1)
     who, finished, missed = summary.lines()
-    assert who == "0 of 3 online (2 key holders, 1 guests)"
+    assert who == "0 of 3 online (2 key holders, 1 guest)"
     assert finished.startswith("Finished: L1:1 L2:0")
     assert missed == "Missed most: why-not-zero (2), random-start (1)"
     data = summary.to_dict()
@@ -134,7 +134,7 @@ def test_a_damaged_store_is_a_row_with_the_reason_not_a_crash(root):
     assert cleo.problem is not None and cleo.problem.startswith("damaged: ")
     assert "not a database" in cleo.problem
     shown = cells(cleo, now())
-    assert shown[0] == "cleo" and "DAMAGED" in shown
+    assert shown[:2] == ["cleo", "DAMAGED"] and set(shown[3:]) == {"-"}
     assert summarize(rows, COURSE).damaged == 1
     assert (broken / DB_NAME).read_bytes().startswith(b"this is not")  # left as it was
     assert sorted(os.listdir(broken)) == [DB_NAME]
@@ -204,7 +204,7 @@ def test_a_store_locked_by_another_program_is_shown_as_busy_quickly(root):
         took = time.monotonic() - started
         bob = by_name(rows, "bob")
         assert bob.problem == "cannot read: another program is using it"
-        assert "UNREADABLE" in cells(bob, now())
+        assert cells(bob, now())[1] == "BUSY"
         assert by_name(rows, "ann").problem is None  # the others are read as usual
         assert took < 5.0
     finally:

@@ -99,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"at most N screen updates a second, {MIN_FPS} to {MAX_FPS}: "
         "fewer saves bandwidth on a slow link (default: live charts pick their own pace)",
     )
+    parser.add_argument(
+        "--class-root",
+        type=Path,
+        metavar="DIR",
+        help="open the teacher's class screen of the gdtui serve folder DIR (what a --teacher "
+        "gets over SSH)",
+    )
+    # Given by gdtui serve to each learner's gdtui: where to say which area it shows.
+    parser.add_argument("--area-file", type=Path, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubcommands)
     for name, (_module, help_text) in SUBCOMMANDS.items():
         commands.add_parser(name, help=help_text, description=help_text)
@@ -130,6 +139,9 @@ def run_app(args: argparse.Namespace) -> int:
     if args.lessons is not None and not args.lessons.is_dir():
         print(f"gdtui: lesson directory not found: {args.lessons}", file=sys.stderr)
         return 2
+    if args.class_root is not None and not args.class_root.is_dir():
+        print(f"gdtui: there is no gdtui serve folder at {args.class_root}", file=sys.stderr)
+        return 2
     try:
         fps = read_fps(args.fps)
     except ValueError as error:
@@ -154,7 +166,7 @@ def run_app(args: argparse.Namespace) -> int:
     from gdtui.app import GdtuiApp
 
     app = GdtuiApp(store=store, lessons_dir=args.lessons, start_screen=args.open, fps=fps,
-                   build_ahead=True)
+                   build_ahead=True, class_root=args.class_root, area_file=args.area_file)
     try:
         app.run(mouse=not args.no_mouse)
     finally:

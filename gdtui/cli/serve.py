@@ -3,7 +3,8 @@
     gdtui serve [--host 127.0.0.1] [--port 2222] [--root DIR] [--authorized-keys FILE] [--open]
                 [--max-sessions 20] [--idle-timeout 1800] [--fps N] [--no-mouse]
                 [--login-grace-time 20] [--max-startups 20:30:100] [--per-source-max-startups 20]
-                [--max-memory 512]
+                [--max-memory 512] [--teacher NAME ...]
+    gdtui serve report [--root DIR] [--json | --csv]
 
 The server itself (asyncssh) is imported only when the command runs, so that ``gdtui`` starts
 fast. Options are checked here and a bad one is one line and exit 2.
@@ -71,11 +72,33 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-memory", default=str(DEFAULT_MAX_MEMORY), metavar="MIB",
                         help="memory each learner's gdtui may use, in MiB: past it, that gdtui "
                         f"alone stops (default: {DEFAULT_MAX_MEMORY}; at least {MIN_MAX_MEMORY})")
+    parser.add_argument("--teacher", action="append", default=[], metavar="NAME",
+                        help="NAME gets the class screen (every learner's progress, who is "
+                        "where) besides their own app, when they log in with the key whose "
+                        "line in authorized_keys ends with NAME; repeat for several teachers")
     # Own names: the global --fps/--no-mouse would otherwise be overwritten by these defaults.
     parser.add_argument("--fps", dest="serve_fps", metavar="N",
                         help="passed to each learner's gdtui: at most N screen updates a second")
     parser.add_argument("--no-mouse", dest="serve_no_mouse", action="store_true",
                         help="passed to each learner's gdtui: no mouse tracking (less traffic)")
+    actions = parser.add_subparsers(dest="serve_command", metavar="ACTION")
+    report = actions.add_parser(
+        "report", help="print the teacher's class table without the server",
+        description="Print one row per learner of a gdtui serve folder: online and where, last "
+        "active, lessons read, exercises, flashcards due and recall, the guessing game's best "
+        "and lab challenges passed, with the class summary. Reads each learner's progress "
+        "read-only, so it can run beside the server.")
+    from gdtui.cli import serve_report
+
+    serve_report.configure(report)
+    report.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """``gdtui serve report``."""
+    from gdtui.cli import serve_report
+
+    return serve_report.run(args, serve_root(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,6 +112,16 @@ def run(args: argparse.Namespace) -> int:
     from gdtui.serve import server
 
     return server.run(config)
+
+
+def serve_root(args: argparse.Namespace) -> Path:
+    """The server's folder: --root, else --data-dir, else 'serve' in the user data directory."""
+    root = getattr(args, "root", None) or args.data_dir
+    if root is None:
+        from gdtui.store import default_data_dir
+
+        root = default_data_dir() / ROOT_FOLDER
+    return root.expanduser().absolute()
 
 
 def build_config(args: argparse.Namespace) -> ServeConfig:
@@ -123,12 +156,10 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
         if not args.lessons.is_dir():
             raise ValueError(f"lesson directory not found: {args.lessons}")
         app_args += ["--lessons", str(args.lessons.resolve())]
-    root = args.root or args.data_dir
-    if root is None:
-        from gdtui.store import default_data_dir
-
-        root = default_data_dir() / ROOT_FOLDER
-    root = root.expanduser().absolute()
+    root = serve_root(args)
+    if args.teacher and args.open_to_all:
+        raise ValueError("--teacher cannot go with --open: anyone could log in under the "
+                         "teacher's name")
     from gdtui.serve.config import ServeConfig
     from gdtui.serve.users import AUTHORIZED_KEYS_NAME
 
@@ -137,5 +168,5 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
         host=args.host, port=port, root=root, authorized_keys=keys.expanduser().absolute(),
         open_to_all=args.open_to_all, max_sessions=max_sessions, idle_timeout=idle_timeout,
         app_args=app_args, startup_limits=startup_limits, login_grace=login_grace,
-        memory_ceiling=max_memory * 1024 * 1024,
+        memory_ceiling=max_memory * 1024 * 1024, teachers=tuple(dict.fromkeys(args.teacher)),
     )

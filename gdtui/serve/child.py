@@ -25,9 +25,16 @@ SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def child_command(folder: Path, app_args: list[str]) -> list[str]:
-    """The command line of the learner's gdtui, with its progress in ``folder``."""
-    return [sys.executable, *PYTHON_FLAGS, "-m", "gdtui", "--data-dir", str(folder), *app_args]
+def child_command(folder: Path, app_args: list[str], area_file: Path | None = None,
+                  class_root: Path | None = None) -> list[str]:
+    """The command line of the learner's gdtui, with its progress in ``folder``; it tells the
+    area it shows in ``area_file``. Only a teacher's gets ``class_root``, the server's folder,
+    which opens the class screen: nobody else's gdtui can show it."""
+    extra = [] if area_file is None else ["--area-file", str(area_file)]
+    if class_root is not None:
+        extra += ["--class-root", str(class_root)]
+    return [sys.executable, *PYTHON_FLAGS, "-m", "gdtui", "--data-dir", str(folder), *app_args,
+            *extra]
 
 
 def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:

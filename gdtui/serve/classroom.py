@@ -238,7 +238,8 @@ class ClassSummary:
         total = self.learners + self.guests
         who = f"{self.online} of {total} online"
         if self.guests:
-            who += f" ({self.learners} key holders, {self.guests} guests)"
+            who += (f" ({self.learners} key holder{'s' * (self.learners != 1)}, "
+                    f"{self.guests} guest{'s' * (self.guests != 1)})")
         if self.damaged:
             who += f" · {self.damaged} store{'s' if self.damaged != 1 else ''} unreadable"
         finished = "Finished: " + " ".join(f"L{number}:{count}"
@@ -311,6 +312,13 @@ def ago(then: datetime | None, at: datetime) -> str:
     return f"{int(seconds // DAY)}d"
 
 
+def problem_word(problem: str) -> str:
+    """A store's problem in one word for the table: DAMAGED, BUSY or UNREADABLE."""
+    if problem.startswith("damaged"):
+        return "DAMAGED"
+    return "BUSY" if "another program" in problem else "UNREADABLE"
+
+
 def _where(row: LearnerRow) -> str:
     return (row.area or "yes") if row.online else DASH
 
@@ -322,10 +330,9 @@ def _number(value: int | None) -> str:
 def cells(row: LearnerRow, at: datetime) -> list[str]:
     """The row as the table shows it, one text per column of COLUMNS."""
     if row.problem is not None and row.problem != "no progress yet":
-        # the reason in a word where the lessons read would be; the detail gives it whole
-        word = "DAMAGED" if row.problem.startswith("damaged") else "UNREADABLE"
-        return [row.name, _where(row), ago(row.last_active, at), word,
-                *[DASH] * (len(COLUMNS) - 4)]
+        # the reason in a word where the area would be; the learner's detail gives it whole
+        return [row.name, problem_word(row.problem), ago(row.last_active, at),
+                *[DASH] * (len(COLUMNS) - 3)]
     return [
         row.name,
         _where(row),
@@ -363,3 +370,35 @@ def sort_rows(rows: Iterable[LearnerRow], key: str, descending: bool = False
                      key=lambda row: sort_value(row, key), reverse=descending)
     absent = [row for row in ordered if sort_value(row, key) is None]
     return sorted(present + absent, key=lambda row: row.guest)  # stable
+
+
+# -- one learner, opened -----------------------------------------------------------------------
+
+
+def card_questions(course: Course) -> dict[str, str]:
+    """Each card's question, by id: how a missed card is named in a learner's detail."""
+    from gdtui.course.cardfile import load_cards
+
+    cards, _problems = load_cards(course.lessons)
+    return {card.id: card.question for card in cards}
+
+
+def detail_lines(row: LearnerRow, at: datetime, questions: dict[str, str]) -> list[str]:
+    """A learner opened: where they are, their figures, the cards they miss most and their
+    recent activity, newest first."""
+    kind = "guest (--open)" if row.guest else "key holder"
+    where = f"online, in {row.area or 'gdtui'}" if row.online else "offline"
+    lines = [f"{row.name} · {kind} · {where} · last active {ago(row.last_active, at)}"]
+    if row.problem is not None:
+        lines += ["", f"Their progress file: {row.problem}."]
+        if row.problem != "no progress yet":
+            lines.append(f"It is {row.folder / DB_NAME}; it was only read, never changed.")
+        return lines
+    shown = dict(zip((column.key for column in COLUMNS), cells(row, at), strict=True))
+    lines += ["", "  ".join(f"{column.header} {shown[column.key]}" for column in COLUMNS[3:])]
+    lines += ["", "Cards they miss most (times graded Again):"]
+    lines += [f"  {count:>3}  {card}: {questions.get(card, '(no longer in the course)')}"
+              for card, count in row.missed] or ["  none yet"]
+    lines += ["", "Recent activity:"]
+    lines += [f"  {ago(when, at):>5}  {what}" for when, what in row.activity] or ["  nothing yet"]
+    return lines

@@ -30,6 +30,9 @@ class ServeConfig:
     """Seconds a connection has to log in and open its session (--login-grace-time)."""
     memory_ceiling: int = 512 * 1024 * 1024
     """Bytes of data memory each learner's gdtui may use (--max-memory, in MiB)."""
+    teachers: tuple[str, ...] = ()
+    """Names whose gdtui gets the class screen, when they log in with a key whose line in the
+    authorized keys file ends with that name (--teacher)."""
 
     @property
     def max_logged_in(self) -> int:

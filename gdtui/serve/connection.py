@@ -42,6 +42,8 @@ class Host(SessionHost, Protocol):
 
     def key_refusal(self, key: asyncssh.SSHKey, address: str) -> str | None: ...
 
+    def is_teacher(self, user: str, key: asyncssh.SSHKey) -> bool: ...
+
 
 class Connection(asyncssh.SSHServer):
     """One SSH connection: who it is, and its session (at most one)."""
@@ -56,6 +58,9 @@ class Connection(asyncssh.SSHServer):
         self.arrived = time.monotonic()
         self.user = ""
         self.folder: Path | None = None
+        self.teacher = False
+        """Logged in as a --teacher, with a key named theirs: their gdtui gets the class screen."""
+        self._teacher_key = False
         self.session: LearnerSession | None = None
         self.last_input = time.monotonic()
         self._key: tuple[str, str] | None = None  # (user, fingerprint) of the last good key
@@ -177,6 +182,7 @@ class Connection(asyncssh.SSHServer):
                      self.address, fingerprint, users.printable(username), owner)
             return False
         self._key = (username, fingerprint)
+        self._teacher_key = self.hub.is_teacher(username, key)
         return True
 
     def auth_completed(self) -> None:
@@ -206,8 +212,11 @@ class Connection(asyncssh.SSHServer):
             self.close()
             return
         self.folder = folder
+        self.teacher = not guest and self._teacher_key
         self.touch()
         how = "as a guest (--open)" if guest else f"with key {fingerprint}"
+        if self.teacher:
+            how += ", a teacher"
         log.info("%s logged in as %s %s", self.address, name, how)
         grace = hub.config.login_grace
         self._session_timer = asyncio.get_running_loop().call_later(grace, self._no_session)

@@ -19,7 +19,7 @@ import time
 import asyncssh
 
 from gdtui.numbers import describe_duration
-from gdtui.serve import users
+from gdtui.serve import presence, users
 from gdtui.serve.config import ServeConfig
 from gdtui.serve.connection import Connection
 from gdtui.serve.session import LearnerSession
@@ -90,8 +90,30 @@ class Hub:
             self._keys = None
             log.info("nobody can log in until the keys file is fixed: %s", error)
             return
+        self.check_teachers(first)
         if announce:
             self.announce_keys()
+
+    def check_teachers(self, first: bool) -> None:
+        """Each --teacher needs a key named theirs: at start, a clear error; later, a log line."""
+        assert self._keys is not None
+        lacking = [name for name in self.config.teachers if name not in self._keys.named]
+        if not lacking:
+            return
+        path = self.config.authorized_keys
+        names = ", ".join(users.printable(name) for name in lacking)
+        example = lacking[0]
+        message = (f"--teacher {names}: no key in {path} is named theirs: end the teacher's key "
+                   f"line with their name (ssh-ed25519 AAAA… {example} or "
+                   f"…{example}@laptop), then log in as {example}")
+        if first:
+            raise users.ServeSetupError(message, exit_code=2)
+        log.info("%s; until then they log in as learners", message)
+
+    def is_teacher(self, user: str, key: asyncssh.SSHKey) -> bool:
+        """``user`` is a --teacher and ``key`` is named theirs in the authorized keys file."""
+        return (user in self.config.teachers and self._keys is not None
+                and key.public_data in self._keys.named.get(user, frozenset()))
 
     def announce_keys(self) -> None:
         """Log where the keys come from, how many there are, and the lines that are not keys."""
@@ -196,6 +218,7 @@ async def serve(config: ServeConfig) -> int:
     """Run the server until SIGINT, SIGTERM or SIGHUP; ServeSetupError if it cannot start."""
     config.root = users.prepare_root(config.root)
     host_key = users.load_host_key(config.root)
+    presence.clear_stale(config.root)
     hub = Hub(config)
     if not config.open_to_all:
         hub.load_keys(announce=False)
@@ -220,6 +243,9 @@ async def serve(config: ServeConfig) -> int:
         log.info("auth: OPEN (--open): anyone may connect as a guest, with any name and no key")
     else:
         hub.announce_keys()
+    if config.teachers:
+        log.info("teachers (the class screen): %s",
+                 ", ".join(users.printable(name) for name in config.teachers))
     idle = (describe_duration(config.idle_timeout, precise=True) if config.idle_timeout
             else "never")
     log.info("listening on %s (at most %d sessions, idle timeout %s, login grace time %s)",

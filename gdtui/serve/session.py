@@ -19,6 +19,7 @@ from typing import Protocol
 import asyncssh
 
 from gdtui.numbers import describe_duration
+from gdtui.serve import presence
 from gdtui.serve.child import child_command, child_environment
 from gdtui.serve.config import ServeConfig
 from gdtui.serve.limits import KEY_BURST, KEY_RATE, KeyBudget, data_memory, describe_bytes
@@ -63,6 +64,7 @@ class Owner(Protocol):
     user: str
     address: str
     folder: Path | None
+    teacher: bool
 
     @property
     def hub(self) -> Host: ...
@@ -96,6 +98,8 @@ class LearnerSession(asyncssh.SSHServerSession):
         self._keys = KeyBudget(now=time.monotonic())
         self.memory = 0
         """The child's data memory when last looked at, in bytes."""
+        self.token = presence.new_token()
+        """The name of its files in the server's online/ folder (presence.py)."""
 
     @property
     def who(self) -> str:
@@ -257,15 +261,22 @@ class LearnerSession(asyncssh.SSHServerSession):
         config = self.hub.config
         folder = self.owner.folder
         assert folder is not None and self.chan is not None
-        argv = child_command(folder, config.app_args)
+        argv = child_command(folder, config.app_args, presence.area_path(config.root, self.token),
+                             config.root if self.owner.teacher else None)
         env = child_environment(self.term, dict(self.chan.get_environment()), folder)
         self.child = await PtyChild.start(argv, env, folder, *self.size, listener=self,
                                           memory_ceiling=config.memory_ceiling)
         size = _size(self.size)
         if self.size != self.asked_size:
             size += f" (asked for {_size(self.asked_size)})"
-        log.info("session for %s started: TERM=%s, %s, pid %d", self.who, env["TERM"], size,
-                 self.child.pid)
+        log.info("session for %s started: TERM=%s, %s, pid %d%s", self.who, env["TERM"], size,
+                 self.child.pid, ", with the class screen (--teacher)" if self.owner.teacher
+                 else "")
+        try:
+            presence.announce(config.root, self.token, folder, self.child.pid)
+        except OSError as error:
+            log.info("%s: the teacher's view will not show this session: %s", self.who,
+                     error.strerror or error)
         self.child.write(bytes(self._early_input))
         self._early_input.clear()
         exited = asyncio.ensure_future(self.child.wait())
@@ -300,6 +311,7 @@ class LearnerSession(asyncssh.SSHServerSession):
 
     async def _finish(self, code: int | None) -> None:
         self.hub.sessions.discard(self)
+        presence.withdraw(self.hub.config.root, self.token)
         if self.end_reason is not None:
             reason = self.end_reason
         elif code is not None and code < 0:

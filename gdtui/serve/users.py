@@ -158,18 +158,27 @@ class AuthorizedKeys(NamedTuple):
     listed: frozenset[bytes]
     """Every key the file names, whatever its options: to tell "not listed" from "refused by
     its options" in the log."""
+    named: dict[str, frozenset[bytes]] = {}
+    """The keys by the name their line ends with ('ann', or 'ann' of 'ann@laptop'): how a
+    --teacher is known."""
 
 
-def _listed_key(line: str) -> bytes | None:
+def _listed_key(line: str) -> tuple[bytes, str] | None:
+    """(the key, the comment after it) of a good line."""
     # The key is the first "type base64" pair on the line that reads as a key; options come
     # before it, and may hold quoted spaces, so try each pair of words.
     words = line.split()
-    for first, second in zip(words, words[1:], strict=False):
+    for at, (first, second) in enumerate(zip(words, words[1:], strict=False)):
         try:
-            return asyncssh.import_public_key(f"{first} {second}").public_data
+            key = asyncssh.import_public_key(f"{first} {second}").public_data
         except (asyncssh.KeyImportError, ValueError):
             continue
+        return key, " ".join(words[at + 2:])
     return None
+
+
+def _names(comment: str) -> set[str]:
+    return {comment, comment.split("@", 1)[0]} if comment else set()
 
 
 def read_authorized_keys(path: Path) -> AuthorizedKeys:
@@ -202,9 +211,14 @@ def read_authorized_keys(path: Path) -> AuthorizedKeys:
             "or pass --open to let anyone in as a guest",
             exit_code=2,
         )
-    listed = frozenset(key for key in map(_listed_key, good) if key is not None)
+    found = [pair for pair in map(_listed_key, good) if pair is not None]
+    named: dict[str, set[bytes]] = {}
+    for key, comment in found:
+        for name in _names(comment):
+            named.setdefault(name, set()).add(key)
     return AuthorizedKeys(asyncssh.import_authorized_keys("\n".join(good)), len(good), bad,
-                          listed)
+                          frozenset(key for key, _comment in found),
+                          {name: frozenset(keys) for name, keys in named.items()})
 
 
 def fingerprint(key: asyncssh.SSHKey) -> str:

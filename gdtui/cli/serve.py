@@ -81,6 +81,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="passed to each learner's gdtui: at most N screen updates a second")
     parser.add_argument("--no-mouse", dest="serve_no_mouse", action="store_true",
                         help="passed to each learner's gdtui: no mouse tracking (less traffic)")
+    parser.add_argument("--lessons", dest="serve_lessons", type=Path, metavar="DIR",
+                        help="passed to each learner's gdtui: the lessons to read")
     actions = parser.add_subparsers(dest="serve_command", metavar="ACTION")
     report = actions.add_parser(
         "report", help="print the teacher's class table without the server",
@@ -152,10 +154,11 @@ def build_config(args: argparse.Namespace) -> ServeConfig:
         app_args += ["--fps", str(fps)]
     if args.serve_no_mouse or args.no_mouse:
         app_args.append("--no-mouse")
-    if args.lessons is not None:
-        if not args.lessons.is_dir():
-            raise ValueError(f"lesson directory not found: {args.lessons}")
-        app_args += ["--lessons", str(args.lessons.resolve())]
+    lessons = args.serve_lessons or args.lessons
+    if lessons is not None:
+        if not lessons.is_dir():
+            raise ValueError(f"lesson directory not found: {lessons}")
+        app_args += ["--lessons", str(lessons.resolve())]
     root = serve_root(args)
     if args.teacher and args.open_to_all:
         raise ValueError("--teacher cannot go with --open: anyone could log in under the "

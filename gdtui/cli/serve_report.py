@@ -25,6 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: a `gdtui serve --root X report` keeps its X.
     parser.add_argument("--root", type=Path, metavar="DIR", default=argparse.SUPPRESS,
                         help="the server's folder (as for gdtui serve)")
+    parser.add_argument("--lessons", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="the lessons the server was given (for the lessons finished)")
     shape = parser.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true",
                        help="print the rows and the class summary as JSON")
@@ -41,7 +43,11 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from gdtui.serve.classroom import read_class, summarize
     from gdtui.store import now
 
-    course = load_course(args.lessons)
+    lessons = getattr(args, "serve_lessons", None) or args.lessons
+    if lessons is not None and not lessons.is_dir():
+        print(f"gdtui serve report: lesson directory not found: {lessons}", file=sys.stderr)
+        return 2
+    course = load_course(lessons)
     at = now()
     rows = read_class(root, course, at)
     summary = summarize(rows, course)
@@ -84,5 +90,5 @@ def text_report(rows, summary, at) -> str:
                                    for i, (cell, width) in enumerate(zip(line, widths,
                                                                          strict=True))).rstrip())
     problems = [f"{row.name}{' (guest)' if row.guest else ''}: {row.problem}"
-                for row in rows if row.problem and row.problem != "no progress yet"]
+                for row in rows if row.unreadable]
     return "\n".join(lines + ([""] + problems if problems else []))

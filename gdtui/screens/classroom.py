@@ -94,7 +94,7 @@ class ClassScreen(Screen[None]):
                 guests_shown = True
                 table.add_row(Text("guests", style="italic"), key=GUESTS_ROW)
             shown = cells(row, self.read_at or now())
-            style = "bold red" if row.problem and row.problem != "no progress yet" else ""
+            style = "bold red" if row.unreadable else ""
             table.add_row(*(Text((" " if index else "") + cell, style=style)
                             for index, cell in enumerate(shown)), key=self.row_key(row))
         if selected is not None and selected in table.rows:

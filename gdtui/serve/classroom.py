@@ -33,6 +33,7 @@ OVERDUE_AFTER = timedelta(days=1)
 """A due card is overdue once it has waited this long."""
 AGAIN = 1  # the grade "Again" (gdtui.course.schedule.AGAIN): a card missed
 EXERCISE_TABLE = "exercise_answer"
+NO_PROGRESS = "no progress yet"
 
 
 @dataclass
@@ -65,12 +66,17 @@ class LearnerRow:
     activity: list[tuple[datetime, str]] = field(default_factory=list)
     """The most recent entries of their activity log, newest first."""
 
+    @property
+    def unreadable(self) -> bool:
+        """Their store exists but could not be read (a learner with none yet is not)."""
+        return self.problem is not None and self.problem != NO_PROGRESS
+
     def to_dict(self) -> dict[str, Any]:
         """The row as plain JSON-able values (times as ISO text)."""
         data = asdict(self)
         data["folder"] = str(self.folder)
         data["last_active"] = self.last_active.isoformat() if self.last_active else None
-        data["lessons_read"] = len(self.lessons_read)
+        data["lessons_read"] = None if self.unreadable else len(self.lessons_read)
         data["lessons_read_ids"] = sorted(self.lessons_read)
         data["recall"] = None if self.recall is None else round(self.recall, 4)
         data["missed"] = [{"card": card, "misses": count} for card, count in self.missed]
@@ -88,7 +94,7 @@ def read_learner(folder: Path, guest: bool, online: Online | None, at: datetime,
                      area=online.area if online else None)
     path = folder / DB_NAME
     if not path.exists():
-        row.problem = "no progress yet"
+        row.problem = NO_PROGRESS
     else:
         try:
             connection = open_read_only(path, READ_TIMEOUT)
@@ -264,7 +270,7 @@ def summarize(rows: list[LearnerRow], course: Course) -> ClassSummary:
         learners=sum(1 for row in rows if not row.guest),
         guests=sum(1 for row in rows if row.guest),
         online=sum(1 for row in rows if row.online),
-        damaged=sum(1 for row in rows if row.problem and row.problem != "no progress yet"),
+        damaged=sum(1 for row in rows if row.unreadable),
         finished=[(lesson.order, lesson.id, finished[lesson.id]) for lesson in course.lessons],
         missed=[(card, misses[card], learners[card]) for card in most],
     )
@@ -329,7 +335,7 @@ def _number(value: int | None) -> str:
 
 def cells(row: LearnerRow, at: datetime) -> list[str]:
     """The row as the table shows it, one text per column of COLUMNS."""
-    if row.problem is not None and row.problem != "no progress yet":
+    if row.problem is not None and row.unreadable:
         # the reason in a word where the area would be; the learner's detail gives it whole
         return [row.name, problem_word(row.problem), ago(row.last_active, at),
                 *[DASH] * (len(COLUMNS) - 3)]
@@ -356,8 +362,7 @@ def sort_value(row: LearnerRow, key: str) -> Any:
     if key == "area":
         return row.area or ("" if row.online else None)
     if key == "lessons_read":
-        return None if row.problem and row.problem != "no progress yet" else len(
-            row.lessons_read)
+        return None if row.unreadable else len(row.lessons_read)
     return getattr(row, key)
 
 
@@ -391,7 +396,7 @@ def detail_lines(row: LearnerRow, at: datetime, questions: dict[str, str]) -> li
     lines = [f"{row.name} · {kind} · {where} · last active {ago(row.last_active, at)}"]
     if row.problem is not None:
         lines += ["", f"Their progress file: {row.problem}."]
-        if row.problem != "no progress yet":
+        if row.unreadable:
             lines.append(f"It is {row.folder / DB_NAME}; it was only read, never changed.")
         return lines
     shown = dict(zip((column.key for column in COLUMNS), cells(row, at), strict=True))

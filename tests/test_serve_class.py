@@ -68,7 +68,8 @@ def server(root, lessons):
 
 
 async def read_and_grade(chan, terminal: Terminal, rating: bytes) -> None:
-    """Read the lesson to its end, then grade its one card (space shows the answer)."""
+    """Read the lesson to its end, try the teacher's key, then grade the one card (space shows
+    the answer)."""
     await terminal.wait_for("Lessons read: 0 of 1")
     await press(chan, b"1")
     await terminal.wait_for("The only lesson")
@@ -76,8 +77,10 @@ async def read_and_grade(chan, terminal: Terminal, rating: bytes) -> None:
     await terminal.wait_for("Lesson read")
     await press(chan, ESCAPE)
     await terminal.wait_for("Lessons read: 1 of 1")
-    await press(chan, b"2")
+    # the teacher's key does nothing for a learner: the next key still finds the home screen
+    await press(chan, b"t", b"2")
     await terminal.wait_for("Review")
+    assert "Missed most" not in terminal.text
     await press(chan, b"r")
     await terminal.wait_for("What does a loss function produce?")
     await press(chan, b" ")
@@ -173,14 +176,6 @@ async def test_a_teacher_sees_two_learners_progress_and_the_report_agrees(server
     assert "--class-root" in child_argv(server, "teach")
     assert "--class-root" not in child_argv(server, "ann")
     assert "--class-root" not in child_argv(server, "bob")
-    await press(ann_chan, ESCAPE)
-    await ann.wait_for("Press r to go on")
-    await press(ann_chan, ESCAPE)  # one at a time: two at once read as Alt+Escape
-    await ann.wait_for("Lessons read: 1 of 1")
-    await press(ann_chan, b"t")  # the teacher's key does nothing for a learner
-    await asyncio.sleep(0)
-    await ann.wait_for("Lessons read: 1 of 1")
-    assert "Missed most" not in ann.text and "Class" not in ann.text
 
     for chan, terminal in ((ann_chan, ann), (bob_chan, bob), (teach_chan, teacher)):
         await quit_app(chan, terminal)

@@ -116,7 +116,7 @@ def test_authorized_keys_are_read_and_bad_lines_reported(tmp_path):
     lines = ["# the class of 2025", keys[0].export_public_key().decode().strip(), "",
              "ssh-ed25519 garbage", keys[1].export_public_key().decode().strip()]
     path.write_text("\n".join(lines) + "\n")
-    allowed, count, bad, listed = read_authorized_keys(path)
+    allowed, count, bad, listed, _named = read_authorized_keys(path)
     assert count == 2 and bad == [4]
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     assert allowed.validate(keys[1].convert_to_public(), "h", "127.0.0.1") is not None
@@ -143,3 +143,25 @@ def test_no_usable_key_says_how_to_add_one_or_use_open(tmp_path, text):
     with pytest.raises(ServeSetupError, match="--open") as caught:
         read_authorized_keys(path)
     assert caught.value.exit_code == 2
+
+
+def test_a_key_line_names_its_holder_by_its_comment(tmp_path):
+    teacher, other = (asyncssh.generate_private_key("ssh-ed25519") for _ in range(2))
+    path = tmp_path / "authorized_keys"
+    words = teacher.export_public_key().decode().split()[:2]
+    path.write_text(f'no-pty,environment="A=b c" {" ".join(words)} ann@laptop\n'
+                    + " ".join(other.export_public_key().decode().split()[:2]) + "\n")
+    found = read_authorized_keys(path)
+    public = teacher.convert_to_public().public_data
+    assert found.named == {"ann@laptop": {public}, "ann": {public}}
+
+
+def test_only_a_teachers_gdtui_is_given_the_class_screen(tmp_path):
+    from gdtui.serve.child import child_command
+
+    learner = child_command(tmp_path / "users" / "ann", ["--no-mouse"], tmp_path / "a.area")
+    teacher = child_command(tmp_path / "users" / "teach", ["--no-mouse"], tmp_path / "t.area",
+                            class_root=tmp_path)
+    assert "--class-root" not in learner and learner[-2:] == ["--area-file",
+                                                              str(tmp_path / "a.area")]
+    assert teacher[-2:] == ["--class-root", str(tmp_path)]

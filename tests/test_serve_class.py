@@ -217,3 +217,41 @@ def test_a_report_on_a_missing_folder_says_so(tmp_path):
                             timeout=60)
     assert result.returncode == 2
     assert "there is no gdtui serve folder at" in result.stderr and not result.stdout
+
+
+def test_openssh_a_teacher_reads_the_class_at_80x24(root, keys, lessons, tmp_path, open_terminal):
+    from gdtui.course.lessons import load_course
+    from tests.test_classroom import grade, learner
+
+    course = load_course(lessons)
+    ann = learner(root, "ann")  # progress made by the real store, as ann's gdtui makes it
+    ann.mark_read(course.lessons[0].id)
+    grade(ann, "loss-output", course.lessons[0].id, 1)
+    ann.close()
+    learner(root, "visitor", guest=True).close()
+    key_path = tmp_path / "teach_key"
+    keys["teach"].write_private_key(key_path)
+    key_path.chmod(0o600)
+    server = Server(root, "--teacher", "teach", "--lessons", str(lessons))
+    try:
+        term = open_terminal(" ".join([
+            "ssh", "-tt", "-F", "/dev/null", "-p", str(server.port), "-i", str(key_path),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "teach@127.0.0.1"]))
+        screen = term.wait_for("1 of 3 online (2 key holders, 1 guest)", "visitor",
+                               "Missed most: loss-output (1)", "s Sort")
+        lines = screen.splitlines()
+        assert len(lines) == 24 and "s Sort" in lines[-1]
+        assert row_of(screen, "ann")[3:] == ["1", "-", "-", "1", "0", "0", "0%", "-", "0"]
+        assert row_of(screen, "teach")[1] == "class"
+        header = next(line for line in lines if "Name ▲" in line)
+        assert header.split() == ["Name", "▲", "Online", "Active", "Read", "Ex", "Right",
+                                  "Cards", "Due", "Late", "Recall", "Guess", "Lab"]
+        term.keys("r")
+        term.wait_for("Name ▼")
+        term.keys("Escape")  # to the teacher's own gdtui
+        term.wait_for("Lessons read: 0 of 1", "t Class")
+        term.keys("q")
+        server.wait_log("ended: quit (exit 0)")
+    finally:
+        assert server.stop() == 0

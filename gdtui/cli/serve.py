@@ -83,7 +83,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="passed to each learner's gdtui: no mouse tracking (less traffic)")
     parser.add_argument("--lessons", dest="serve_lessons", type=Path, metavar="DIR",
                         help="passed to each learner's gdtui: the lessons to read")
-    actions = parser.add_subparsers(dest="serve_command", metavar="ACTION")
+    # Optional: 'gdtui serve' alone runs the server.
+    actions = parser.add_subparsers(dest="serve_command", metavar="[report]",
+                                    title="instead of running the server")
     report = actions.add_parser(
         "report", help="print the teacher's class table without the server",
         description="Print one row per learner of a gdtui serve folder: online and where, last "

@@ -265,3 +265,25 @@ def test_ago_is_short():
     assert [ago(at - timedelta(seconds=s), at) for s in (5, 300, 7300, 200000)] == [
         "now", "5m", "2h", "2d"]
     assert ago(None, at) == "-"
+
+
+def test_exercises_and_predictions_right_come_from_the_exercise_table_when_there_is_one(root):
+    import sqlite3
+
+    # The table as issue 13 adds it (made here if this gdtui does not have it yet): every answer
+    # is kept, the latest per exercise counts.
+    connection = sqlite3.connect(root / "users" / "bob" / DB_NAME, isolation_level=None)
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS exercise_answer (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "at TEXT NOT NULL, lesson_id TEXT NOT NULL, exercise_id TEXT NOT NULL, "
+        "prediction TEXT NOT NULL, outcome TEXT NOT NULL, correct INTEGER NOT NULL)")
+    for exercise, correct in (("bowl", 0), ("bowl", 1), ("cliff", 0)):
+        connection.execute(
+            "INSERT INTO exercise_answer (at, lesson_id, exercise_id, prediction, outcome, "
+            "correct) VALUES (?, ?, ?, 'p', 'o', ?)",
+            (now().isoformat(), FIRST.id, exercise, correct))
+    connection.close()
+    rows = read_class(root, COURSE)
+    bob = by_name(rows, "bob")
+    assert (bob.exercises, bob.predictions_right) == (2, 1)
+    assert cells(bob, now())[4:6] == ["2", "1"]

@@ -97,6 +97,11 @@ MODELS: dict[str, Model] = {
         (0, 0, 0, 1, 0, 1, 0, 1, 1, 1),
         Extent(-4.0, 6.0, -5.0, 5.0), (-3.0, 4.0), quadratic=False),
 }
+# The bowl L = w² + b²: a line through (−1, 0) and (1, 0) gives ((b − w)² + (b + w)²) / 2,
+# curvature 2 along each axis, so rate × 2 sorts a rate into one of the four regimes.
+MODELS["bowl"] = Model(
+    "bowl", "Bowl, L = w² + b²", "y = w·x + b on (−1, 0), (1, 0): L = w² + b²", "mse",
+    (-1.0, 1.0), (0.0, 0.0), Extent(-1.5, 1.5, -1.5, 1.5), (1.0, 0.0), quadratic=True)
 DEFAULT_MODEL = "line"
 
 
@@ -270,6 +275,22 @@ def classify(path: Path, minimum_loss: float) -> WalkOutcome:
     if (len(turns) and turns.mean() >= 0.5) or climbs.any():
         return WalkOutcome("oscillating", None, "oscillating: still bouncing")
     return WalkOutcome("crawling", None, "crawling: still creeping down")
+
+
+def regime(path: Path, minimum_loss: float) -> str:
+    """Which of the four regimes of a walk the path shows: "creeps in", "lands in one step",
+    "zig-zags in" or "diverges" ("bounces forever" when it neither settles nor flies off),
+    read from the walk itself (classify, and whether its steps turn back)."""
+    outcome = classify(path, minimum_loss)
+    if outcome.kind == "diverged":
+        return "diverges"
+    if outcome.kind == "oscillating":
+        return "bounces forever"
+    if outcome.kind == "converged" and outcome.step is not None and outcome.step <= 1:
+        return "lands in one step"
+    moves = np.diff(path.points[: OSCILLATION_WINDOW + 1], axis=0)
+    turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0
+    return "zig-zags in" if turns.any() else "creeps in"
 
 
 def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:

@@ -416,6 +416,19 @@ class Explorer:
             raise ValueError(f"learning rate must be above 0 and at most {MAX_LEARNING_RATE:g}")
         self._change(replace(self.walkers[self.selected], learning_rate=learning_rate))
 
+    def show_walk(self, optimizer: str | None, learning_rate: float | None) -> None:
+        """Walk only path 1, with `optimizer` and `learning_rate` where given (a lesson's
+        exercise asks for one walk)."""
+        first = self.walkers[0]
+        if optimizer in OPTIMIZERS:
+            first = replace(first, optimizer=optimizer)
+        if learning_rate is not None and 0 < learning_rate <= MAX_LEARNING_RATE:
+            first = replace(first, learning_rate=learning_rate)
+        self.walkers[0] = replace(first, visible=True)
+        self.walkers[1] = replace(self.walkers[1], visible=False)
+        self.selected = 0
+        self.recompute()
+
     def toggle_second(self) -> None:
         """Show or hide the second walker."""
         second = self.walkers[1]

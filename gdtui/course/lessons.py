@@ -494,7 +494,7 @@ _VALUE_RULES = {
     "l2": (0, 10, False, "an L2 rate from 0 to 10, like 0.01"),
     "rate": (0, 100, False, "a learning rate above 0 and at most 100, like 0.5"),
     "secret": (1, 100, True, "a whole number from 1 to 100, like 37"),
-    "target": (-1, 1, False, "a target from -1 to 1, like 0"),
+    "target": (0, 1, False, "a target from 0 to 1 (what a sigmoid reaches), like 0"),
 }
 
 

@@ -26,15 +26,18 @@ class LinkPicker(ModalScreen[str | None]):
     HELP_TITLE = "Links in this lesson"
     HELP = "Pick a link with the arrow keys and `enter`; `escape` closes the list."
 
-    def __init__(self, links: list[tuple[str, str]]) -> None:
+    def __init__(self, links: list[tuple[str, str]], title: str = "Links in this lesson",
+                 show_targets: bool = True) -> None:
         super().__init__()
         self.links = links
+        self.title = title
+        self.show_targets = show_targets
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("[b]Links in this lesson[/b]  (enter follows, escape closes)")
-            yield OptionList(*(Option(f"{text}  [dim]{href}[/dim]", id=href)
-                               for text, href in self.links))
+            yield Static(f"[b]{self.title}[/b]  (enter picks, escape closes)")
+            yield OptionList(*(Option(f"{text}  [dim]{href}[/dim]" if self.show_targets
+                                      else text, id=href) for text, href in self.links))
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

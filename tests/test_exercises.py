@@ -56,7 +56,7 @@ def test_a_good_block_is_read_with_its_choices_answer_and_run_link(tmp_path):
     assert problems == []
     first, second = exercises
     assert (first.id, first.title, first.answer, first.numeric) == (
-        "one-step", "one step to the bottom", "zig-zags in", False)
+        "one-step", "One step to the bottom", "zig-zags in", False)
     assert first.choices == ("creeps in", "lands in one step", "zig-zags in", "diverges")
     assert (first.screen, first.options) == (
         "landscape", {"model": "bowl", "optimizer": "sgd", "rate": "0.9"})

@@ -200,6 +200,7 @@ def _parse_block(lesson: Lesson, title: str, block: list[str], at: int
         problems.append(Problem(path, run_line, f"Run: {run}: {wrong}"))
     if problems:
         return None, problems
+    title = title[:1].upper() + title[1:]
     return Exercise(exercise_id, lesson.id, title, fields["Predict"][0],
                     tuple(text for text, _ in choices), answer, value, tolerance, run, measure,
                     argument.strip(), fields["Why"][0], at), []

@@ -55,7 +55,7 @@ class PredictDialog(ModalScreen[str | float | None]):
     def compose(self) -> ComposeResult:
         exercise = self.exercise
         with Vertical():
-            yield Static(f"[b]✎ {escape(exercise.title)}[/b]: predict, then check")
+            yield Static(f"[b]✎ Predict, then check · {escape(exercise.title)}[/b]")
             yield Static(escape(exercise.question))
             if exercise.numeric:
                 yield Input(placeholder="your prediction, a number", id="number")

@@ -259,3 +259,16 @@ def test_a_progress_file_from_before_exercises_is_upgraded_and_keeps_its_data(tm
     new.record_exercise("loss", "sure", "below ln 2", "below ln 2", True)
     assert new.exercise_results()[("loss", "sure")][2] is True
     new.close()
+
+
+def test_the_readme_exercise_example_passes_the_checker(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```", readme, flags=re.S).group(1)
+    (tmp_path / "example.md").write_text(example, encoding="utf-8")
+    exercises, problems = parse_exercises(parse_lesson(tmp_path / "example.md"))
+    assert [each.id for each in exercises] == ["rate-two"] and problems == []
+    _, problems = check(tmp_path / "example.md")
+    assert not [problem for problem in problems if "exercise" in problem.message]

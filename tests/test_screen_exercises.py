@@ -53,6 +53,12 @@ async def test_the_bowl_exercise_runs_the_walk_and_a_right_prediction_is_saved(m
         await wait_for_text(pilot, "You predicted: zig-zags in. Watch, then press Esc to "
                                    "compare.")
         await wait_until(pilot, lambda: landscape.shown > 2)  # the walk plays
+        await pilot.press("question_mark")  # help over it is not leaving it
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is landscape)
+        await pilot.pause()
+        assert landscape.query(ExerciseBanner) and lesson.exercises.pending is not None
         shown = await compare(app, pilot)
         assert "You predicted:  zig-zags in" in shown
         assert "What happened:  zig-zags in" in shown and "✓ Right." in shown
@@ -130,6 +136,12 @@ async def test_the_lab_exercise_trains_to_its_step_and_compares(make_app, tmp_pa
     write_lesson(lessons, "1.md", id="one", order=1, body=LAB_EXERCISE)
     app = make_app(lessons, data_dir=tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
+        # The lab was open before, under the lesson: the exercise reopens it, fresh; it is
+        # brought back down the stack, so escape leads home, where the result shows.
+        app.open_area("lab")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LabScreen")
+        await pilot.press("n")  # one step of the learner's own network
+        await wait_until(pilot, lambda: app.screen.session.step == 1)
         await open_lesson(app, pilot, "one")
         await predict(app, pilot, "2")  # one exercise: straight to the dialog
         lab = app.screen

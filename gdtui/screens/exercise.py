@@ -4,6 +4,7 @@ right is decided by gdtui.course.exercises and measured by gdtui.measures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -121,7 +122,9 @@ class ResultDialog(ModalScreen[bool]):
 
 
 class ExerciseBanner(Static):
-    """One line over the top of the screen an exercise runs on (over its header)."""
+    """One line over the top of the screen an exercise runs on (over its header). When the
+    learner leaves that screen (escape, or anywhere else), `left` is called: a dialog over it
+    (help, the palette) or the size cover is not leaving it."""
 
     DEFAULT_CSS = """
     ExerciseBanner {
@@ -129,6 +132,19 @@ class ExerciseBanner(Static):
         background: $warning; color: $text; text-style: bold;
     }
     """
+
+    def __init__(self, text: str, left: Callable[[], object]) -> None:
+        super().__init__(text)
+        self.left = left
+
+    def on_mount(self) -> None:
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _screen_changed(self, shown: Screen) -> None:
+        from gdtui.screens.too_small import TooSmallScreen
+
+        if shown is not self.screen and not isinstance(shown, (ModalScreen, TooSmallScreen)):
+            self.app.call_after_refresh(self.left)
 
 
 class ExerciseFlow:
@@ -138,6 +154,7 @@ class ExerciseFlow:
         self.screen = screen
         self.pending: tuple[Exercise, str | float] | None = None
         self.banner: ExerciseBanner | None = None
+        self.running_on: Screen | None = None  # the screen the exercise runs on
 
     @property
     def app(self):
@@ -179,8 +196,9 @@ class ExerciseFlow:
         if shown is self.screen:  # the screen could not open (it said why)
             self.pending = None
             return
+        self.running_on = shown
         self.banner = ExerciseBanner(f"You predicted: {show_value(prediction)}. Watch, then "
-                                     "press Esc to compare.")
+                                     "press Esc to compare.", self.back)
         self._put_banner(shown, self.banner)
 
     def _put_banner(self, shown: Screen, banner: ExerciseBanner) -> None:
@@ -194,13 +212,14 @@ class ExerciseFlow:
             self.app.call_after_refresh(self._put_banner, shown, banner)
 
     def back(self) -> None:
-        """The lesson screen shows again: if an exercise was run, compare and save."""
-        if self.pending is None or self.app.screen is not self.screen:
+        """The exercise's screen was left (to the lesson, or elsewhere when the lesson is no
+        longer under it): compare and save, over whatever screen shows now."""
+        if self.pending is None or self.app.screen is self.running_on:
             return
         from gdtui.measures import check_outcome
 
         exercise, prediction = self.pending
-        self.pending = None
+        self.pending, self.running_on = None, None
         if self.banner is not None:
             if self.banner.is_attached:
                 self.banner.remove()

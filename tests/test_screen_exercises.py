@@ -72,7 +72,8 @@ async def test_the_bowl_exercise_runs_the_walk_and_a_right_prediction_is_saved(m
     again = make_app(data_dir=tmp_path / "data")  # a new session: saved, shown at home
     async with again.run_test(size=(80, 24)) as pilot:
         total = sum(len(parse_exercises(lesson)[0]) for lesson in again.course.lessons)
-        await wait_for_text(pilot, f"read · exercises 1/{total} right")
+        await wait_for_text(pilot, f"read · exercises 1/{total} right",
+                            "Last time: predicted 'Zig-zag or not?': right")
 
 
 async def test_the_guessing_exercise_plays_the_game_and_a_bad_number_keeps_the_dialog(

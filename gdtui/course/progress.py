@@ -111,6 +111,11 @@ def log_lesson_finished(store: Store, lesson: Lesson) -> None:
     store.log("lesson", f"finished lesson '{lesson.title}'")
 
 
+def log_exercise(store: Store, title: str, right: bool) -> None:
+    """Log "predicted 'Title': right" (or "not right")."""
+    store.log("exercise", f"predicted '{title}': {'right' if right else 'not right'}")
+
+
 def log_flashcards(store: Store, count: int, cram: bool) -> None:
     """Log "reviewed 5 flashcards" (or "crammed ...")."""
     store.log("cards", f"{'crammed' if cram else 'reviewed'} {count} flashcards")

@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gdtui.course.exercises import Exercise, parse_exercises, read_prediction, show_value
+from gdtui.course.progress import log_exercise
 
 if TYPE_CHECKING:
     from gdtui.course.lessons import Lesson
@@ -231,5 +232,6 @@ class ExerciseFlow:
         right = exercise.is_right(prediction, outcome)
         said, seen = show_value(prediction), show_value(outcome)
         self.app.store.record_exercise(exercise.lesson_id, exercise.id, said, seen, right)
+        log_exercise(self.app.store, exercise.title, right)
         self.app.push_screen(ResultDialog(exercise, said, seen, right),
                              lambda again: again and self.predict(exercise))

@@ -1,6 +1,6 @@
 """The loss landscape of a model with two parameters, and optimizers walking on it.
 
-Two models, each the engine's MLP with one input and one output and no hidden layer, so its
+Three models, each the engine's MLP with one input and one output and no hidden layer, so its
 only parameters are a weight w and a bias b:
 
 - "line": y = w·x + b fitted to a few points with mean squared error. The loss is a quadratic
@@ -9,6 +9,7 @@ only parameters are a weight w and a bias b:
   the Hessian, the matrix of second derivatives).
 - "sigmoid": p = σ(w·x + b) with cross-entropy on points labelled 0 or 1 that overlap, so the
   lowest point is finite. Not a bowl: flat far out, curved near the minimum.
+- "bowl": L = w² + b² exactly (see MODELS["bowl"]), where rate × 2 names the regime.
 
 Every loss and gradient comes from the engine; the paths are the engine's optimizers
 (gdtui.nn.optim) applied to the two parameters, step by step.

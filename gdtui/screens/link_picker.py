@@ -26,15 +26,17 @@ class LinkPicker(ModalScreen[str | None]):
     HELP_TITLE = "Links in this lesson"
     HELP = "Pick a link with the arrow keys and `enter`; `escape` closes the list."
 
-    def __init__(self, links: list[tuple[str, str]]) -> None:
+    def __init__(self, links: list[tuple[str, str]], title: str = "Links in this lesson",
+                 show_targets: bool = True) -> None:
         super().__init__()
         self.links = links
-        self.options = OptionList(*(Option(f"{text}  [dim]{href}[/dim]", id=href)
-                                    for text, href in links))
+        self.title = title
+        self.options = OptionList(*(Option(f"{text}  [dim]{href}[/dim]" if show_targets
+                                           else text, id=href) for text, href in links))
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("[b]Links in this lesson[/b]  (enter follows, escape closes)")
+            yield Static(f"[b]{self.title}[/b]  (enter picks, escape closes)")
             yield self.options
 
     def on_mount(self) -> None:

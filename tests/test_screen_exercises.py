@@ -83,8 +83,9 @@ async def test_the_guessing_exercise_plays_the_game_and_a_bad_number_keeps_the_d
         await open_lesson(app, pilot, "learning-rate")
         await pilot.press("e")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "LinkPicker")
-        await pilot.press("enter")  # the first: how many guesses
+        await pilot.press("1")  # the first: how many guesses
         await wait_until(pilot, lambda: isinstance(app.screen, PredictDialog))
+        assert "How many guesses?" in app.screen.exercise.title
         await pilot.press("s", "e", "v", "e", "n", "enter")
         await wait_for_text(pilot, "Type a number, like 7 or 0.69.")
         assert isinstance(app.screen, PredictDialog)  # kept, and what was typed too

@@ -536,10 +536,15 @@ class Explorer:
         self._change(self.walkers[self.selected].next_batch_size(self.landscape.points))
 
 
-    def show_walk(self, optimizer: str | None, learning_rate: float | None) -> None:
-        """Walk only path 1, with `optimizer` and `learning_rate` where given (a lesson's
-        exercise asks for one walk)."""
+    def show_walk(self, optimizer: str | None, learning_rate: float | None,
+                  batch_size: int | None = None) -> None:
+        """Walk only path 1, with `optimizer`, `learning_rate` and `batch_size` (points per
+        step, all when None or out of range) where given (a lesson's exercise asks for one
+        walk)."""
         first = self.walkers[0]
+        if batch_size is None or batch_size in batch_sizes(self.landscape.points):
+            first = replace(first, batch_size=None if batch_size == self.landscape.points
+                            else batch_size)
         if optimizer in OPTIMIZERS:
             first = replace(first, optimizer=optimizer)
         if learning_rate is not None and 0 < learning_rate <= MAX_LEARNING_RATE:

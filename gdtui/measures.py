@@ -21,7 +21,8 @@ Options = dict[str, str]
 
 REGIMES = ("creeps in", "lands in one step", "zig-zags in", "diverges", "bounces forever")
 WALK_OUTCOMES = {"converged": "converges", "diverged": "diverges",
-                 "oscillating": "still bouncing", "crawling": "still creeping"}
+                 "oscillating": "still bouncing", "crawling": "still creeping",
+                 "wandering": "keeps wandering"}
 # Validation loss "turned up" once it ends this share above its lowest.
 TURNED_UP = 1.2
 SIGNS = ("negative", "zero", "positive")
@@ -37,12 +38,16 @@ class Measure:
 
 
 def _landscape(options: Options):
-    from gdtui.landscape import DEFAULT_MODEL, MODELS, Landscape
+    from gdtui.landscape import DEFAULT_MODEL, MODELS, Landscape, batch_sizes
 
     model = MODELS[options.get("model", DEFAULT_MODEL)]
     landscape = Landscape(model)
+    batch = int(float(options["batch"])) if "batch" in options else None
+    if batch is not None and batch not in batch_sizes(landscape.points):
+        raise ValueError(f"batch {batch}: the {model.name} model's walks take batches of "
+                         f"{', '.join(map(str, batch_sizes(landscape.points)))} points")
     path = landscape.walk(options.get("optimizer", "sgd"), float(options.get("rate", "0.1")),
-                          model.start)
+                          model.start, batch_size=batch if batch != landscape.points else None)
     return landscape, path
 
 
@@ -58,10 +63,11 @@ def landscape_regime(options: Options, _word: str = "") -> str:
 def landscape_outcome(options: Options, _word: str = "") -> str:
     """What the landscape's panel says of the walk: converges, diverges, still bouncing or
     still creeping (after the screen's 200 steps)."""
-    from gdtui.landscape import classify
+    from gdtui.landscape import classify, classify_batched
 
     landscape, path = _landscape(options)
-    return WALK_OUTCOMES[classify(path, landscape.minimum[2]).kind]
+    judge = classify if path.batch_size is None else classify_batched
+    return WALK_OUTCOMES[judge(path, landscape.minimum[2]).kind]
 
 
 def guess_count(options: Options, _word: str = "") -> str | float:

@@ -15,7 +15,7 @@ import pytest
 from gdtui.course.exercises import parse_exercises
 from gdtui.course.lessons import load_course
 from gdtui.guessing.rules import play
-from gdtui.landscape import MODELS, Landscape, classify, momentum_limit
+from gdtui.landscape import DEFAULT_STEPS, MODELS, Landscape, classify, momentum_limit
 from gdtui.measures import lab_history
 from gdtui.nn.optim import Momentum
 from gdtui.stepper import Stepper
@@ -138,6 +138,25 @@ def momentum_survives() -> list[str]:
             f"At 0.5 ({0.5 * curvature:.1f})", "not 2", "rate 0.25"]
 
 
+def batch_of_one() -> list[str]:
+    full = walk("line", "sgd", 0.1)
+    points = Landscape(MODELS["line"]).points
+    assert points == 6  # the lesson spells it "six"
+    return ["full batch of six points", "rate 0.1", f"converges at step {full.step}",
+            f"(batch 1 of {points}, reshuffled", f"its {DEFAULT_STEPS} steps",
+            f"try 2, 3 and all {points})"]
+
+
+def adam_past_limits() -> list[str]:
+    curvature = steepest(line_fit())
+    adam = walk("line", "adam", 0.5)
+    assert adam.kind == "converged"
+    assert walk("line", "sgd", 0.5).kind == walk("line", "momentum", 0.5).kind == "diverged"
+    limit = momentum_limit(Momentum().momentum)
+    return ["rate 0.5", f"(0.5 × {curvature:.2f} = {0.5 * curvature:.1f}, past 2 and past "
+            f"{limit:g})", f"(it converges at step {adam.step})"]
+
+
 def overfit(l2: str | None) -> list:
     options = {"preset": "overfit me", "steps": "2000", **({"l2": l2} if l2 else {})}
     return lab_history(options).history.evaluations
@@ -168,6 +187,7 @@ EXAMPLES = {
     "target-zero": target_zero, "guesses-rate-2": guesses_rate_2,
     "bowl-zigzag": bowl_zigzag, "bowl-one-step": bowl_one_step, "line-limit": line_limit,
     "momentum-survives": momentum_survives, "turns-up": turns_up, "l2-holds": l2_holds,
+    "batch-of-one": batch_of_one, "adam-past-limits": adam_past_limits,
 }
 
 

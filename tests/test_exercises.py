@@ -139,6 +139,15 @@ def test_momentum_survives_a_rate_where_plain_descent_diverges_on_the_line():
         assert measure("landscape.outcome", options) == outcome
 
 
+def test_a_batch_of_one_keeps_wandering_where_the_full_batch_converges():
+    options = {"model": "line", "optimizer": "sgd", "rate": "0.1"}
+    assert measure("landscape.outcome", options) == "converges"
+    assert measure("landscape.outcome", {**options, "batch": "6"}) == "converges"
+    assert measure("landscape.outcome", {**options, "batch": "1"}) == "keeps wandering"
+    with pytest.raises(ValueError, match="batches of 1, 2, 3, 6 points"):
+        measure("landscape.outcome", {**options, "batch": "4"})
+
+
 def test_the_guess_count_is_the_games():
     game = play(37, learning_rate=2)
     assert measure("guess.guesses", {"rate": "2", "secret": "37"}) == game.steps
@@ -224,6 +233,10 @@ def test_check_passes_the_shipped_course_whose_every_lesson_has_an_exercise():
     ("screen:lab?steps=ten", "steps 'ten' is not a number"),
     ("screen:landscape?optimizer=rmsprop", "unknown optimizer 'rmsprop' (sgd, momentum, adam)"),
     ("screen:backprop?target=2", "target '2': a target from 0 to 1"),
+    ("screen:backprop?probability=0.05", None),
+    ("screen:backprop?probability=1.5", "probability '1.5': a probability from 0 to 1"),
+    ("screen:landscape?batch=1", None),
+    ("screen:landscape?batch=0", "batch '0': a whole number of points per step"),
     ("screen:cards?deck=1", "screen:cards takes no options"),
 ])
 def test_screen_link_options_are_checked_with_a_clear_message(tmp_path, href, message):

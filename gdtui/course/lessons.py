@@ -485,7 +485,7 @@ def parse_link(href: str) -> tuple[str, str]:
 # load NumPy, which the app's start does without.
 SCREEN_OPTIONS: dict[str, dict[str, str]] = {
     "lab": {"preset": "name", "steps": "steps", "l2": "l2"},
-    "landscape": {"model": "name", "optimizer": "name", "rate": "rate"},
+    "landscape": {"model": "name", "optimizer": "name", "rate": "rate", "batch": "batch"},
     "guess": {"rate": "rate", "secret": "secret"},
     "backprop": {"preset": "name", "target": "target", "probability": "probability"},
 }
@@ -494,6 +494,7 @@ _VALUE_RULES = {
     "l2": (0, 10, False, "an L2 rate from 0 to 10, like 0.01"),
     "rate": (0, 100, False, "a learning rate above 0 and at most 100, like 0.5"),
     "secret": (1, 100, True, "a whole number from 1 to 100, like 37"),
+    "batch": (1, 1000, True, "a whole number of points per step, like 1"),
     "target": (0, 1, False, "a target from 0 to 1 (what a sigmoid reaches), like 0"),
     "probability": (0, 1, False, "a probability from 0 to 1, like 0.05"),
 }

@@ -1,6 +1,6 @@
 """The loss landscape of a model with two parameters, and optimizers walking on it.
 
-Two models, each the engine's MLP with one input and one output and no hidden layer, so its
+Three models, each the engine's MLP with one input and one output and no hidden layer, so its
 only parameters are a weight w and a bias b:
 
 - "line": y = w·x + b fitted to a few points with mean squared error. The loss is a quadratic
@@ -9,6 +9,7 @@ only parameters are a weight w and a bias b:
   the Hessian, the matrix of second derivatives).
 - "sigmoid": p = σ(w·x + b) with cross-entropy on points labelled 0 or 1 that overlap, so the
   lowest point is finite. Not a bowl: flat far out, curved near the minimum.
+- "bowl": L = w² + b² exactly (see MODELS["bowl"]), where rate × 2 names the regime.
 
 Every loss and gradient comes from the engine; the paths are the engine's optimizers
 (gdtui.nn.optim) applied to the two parameters, step by step. A walk may take each step's
@@ -100,6 +101,11 @@ MODELS: dict[str, Model] = {
         (0, 0, 0, 1, 0, 1, 0, 1, 1, 1),
         Extent(-4.0, 6.0, -5.0, 5.0), (-3.0, 4.0), quadratic=False),
 }
+# The bowl L = w² + b²: a line through (−1, 0) and (1, 0) gives ((b − w)² + (b + w)²) / 2,
+# curvature 2 along each axis, so rate × 2 sorts a rate into one of the four regimes.
+MODELS["bowl"] = Model(
+    "bowl", "Bowl, L = w² + b²", "y = w·x + b on (−1, 0), (1, 0): L = w² + b²", "mse",
+    (-1.0, 1.0), (0.0, 0.0), Extent(-1.5, 1.5, -1.5, 1.5), (1.0, 0.0), quadratic=True)
 DEFAULT_MODEL = "line"
 
 
@@ -335,6 +341,22 @@ def classify_batched(path: Path, minimum_loss: float) -> WalkOutcome:
     return WalkOutcome("wandering", None, f"wandering, loss {low}–{high}")
 
 
+def regime(path: Path, minimum_loss: float) -> str:
+    """Which of the four regimes of a walk the path shows: "creeps in", "lands in one step",
+    "zig-zags in" or "diverges" ("bounces forever" when it neither settles nor flies off),
+    read from the walk itself (classify, and whether its steps turn back)."""
+    outcome = classify(path, minimum_loss)
+    if outcome.kind == "diverged":
+        return "diverges"
+    if outcome.kind == "oscillating":
+        return "bounces forever"
+    if outcome.kind == "converged" and outcome.step is not None and outcome.step <= 1:
+        return "lands in one step"
+    moves = np.diff(path.points[: OSCILLATION_WINDOW + 1], axis=0)
+    turns = np.sum(moves[1:] * moves[:-1], axis=1) < 0
+    return "zig-zags in" if turns.any() else "creeps in"
+
+
 def curvature_rule(learning_rate: float, curvature: float) -> tuple[str, bool]:
     """The rule for plain gradient descent on a quadratic bowl, with the numbers filled in,
     and whether it predicts convergence: learning_rate × curvature < 2."""
@@ -512,6 +534,25 @@ class Explorer:
     def next_batch_size(self) -> None:
         """The selected walker's next batch size (see Walker.next_batch_size)."""
         self._change(self.walkers[self.selected].next_batch_size(self.landscape.points))
+
+
+    def show_walk(self, optimizer: str | None, learning_rate: float | None,
+                  batch_size: int | None = None) -> None:
+        """Walk only path 1, with `optimizer`, `learning_rate` and `batch_size` (points per
+        step, all when None or out of range) where given (a lesson's exercise asks for one
+        walk)."""
+        first = self.walkers[0]
+        if batch_size is None or batch_size in batch_sizes(self.landscape.points):
+            first = replace(first, batch_size=None if batch_size == self.landscape.points
+                            else batch_size)
+        if optimizer in OPTIMIZERS:
+            first = replace(first, optimizer=optimizer)
+        if learning_rate is not None and 0 < learning_rate <= MAX_LEARNING_RATE:
+            first = replace(first, learning_rate=learning_rate)
+        self.walkers[0] = replace(first, visible=True)
+        self.walkers[1] = replace(self.walkers[1], visible=False)
+        self.selected = 0
+        self.recompute()
 
     def toggle_second(self) -> None:
         """Show or hide the second walker."""

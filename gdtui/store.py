@@ -295,6 +295,25 @@ class Store:
         )
         return {(m, lr): g for m, lr, g in rows}
 
+    # -- exercises ----------------------------------------------------------------------------
+
+    def record_exercise(self, lesson_id: str, exercise_id: str, prediction: str, outcome: str,
+                        correct: bool) -> None:
+        """Keep one answer to an exercise (all are kept; the latest counts)."""
+        self._write(
+            "INSERT INTO exercise_answer (at, lesson_id, exercise_id, prediction, outcome, "
+            "correct) VALUES (?, ?, ?, ?, ?, ?)",
+            (now().isoformat(), lesson_id, exercise_id, prediction, outcome, int(correct)),
+        )
+
+    def exercise_results(self) -> dict[tuple[str, str], tuple[str, str, bool]]:
+        """(lesson id, exercise id) -> (prediction, outcome, right) of the latest answer."""
+        rows = self.connection.execute(
+            "SELECT lesson_id, exercise_id, prediction, outcome, correct FROM exercise_answer "
+            "ORDER BY id")
+        return {(lesson, exercise): (prediction, outcome, bool(correct))
+                for lesson, exercise, prediction, outcome, correct in rows}
+
     # -- training lab -------------------------------------------------------------------------
 
     def save_preset(self, name: str, settings: dict[str, Any]) -> None:

@@ -74,6 +74,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX card_review_at ON card_review (at);
     """,
+    # 3 -> 4: predict-then-check exercises: every answer, the latest per exercise counts.
+    """
+    CREATE TABLE exercise_answer (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        lesson_id TEXT NOT NULL,
+        exercise_id TEXT NOT NULL,
+        prediction TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        correct INTEGER NOT NULL
+    );
+    """,
 ]
 BUSY_TIMEOUT = 10.0
 """Seconds to wait for another program's lock before saying the file is busy."""

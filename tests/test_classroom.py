@@ -85,7 +85,7 @@ def test_each_learner_gets_a_row_with_their_own_progress(root):
     assert ann.missed == [("why-not-zero", 1)]
     assert ann.activity[0][1] == f"finished lesson '{FIRST.title}'"
     assert ann.last_active is not None and now() - ann.last_active < timedelta(minutes=5)
-    assert ann.exercises is None  # no exercise table in this store: shown as -
+    assert (ann.exercises, ann.predictions_right) == (0, 0)
     bob = by_name(rows, "bob")
     assert (bob.lessons_read, bob.cards_studied, bob.recall, bob.guess_best) == (
         [], 0, None, None)
@@ -101,7 +101,7 @@ def test_the_cells_show_the_row_and_nothing_is_written(root):
     ann = dict(zip([c.key for c in COLUMNS], cells(by_name(rows, "ann"), at), strict=True))
     assert ann["name"] == "ann" and ann["area"] == "-" and ann["last_active"] == "now"
     assert (ann["lessons_read"], ann["cards_studied"], ann["recall"]) == ("1", "2", "50%")
-    assert ann["exercises"] == "-"
+    assert ann["exercises"] == "0"
     assert (ann["due"], ann["overdue"]) == ("1", "1")  # graded 3 days ago, due 10 minutes later
     assert (db.read_bytes(), db.stat().st_mtime_ns) == before
 
@@ -267,23 +267,24 @@ def test_ago_is_short():
     assert ago(None, at) == "-"
 
 
-def test_exercises_and_predictions_right_come_from_the_exercise_table_when_there_is_one(root):
+def test_exercises_answered_and_predictions_right_count_the_latest_answer(root):
+    bob = Store.open(root / "users" / "bob")
+    bob.record_exercise(FIRST.id, "bowl", "it converges", "it diverged", False)
+    bob.record_exercise(FIRST.id, "bowl", "it diverges", "it diverged", True)
+    bob.record_exercise(FIRST.id, "cliff", "slowly", "fast", False)
+    bob.close()
+    rows = read_class(root, COURSE)
+    bob_row = by_name(rows, "bob")
+    assert (bob_row.exercises, bob_row.predictions_right) == (2, 1)
+    assert cells(bob_row, now())[4:6] == ["2", "1"]
+
+
+def test_a_store_from_before_exercises_shows_a_dash_for_them(root):
     import sqlite3
 
-    # The table as issue 13 adds it (made here if this gdtui does not have it yet): every answer
-    # is kept, the latest per exercise counts.
     connection = sqlite3.connect(root / "users" / "bob" / DB_NAME, isolation_level=None)
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS exercise_answer (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-        "at TEXT NOT NULL, lesson_id TEXT NOT NULL, exercise_id TEXT NOT NULL, "
-        "prediction TEXT NOT NULL, outcome TEXT NOT NULL, correct INTEGER NOT NULL)")
-    for exercise, correct in (("bowl", 0), ("bowl", 1), ("cliff", 0)):
-        connection.execute(
-            "INSERT INTO exercise_answer (at, lesson_id, exercise_id, prediction, outcome, "
-            "correct) VALUES (?, ?, ?, 'p', 'o', ?)",
-            (now().isoformat(), FIRST.id, exercise, correct))
+    connection.execute("DROP TABLE exercise_answer")  # as a gdtui before them left it
+    connection.execute("PRAGMA user_version = 3")
     connection.close()
-    rows = read_class(root, COURSE)
-    bob = by_name(rows, "bob")
-    assert (bob.exercises, bob.predictions_right) == (2, 1)
-    assert cells(bob, now())[4:6] == ["2", "1"]
+    bob = by_name(read_class(root, COURSE), "bob")
+    assert bob.problem is None and cells(bob, now())[4:6] == ["-", "-"]

@@ -98,3 +98,30 @@ def test_a_window_too_small_shows_the_size_it_needs_and_comes_back(terminal_fact
     assert "Make the terminal" not in shown
     term.keys("q")
     term.wait_for("gdtui-exited-0")
+
+
+def test_an_exercise_predicted_run_and_compared_in_a_real_terminal(terminal_factory, tmp_path):
+    data = tmp_path / "data"
+    term = terminal_factory("--data-dir", str(data), "--open", "lessons")
+    term.wait_for("Lesson 1: A network that guesses", "e Exercise")
+    term.keys("n", "n", "n", "n")  # lesson 5, the learning rate: three exercises
+    term.wait_for("Lesson 5: The learning rate")
+    term.keys("e")
+    term.wait_for("Exercises in this lesson", "Zig-zag or not?")
+    term.keys("Down", "Enter")
+    term.wait_for("Predict, then check · Zig-zag or not?", "3  zig-zags in")
+    term.keys("3")
+    shown = term.wait_for("You predicted: zig-zags in. Watch, then press Esc to compare.",
+                          "Bowl, L = w² + b²", "gradient descent, lr 0.9")
+    assert "converges, zig-zagging" in shown
+    term.keys("Escape")
+    shown = term.wait_for("What happened:  zig-zags in", "✓ Right.")
+    assert "Why: rate × curvature = 0.9 × 2 = 1.8" in shown
+    term.keys("Enter")
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")
+
+    again = terminal_factory("--data-dir", str(data))
+    again.wait_for("Welcome back", "exercises 1/")
+    again.keys("q")
+    again.wait_for("gdtui-exited-0")

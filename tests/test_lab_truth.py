@@ -389,7 +389,8 @@ def test_a_lesson_link_naming_a_preset_is_checked(tmp_path):
                 load_course(tmp_path, presets=PRESETS).problems]
     assert problems == [
         f"link 'screen:lab?preset=nope': unknown preset 'nope' ({', '.join(PRESETS)})",
-        "link 'screen:guess?preset=random+guess': only screen:lab takes an option, preset=NAME"]
+        "link 'screen:guess?preset=random+guess': unknown option 'preset' for screen:guess "
+        "(rate, secret)"]
 
 
 async def test_the_link_in_lesson_1_opens_a_network_that_guesses(make_app):

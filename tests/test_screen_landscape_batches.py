@@ -7,6 +7,7 @@ from textual.widgets import Input, Static
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.landscape import LandscapeScreen
+from tests.test_screen_landscape import open_landscape
 
 
 def shown(app, selector: str) -> str:
@@ -17,11 +18,22 @@ def shown(app, selector: str) -> str:
     return "\n".join(str(line.render()) for line in lines)
 
 
-async def open_landscape(app, pilot) -> LandscapeScreen:
-    app.open_area("landscape")
-    await pilot.pause()
-    assert isinstance(app.screen, LandscapeScreen)
-    return app.screen
+async def test_a_link_with_a_batch_size_opens_that_walk_alone(make_app):
+    # (lesson 6's exercise: screen:landscape?model=line&optimizer=sgd&rate=0.1&batch=1)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_area("landscape", model="line", optimizer="sgd", rate="0.1", batch="1")
+        await pilot.pause()
+        assert isinstance(app.screen, LandscapeScreen)
+        await pilot.press("e")
+        path = shown(app, "#path-0")
+        assert "1 ● SGD, lr 0.1" in path and "batch 1 of 6" in path
+        assert "wandering" in path
+        assert not app.screen.query_one("#path-1").display  # the one walk asked for
+        app.open_area("landscape", batch="6")  # again, with the full batch
+        await pilot.press("e")
+        assert "batch" not in shown(app, "#path-0")
+        assert "converged at step 98" in shown(app, "#path-0")
 
 
 async def test_b_picks_the_batch_size_and_batch_one_wanders(make_app):

@@ -62,12 +62,13 @@ def check(path: Path) -> tuple[int, list[Problem]]:
             lessons = [parse_lesson(path)]
         except Exception as error:  # LessonError carries its problems
             return 1, list(getattr(error, "problems", [Problem(str(path), 1, str(error))]))
-        return len(lessons), _card_problems(lessons)
-    from gdtui.training.settings import PRESETS  # NumPy: only when checking
+        return len(lessons), _card_problems(lessons) + exercise_problems(lessons)
+    from gdtui.measures import option_names  # NumPy: only when checking
 
-    course = load_course(path, presets=PRESETS)
+    course = load_course(path, names=option_names())
     lessons, problems = course.lessons, list(course.problems)
     problems.extend(_card_problems(lessons))
+    problems.extend(exercise_problems(lessons))
     return len(lessons) + len(course.broken), problems
 
 
@@ -89,6 +90,42 @@ def card_warnings(path: Path) -> list[Problem]:
     else:
         lessons = load_course(path).lessons
     return card_warnings(load_cards(lessons)[0])
+
+
+def exercise_problems(lessons: list) -> list[Problem]:
+    """Broken exercises, and exercises whose marked answer ([x] or N:) is not what the app
+    measures when it runs the exercise's screen (gdtui.measures)."""
+    from gdtui.course.exercises import parse_exercises, show_value
+    from gdtui.course.lessons import _options_problem
+    from gdtui.measures import MEASURES, check_outcome, option_names
+
+    names = option_names()
+    problems: list[Problem] = []
+    for lesson in lessons:
+        exercises, broken = parse_exercises(lesson)
+        problems.extend(broken)
+        for each in exercises:
+            where = (str(lesson.path), each.line)
+            wrong = _options_problem(each.screen, each.options, None, names)
+            if wrong:
+                problems.append(Problem(*where, f"exercise '{each.id}': Run: {wrong}"))
+                continue
+            outcome, why_not = check_outcome(each.measure, each.options, each.argument)
+            if why_not is None and MEASURES[each.measure].screen != each.screen:
+                why_not = (f"measure '{each.measure}' is about screen:"
+                           f"{MEASURES[each.measure].screen}, but Run: opens "
+                           f"screen:{each.screen}")
+            if why_not is not None:
+                problems.append(Problem(*where, f"exercise '{each.id}': {why_not}"))
+            elif not each.numeric and show_value(outcome) not in each.choices:
+                problems.append(Problem(*where, f"exercise '{each.id}': the app measures "
+                                        f"'{show_value(outcome)}', which is none of the choices"))
+            elif not each.author_is_right(outcome):
+                said = show_value(each.value) if each.numeric else each.answer
+                problems.append(Problem(*where, f"exercise '{each.id}': the app measures "
+                                        f"'{show_value(outcome)}', but the lesson says "
+                                        f"'{said}'"))
+    return problems
 
 
 def run(args: argparse.Namespace) -> int:

@@ -336,12 +336,14 @@ def lesson_files(directory: Path) -> list[Path]:
 
 
 def load_course(directory: Path | None = None, *,
-                presets: Collection[str] | None = None) -> Course:
+                presets: Collection[str] | None = None,
+                names: dict[str, Collection[str]] | None = None) -> Course:
     """Load every lesson in a directory; broken files are reported, good ones still load.
 
     `presets`: the lab's preset names, to check the links that name one (`gdtui check` does);
     None leaves the names to the lab, which says so if one is unknown. The names come from
-    the training code, which loads NumPy: the app's start does without them."""
+    the training code, which loads NumPy: the app's start does without them. `names` does the
+    same for every screen's named options ("landscape.model" -> the models)."""
     directory = directory or default_lessons_dir()
     lessons: list[Lesson] = []
     problems: list[Problem] = []
@@ -372,13 +374,14 @@ def load_course(directory: Path | None = None, *,
 
     anchors = {lesson.id: {each.anchor for each in lesson.sections} for lesson in lessons}
     for lesson in lessons:
-        problems.extend(check_links(lesson, set(by_id), anchors, presets))
+        problems.extend(check_links(lesson, set(by_id), anchors, presets, names))
     lessons.sort(key=lambda lesson: lesson.order)
     return Course(lessons, problems, broken)
 
 
 def check_links(lesson: Lesson, known_ids: set[str], anchors: dict[str, set[str]] | None = None,
-                presets: Collection[str] | None = None) -> list[Problem]:
+                presets: Collection[str] | None = None,
+                names: dict[str, Collection[str]] | None = None) -> list[Problem]:
     """Problems with ``lesson:`` and ``screen:`` links; web links are not allowed in lessons.
     With ``anchors`` (lesson id -> its section anchors), a ``#section`` must exist too; a lab
     link's preset is checked against `presets` when they are given."""
@@ -394,7 +397,7 @@ def check_links(lesson: Lesson, known_ids: set[str], anchors: dict[str, set[str]
                 Problem(str(lesson.path), line, f"link to unknown screen '{target}' ({known})")
             )
         elif kind == "screen" and (wrong := _options_problem(target, link_options(href),
-                                                             presets)):
+                                                             presets, names)):
             problems.append(Problem(str(lesson.path), line, f"link '{href}': {wrong}"))
         elif kind not in ("lesson", "screen") and not href.startswith("#"):
             problems.append(
@@ -477,15 +480,64 @@ def parse_link(href: str) -> tuple[str, str]:
     return "external", href
 
 
+# What each screen's link may ask for: option -> the kind of value (see _value_problem).
+# Names (presets, models) are checked against `names` when given: they live in modules that
+# load NumPy, which the app's start does without.
+SCREEN_OPTIONS: dict[str, dict[str, str]] = {
+    "lab": {"preset": "name", "steps": "steps", "l2": "l2"},
+    "landscape": {"model": "name", "optimizer": "name", "rate": "rate", "batch": "batch"},
+    "guess": {"rate": "rate", "secret": "secret"},
+    "backprop": {"preset": "name", "target": "target", "probability": "probability"},
+}
+_VALUE_RULES = {
+    "steps": (0, 100_000, True, "a whole number of steps from 0 to 100000, like 200"),
+    "l2": (0, 10, False, "an L2 rate from 0 to 10, like 0.01"),
+    "rate": (0, 100, False, "a learning rate above 0 and at most 100, like 0.5"),
+    "secret": (1, 100, True, "a whole number from 1 to 100, like 37"),
+    "batch": (1, 1000, True, "a whole number of points per step, like 1"),
+    "target": (0, 1, False, "a target from 0 to 1 (what a sigmoid reaches), like 0"),
+    "probability": (0, 1, False, "a probability from 0 to 1, like 0.05"),
+}
+
+
+def _value_problem(kind: str, text: str) -> str | None:
+    """What is wrong with one option's value, or None."""
+    low, high, whole, expected = _VALUE_RULES[kind]
+    try:
+        value = float(text)
+    except ValueError:
+        return f"'{text}' is not a number: {expected}"
+    if not math.isfinite(value) or not low <= value <= high or (whole and value != int(value)):
+        return f"'{text}': {expected}"
+    if kind == "rate" and value == 0:
+        return f"'{text}': {expected}"
+    return None
+
+
 def _options_problem(target: str, options: dict[str, str],
-                     presets: Collection[str] | None) -> str | None:
-    """What is wrong with a screen link's options, or None: only the lab takes one, a preset."""
+                     presets: Collection[str] | None,
+                     names: dict[str, Collection[str]] | None = None) -> str | None:
+    """What is wrong with a screen link's options, or None: each screen takes the options of
+    SCREEN_OPTIONS; a name (a preset, a model) is checked against `names` ("lab.preset" ->
+    the known ones) or, for the lab's preset, `presets`, when given."""
     if not options:
         return None
-    if target != "lab" or set(options) != {"preset"}:
-        return "only screen:lab takes an option, preset=NAME"
-    if presets is not None and options["preset"] not in presets:
-        return f"unknown preset '{options['preset']}' ({', '.join(presets)})"
+    allowed = SCREEN_OPTIONS.get(target, {})
+    if not allowed:
+        return f"screen:{target} takes no options"
+    names = dict(names or {})
+    if presets is not None:
+        names.setdefault("lab.preset", presets)
+    for key, value in options.items():
+        kind = allowed.get(key)
+        if kind is None:
+            return f"unknown option '{key}' for screen:{target} ({', '.join(allowed)})"
+        known = names.get(f"{target}.{key}")
+        if kind == "name":
+            if known is not None and value not in known:
+                return f"unknown {key} '{value}' ({', '.join(known)})"
+        elif wrong := _value_problem(kind, value):
+            return f"{key} {wrong}"
     return None
 
 

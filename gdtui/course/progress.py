@@ -71,10 +71,24 @@ def lab_status(store: Store) -> str:
     return f"{done} challenge{'s' if done != 1 else ''} scored" if done else "no challenge yet"
 
 
+def exercise_status(store: Store, course: Course) -> str:
+    """" · exercises 3/12 right" (the latest answer to each of the course's exercises), or
+    "" before the first answer."""
+    from gdtui.course.exercises import parse_exercises
+
+    results = store.exercise_results()
+    if not results:
+        return ""
+    keys = [(each.lesson_id, each.id) for lesson in course.lessons
+            for each in parse_exercises(lesson)[0]]
+    right = sum(1 for key in keys if key in results and results[key][2])
+    return f" · exercises {right}/{len(keys)} right"
+
+
 def area_status(name: str, store: Store, course: Course, info: Overview) -> str:
     """The short line next to an area on the home screen ('' for an area without one)."""
     if name == "lessons":
-        return f"{info.lessons_read}/{info.lessons_total} read"
+        return f"{info.lessons_read}/{info.lessons_total} read{exercise_status(store, course)}"
     if name == "cards":
         return home_status(store, course.lessons)
     if name == "guess":
@@ -95,6 +109,11 @@ def log_lesson_opened(store: Store, lesson: Lesson) -> None:
 def log_lesson_finished(store: Store, lesson: Lesson) -> None:
     """Log "finished lesson 'Title'"."""
     store.log("lesson", f"finished lesson '{lesson.title}'")
+
+
+def log_exercise(store: Store, title: str, right: bool) -> None:
+    """Log "predicted 'Title': right" (or "not right")."""
+    store.log("exercise", f"predicted '{title}': {'right' if right else 'not right'}")
 
 
 def log_flashcards(store: Store, count: int, cram: bool) -> None:

@@ -62,9 +62,11 @@ class BackpropScreen(Screen[None]):
                   show=False) for k, stage in enumerate(STAGES, start=1) if k > 1),
     ]
 
-    def __init__(self, preset: str = "hidden", probability: str | float | None = None) -> None:
+    def __init__(self, preset: str = "hidden", target: str | float | None = None,
+                 probability: str | float | None = None) -> None:
         super().__init__()
         self.stepper = Stepper(preset=preset if preset in NETWORKS else "hidden")
+        self._target_asked(target)
         self._probability = probability  # opened on the probability slider at this p
         self._chart_drawn: tuple[float, ...] | None = None
         self._chart_size = Size(0, 0)
@@ -118,12 +120,15 @@ class BackpropScreen(Screen[None]):
     def on_resize(self) -> None:
         self.show_step(keep_slider=True)
 
-    def reopen(self, preset: str | None = None,
+    def reopen(self, preset: str | None = None, target: str | float | None = None,
                probability: str | float | None = None) -> None:
-        """Opened again from a link: on `preset`'s network when given, else as it was; with
-        `probability`, on the probability slider at that p."""
+        """Opened again from a link: on `preset`'s network when given, else as it was; at
+        the link's target, if it names one; with `probability`, on the probability slider at
+        that p."""
         if preset in NETWORKS and preset != self.stepper.preset:
             self.stepper.load_preset(preset)
+            self.changed()
+        if self._target_asked(target):
             self.changed()
         if probability is not None:
             self.open_confidence(probability)
@@ -155,6 +160,18 @@ class BackpropScreen(Screen[None]):
             self._show_slider(False)
         else:
             self.open_confidence()
+
+    def _target_asked(self, target: str | float | None) -> bool:
+        """Take a link's target (one the prediction can reach); False when there is none."""
+        if target is None:
+            return False
+        try:
+            self.stepper.set_target(float(target))
+        except ValueError as error:
+            if self.is_attached:
+                self.notify(f"The link's target cannot be used: {error}.", severity="warning")
+            return False
+        return True
 
     # -- showing -----------------------------------------------------------------------------
 

@@ -55,9 +55,11 @@ class LandscapeScreen(Screen[None]):
         Binding("g", "restart", "Again"),
     ]
 
-    def __init__(self, model: str = "line") -> None:
+    def __init__(self, model: str = "line", optimizer: str | None = None,
+                 rate: str | float | None = None, batch: str | int | None = None) -> None:
         super().__init__()
         self.explorer = Explorer(model if model in MODELS else DEFAULT_MODEL)
+        self._walk_asked(optimizer, rate, batch)
         self.shown = 0
         self.playing = True
         self.logged = False
@@ -101,11 +103,25 @@ class LandscapeScreen(Screen[None]):
         if self._timer is not None:
             self._timer.resume()
 
-    def reopen(self, model: str | None = None) -> None:
-        """Opened again from a link: on `model`'s landscape when given, else as it was."""
+    def reopen(self, model: str | None = None, optimizer: str | None = None,
+               rate: str | float | None = None, batch: str | int | None = None) -> None:
+        """Opened again from a link: on `model`'s landscape when given, else as it was; with
+        an optimizer, a rate or a batch size, one walk of them, played from its start."""
         if model in MODELS and model != self.explorer.model.name:
             self.explorer.load_model(model)
             self.restart()
+        if self._walk_asked(optimizer, rate, batch):
+            self.restart()
+
+    def _walk_asked(self, optimizer: str | None, rate: str | float | None,
+                    batch: str | int | None = None) -> bool:
+        """A link's optimizer, rate and batch size: the first walk takes them, the second
+        hides, so the walk asked for is the one watched. False when the link asks for none."""
+        if optimizer is None and rate is None and batch is None:
+            return False
+        self.explorer.show_walk(optimizer, None if rate is None else float(rate),
+                                None if batch is None else int(float(batch)))
+        return True
 
     @property
     def frame_seconds(self) -> float:

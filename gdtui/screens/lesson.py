@@ -19,9 +19,11 @@ from textual.timer import Timer
 from textual.widgets import Header, OptionList
 from textual.worker import Worker
 
+from gdtui.course.exercises import shown_parts
 from gdtui.course.lessons import Lesson, link_anchor, link_options, parse_link
 from gdtui.course.progress import log_lesson_finished, log_lesson_opened
 from gdtui.help import help_text
+from gdtui.screens.exercise import ExerciseFlow
 from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.lesson_reader import LessonReader
 from gdtui.widgets.lesson_sidebar import LessonSidebar
@@ -47,6 +49,7 @@ class LessonScreen(Screen[None]):
         Binding("p", "previous_lesson", "Previous"),
         Binding("s", "toggle_sidebar", "Sidebar"),
         Binding("l", "links", "Links"),
+        Binding("e", "exercise", "Exercise"),
         # Before the reader's own end: the end of the lesson, even while it is coming in.
         Binding("end,ctrl+end", "to_end", "End of the lesson", show=False, priority=True),
     ]
@@ -60,6 +63,7 @@ class LessonScreen(Screen[None]):
         self._seen = False  # shown to the learner at least once (not only built ahead)
         self._seen_timer: Timer | None = None
         self._recorded: str | None = None  # the lesson whose opening was recorded last
+        self.exercises = ExerciseFlow(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,7 +171,7 @@ class LessonScreen(Screen[None]):
             "End of the course. Well done! Press escape to go home."
         )
         # The text's columns and rows: less paddings and scroll bar, header and footer.
-        filling = self.reader.show(lesson.id, lesson.parts(), line,
+        filling = self.reader.show(lesson.id, shown_parts(lesson), line,
                                    (width - TEXT_MARGIN, height - 2), ending)
         return self.run_worker(filling, group="lesson", exclusive=True)
 
@@ -208,6 +212,7 @@ class LessonScreen(Screen[None]):
         self.app.store.save_position(self.lesson.id, position)
 
     def on_screen_resume(self) -> None:
+        self.call_after_refresh(self.exercises.back)  # back from an exercise's screen
         # Built ahead, the screen is pushed and taken back at once, unseen (screens/kept.py):
         # it opens its lesson (recorded, marked read if it fits) only once it stays in sight.
         if not self._seen and self._seen_timer is None:
@@ -267,6 +272,12 @@ class LessonScreen(Screen[None]):
     def link_clicked(self, event: LessonText.LinkClicked) -> None:
         event.stop()
         self.follow_link(event.href)
+
+    def action_exercise(self) -> None:
+        """Predict, then check: the lesson's exercise (a pick first, if it has several)."""
+        if self._opening(self.action_exercise):
+            return
+        self.exercises.start(self.lesson)
 
     def action_links(self) -> None:
         """List the lesson's links so they can be followed without a mouse."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,17 +24,20 @@ class LinkPicker(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
     HELP_TITLE = "Links in this lesson"
-    HELP = "Pick a link with the arrow keys and `enter`; `escape` closes the list."
+    HELP = ("Pick with the arrow keys and `enter`, or a numbered item by its number; `escape` "
+            "closes the list.")
 
-    def __init__(self, links: list[tuple[str, str]]) -> None:
+    def __init__(self, links: list[tuple[str, str]], title: str = "Links in this lesson",
+                 show_targets: bool = True) -> None:
         super().__init__()
         self.links = links
-        self.options = OptionList(*(Option(f"{text}  [dim]{href}[/dim]", id=href)
-                                    for text, href in links))
+        self.title = title
+        self.options = OptionList(*(Option(f"{text}  [dim]{href}[/dim]" if show_targets
+                                           else text, id=href) for text, href in links))
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("[b]Links in this lesson[/b]  (enter follows, escape closes)")
+            yield Static(f"[b]{self.title}[/b]  (enter picks, escape closes)")
             yield self.options
 
     def on_mount(self) -> None:
@@ -45,3 +48,11 @@ class LinkPicker(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit picks the item it numbers, in a list whose items start "1. ", "2. "..."""
+        if event.character and event.character in "123456789":
+            index = int(event.character) - 1
+            if index < len(self.links) and self.links[index][0].startswith(f"{index + 1}. "):
+                event.stop()
+                self.dismiss(self.links[index][1])

@@ -144,10 +144,8 @@ def _read(row: LearnerRow, store: Store, at: datetime, course: Course) -> None:
 
 def _exercises(store: Store) -> tuple[int, int]:
     """(exercises answered, predictions right): the latest answer to each exercise counts."""
-    latest = {(lesson, exercise): bool(correct) for lesson, exercise, correct in
-              store.connection.execute(
-                  f"SELECT lesson_id, exercise_id, correct FROM {EXERCISE_TABLE} ORDER BY id")}
-    return len(latest), sum(latest.values())
+    latest = store.exercise_results()
+    return len(latest), sum(1 for _prediction, _outcome, right in latest.values() if right)
 
 
 def _cards(row: LearnerRow, store: Store, at: datetime) -> None:

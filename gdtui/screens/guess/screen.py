@@ -21,6 +21,7 @@ from gdtui.guessing import (
     DEFAULT_MAX_STEPS,
     Answer,
     nudge_learning_rate,
+    parse_learning_rate,
     parse_secret,
     random_number,
 )
@@ -98,23 +99,38 @@ class GuessScreen(Screen[None]):
         Binding("escape", "leave", "Back"),
     ]
 
-    def __init__(self, secret: int | None = None, seed: int | None = None) -> None:
+    def __init__(self, secret: int | None = None, seed: int | None = None,
+                 rate: str | float | None = None) -> None:
         super().__init__()
         self.rng = random.Random(seed)
-        self.learning_rate = DEFAULT_LEARNING_RATE
+        self.learning_rate = parse_learning_rate(rate) if rate is not None else (
+            DEFAULT_LEARNING_RATE)
+        self._watch_asked = rate is not None  # a link's rate: its game is watched at once
         self.max_steps = DEFAULT_MAX_STEPS
         self.secret = parse_secret(secret) if secret is not None else random_number(self.rng)
         self._mode_shown = "keep"
         self._panes: dict[str, Widget] = {}  # the panes of LATER_MODES mounted so far
         self._mounting = asyncio.Lock()
 
-    def reopen(self, secret: int | None = None, seed: int | None = None) -> None:
+    def reopen(self, secret: int | None = None, seed: int | None = None,
+               rate: str | float | None = None) -> None:
         """Shown again with options (the app keeps this screen): a secret given is taken as if
-        typed, a seed restarts the random secrets; everything else stays as it was."""
+        typed, a seed restarts the random secrets; a rate is taken as if typed and its game
+        played from the first guess in "watch"; everything else stays as it was."""
         if seed is not None:
             self.rng = random.Random(seed)
         if secret is not None:
             self._set("secret", parse_secret(secret))
+        if rate is not None:
+            self._set("learning-rate", parse_learning_rate(rate))
+            self.call_after_refresh(self.watch_from_start)
+
+    async def watch_from_start(self) -> None:
+        """Watch the game of the current settings from its first guess, playing."""
+        await self.action_mode("watch")
+        pane = await self._pane("watch")
+        pane.restart()
+        pane.toggle_play()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,6 +149,8 @@ class GuessScreen(Screen[None]):
     def on_mount(self) -> None:
         self.apply_settings()
         self.call_after_refresh(self._mount_the_rest)
+        if self._watch_asked:
+            self.call_after_refresh(self.watch_from_start)
 
     async def _mount_the_rest(self) -> None:
         """After the first frame: the keep chart, then the other modes' panes, one by one

@@ -95,16 +95,19 @@ class TrainingRun:
             return False
         return True
 
-    def start(self, challenge: Challenge | None) -> None:
+    def start(self, challenge: Challenge | None, until: int | None = None) -> None:
         """Train in a worker until paused, stopped by trouble (diverged, stuck), or at the
-        challenge's last step."""
+        challenge's last step (or at step `until`, when given: an exercise's)."""
         if self.running or not self.may_train(challenge):
             return
+        stop_at = self.stop_at(challenge)
+        if until is not None:
+            stop_at = until if stop_at is None else min(stop_at, until)
         self.running = True
         self.run_id += 1
         self._logged_step = self.session.step
         self.frames.clear()
-        self.screen.run_worker(partial(self._train, self.run_id, self.stop_at(challenge)),
+        self.screen.run_worker(partial(self._train, self.run_id, stop_at),
                                thread=True, exclusive=True, group="train",
                                exit_on_error=False)
         self._running_changed(True)

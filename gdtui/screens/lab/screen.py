@@ -37,9 +37,11 @@ from gdtui.screens.lab.run import FrameReady, TrainingRun, TrainingStopped
 from gdtui.screens.lab.tuning import Tuning
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import (
+    PRESETS,
     Settings,
     learning_rate_down,
     learning_rate_up,
+    settings_from_dict,
 )
 from gdtui.training.view import Frame, FrameRequest, Snapshot
 from gdtui.training.worker import SPEEDS
@@ -80,11 +82,16 @@ class LabScreen(Screen[None]):
         Binding("escape", "leave", "Back", show=False),
     ]
 
-    def __init__(self, settings: Settings | None = None, preset: str | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, preset: str | None = None,
+                 steps: str | int | None = None, l2: str | float | None = None) -> None:
         """Open on `settings` or the preset named `preset` (a lesson's link), or else on the
-        settings the lab had last time."""
+        settings the lab had last time; a link's `l2` adds that L2 penalty to the preset, and
+        its `steps` trains the new network to that step at once."""
         super().__init__()
+        if preset is not None and l2 is not None:
+            settings, preset = self._with_l2(preset, l2), None
         self._asked = (settings, preset)
+        self._train_to = None if steps is None else int(float(steps))
         self.tuning = Tuning(self)
         self.training: TrainingRun  # made in compose, where the store can be read
         self.goals = Goals(self, self.tuning.load, lambda: self.training.pause())
@@ -119,6 +126,24 @@ class LabScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_interval(self.redraw_seconds, self._tick)
+        if self._train_to:
+            self.train_to(self._train_to)
+
+    def _with_l2(self, preset: str, l2: str | float) -> Settings | None:
+        """The preset's settings with an L2 penalty (None, and a word, if it has none)."""
+        from dataclasses import replace
+
+        base = PRESETS.get(preset)
+        if base is None:
+            self.notify(f"There is no preset '{preset}'.", severity="warning")
+            return None
+        return replace(settings_from_dict(base), regularization="l2",
+                       regularization_rate=float(l2))
+
+    def train_to(self, step: int) -> None:
+        """Train at full speed until `step` (a lesson's exercise), then pause."""
+        self.apply_setting("speed", "fast")
+        self.training.start(self.goals.challenge, until=step)
 
     def on_unmount(self) -> None:
         self.training.shut_down()
@@ -186,11 +211,24 @@ class LabScreen(Screen[None]):
             self.notify(f"Training goes on from step {self.session.step:,}: it pauses while "
                         "the lab is out of sight.", title="Training lab")
 
-    def reopen(self, settings: Settings | None = None, preset: str | None = None) -> None:
+    def reopen(self, settings: Settings | None = None, preset: str | None = None,
+               steps: str | int | None = None, l2: str | float | None = None) -> None:
         """Shown again by a link that asks for `settings` or a preset: start a new network
-        from them, unless the lab has them already. The network it had is kept for undo."""
+        from them, unless the lab has them already. The network it had is kept for undo.
+        With `steps` (an exercise) the new network is always made, and trained to that step;
+        `l2` adds an L2 penalty to the preset."""
+        if preset is not None and l2 is not None:
+            settings, preset = self._with_l2(preset, l2), None
+            if settings is None:
+                return
         wanted = self.tuning.preset(preset) if preset is not None else settings
         if wanted is None:
+            return
+        if steps is not None:
+            self.training.pause()
+            why = f"the preset '{preset}'" if preset else "the settings of the exercise"
+            if self.tuning.load(wanted.to_dict(), f"new network: {why}") and int(float(steps)):
+                self.train_to(int(float(steps)))
             return
         if wanted == self.session.settings:
             if self.session.step:

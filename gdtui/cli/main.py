@@ -139,6 +139,10 @@ def run_app(args: argparse.Namespace) -> int:
     if args.lessons is not None and not args.lessons.is_dir():
         print(f"gdtui: lesson directory not found: {args.lessons}", file=sys.stderr)
         return 2
+    if args.area_file is not None and not args.area_file.is_absolute():
+        print(f"gdtui: --area-file needs an absolute path, not {args.area_file}",
+              file=sys.stderr)
+        return 2
     if args.class_root is not None and not args.class_root.is_dir():
         print(f"gdtui: there is no gdtui serve folder at {args.class_root}", file=sys.stderr)
         return 2

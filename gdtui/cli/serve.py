@@ -92,9 +92,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "active, lessons read, exercises, flashcards due and recall, the guessing game's best "
         "and lab challenges passed, with the class summary. Reads each learner's progress "
         "read-only, so it can run beside the server.")
-    from gdtui.cli import serve_report
-
-    serve_report.configure(report)
+    # SUPPRESS: a `gdtui serve --root X report` keeps its X.
+    report.add_argument("--root", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="the server's folder (as for gdtui serve)")
+    report.add_argument("--lessons", dest="serve_lessons", type=Path, metavar="DIR",
+                        default=argparse.SUPPRESS,
+                        help="the lessons the server was given (for the lessons finished)")
+    shape = report.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true",
+                       help="print the rows and the class summary as JSON")
+    shape.add_argument("--csv", action="store_true", help="print one CSV row per learner")
     report.set_defaults(run=run_report)
 
 

@@ -20,21 +20,12 @@ CSV_FIELDS = ("name", "guest", "online", "area", "last_active", "lessons_read", 
               "guess_best", "challenges", "problem")
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the options of ``gdtui serve report``."""
-    # SUPPRESS: a `gdtui serve --root X report` keeps its X.
-    parser.add_argument("--root", type=Path, metavar="DIR", default=argparse.SUPPRESS,
-                        help="the server's folder (as for gdtui serve)")
-    parser.add_argument("--lessons", type=Path, metavar="DIR", default=argparse.SUPPRESS,
-                        help="the lessons the server was given (for the lessons finished)")
-    shape = parser.add_mutually_exclusive_group()
-    shape.add_argument("--json", action="store_true",
-                       help="print the rows and the class summary as JSON")
-    shape.add_argument("--csv", action="store_true", help="print one CSV row per learner")
-
-
 def run(args: argparse.Namespace, root: Path) -> int:
     """Print the class of the server's folder ``root``; 2 with a message when it is not there."""
+    lessons = getattr(args, "serve_lessons", None) or args.lessons
+    if lessons is not None and not lessons.is_dir():
+        print(f"gdtui serve report: lesson directory not found: {lessons}", file=sys.stderr)
+        return 2
     if not root.is_dir():
         print(f"gdtui serve report: there is no gdtui serve folder at {root}: give the one the "
               "server uses with --root DIR", file=sys.stderr)
@@ -43,10 +34,6 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from gdtui.serve.classroom import read_class, summarize
     from gdtui.store import now
 
-    lessons = getattr(args, "serve_lessons", None) or args.lessons
-    if lessons is not None and not lessons.is_dir():
-        print(f"gdtui serve report: lesson directory not found: {lessons}", file=sys.stderr)
-        return 2
     course = load_course(lessons)
     at = now()
     rows = read_class(root, course, at)

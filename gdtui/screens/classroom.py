@@ -62,7 +62,16 @@ class ClassScreen(Screen[None]):
         self.title = "Class"
         self.sub_title = str(self.root)
         self.read_class()
-        self.set_interval(REFRESH_SECONDS, self.read_class)
+        self.set_interval(REFRESH_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        # Kept while the teacher uses their own gdtui: read the class only while it is shown.
+        if self.is_current:
+            self.read_class()
+
+    def on_screen_resume(self) -> None:
+        if self.read_at is not None:  # back from the teacher's own gdtui: read it now
+            self.read_class()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="class")
     def read_class(self) -> None:

@@ -1,6 +1,7 @@
 """A class on one machine: how fast does `gdtui serve` answer keys with N learners at once?
 
-    python benchmarks/serve_load.py [--learners 1,5,10,20] [--seconds 30] [--training 5]
+    python benchmarks/serve_load.py [--learners 1,5,10,20] [--seconds 40] [--training 5]
+                                    [--think 1,3]
                                     [--src DIR] [--fps N] [--json]
 
 Starts a real `gdtui serve` on 127.0.0.1 (a free port, a temporary folder, one generated key)
@@ -17,11 +18,13 @@ terminal emulator (pyte) at 80x24:
 
 A key's latency is the time from writing it to the SSH channel to the moment the learner's
 screen first shows what only that key does: the lesson's number in the title for n and p, any
-change of a lesson page (which nothing else moves) for page down, and, for cards, the hint line of
-the card's next step (each step shows a different hint). The screen is checked each time data
+change of a lesson page (which nothing else moves) for page down, and, for cards, the hint line
+of the card's next step (each step shows a different hint). The screen is checked each time data
 arrives, so the time is not rounded to a polling period. A key whose effect never shows within
 ``TIMEOUT`` seconds is counted as lost, not as a time. Between keys a learner "reads" for a
-random 0.3 to 0.8 s: that is think time, not part of any measurement.
+random 1 to 3 s (``--think LOW,HIGH``): think time, not part of any measurement. That is far
+quicker than anyone reads a page or recalls a card, so the class presses more keys than a real
+one; a reader turns PAGES pages of a lesson before going on to the next.
 
 Measured over ``--seconds`` per class size, once everyone is in and at work: the key latency
 (median, 95th percentile) of readers and of card learners; the CPU of the server process and
@@ -61,7 +64,8 @@ import pyte
 
 COLUMNS, ROWS = 80, 24
 TIMEOUT = 5.0  # a key whose effect takes longer than this is lost
-THINK = (0.3, 0.8)  # seconds a learner reads between keys
+THINK = (1.0, 3.0)  # seconds a learner reads between keys (a real page takes 20 or more)
+PAGES = 4  # page downs in a lesson before the next (or previous) one
 LOGINS_AT_ONCE = 4  # a class arrives over a minute, not in one instant
 GOAL_P95_MS, GOAL_CLASS_BYTES = 150.0, 3 * 10**9
 TICK = os.sysconf("SC_CLK_TCK")
@@ -75,6 +79,7 @@ CARD_HINTS = {  # a card's step, as its hint line says, and the key that takes t
     "for the next card": b" ",
 }
 PAGE_DOWN = b"\x1b[6~"
+KEY_NAMES = {PAGE_DOWN: "page down", b" ": "space", b"\r": "enter"}
 LESSON_TITLE = re.compile(r"gdtui — Lesson (\d+):")
 
 
@@ -202,6 +207,7 @@ class Learner:
     chan: asyncssh.SSHClientChannel | None = None
     term: Terminal | None = None
     latencies: list[float] = field(default_factory=list)
+    by_key: dict[str, list[float]] = field(default_factory=dict)
     lost: int = 0
 
     async def key(self, data: bytes, effect: Callable[[list[str]], bool],
@@ -217,6 +223,7 @@ class Learner:
             return False
         if timed:
             self.latencies.append(shown - sent)
+            self.by_key.setdefault(KEY_NAMES.get(data, repr(data)), []).append(shown - sent)
         return True
 
 
@@ -255,16 +262,17 @@ def lesson_number(lines: list[str]) -> int | None:
     return int(found[1]) if found else None
 
 
-async def read_lessons(learner: Learner, until: float, lessons: int) -> None:
-    """Page down twice in a lesson, then on to the next (back down from the last)."""
+async def read_lessons(learner: Learner, until: float, lessons: int,
+                       think: tuple[float, float]) -> None:
+    """Page down PAGES times in a lesson, then on to the next (back down from the last)."""
     forward, pages = True, 0
     while time.monotonic() < until:
         number = lesson_number(learner.term.lines) or 1
-        if pages < 2:
+        if pages < PAGES:
             before = learner.term.lines[1:ROWS - 1]
             pages += 1
             if not await learner.key(PAGE_DOWN, lambda lines, b=before: lines[1:ROWS - 1] != b):
-                pages = 2  # the end of the lesson: on to another
+                pages = PAGES  # the end of the lesson: on to another
         else:
             if number >= lessons:
                 forward = False
@@ -274,7 +282,7 @@ async def read_lessons(learner: Learner, until: float, lessons: int) -> None:
             await learner.key(b"n" if forward else b"p",
                               lambda lines, w=wanted: lesson_number(lines) == w)
             pages = 0
-        await asyncio.sleep(random.uniform(*THINK))
+        await asyncio.sleep(random.uniform(*think))
 
 
 def card_hint(lines: list[str]) -> str | None:
@@ -284,7 +292,7 @@ def card_hint(lines: list[str]) -> str | None:
     return None
 
 
-async def review_cards(learner: Learner, until: float) -> None:
+async def review_cards(learner: Learner, until: float, think: tuple[float, float]) -> None:
     """Answer card after card; a typed card gets 0.5 (the enter is what is timed)."""
     while time.monotonic() < until:
         hint = card_hint(learner.term.lines)
@@ -298,7 +306,7 @@ async def review_cards(learner: Learner, until: float) -> None:
             await learner.key(b"0.5", showing("0.5"), timed=False)
             data = b"\r"
         await learner.key(data, lambda lines, h=hint: card_hint(lines) not in (None, h))
-        await asyncio.sleep(random.uniform(*THINK))
+        await asyncio.sleep(random.uniform(*think))
 
 
 def roles(count: int, training_at_20: int) -> list[str]:
@@ -316,7 +324,8 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 async def run_level(server: Server, key: asyncssh.SSHKey, count: int, training: int,
-                    seconds: float, level: int, lessons: int) -> dict:
+                    seconds: float, level: int, lessons: int,
+                    think: tuple[float, float] = THINK) -> dict:
     learners = [Learner(f"l{level}-{n}-{role}", role)
                 for n, role in enumerate(roles(count, training))]
     gate = asyncio.Semaphore(LOGINS_AT_ONCE)
@@ -341,8 +350,8 @@ async def run_level(server: Server, key: asyncssh.SSHKey, count: int, training: 
             samples.append((memory(server.process.pid), [memory(pid) for pid in children]))
             await asyncio.sleep(1.0)
 
-    work = [read_lessons(x, until, lessons) for x in learners if x.role == "reader"]
-    work += [review_cards(x, until) for x in learners if x.role == "cards"]
+    work = [read_lessons(x, until, lessons, think) for x in learners if x.role == "reader"]
+    work += [review_cards(x, until, think) for x in learners if x.role == "cards"]
     await asyncio.gather(sample(), *work)
     window = time.monotonic() - window_start
     own = time.process_time() - own_before
@@ -363,8 +372,17 @@ async def run_level(server: Server, key: asyncssh.SSHKey, count: int, training: 
         lost = sum(x.lost for x in learners if x.role == role)
         median = statistics.median(times) * 1000 if times else None
         p95 = percentile(times, 0.95)
+        by_key: dict[str, list[float]] = {}
+        for learner in learners:
+            if learner.role == role:
+                for name, found in learner.by_key.items():
+                    by_key.setdefault(name, []).extend(found)
         return {"learners": sum(x.role == role for x in learners), "keys": len(times),
-                "lost": lost, "median_ms": median, "p95_ms": p95 * 1000 if p95 else None}
+                "lost": lost, "median_ms": median, "p95_ms": p95 * 1000 if p95 else None,
+                "by_key": {name: {"keys": len(found),
+                                  "median_ms": statistics.median(found) * 1000,
+                                  "p95_ms": percentile(found, 0.95) * 1000}
+                           for name, found in sorted(by_key.items())}}
 
     server_rss = max(s[0][0] for s in samples)
     per_child_rss = [max(s[1][i][0] for s in samples) for i in range(len(children))]
@@ -414,7 +432,8 @@ def table(levels: list[dict]) -> str:
             f"{mib(lv['class_rss']):>6}")
     lines.append("latency in ms (median, 95th percentile; lost: no effect within "
                  f"{TIMEOUT:g} s); CPU: 100% is one core; memory in MiB: the server's RSS, "
-                 "a learner's gdtui RSS (median, largest) and PSS (median), the class (server + every gdtui, RSS)")
+                 "a learner's gdtui RSS (median, largest) and PSS (median), the class "
+                 "(server + every gdtui, RSS)")
     return "\n".join(lines)
 
 
@@ -427,7 +446,8 @@ def goal(levels: list[dict], training: int) -> list[str]:
     for role in ("reader", "cards"):
         p95 = lv[role]["p95_ms"]
         ok = p95 is not None and p95 < GOAL_P95_MS and not lv[role]["lost"]
-        said.append(f"goal: 20 learners, {lv['roles']['trainer']} training: {role}s' p95 "
+        who = "readers'" if role == "reader" else "card learners'"
+        said.append(f"goal: 20 learners, {lv['roles']['trainer']} training: {who} p95 "
                     f"{ms(p95)} ms, {lv[role]['lost']} lost (under {GOAL_P95_MS:.0f} ms, none "
                     f"lost): {'met' if ok else 'NOT met'}")
     size = lv["class_rss"]
@@ -439,7 +459,8 @@ def goal(levels: list[dict], training: int) -> list[str]:
 async def run(args, key: asyncssh.SSHKey, server: Server, lessons: int) -> list[dict]:
     levels = []
     for level, count in enumerate(args.learners):
-        found = await run_level(server, key, count, args.training, args.seconds, level, lessons)
+        found = await run_level(server, key, count, args.training, args.seconds, level,
+                                lessons, args.think)
         levels.append(found)
         if not args.json:
             print(f"N={count}: in and at work after {found['arrival_seconds']:.0f} s; "
@@ -451,7 +472,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", default="1,5,10,20",
                         type=lambda text: [int(n) for n in text.split(",")])
-    parser.add_argument("--seconds", type=float, default=30.0, help="measured per class size")
+    parser.add_argument("--seconds", type=float, default=40.0, help="measured per class size")
+    parser.add_argument("--think", default=THINK, help="seconds between keys: LOW,HIGH",
+                        type=lambda text: tuple(float(n) for n in text.split(",")))
     parser.add_argument("--training", type=int, default=5, help="trainers among 20 learners")
     parser.add_argument("--src", type=Path, help="run the server from this gdtui source tree")
     parser.add_argument("--fps", type=int, help="passed on to gdtui serve")

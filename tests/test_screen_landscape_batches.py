@@ -7,6 +7,7 @@ from textual.widgets import Input, Static
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.landscape import LandscapeScreen
+from tests.test_screen_landscape import open_landscape
 
 
 def shown(app, selector: str) -> str:
@@ -15,13 +16,6 @@ def shown(app, selector: str) -> str:
     lines = [widget] if isinstance(widget, Static) else [
         line for line in widget.query(Static) if line.display]
     return "\n".join(str(line.render()) for line in lines)
-
-
-async def open_landscape(app, pilot) -> LandscapeScreen:
-    app.open_area("landscape")
-    await pilot.pause()
-    assert isinstance(app.screen, LandscapeScreen)
-    return app.screen
 
 
 async def test_a_link_with_a_batch_size_opens_that_walk_alone(make_app):

@@ -22,6 +22,7 @@ import asyncssh
 import pyte
 import pytest
 
+from gdtui.course.lessons import load_course
 from gdtui.serve.limits import KeyBudget, describe_bytes
 from gdtui.serve.pty import PtyChild
 from gdtui.serve.startups import (
@@ -34,6 +35,8 @@ from gdtui.serve.startups import (
 )
 
 END, ESCAPE = b"\x1b[F", b"\x1b"
+
+LESSONS = len(load_course().lessons)
 
 
 class Server:
@@ -168,13 +171,13 @@ async def press(chan, *keys: bytes) -> None:
 
 
 async def read_first_lesson(chan, terminal: Terminal) -> None:
-    await terminal.wait_for("Lessons read: 0 of 7")
+    await terminal.wait_for(f"Lessons read: 0 of {LESSONS}")
     await press(chan, b"1")
     await terminal.wait_for("Lesson 1: A network that guesses")
     await press(chan, END)
     await terminal.wait_for("Lesson read")
     await press(chan, ESCAPE)
-    await terminal.wait_for("Lessons read: 1 of 7")
+    await terminal.wait_for(f"Lessons read: 1 of {LESSONS}")
 
 
 async def quit_app(chan, terminal: Terminal) -> int | None:
@@ -205,7 +208,8 @@ def server(tmp_path_factory, keys):
 @pytest.mark.e2e
 async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     conn, chan, terminal = await login(server, "ann", keys["ann"])
-    home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!", "1  Lessons")
+    home = await terminal.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!",
+                                   "1  Lessons")
     assert "Welcome to gdtui!" in home and "1  Lessons" in home
     line = await server.await_log("session for 'ann'")
     assert "TERM=xterm-256color, 80x24" in line
@@ -225,8 +229,9 @@ async def test_a_learner_reads_a_lesson_resizes_quits_and_resumes(server, keys):
     await server.await_log("ended: quit (exit 0)")
 
     conn, chan, terminal = await login(server, "ann", keys["ann"])
-    home = await terminal.wait_for("Welcome back. Last time:", "Lessons read: 1 of 7", "1/7 read")
-    assert "Lessons read: 1 of 7" in home and "1/7 read" in home
+    home = await terminal.wait_for("Welcome back. Last time:", f"Lessons read: 1 of {LESSONS}",
+                                   f"1/{LESSONS} read")
+    assert f"Lessons read: 1 of {LESSONS}" in home and f"1/{LESSONS} read" in home
     assert await quit_app(chan, terminal) == 0
     conn.close()
 
@@ -238,7 +243,7 @@ async def test_two_learners_do_not_see_each_others_progress(server, keys):
     await quit_app(chan, terminal)
     conn.close()
     conn, chan, terminal = await login(server, "dan", keys["bob"])
-    home = await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    home = await terminal.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
     assert "Welcome to gdtui!" in home
     await quit_app(chan, terminal)
     conn.close()
@@ -381,7 +386,7 @@ async def test_nothing_in_the_learners_folder_is_imported(server, keys):
         path.write_text(code if path.suffix == ".py" else code.replace("\n", "") + "\n")
 
     conn, chan, terminal = await login(server, "kim", keys["ann"])
-    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    await terminal.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
     await press(chan, b"4")  # the lab imports numpy
     await terminal.wait_for("dataset", "learn rate", "Run")
     assert await quit_app(chan, terminal) == 0
@@ -395,7 +400,7 @@ async def test_a_guest_gets_in_with_no_key_and_the_idle_timeout_ends_it(tmp_path
     try:
         assert "anyone may connect as a guest" in server.wait_log("auth: OPEN")
         conn, chan, terminal = await login(server, "visitor", None)
-        await terminal.wait_for("Lessons read: 0 of 7")
+        await terminal.wait_for(f"Lessons read: 0 of {LESSONS}")
         await press(chan, b"3")  # something happens, then nothing for 2 seconds
         await asyncio.wait_for(chan.wait_closed(), 15)
         assert "No key pressed for 2 seconds" in terminal.text
@@ -419,7 +424,8 @@ async def test_twenty_sessions_at_once_and_the_next_is_told_the_server_is_full(t
         sessions = await asyncio.gather(
             *(login(server, f"learner{n}", keys["ann"]) for n in range(20)))
         await asyncio.gather(
-            *(terminal.wait_for("Lessons read: 0 of 7", timeout=90) for _, _, terminal in sessions))
+            *(terminal.wait_for(f"Lessons read: 0 of {LESSONS}", timeout=90)
+              for _, _, terminal in sessions))
         print(f"20 sessions showed their home screen in {time.monotonic() - started:.1f} s")
 
         conn, chan, terminal = await login(server, "late", keys["ann"])
@@ -754,7 +760,7 @@ async def test_a_crowd_that_never_logs_in_does_not_lock_the_class_out(tmp_path, 
     server = Server(root)
     try:
         conn, chan, terminal = await login(server, "ann", keys["ann"])
-        await terminal.wait_for("Lessons read: 0 of 7")
+        await terminal.wait_for(f"Lessons read: 0 of {LESSONS}")
         with Crowd(server.port, size=100) as crowd:
             # the server has dropped a hundred of them already
             await asyncio.to_thread(crowd.wait_opened, 200)
@@ -762,7 +768,7 @@ async def test_a_crowd_that_never_logs_in_does_not_lock_the_class_out(tmp_path, 
             (late, late_chan, late_terminal), tries = await login_despite(server, "bob",
                                                                           keys["bob"])
             print(f"bob logged in at try {tries}, {crowd.opened} crowd connections opened")
-            await late_terminal.wait_for("Lessons read: 0 of 7")
+            await late_terminal.wait_for(f"Lessons read: 0 of {LESSONS}")
             await read_first_lesson(chan, terminal)  # ann, logged in before, is untouched
             await read_first_lesson(late_chan, late_terminal)
         assert await quit_app(chan, terminal) == 0
@@ -785,7 +791,7 @@ async def test_a_connection_has_the_login_grace_time_to_log_in_and_start_its_app
     try:
         assert "login grace time 5 seconds" in server.wait_log("listening on")
         conn, chan, terminal = await login(server, "ann", keys["ann"])
-        await terminal.wait_for("Lessons read: 0 of 7")
+        await terminal.wait_for(f"Lessons read: 0 of {LESSONS}")
 
         silent = socket.create_connection(("127.0.0.1", server.port))
         silent.settimeout(30)
@@ -887,7 +893,7 @@ def child_rss(pid: int) -> int:
 @pytest.mark.e2e
 async def test_a_flood_of_keys_is_dropped_and_the_learner_can_still_quit(server, keys):
     conn, chan, terminal = await login(server, "ned", keys["ann"])
-    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    await terminal.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
     pid = int((await server.await_log("session for 'ned'")).rsplit("pid ", 1)[1])
     before = child_rss(pid)
     chan.write(b"z" * (5 << 20))  # 5 MiB of keys, as fast as SSH carries them
@@ -920,7 +926,7 @@ async def test_a_flood_of_keys_is_dropped_and_the_learner_can_still_quit(server,
 @pytest.mark.e2e
 async def test_after_a_paste_too_large_to_pass_keys_are_keys_again(server, keys):
     conn, chan, terminal = await login(server, "oli", keys["ann"])
-    await terminal.wait_for("Lessons read: 0 of 7", "Welcome to gdtui!")
+    await terminal.wait_for(f"Lessons read: 0 of {LESSONS}", "Welcome to gdtui!")
     chan.write(b"\x1b[200~" + b"p" * 40000 + b"\x1b[201~")  # a paste, cut short on the way
     await server.await_log("'oli' from 127.0.0.1")
     deadline, pressed = time.monotonic() + 60, 0.0
@@ -942,10 +948,10 @@ async def test_a_learner_past_the_memory_ceiling_ends_only_their_own_session(tmp
     server = Server(root, "--max-memory", "256")
     try:
         bob = await login(server, "bob", keys["bob"])
-        await bob[2].wait_for("Lessons read: 0 of 7")
+        await bob[2].wait_for(f"Lessons read: 0 of {LESSONS}")
         # the largest window there is: the lab drawn at 1000x1000 needs far more than 256 MiB
         conn, chan, terminal = await login(server, "ann", keys["ann"], size=(1000, 1000))
-        await terminal.wait_for("Lessons read: 0 of 7", timeout=60)
+        await terminal.wait_for(f"Lessons read: 0 of {LESSONS}", timeout=60)
         await press(chan, b"4")
         await asyncio.wait_for(chan.wait_closed(), 120)
         assert terminal.exit_status != 0

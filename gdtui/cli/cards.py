@@ -166,16 +166,25 @@ def anki_text(cards: list[Flashcard]) -> str:
     return out.getvalue()
 
 
-def _export(args: argparse.Namespace, course: Course) -> int:
+def _lesson_cards(args: argparse.Namespace, course: Course) -> list | None:
+    """The cards of `--lesson` (all without it), the skipped ones said on stderr; None, with
+    a message, for an unknown lesson."""
     cards, problems = load_cards(course.lessons)
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
     if args.lesson:
         if course.get(args.lesson) is None:
             known = ", ".join(lesson.id for lesson in course.lessons) or "none"
             _error(f"no lesson '{args.lesson}' (lessons: {known})")
-            return 2
+            return None
         cards = [card for card in cards if card.lesson_id == args.lesson]
-    for problem in problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+    return cards
+
+
+def _export(args: argparse.Namespace, course: Course) -> int:
+    cards = _lesson_cards(args, course)
+    if cards is None:
+        return 2
     if not cards:
         _error("there are no cards to export")
         return 1
@@ -212,15 +221,9 @@ def card_record(card: Flashcard) -> dict:
 
 
 def _list(args: argparse.Namespace, course: Course) -> int:
-    cards, problems = load_cards(course.lessons)
-    for problem in problems:
-        print(f"skipped: {problem}", file=sys.stderr)
-    if args.lesson:
-        if course.get(args.lesson) is None:
-            known = ", ".join(lesson.id for lesson in course.lessons) or "none"
-            _error(f"no lesson '{args.lesson}' (lessons: {known})")
-            return 2
-        cards = [card for card in cards if card.lesson_id == args.lesson]
+    cards = _lesson_cards(args, course)
+    if cards is None:
+        return 2
     if args.json:
         print(json.dumps([card_record(card) for card in cards], indent=2, ensure_ascii=False))
         return 0

@@ -117,6 +117,15 @@ class Flashcard:
             return "".join(CLOZE_BLANK if fill else text for text, fill in self.cloze_parts())
         return self.question
 
+    def number_text(self) -> str:
+        """A number card's answer as the learner is told it: "0.001 or -0.001 (± 0.0001)"."""
+        text = field_text(self.value)
+        if self.either_sign and self.value:
+            text = f"{field_text(abs(self.value))} or {field_text(-abs(self.value))}"
+        if self.tolerance:
+            text += f" (± {field_text(self.tolerance)})"
+        return text
+
     def back(self) -> str:
         """The full answer as plain text: the right answer, then the explanation if any."""
         if self.kind == CLOZE:
@@ -126,11 +135,7 @@ class Flashcard:
         elif self.kind == TYPED:
             right = " / ".join(self.accepted)
         elif self.kind == NUMERIC:
-            right = field_text(self.value)
-            if self.either_sign and self.value:
-                right = f"{field_text(abs(self.value))} or {field_text(-abs(self.value))}"
-            if self.tolerance:
-                right += f" (± {field_text(self.tolerance)})"
+            right = self.number_text()
         else:
             return self.answer
         return f"{right}\n{self.answer}" if self.answer else right

@@ -18,7 +18,7 @@ import re
 from typing import NamedTuple
 
 from gdtui.course.cardfile import CHOICE, NUMERIC, TYPED, Flashcard, normalise_words
-from gdtui.numbers import Reading, field_text, read_answer
+from gdtui.numbers import Reading, read_answer
 
 # Words a learner may put around the answer without changing it: "the optimizer", "one epoch",
 # "it diverges", "the loss diverges", "cross-entropy loss", "backprop algorithm".
@@ -224,12 +224,7 @@ def accepted_text(card: Flashcard) -> str:
     if card.kind == TYPED:
         return " · ".join(card.accepted)
     if card.kind == NUMERIC:
-        text = field_text(card.value)
-        if card.either_sign and card.value:
-            text = f"{field_text(abs(card.value))} or {field_text(-abs(card.value))}"
-        if card.tolerance:
-            text += f" (± {field_text(card.tolerance)})"
-        return text
+        return card.number_text()
     return "; ".join(choice.text for choice in card.choices if choice.correct)
 
 

@@ -313,8 +313,9 @@ async def test_the_child_gets_the_terminal_and_none_of_our_secrets(server, keys)
     names = {item.split(b"=", 1)[0].decode() for item in environ if item}
     assert names <= {"TERM", "LANG", "LC_ALL", "PATH", "HOME", "NO_COLOR", "COLORTERM",
                      "PYTHONPATH", "TEXTUAL_FPS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                     "MKL_NUM_THREADS"}
+                     "MKL_NUM_THREADS", "TEXTUAL_ANIMATIONS"}
     assert b"OPENBLAS_NUM_THREADS=1" in environ  # one thread for NumPy, however many cores
+    assert b"TEXTUAL_ANIMATIONS=none" in environ  # a key draws one frame, not a smooth scroll
     limits = Path(f"/proc/{pid}/limits").read_text()
     data_limit = re.search(r"Max data size\s+(\d+)\s+(\d+)\s+bytes", limits)
     assert data_limit.groups() == (str(512 << 20),) * 2  # the memory ceiling, soft and hard

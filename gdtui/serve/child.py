@@ -4,7 +4,10 @@ It runs in the learner's folder, which is also its HOME, so nothing found there 
 ``-P`` keeps that folder off ``sys.path`` (a ``gdtui.py`` or ``numpy.py`` there is never
 imported) and ``-s`` skips the site-packages in its ``~/.local`` (and the ``.pth`` files it
 would run). The environment is built from nothing: the client's terminal type and two of its
-variables, UTF-8, a plain PATH, and one thread for NumPy.
+variables, UTF-8, a plain PATH, one thread for NumPy, and no animations: a smooth scroll draws
+a dozen frames for one key, and over SSH on a shared server each costs CPU that the rest of the
+class waits for (a page down took 130 ms of CPU with them, 20 ms without:
+benchmarks/serve_load.py).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def child_command(folder: Path, app_args: list[str], area_file: Path | None = No
 
 def child_environment(term: str | None, client_env: dict[str, str], home: Path) -> dict[str, str]:
     """The child's whole environment: the client's terminal type, UTF-8, one thread for NumPy,
-    and nothing of ours beyond PYTHONPATH (how the server itself found gdtui)."""
+    no animations, and nothing of ours beyond PYTHONPATH (how the server itself found gdtui)."""
     env = {
         "TERM": term if term and TERM_PATTERN.fullmatch(term) else DEFAULT_TERM,
         "LANG": "C.UTF-8",
@@ -47,6 +50,7 @@ def child_environment(term: str | None, client_env: dict[str, str], home: Path) 
         "PATH": SAFE_PATH,
         "HOME": str(home),
         **ONE_THREAD,
+        "TEXTUAL_ANIMATIONS": "none",
     }
     for name in CLIENT_ENV:
         value = client_env.get(name)

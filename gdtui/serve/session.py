@@ -25,6 +25,7 @@ from gdtui.serve.config import ServeConfig
 from gdtui.serve.limits import KEY_BURST, KEY_RATE, KeyBudget, data_memory, describe_bytes
 from gdtui.serve.pty import PtyChild, clamp_size
 from gdtui.serve.users import printable
+from gdtui.serve.yielding import CpuWatch, runnable_seconds, set_yielding
 
 log = logging.getLogger("gdtui.serve")
 
@@ -100,6 +101,8 @@ class LearnerSession(asyncssh.SSHServerSession):
         """The child's data memory when last looked at, in bytes."""
         self.token = presence.new_token()
         """The name of its files in the server's online/ folder (presence.py)."""
+        self.cpu = CpuWatch()
+        """Whether the child keeps a core busy, and so yields to the others."""
 
     @property
     def who(self) -> str:
@@ -281,7 +284,7 @@ class LearnerSession(asyncssh.SSHServerSession):
         self._early_input.clear()
         exited = asyncio.ensure_future(self.child.wait())
         stopped = asyncio.ensure_future(self._stop.wait())
-        watcher = asyncio.ensure_future(self._watch_memory(self.child.pid))
+        watcher = asyncio.ensure_future(self._watch(self.child.pid))
         await asyncio.wait({exited, stopped}, return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
         watcher.cancel()
@@ -303,10 +306,17 @@ class LearnerSession(asyncssh.SSHServerSession):
             self.end_message = (f"Your gdtui ran out of memory (each may use {words} here) "
                                 "and stopped. Your progress is saved: connect again to go on.")
 
-    async def _watch_memory(self, pid: int) -> None:
-        """Note the child's memory now and then: if it fails, was it near its ceiling?"""
+    async def _watch(self, pid: int) -> None:
+        """Note the child's memory now and then (if it fails, was it near its ceiling?), and
+        have it yield the CPU to the others while it keeps a core busy."""
         while True:
             self.memory = data_memory(pid) or self.memory
+            threads = runnable_seconds(pid)
+            change = None if threads is None else self.cpu.sample(time.monotonic(), threads)
+            if change is not None and set_yielding(pid, change):
+                self.cpu.yielding = change
+                log.info("%s: %s", self.who, "busy (wants a whole core): it yields to the others"
+                         if change else "no longer busy: its priority is back")
             await asyncio.sleep(MEMORY_CHECK_SECONDS)
 
     async def _finish(self, code: int | None) -> None:

@@ -4,9 +4,11 @@ Textual's Markdown widget makes a widget of every paragraph, list item and table
 Pygments' guess_lexer on every code block): a lesson took most of a second to open, and every
 return to it restyled them all. Here a lesson comes in parts (cut before its headings, see
 ``Lesson.parts``), each one Static drawn by Rich's Markdown; the parts that fill the first
-screen are built before it is drawn, the others one a frame after it. Positions are lines of
-the lesson's body: a heading starts a part, so it is exact; inside a part a line is placed by
-its share of the part's text, which stays close when the text rewraps.
+screen are built before it is drawn, the others all at once a frame after it (one layout
+instead of one a part: a lesson change costs half the CPU, which counts when a class shares a
+machine under gdtui serve). Positions are lines of the lesson's body: a heading starts a part,
+so it is exact; inside a part a line is placed by its share of the part's text, which stays
+close when the text rewraps.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ class LessonText(Vertical):
                    screen: tuple[int, int]) -> None:
         """Replace the text by ``parts`` (first line, Markdown) of the text called ``name``.
         The parts that fill a ``screen`` (columns, rows of text) from ``first_line`` on are in
-        when this returns; the others follow, one a frame."""
+        when this returns; the others follow together, a frame later."""
         self._shown += 1
         shown = self._shown
         self.complete = False
@@ -183,12 +185,12 @@ class LessonText(Vertical):
 
     @work(exclusive=True, group="lesson-parts")
     async def _add_later(self, shown: int, parts: list[tuple[int, str]]) -> None:
-        for part in parts:
-            await self.wait_for_refresh()
+        await self.wait_for_refresh()
+        if parts:
             async with self._lock:
                 if shown != self._shown:
                     return
-                await self.mount(LessonPart(*part))
+                await self.mount_all(LessonPart(*part) for part in parts)
         if shown == self._shown:
             self.complete = True
             self.post_message(self.Complete())

@@ -18,6 +18,7 @@ from gdtui.widgets.loss_map import GUTTER, LEGEND, SHADES, LossMap, shade
 from gdtui.widgets.model_panel import REGION_GLYPHS, TRAIN_GLYPHS, ModelPanel, RegionView
 from gdtui.widgets.network_diagram import NetworkDiagram
 from gdtui.widgets.number_line import BAND, GUESS, POSSIBLE, SECRET, NumberLine
+from tests.conftest import wait_for_text, wait_until
 
 CHOICE_CARDS = """---
 id: choices
@@ -200,9 +201,9 @@ async def test_a_right_and_a_wrong_choice_say_so_in_words(make_app, tmp_path):
     app = make_app(tmp_path / "lessons")
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_area("cards", seed=3)
-        await pilot.pause()
+        await wait_for_text(pilot, "Review (r)")
         await pilot.press("r")
-        await pilot.pause()
+        await wait_for_text(pilot, "Review · 0 done")
 
         def keys() -> tuple[str, list[str]]:
             """The number shown beside the right option and those beside the wrong ones (the
@@ -215,15 +216,13 @@ async def test_a_right_and_a_wrong_choice_say_so_in_words(make_app, tmp_path):
 
         right, _ = keys()
         await pilot.press(right)
-        await pilot.pause()
-        assert text_of(app, "#answer").startswith("✓ Right!")
+        await wait_until(pilot, lambda: text_of(app, "#answer").startswith("✓ Right!"))
         assert text_of(app, f".choice-{right}").endswith(RIGHT_CHOICE)
         await pilot.press("space")  # next card, a wrong pick
-        await pilot.pause()
+        await wait_for_text(pilot, "Review · 1 done")
         right, (wrong, other, *_) = keys()
         await pilot.press(wrong)
-        await pilot.pause()
-        assert text_of(app, "#answer").startswith("✗ Not quite.")
+        await wait_until(pilot, lambda: text_of(app, "#answer").startswith("✗ Not quite."))
         assert text_of(app, f".choice-{wrong}").endswith(WRONG_CHOICE)
         assert text_of(app, f".choice-{right}").endswith(RIGHT_CHOICE)
         assert WRONG_CHOICE not in text_of(app, f".choice-{other}")

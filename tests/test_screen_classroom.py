@@ -119,7 +119,7 @@ async def test_the_area_shown_is_told_for_the_teachers_view(make_app, tmp_path):
         await pilot.press("2")
         await wait_until(pilot, lambda: area.read_text() == "cards")
         await pilot.press("question_mark")  # help over the cards: still in the cards
-        await pilot.pause()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
         assert area.read_text() == "cards"
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: area.read_text() == "home")

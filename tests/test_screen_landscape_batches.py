@@ -7,6 +7,7 @@ from textual.widgets import Input, Static
 
 from gdtui.screens.help import HelpScreen
 from gdtui.screens.landscape import LandscapeScreen
+from tests.conftest import wait_until
 from tests.test_screen_landscape import open_landscape
 
 
@@ -23,8 +24,7 @@ async def test_a_link_with_a_batch_size_opens_that_walk_alone(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_area("landscape", model="line", optimizer="sgd", rate="0.1", batch="1")
-        await pilot.pause()
-        assert isinstance(app.screen, LandscapeScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, LandscapeScreen))
         await pilot.press("e")
         path = shown(app, "#path-0")
         assert "1 ● SGD, lr 0.1" in path and "batch 1 of 6" in path

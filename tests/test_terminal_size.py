@@ -279,7 +279,7 @@ async def test_a_palette_command_that_runs_as_the_terminal_shrinks_goes_under_th
         await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
         assert stack_names(app) == ["HomeScreen", "LessonScreen", "TooSmallScreen"]
         app.go_home()  # the palette's "Home"
-        await pilot.pause()
-        assert stack_names(app)[0] == "HomeScreen" and app._exception is None
+        await wait_until(pilot, lambda: stack_names(app) == ["HomeScreen", "TooSmallScreen"])
+        assert app._exception is None
         await resize(pilot, 100, 30)
         assert stack_names(app) == ["HomeScreen"]

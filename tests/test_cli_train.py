@@ -176,7 +176,8 @@ def test_the_command_and_the_lab_judge_a_run_alike(capsys, options):
     (["--noise", "5"], "noise must be a number from 0 to 1"),
     (["--dataset", "donut"], "dataset: choose one of circle, xor"),
     (["--activation", "gelu"], "activation: choose one of linear, sigmoid, tanh, relu"),
-    (["--features", "x1,x7"], "features: unknown x7"),
+    (["--features", "x1,x7"], "features: x7 not available for moons"),
+    (["--features", "x1,z"], "features: unknown z"),
     (["--dataset", "sine", "--loss", "cross_entropy"], "cross-entropy is for classification"),
     (["--preset", "nope"], "unknown preset 'nope'; choose one of 'default'"),
 ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 import sys
 import warnings
 
@@ -372,7 +373,8 @@ def test_a_csv_file_can_be_the_data(tmp_path):
     ({"activation": "gelu"}, "activation", "activation: choose one of linear, sigmoid"),
     ({"dataset": "donut"}, "dataset", "dataset: choose one of circle"),
     ({"regularization": "l3"}, "regularization", "regularization: choose one of none, l1, l2"),
-    ({"features": ("x3",)}, "features", "features: choose from x1, x2"),
+    ({"features": ("x3",)}, "features", "x3 not available for moons; choose from x1, x2"),
+    ({"features": ("x0",)}, "features", "features: choose from x1, x2"),
     ({"dataset": "sine", "features": ("x2",)}, "features", "x2 not available for sine"),
     ({"validation_share": 0.95}, "validation_share", "validation share must be a number"),
     ({"colour": "red"}, "colour", "unknown setting 'colour'"),
@@ -524,8 +526,10 @@ def test_text_fields_parse_or_explain():
         with pytest.raises(SettingsError, match="like 8,8"):
             parse_hidden_layers(bad)
     assert parse_features("x1, x1^2") == ("x1", "x1^2")
-    with pytest.raises(SettingsError, match="unknown x9"):
-        parse_features("x9")
+    assert parse_features("x1,x9") == ("x1", "x9")  # a CSV's 9th input (the data says if)
+    for bad in ("x0", "x01", "y1", "x2^3"):
+        with pytest.raises(SettingsError, match=f"unknown {re.escape(bad)}; choose from"):
+            parse_features(bad)
     assert parse_learning_rate("3e-2") == 0.03
     for bad in ("fast", "-1", "nan", "inf"):
         with pytest.raises(SettingsError, match="learning rate must be a positive number"):

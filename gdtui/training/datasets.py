@@ -9,6 +9,9 @@ classification, and to the target for regression.
 from __future__ import annotations
 
 import math
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,8 @@ DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
 # Optional input features, as in TensorFlow Playground. Inputs live in [-1, 1], so the sine
 # features use sin(pi x): one full wave across the plot, not a nearly straight line.
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
+# A CSV's raw inputs are x1, x2, x3, ... (as many as it has columns before the target).
+INPUT_FEATURE = re.compile(r"x[1-9][0-9]*")
 
 # A CSV target with whole numbers and at most this many distinct values is a class label.
 MAX_CSV_CLASSES = 10
@@ -60,6 +65,15 @@ class Dataset:
     def n_inputs(self) -> int:
         """Number of raw input columns."""
         return self.train_inputs.shape[1]
+
+    @property
+    def summary(self) -> str:
+        """The data in a few words: "points.csv: 400 points, 3 inputs (x1 to x3), 2 classes"."""
+        n_points = len(self.train_targets) + len(self.validation_targets)
+        n = self.n_inputs
+        inputs = "1 input" if n == 1 else f"{n} inputs" + (f" (x1 to x{n})" if n > 2 else "")
+        task = f"{self.n_classes} classes" if self.kind == "classification" else "a number to fit"
+        return f"{self.name}: {n_points:,} points, {inputs}, {task}"
 
     @property
     def inputs(self) -> np.ndarray:
@@ -162,6 +176,11 @@ def make_dataset(name: str, n_points: int = 200, noise: float = 0.1,
                   validation_share, rng, n_classes, tuple(float(k) for k in range(n_classes)))
 
 
+def is_feature(name: str) -> bool:
+    """True for a feature name some data can have: one of FEATURES, or x3, x4, ... of a CSV."""
+    return name in FEATURES or INPUT_FEATURE.fullmatch(name) is not None
+
+
 def available_features(n_inputs: int) -> tuple[str, ...]:
     """The feature names that make sense for data with `n_inputs` raw columns."""
     if n_inputs == 1:
@@ -232,13 +251,19 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
     otherwise regression. Any problem raises DataError naming the file and line.
     """
     path = Path(path)
-    name = path.name
+    name = path.name or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        kind = os.stat(path).st_mode
+        # (a pipe or a device would be read forever)
+        text = path.read_text(encoding="utf-8-sig") if stat.S_ISREG(kind) else None
     except UnicodeDecodeError:
         raise DataError(f"{name}: not a text file") from None
-    except OSError as error:
-        raise DataError(f"{name}: cannot read the file: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # (ValueError: a path with a NUL character)
+        reason = getattr(error, "strerror", None) or error
+        raise DataError(f"{name}: cannot read the file: {reason}") from None
+    if text is None:
+        raise DataError(f"{name}: a folder, not a file" if stat.S_ISDIR(kind) else
+                        f"{name}: not a file of data (a device or a pipe)")
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
     if not lines:

@@ -6,6 +6,8 @@ Nothing here imports Textual.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from gdtui.numbers import field_text, read_number
@@ -35,6 +37,8 @@ def parse_field(name: str, text: str) -> Any:
         return parse_features(text)
     if name == "learning_rate":
         return parse_learning_rate(text)
+    if name == "data_file":
+        return parse_data_file(text)
     info = SETTING_INFO.get(name)
     if info is None or info.group is None or info.kind not in EXAMPLES:
         raise SettingsError(name, f"unknown setting {name!r}")
@@ -48,8 +52,22 @@ def parse_field(name: str, text: str) -> Any:
     return int(value) if whole else value
 
 
+def parse_data_file(text: str) -> str | None:
+    """Read the path typed into the data file field as an absolute path: "~" is the home
+    folder, a relative path starts in the current folder, and quotes around it (a terminal
+    adds them to a path dropped on it) are dropped. Empty text means no file: None."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    if not text:
+        return None
+    return os.path.abspath(os.path.expanduser(text))
+
+
 def setting_text(name: str, value: Any) -> str:
     """A setting's value as the Lab's text field shows it (the inverse of parse_field)."""
+    if name == "data_file":
+        return "" if value is None else _home_as_tilde(value)
     if name == "hidden_layers":
         return ",".join(str(n) for n in value) if value else "none"
     if name == "features":
@@ -57,3 +75,23 @@ def setting_text(name: str, value: Any) -> str:
     if isinstance(value, float):
         return field_text(value)
     return str(value)
+
+
+def _home_as_tilde(path: str) -> str:
+    home = os.path.expanduser("~")
+    if home not in ("", "~", os.sep) and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home):]
+    return path
+
+
+def kept_text(name: str, values: dict[str, Any]) -> str:
+    """How a refused value's message names the value kept instead, from the setting values
+    in force (a field's own text, or what an empty field means: the raw inputs, the toy
+    dataset in place of a data file, which is named by its file name alone)."""
+    value = values.get(name)
+    if name == "data_file":
+        return Path(value).name if value else f"the {values.get('dataset')} dataset"
+    text = setting_text(name, value)
+    if not text and name == "features":
+        return "the raw inputs"
+    return text

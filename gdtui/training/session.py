@@ -100,7 +100,8 @@ class TrainingSession:
     def __init__(self, settings: Settings | None = None, dataset: Dataset | None = None):
         """Build everything from `settings` (checked; SettingsError or DataError if bad).
 
-        `dataset` may be passed in to skip making or loading one.
+        `dataset` may be passed in to skip making or loading one. A new network keeps the
+        data unless a setting that makes data changed (a CSV is not read again for it).
         """
         self._given_dataset = dataset
         self._build((settings or Settings()).check())
@@ -154,6 +155,7 @@ class TrainingSession:
                             "training: the data's values are too large to learn from")
         self.history.add(first)
         self.starting_loss = first.train_loss
+        self._given_dataset = dataset
 
     def rebuild(self, **changes: Any) -> None:
         """Apply any setting changes and start over with a new network and an empty history.
@@ -221,10 +223,31 @@ class TrainingSession:
             self.update(**{name: value})
             return Changed(rebuilt=False, new_data=False,
                            why=f"the {info.label} changed: the network and its history are kept")
+        if name == "data_file":
+            return self._new_data_file(value)
         self.rebuild(**{name: value})
         what = "new data and a new network" if info.new_data else "new network"
         return Changed(rebuilt=True, new_data=info.new_data,
                        why=f"{what}: the {info.label} changed")
+
+    def _new_data_file(self, path: str | None) -> Changed:
+        """Learn from the CSV at `path`, or with None from the dataset again; features the
+        new data has no column for give way to the raw inputs (and the reason says so)."""
+        features = self.settings.features
+        try:
+            self.rebuild(data_file=path)
+            dropped = ""
+        except SettingsError as error:
+            if error.field != "features" or not features:
+                raise
+            self.rebuild(data_file=path, features=())
+            dropped = (f"; the features {','.join(features)} do not fit it, so the network "
+                       "takes the raw inputs")
+        shape = "-".join(str(n) for n in self.network.layer_sizes)
+        data = (self.dataset.summary if path is not None
+                else f"back to the {self.settings.dataset} dataset")
+        return Changed(rebuilt=True, new_data=True,
+                       why=f"new data and a new network {shape}: {data}{dropped}")
 
     def needs_rebuild(self, name: str, value: Any) -> bool:
         """True when `change(name, value)` would build a new network (so a run pauses first)."""

@@ -22,6 +22,7 @@ from gdtui.training.datasets import (
     OVERFIT_PRESET,
     REGRESSION_DATASETS,
     available_features,
+    is_feature,
 )
 
 LEARNING_RATE_LADDER = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
@@ -118,7 +119,7 @@ def _is_path_or_none(value: Any) -> bool:
 
 
 def _are_features(value: Any) -> bool:
-    return isinstance(value, tuple) and all(f in FEATURES for f in value)
+    return isinstance(value, tuple) and all(isinstance(f, str) and is_feature(f) for f in value)
 
 
 def _are_hidden_layers(value: Any) -> bool:
@@ -131,9 +132,10 @@ SETTING_INFO: dict[str, SettingInfo] = {
         label="dataset", short="dataset", tip="the points to learn", kind="choice",
         choices=DATASETS, new_data=True, group="Data"),
     "data_file": SettingInfo(
-        label="data file", short="data file", tip="a CSV file to learn from instead",
+        label="data file", short="data file",
+        tip="a CSV file to learn from instead of the dataset (empty: none)",
         kind="text", rule="data file: give the path of a CSV file", valid=_is_path_or_none,
-        new_data=True),
+        new_data=True, group="Data"),
     "n_points": SettingInfo(
         label="number of points", short="points",
         tip=f"how many points, {POINTS_RANGE[0]} to {POINTS_RANGE[1]}", kind="whole",
@@ -196,6 +198,8 @@ SETTING_INFO: dict[str, SettingInfo] = {
         rule=f"evaluation interval: use a whole number of steps from 1 to {MAX_EVAL_EVERY}",
         low=1, high=MAX_EVAL_EVERY, live=True, marker="eval every"),
 }
+# The toy dataset's own settings: a data file replaces them (a CSV has its own points).
+REPLACED_BY_FILE = ("dataset", "n_points", "noise")
 # Changing these keeps the network and the history; anything else needs a new network.
 LIVE_SETTINGS = frozenset(name for name, info in SETTING_INFO.items() if info.live)
 
@@ -303,12 +307,14 @@ def parse_hidden_layers(text: str) -> tuple[int, ...]:
 
 
 def parse_features(text: str) -> tuple[str, ...]:
-    """Read "x1,x2,x1^2" as ("x1", "x2", "x1^2"); "" means the raw inputs."""
+    """Read "x1,x2,x1^2" as ("x1", "x2", "x1^2"); "" means the raw inputs. A CSV's inputs
+    past the second are x3, x4, ...: whether the data has them is checked when it is read."""
     features = tuple(part.strip() for part in text.split(",") if part.strip())
-    unknown = [f for f in features if f not in FEATURES]
+    unknown = [f for f in features if not is_feature(f)]
     if unknown:
         raise SettingsError("features", f"features: unknown {', '.join(unknown)}; choose from "
-                                        f"{', '.join(FEATURES)}")
+                                        f"{', '.join(FEATURES)} (a CSV's inputs: x1, x2, x3, "
+                                        "...)")
     return features
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
@@ -171,6 +172,14 @@ def network_text(layer_sizes: Sequence[int], settings: Settings) -> str:
     """Like "2-8-8-1 tanh, adam lr 0.01"."""
     shape = "-".join(str(n) for n in layer_sizes)
     return f"{shape} {settings.activation}, {settings.optimizer} lr {settings.learning_rate:g}"
+
+
+def model_title(view: Snapshot) -> str:
+    """The model panel's title: "model 3-8-8-1 tanh, adam lr 0.01", then the data file's name
+    when the network learns from one ("· points.csv")."""
+    title = f"model {network_text(view.layer_sizes, view.settings)}"
+    data_file = view.settings.data_file
+    return f"{title} · {PurePath(data_file).name}" if data_file else title
 
 
 TROUBLE_WORDS = {"diverged": "diverged", "stuck": "got stuck"}

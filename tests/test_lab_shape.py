@@ -199,7 +199,6 @@ async def test_the_lab_starts_where_it_was_left_after_a_restart(make_app, tmp_pa
     ({"settings": {"hidden_layers": "lots"}}, "hidden layers: use up to 6"),
     ({"settings": {"colour": "blue"}}, "unknown setting 'colour'"),
     (["not", "a", "dict"], "not in a form this gdtui reads"),
-    ({"settings": {"data_file": "/no/such/file.csv"}}, "the default settings"),
 ])
 async def test_damaged_saved_settings_give_the_defaults_and_say_why(make_app, saved, says):
     app = make_app()
@@ -301,7 +300,8 @@ async def test_the_footers_keys_do_what_they_say(make_app):
 # -- 3. a focus the learner can follow -------------------------------------------------------
 
 TAB_ORDER = ["button-run", "button-step", "button-undo", "button-reset", "button-save_preset",
-             "button-load_preset", "button-challenge", "field-dataset", "field-n_points",
+             "button-load_preset", "button-challenge", "field-dataset", "field-data_file",
+             "field-n_points",
              "field-noise", "field-validation_share", "field-features", "field-hidden_layers",
              "field-activation", "field-loss", "field-optimizer", "field-learning_rate",
              "field-batch_size", "field-regularization", "field-regularization_rate",

@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from gdtui.training.fields import parse_field, setting_text
-from gdtui.training.settings import SETTING_INFO, Settings, SettingsError
+from gdtui.training.fields import kept_text, parse_field, setting_text
+from gdtui.training.settings import REPLACED_BY_FILE, SETTING_INFO, Settings, SettingsError
 from gdtui.training.worker import SPEEDS
 
 
@@ -36,7 +36,8 @@ class Field:
     placeholder: str = ""
 
 
-PLACEHOLDERS = {"features": "raw inputs"}  # what an empty field means
+# what an empty field means
+PLACEHOLDERS = {"features": "raw inputs", "data_file": "path of a CSV"}
 # The speed belongs to the run, not to the settings: the Training group's last control.
 SPEED = Field("speed", "speed", "how fast training runs (f)", tuple(SPEEDS))
 
@@ -123,6 +124,7 @@ class LabControls(VerticalScroll, can_focus=False):
     async def _add_settings(self) -> None:
         await self.mount_all(self._setting_rows())
         self.ready = True
+        self._show_replaced(self._good["data_file"] is not None)
         if self._focus_when_ready:
             self.focus_first_setting()
 
@@ -172,6 +174,23 @@ class LabControls(VerticalScroll, can_focus=False):
                         select.value = value
             elif not self.has_error(name):
                 self.query_one(f"#field-{name}", Input).value = setting_text(name, value)
+        self._show_replaced(values["data_file"] is not None)
+
+    def _show_replaced(self, from_file: bool) -> None:
+        """While a data file is loaded, the toy dataset's own settings say so in place of
+        their controls."""
+        focused = self.screen.focused
+        for name in REPLACED_BY_FILE:
+            row = self.query_one(f"#row-{name}")
+            if from_file and not row.query(".from-file"):
+                row.mount(Static("from the file", classes="from-file"))
+            row.set_class(from_file, "-from-file")
+        if from_file and focused is not None and focused.parent in self.query(".-from-file"):
+            # (tab from the data file went on to a setting now hidden: go on past it)
+            names = list(FIELDS)
+            after = names[names.index((focused.id or "").removeprefix("field-")):]
+            shown = next(name for name in after if name not in REPLACED_BY_FILE)
+            self.query_one(f"#field-{shown}").focus()
 
     def has_error(self, name: str) -> bool:
         """True while a message is shown under the field."""
@@ -188,8 +207,8 @@ class LabControls(VerticalScroll, can_focus=False):
                 return
             error = Static(id=f"error-{name}", classes="error field-error")
             self.mount(error, after=f"#row-{name}")
-        kept = setting_text(name, self._good[name]) if name in self._good else ""
-        error.update(Content(f"{message} (kept {kept or 'the raw inputs'})" if message else ""))
+        error.update(Content(f"{message} (kept {kept_text(name, self._good)})" if message
+                             else ""))
         error.set_class(bool(message), "shown")
 
     def set_running(self, running: bool) -> None:

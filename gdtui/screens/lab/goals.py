@@ -8,6 +8,7 @@ once a challenge is passed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 from textual.screen import Screen
@@ -39,7 +40,8 @@ class Goals:
 
     def save_preset(self, settings: Settings) -> None:
         """Ask for a name, then save `settings` under it."""
-        suggestion = f"{settings.dataset} {setting_text('hidden_layers', settings.hidden_layers)}"
+        data = PurePath(settings.data_file).stem if settings.data_file else settings.dataset
+        suggestion = f"{data} {setting_text('hidden_layers', settings.hidden_layers)}"
 
         def save(name: str | None) -> None:
             if name:

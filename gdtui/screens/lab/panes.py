@@ -13,7 +13,7 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 
-from gdtui.training.view import Frame, Snapshot, network_text
+from gdtui.training.view import Frame, Snapshot, model_title
 from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart
 from gdtui.widgets.model_panel import ModelPanel
@@ -103,7 +103,7 @@ class LabPanes(Vertical):
         self._title_chart()
         if frame.picture_size is not None:
             panel.show(frame.picture, view.is_classification)
-        title = f"model {network_text(view.layer_sizes, view.settings)}"
+        title = model_title(view)
         if panel.border_title != title:
             panel.border_title = title
         self.query_one(LabStatus).show(view, running, self.steps_per_second)

@@ -265,7 +265,7 @@ class LabScreen(Screen[None]):
             self.notify(f"Undone: back to step {step:,}.")
         elif (earlier := self.training.back_to_earlier()) is not None:
             session, self.goals.challenge = earlier
-            self.notify(f"Undone: back to the network you had, {session.settings.dataset} at "
+            self.notify(f"Undone: back to the network you had, {session.dataset.name} at "
                         f"step {session.step:,}.")
         else:
             self.notify("Nothing to undo.")

@@ -44,12 +44,26 @@ class Tuning:
         try:
             session = TrainingSession(settings)
         except ValueError as error:  # a data file that is gone, ...
-            session = TrainingSession()
-            problem = f"{error}, so the lab starts from the default settings"
+            session, instead = self._without_file(settings)
+            problem = f"{error}, so the lab starts from {instead}"
         if problem:
             self.screen.notify(f"The lab's last settings could not all be used: {problem}.",
                                title="Training lab", severity="warning", timeout=12)
         return session, speed
+
+    @staticmethod
+    def _without_file(settings: Settings) -> tuple[TrainingSession, str]:
+        """A session to open on when `settings` cannot be used: the same settings on the toy
+        dataset when they named a data file (that vanished, say), else the defaults; and
+        what it is, in words."""
+        if settings.data_file is not None:
+            for features in (settings.features, ()):
+                try:
+                    return (TrainingSession(settings.replace(data_file=None, features=features)),
+                            f"the {settings.dataset} dataset instead of the file")
+                except ValueError:
+                    continue
+        return TrainingSession(), "the default settings"
 
     def preset(self, name: str) -> Settings | None:
         """The settings of a saved or built-in preset; None (and a word) if there is none."""

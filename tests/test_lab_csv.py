@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gdtui.training.challenges import CHALLENGES, judge
 from gdtui.training.datasets import DataError, load_csv
 from gdtui.training.fields import kept_text, parse_data_file, parse_field, setting_text
 from gdtui.training.remembered import STORE_KEY, remember
@@ -316,3 +317,14 @@ def test_changing_the_data_file_says_what_the_data_is(tmp_path):
     with pytest.raises(SettingsError, match="numbers.csv is a regression dataset; use mse"):
         session.change("data_file", str(regression))
     assert session.settings.data_file is None
+
+
+def test_a_challenge_asks_for_its_dataset_back_in_words(tmp_path):
+    path = three_inputs(tmp_path)
+    challenge = CHALLENGES[0]
+    session = TrainingSession(challenge.settings())
+    session.change("data_file", str(path))
+    verdict = judge(challenge, session)
+    assert not verdict.passed
+    assert verdict.message == (f"this challenge learns the {challenge.settings().dataset} "
+                               "dataset: empty the data file")

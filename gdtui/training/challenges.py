@@ -100,6 +100,9 @@ def judge(challenge: Challenge, session: TrainingState) -> Verdict:
     start, settings = challenge.settings(), session.settings
     for name in challenge.locked:
         if getattr(settings, name) != getattr(start, name):
+            if name == "data_file" and start.data_file is None:
+                return Verdict(False, None, f"this challenge learns the {start.dataset} "
+                                            "dataset: empty the data file")
             return Verdict(False, None, f"{name.replace('_', ' ')} must stay "
                                         f"{getattr(start, name)!r} for this challenge")
     for change in session.history.changes:

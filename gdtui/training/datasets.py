@@ -226,6 +226,18 @@ def _cell_value(text: str, where: str) -> float:
         raise DataError(str(error)) from None
 
 
+def _row_values(fields: list[str], where: str) -> list[float]:
+    """The numbers of one row, or DataError for its first bad field (see _cell_value)."""
+    try:
+        values = [float(field) for field in fields]  # the quick way, for a file of 20,000 rows
+        if math.isfinite(sum(values)):
+            return values
+    except ValueError:
+        pass
+    # an empty field, a word, nan or inf, a unicode minus sign: each field the careful way
+    return [_cell_value(field, where) for field in fields]
+
+
 def _is_number(text: str) -> bool:
     try:
         read_number(text)
@@ -285,7 +297,7 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
                             "target), found 1")
         if len(fields) != width:
             raise DataError(f"{name}:{number}: expected {width} numbers, found {len(fields)}")
-        rows.append([_cell_value(f, f"{name}:{number}") for f in fields])
+        rows.append(_row_values(fields, f"{name}:{number}"))
         numbers.append(number)
     if len(rows) < 4:
         raise DataError(f"{name}: need at least 4 rows of numbers, found {len(rows)}")

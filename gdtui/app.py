@@ -177,6 +177,12 @@ class GdtuiApp(KeyFloodGuard, OneToastPerMessage, LateEvents, SizeCover, KeptAre
             self.stylesheet.reparse()
             self.stylesheet.update(self)
 
+    @property
+    def served(self) -> bool:
+        """True under gdtui serve (which alone gives an area file): the learner is on a shared
+        machine, where the app must not read files for them (the lab's data file)."""
+        return self.area_file is not None
+
     def frame_seconds(self, seconds: float) -> float:
         """The pause between two redraws of a live screen: its own ``seconds``, or longer when
         ``--fps`` asks for fewer frames (a slow link)."""

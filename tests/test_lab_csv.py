@@ -328,3 +328,23 @@ def test_a_challenge_asks_for_its_dataset_back_in_words(tmp_path):
     assert not verdict.passed
     assert verdict.message == (f"this challenge learns the {challenge.settings().dataset} "
                                "dataset: empty the data file")
+
+
+async def test_a_served_lab_reads_no_file_of_the_server(make_app, tmp_path):
+    # Under gdtui serve every learner's gdtui runs as the server's user: a path typed in the
+    # lab would read the server's files (its host key, the others' progress) and show bits
+    # of them in the messages. The field is off there, and a saved file is not read.
+    path = three_inputs(tmp_path)
+    app = make_app(area_file=tmp_path / "session.area")
+    app.store.set_setting(STORE_KEY, remember(Settings(data_file=str(path)), "fast"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        assert lab.session.settings.data_file is None
+        await told(pilot, "does not read the server's files, so the lab starts from the moons")
+        field = lab.query_one("#field-data_file")
+        assert field.disabled and field.placeholder == "off on server"
+        await wait_for_text(pilot, "data file  off on server")
+        assert not lab.apply_setting("data_file", str(path))
+        assert shown(lab, "#error-data_file").startswith(
+            "data file: a gdtui on a shared server does not read the server's files")
+        assert lab.session.settings.data_file is None

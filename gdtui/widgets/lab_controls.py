@@ -38,6 +38,9 @@ class Field:
 
 # what an empty field means
 PLACEHOLDERS = {"features": "raw inputs", "data_file": "path of a CSV"}
+# Why the data file field is off under gdtui serve.
+SERVED_DATA_FILE = ("data file: a gdtui on a shared server does not read the server's files; "
+                    "run gdtui on your own machine to learn from your CSV")
 # The speed belongs to the run, not to the settings: the Training group's last control.
 SPEED = Field("speed", "speed", "how fast training runs (f)", tuple(SPEEDS))
 
@@ -104,8 +107,11 @@ class LabControls(VerticalScroll, can_focus=False):
     BINDINGS = [Binding("escape", "screen.leave_controls", "Done",
                         tooltip="back to the lab's keys")]
 
-    def __init__(self, settings: Settings, speed: str, **options) -> None:
+    def __init__(self, settings: Settings, speed: str, files: bool = True, **options) -> None:
+        """`files`: False where the lab may not read the learner's files (gdtui serve): the
+        data file field is off."""
         super().__init__(**options)
+        self._files = files
         self._good: dict[str, Any] = {**settings.to_dict(), "speed": speed}
         self.ready = False
         """True once the settings are on screen: they come just after the first frame."""
@@ -147,6 +153,9 @@ class LabControls(VerticalScroll, can_focus=False):
                     control = Input(setting_text(field.name, value), placeholder=field.placeholder,
                                     compact=True, id=f"field-{field.name}", tooltip=field.tip,
                                     select_on_focus=True)
+                    if field.name == "data_file" and not self._files:
+                        control.placeholder, control.disabled = "off on server", True
+                        control.tooltip = SERVED_DATA_FILE
                 rows.append(Horizontal(Label(field.label, classes="field-label"), control,
                                        classes="field", id=f"row-{field.name}"))
         return rows

@@ -115,7 +115,8 @@ class LabScreen(Screen[None]):
             self.training.speed = speed
         yield Header()
         with Horizontal(id="lab-body"):
-            yield LabControls(self.session.settings, self.training.speed, id="controls")
+            yield LabControls(self.session.settings, self.training.speed,
+                              files=not self.app.served, id="controls")
             yield LabPanes(id="lab-main")
         yield KeysFooter()
 

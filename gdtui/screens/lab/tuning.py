@@ -18,7 +18,7 @@ from gdtui.training.remembered import STORE_KEY, recall, remember
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import PRESETS, Settings, settings_from_dict
 from gdtui.training.worker import SPEEDS
-from gdtui.widgets.lab_controls import LabControls
+from gdtui.widgets.lab_controls import SERVED_DATA_FILE, LabControls
 
 
 class Tuning:
@@ -42,6 +42,8 @@ class Tuning:
             recalled = recall(self._store.get_setting(STORE_KEY), SPEEDS)
             settings, speed, problem = recalled.settings, recalled.speed, recalled.problem
         try:
+            if settings.data_file is not None and self.screen.app.served:
+                raise ValueError("a gdtui on a shared server does not read the server's files")
             session = TrainingSession(settings)
         except ValueError as error:  # a data file that is gone, ...
             session, instead = self._without_file(settings)
@@ -86,6 +88,9 @@ class Tuning:
         controls = screen.query_one(LabControls)
         if name == "speed":
             training.speed = value
+        elif name == "data_file" and screen.app.served:  # (its field is off: never, then)
+            controls.set_error(name, SERVED_DATA_FILE)
+            return False
         else:
             try:
                 changed = training.change(name, value, screen.goals.challenge)

@@ -350,6 +350,7 @@ def ten_classes_at_a_random_start() -> list[Claim]:
     largest = session.probabilities(outputs).max(axis=1).mean()
     pixels, _ = load_digits()
     blank = np.count_nonzero(pixels == 0) / pixels.size
+    assert np.count_nonzero(np.mean(pixels == 0, axis=0) >= 0.9) >= 10  # "in the same places"
     # a network that says 0.7 and 0.3 whatever it sees: its mean loss over the two truths
     blind = (-math.log(0.7) - math.log(0.3)) / 2
     assert blind > math.log(2)
@@ -357,6 +358,7 @@ def ten_classes_at_a_random_start() -> list[Claim]:
     assert accuracies.mean() == pytest.approx(1 / 10, abs=0.005)  # chance, on average
     assert np.mean(accuracies >= first.train_accuracy) < 0.05  # "one of the lucky draws"
     assert first.train_loss > math.log(10) and losses.min() < math.log(10) < losses.mean()
+    assert np.mean(losses > math.log(10)) > 0.9  # "usually lands a little above ln K"
     return [(anchor, f"−ln 0.1 = ln 10 ≈ {math.log(10):.3f}: ln K for K = 10"),
             (anchor, f"**{1 / 10:.0%} accuracy is chance**, as {1 / 2:.0%} is for two"),
             (anchor, f"The lab trains on {len(labels):,} images, with {counts.min()} to "
@@ -364,7 +366,7 @@ def ten_classes_at_a_random_start() -> list[Claim]:
             (anchor, f"starts a little higher, at {first.train_loss:.4f}"),
             (anchor, f"Its largest probability for an image is {largest:.2f} on average, not "
                      f"{1 / 10:.2f}"),
-            (anchor, f"about half of every image's pixels ({blank:.0%}) are blank"),
+            (anchor, f"about half of an image's pixels ({blank:.0%} on average) are blank"),
             (anchor, f"it answers 7 for {answers[7]} of the {len(labels):,} training images and "
                      "2 for none"),
             (anchor, f"(0.36 + 1.20) / 2 = {blind:.2f}, above ln 2 = {math.log(2):.2f}"),

@@ -84,6 +84,41 @@ def test_the_training_lab_trains_live_in_a_real_terminal(terminal_factory, tmp_p
     term.wait_for("gdtui-exited-0")
 
 
+def test_the_lab_loads_a_learners_csv_in_a_real_terminal(terminal_factory, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,t\n1,2,0\n3,4,1\n5,oops,0\n6,7,1\n")
+    good = tmp_path / "good.csv"
+    good.write_text("a,b,c,t\n" + "".join(f"{i % 7},{i % 5},{i % 3},{i % 2}\n"
+                                              for i in range(60)))
+    term = terminal_factory("--data-dir", str(tmp_path / "data"), "--open", "lab")
+    term.wait_for("step 0 ·", "path of a CSV")
+    term.keys("n", "n")
+    term.wait_for("step 2 ·")
+
+    def field_row() -> str:
+        """The data file field's row (the 6th) as drawn, colours and all."""
+        return term.screen(escapes=True).splitlines()[5].partition("▕")[0]
+
+    def type_path(path: Path) -> None:
+        """e, tab: the data file field; once it is drawn with the focus (it has selected its
+        text by then, so typing replaces it), the path and enter."""
+        term.keys("e")
+        term.wait_for("esc Done")
+        unfocused = field_row()
+        term.keys("Tab")
+        term.wait_until(lambda _: field_row() != unfocused, "the data file field has no focus")
+        term.keys(*str(path), "Enter")
+
+    type_path(bad)
+    # named, and the run is still there; enter went back to the lab's keys
+    term.wait_for("bad.csv:4: not a", "step 2 ·", "space Run", gone=("esc Done",))
+    type_path(good)
+    screen = term.wait_for("model 3-8-8-1", "good.csv", "from the file")
+    assert "bad.csv:4" not in screen
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")
+
+
 def test_a_window_too_small_shows_the_size_it_needs_and_comes_back(terminal_factory, tmp_path):
     term = terminal_factory("--data-dir", str(tmp_path / "data"), "--open", "lab", "--no-mouse")
     term.wait_for("step 0 ·")

@@ -348,3 +348,81 @@ async def test_a_served_lab_reads_no_file_of_the_server(make_app, tmp_path):
         assert shown(lab, "#error-data_file").startswith(
             "data file: a gdtui on a shared server does not read the server's files")
         assert lab.session.settings.data_file is None
+
+
+# -- a big file is read in a worker ----------------------------------------------------------
+
+
+@pytest.fixture
+def slow_reading(monkeypatch):
+    """Every file counts as big, and its reading waits until the test lets it go on."""
+    import threading
+
+    import gdtui.screens.lab.reading as reading
+    import gdtui.training.datasets as datasets
+
+    go_on = threading.Event()
+    monkeypatch.setattr(datasets, "SLOW_CSV_BYTES", 10)
+
+    def read(*args, **options):
+        assert go_on.wait(30)
+        return load_csv(*args, **options)
+
+    monkeypatch.setattr(reading, "load_csv", read)
+    return go_on
+
+
+async def test_a_big_csv_is_read_while_the_lab_goes_on(make_app, tmp_path, slow_reading):
+    path = three_inputs(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await type_into(pilot, "data_file", str(path))
+        assert shown(lab, "#error-data_file").startswith("reading three.csv (")
+        await pilot.press("n", "n")  # the lab's keys work meanwhile, on the network it has
+        assert lab.session.step == 2 and lab.session.settings.data_file is None
+        slow_reading.set()
+        await wait_until(pilot, lambda: lab.session.settings.data_file == str(path))
+        assert lab.session.network.layer_sizes == (3, 8, 8, 1)
+        await told(pilot, "three.csv: 300 points", "u to go back to the network at step 2")
+        assert shown(lab, "#error-data_file") == ""
+
+
+async def test_a_big_bad_csv_says_why_once_read(make_app, tmp_path, slow_reading):
+    bad = tmp_path / "big-bad.csv"
+    bad.write_text("x,y,t\n1,2,0\n3,4,1\n5,x,0\n6,7,1\n")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.press("n")
+        await type_into(pilot, "data_file", str(bad))
+        slow_reading.set()
+        await wait_until(pilot, lambda: "not a number" in shown(lab, "#error-data_file"))
+        assert shown(lab, "#error-data_file") == (
+            "big-bad.csv:4: not a number: 'x' (kept the moons dataset)")
+        assert lab.session.step == 1 and lab.session.settings.data_file is None
+
+
+async def test_a_preset_while_a_big_csv_is_read_gives_it_up(make_app, tmp_path, slow_reading):
+    path = three_inputs(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await type_into(pilot, "data_file", str(path))
+        lab.reopen(preset="spiral")  # a lesson's link, say
+        assert lab.session.settings.dataset == "spiral"
+        reading = lab.tuning.reading
+        slow_reading.set()
+        await wait_until(pilot, lambda: not lab.workers)  # the worker ends, and is ignored
+        await pilot.pause()
+        assert lab.session.settings.data_file is None and reading._reading is None
+        assert shown(lab, "#error-data_file") == ""
+
+
+def test_a_file_too_big_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as file:
+        file.truncate(25_000_000)  # (a sparse file: 25 MB that take no room)
+    with pytest.raises(DataError, match=r"^huge.csv: 25 MB, more than gdtui reads \(20 MB at "
+                                        r"most\)$"):
+        load_csv(path)

@@ -32,6 +32,12 @@ INPUT_FEATURE = re.compile(r"x[1-9][0-9]*")
 
 # A CSV target with whole numbers and at most this many distinct values is a class label.
 MAX_CSV_CLASSES = 10
+# A bigger file is refused: reading it would take seconds and gigabytes (a CSV of 20 MB holds
+# about 4 million numbers, read in about 5 s).
+MAX_CSV_BYTES = 20_000_000
+# A file of more than this takes a noticeable moment to read (0.2 s or more): the lab reads it
+# in a worker.
+SLOW_CSV_BYTES = 1_000_000
 # A regression target past this size has a square (the mse loss) near the largest number a
 # float holds (about 1.8e308): the loss would overflow to infinity before training starts.
 MAX_CSV_TARGET = 1e150
@@ -256,6 +262,14 @@ def _cell_value(text: str, where: str) -> float:
         raise DataError(str(error)) from None
 
 
+def reads_slowly(path: str | Path) -> bool:
+    """True for a file big enough to take a noticeable moment to read (SLOW_CSV_BYTES)."""
+    try:
+        return os.stat(path).st_size > SLOW_CSV_BYTES
+    except (OSError, ValueError):
+        return False  # (load_csv says why)
+
+
 def _row_values(fields: list[str], where: str) -> list[float]:
     """The numbers of one row, or DataError for its first bad field (see _cell_value)."""
     try:
@@ -295,9 +309,15 @@ def load_csv(path: str | Path, validation_share: float = 0.5, seed: int = 0) -> 
     path = Path(path)
     name = path.name or str(path)
     try:
-        kind = os.stat(path).st_mode
+        status = os.stat(path)
+        kind = status.st_mode
+        if stat.S_ISREG(kind) and status.st_size > MAX_CSV_BYTES:
+            raise DataError(f"{name}: {status.st_size / 1e6:,.0f} MB, more than gdtui reads "
+                            f"({MAX_CSV_BYTES / 1e6:.0f} MB at most)")
         # (a pipe or a device would be read forever)
         text = path.read_text(encoding="utf-8-sig") if stat.S_ISREG(kind) else None
+    except DataError:
+        raise
     except UnicodeDecodeError:
         raise DataError(f"{name}: not a text file") from None
     except (OSError, ValueError) as error:  # (ValueError: a path with a NUL character)

@@ -157,15 +157,17 @@ class TrainingSession:
         self.starting_loss = first.train_loss
         self._given_dataset = dataset
 
-    def rebuild(self, **changes: Any) -> None:
+    def rebuild(self, loaded: Dataset | None = None, **changes: Any) -> None:
         """Apply any setting changes and start over with a new network and an empty history.
 
+        `loaded` is the data file's points when they were read beforehand (a big CSV is read
+        in a worker), with the validation share and seed of the settings.
         Raises SettingsError (or DataError for a bad CSV) and then keeps the current session.
         """
         settings = self.settings.replace(**changes)
         current = dict(self.__dict__)
         if any(SETTING_INFO[name].new_data for name in changes):
-            self._given_dataset = None
+            self._given_dataset = loaded
         try:
             self._build(settings)
         except ValueError:
@@ -208,9 +210,10 @@ class TrainingSession:
         self.history.changes.extend(recorded)
         return recorded
 
-    def change(self, name: str, value: Any) -> Changed:
+    def change(self, name: str, value: Any, loaded: Dataset | None = None) -> Changed:
         """Set one setting: live when it keeps the network (SETTING_INFO[name].live), else
         with a new network and an empty history (and new data when the setting makes data).
+        A new data file's points may be `loaded` already (see rebuild).
 
         Raises SettingsError (or DataError for a bad CSV) and then keeps the current session.
         """
@@ -224,23 +227,24 @@ class TrainingSession:
             return Changed(rebuilt=False, new_data=False,
                            why=f"the {info.label} changed: the network and its history are kept")
         if name == "data_file":
-            return self._new_data_file(value)
+            return self._new_data_file(value, loaded)
         self.rebuild(**{name: value})
         what = "new data and a new network" if info.new_data else "new network"
         return Changed(rebuilt=True, new_data=info.new_data,
                        why=f"{what}: the {info.label} changed")
 
-    def _new_data_file(self, path: str | None) -> Changed:
-        """Learn from the CSV at `path`, or with None from the dataset again; features the
-        new data has no column for give way to the raw inputs (and the reason says so)."""
+    def _new_data_file(self, path: str | None, loaded: Dataset | None) -> Changed:
+        """Learn from the CSV at `path` (its points `loaded` already, or None), or with None
+        from the dataset again; features the new data has no column for give way to the raw
+        inputs (and the reason says so)."""
         features = self.settings.features
         try:
-            self.rebuild(data_file=path)
+            self.rebuild(loaded, data_file=path)
             dropped = ""
         except SettingsError as error:
             if error.field != "features" or not features:
                 raise
-            self.rebuild(data_file=path, features=())
+            self.rebuild(loaded, data_file=path, features=())
             dropped = (f"; the features {','.join(features)} do not fit it, so the network "
                        "takes the raw inputs")
         shape = "-".join(str(n) for n in self.network.layer_sizes)

@@ -205,8 +205,9 @@ class LabControls(VerticalScroll, can_focus=False):
         """True while a message is shown under the field."""
         return bool(self.query(f"#error-{name}.shown"))
 
-    def set_error(self, name: str, message: str | None) -> None:
-        """Show a message under a field (saying which value is kept), or clear it with None."""
+    def set_error(self, name: str, message: str | None, note: bool = False) -> None:
+        """Show a message under a field (saying which value is kept), or clear it with None;
+        a `note` is a word on what the field is doing (reading a big file), not an error."""
         if not self.ready:
             return  # (no field yet, so nothing typed in one to be refused)
         found = self.query(f"#error-{name}").results(Static)
@@ -216,9 +217,11 @@ class LabControls(VerticalScroll, can_focus=False):
                 return
             error = Static(id=f"error-{name}", classes="error field-error")
             self.mount(error, after=f"#row-{name}")
-        error.update(Content(f"{message} (kept {kept_text(name, self._good)})" if message
-                             else ""))
+        if message and not note:
+            message = f"{message} (kept {kept_text(name, self._good)})"
+        error.update(Content(message or ""))
         error.set_class(bool(message), "shown")
+        error.set_class(note, "note")
 
     def set_running(self, running: bool) -> None:
         """The run button says what pressing it will do."""

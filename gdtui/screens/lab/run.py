@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from gdtui.course.progress import LabRuns
 from gdtui.training.challenges import Challenge
+from gdtui.training.datasets import Dataset
 from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
@@ -222,9 +223,10 @@ class TrainingRun:
             self.session.reset()
         self._keep(earlier, challenge)
 
-    def change(self, name: str, value: Any, challenge: Challenge | None = None) -> Changed:
-        """Change one setting (see TrainingSession.change), pausing first for a new network
-        (and keeping the old one for undo).
+    def change(self, name: str, value: Any, challenge: Challenge | None = None,
+               loaded: Dataset | None = None) -> Changed:
+        """Change one setting (see TrainingSession.change, and its `loaded`), pausing first for
+        a new network (and keeping the old one for undo).
 
         Raises SettingsError or DataError, and the session keeps its settings.
         """
@@ -234,7 +236,7 @@ class TrainingRun:
             with self.lock.ui():
                 earlier = kept_copy(self.session)
         with self.lock.ui():
-            changed = self.session.change(name, value)
+            changed = self.session.change(name, value, loaded)
         if changed.rebuilt and earlier is not None:
             self._keep(earlier, challenge)
         return changed

@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState
 from gdtui.help import help_text
 from gdtui.screens.lab.goals import Goals
 from gdtui.screens.lab.panes import REDRAW_SECONDS, LabPanes, RedrawPace
+from gdtui.screens.lab.reading import GROUP as READING
 from gdtui.screens.lab.run import FrameReady, TrainingRun, TrainingStopped
 from gdtui.screens.lab.tuning import Tuning
 from gdtui.training.session import TrainingSession
@@ -191,6 +192,8 @@ class LabScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "train" and event.state == WorkerState.ERROR:
             self.training.failed(event.worker.error)
+        elif event.worker.group == READING:
+            self.tuning.reading.finished(event.worker, event.state)
 
     # -- hidden and shown again --------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from textual.screen import Screen
 
+from gdtui.screens.lab.reading import FileReading
+from gdtui.training.datasets import Dataset
 from gdtui.training.remembered import STORE_KEY, recall, remember
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import PRESETS, Settings, settings_from_dict
@@ -26,6 +28,7 @@ class Tuning:
 
     def __init__(self, screen: Screen) -> None:
         self.screen: Any = screen  # the lab screen: its training, goals and pace
+        self.reading = FileReading(screen)  # a big data file, read in a worker
 
     @property
     def _store(self) -> Any:
@@ -79,10 +82,11 @@ class Tuning:
                                severity="warning")
             return None
 
-    def apply(self, name: str, value: Any) -> bool:
+    def apply(self, name: str, value: Any, loaded: Dataset | None = None) -> bool:
         """Hand one setting to the run (the speed) or the session, and show what happened.
 
-        A refused value gets a message under its field and the session keeps its own.
+        A refused value gets a message under its field and the session keeps its own. A big
+        data file is read in a worker first (FileReading), then comes back here `loaded`.
         """
         screen, training = self.screen, self.screen.training
         controls = screen.query_one(LabControls)
@@ -91,9 +95,11 @@ class Tuning:
         elif name == "data_file" and screen.app.served:  # (its field is off: never, then)
             controls.set_error(name, SERVED_DATA_FILE)
             return False
+        elif name == "data_file" and loaded is None and self._read_first(value):
+            return True  # (being read: it comes back loaded)
         else:
             try:
-                changed = training.change(name, value, screen.goals.challenge)
+                changed = training.change(name, value, screen.goals.challenge, loaded)
             except ValueError as error:  # SettingsError, DataError
                 controls.set_error(name, str(error))
                 controls.show_settings(training.session.settings, training.speed)
@@ -103,6 +109,14 @@ class Tuning:
         controls.set_error(name, None)
         self.shown()
         return True
+
+    def _read_first(self, path: str | None) -> bool:
+        """True when the data file at `path` is to be read in a worker first (a big one); a
+        file still being read gives way to any other data file asked for."""
+        self.reading.cancel()
+        if path is None or path == self.screen.training.session.settings.data_file:
+            return False
+        return self.reading.start(path)
 
     def load(self, values: dict[str, Any], why: str) -> bool:
         """Start a new network from a preset's or a challenge's settings."""
@@ -126,8 +140,12 @@ class Tuning:
         self.screen.pace.stale = True
 
     def shown(self, clear_errors: bool = False) -> None:
-        """The settings changed: show them, save them for the next start, and redraw."""
+        """The settings changed: show them, save them for the next start, and redraw. With
+        `clear_errors` (they changed as a whole: undo, a preset), a data file still being read
+        is given up too."""
         training = self.screen.training
+        if clear_errors:
+            self.reading.cancel()
         self.screen.query_one(LabControls).show_settings(training.session.settings,
                                                          training.speed, clear_errors)
         self._store.set_setting(STORE_KEY, remember(training.session.settings, training.speed))

@@ -56,10 +56,10 @@ class DrawScreen(ModalScreen[None]):
         Binding("escape", "back", "Back to the lab", id="draw.back"),
         # (a modal screen hides the app's keys: its help is bound here)
         Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("up", "move(0, -1)", "Up", show=False),
-        Binding("down", "move(0, 1)", "Down", show=False),
-        Binding("left", "move(-1, 0)", "Left", show=False),
-        Binding("right", "move(1, 0)", "Right", show=False),
+        Binding("up", "move(0, -1)", "Move the cursor", show=False),
+        Binding("down", "move(0, 1)", "Move the cursor", show=False),
+        Binding("left", "move(-1, 0)", "Move the cursor", show=False),
+        Binding("right", "move(1, 0)", "Move the cursor", show=False),
     ]
 
     def __init__(self, pad: Pad, reader: DigitReader) -> None:
@@ -99,10 +99,12 @@ class DrawScreen(ModalScreen[None]):
         self.show_status()
 
     def show_status(self) -> None:
-        pen = "pen down: moving draws" if self.pad.pen_down else "pen up: space puts it down"
-        hint = " · draw a digit (? for help)" if self.pad.empty else ""
-        self.query_one("#draw-status", Static).update(
-            f"{pen} · mouse: left draws, right (or ctrl) erases{hint}")
+        if self.pad.empty and not self.pad.pen_down:
+            status = "An empty pad: draw with the mouse, or the arrows and space (pen down)."
+        else:
+            pen = "pen down: moving draws" if self.pad.pen_down else "pen up: space puts it down"
+            status = f"{pen} · mouse: left draws, right erases"
+        self.query_one("#draw-status", Static).update(status)
 
     def on_pad_view_drawn(self, _: PadView.Drawn) -> None:
         self.show_reading()

@@ -34,8 +34,7 @@ NOT_DIGITS = "Draw a digit: load the digits preset first (p)."
 def open_draw_pad(lab: LabScreen) -> None:
     """Open the pad over the lab with a copy of its network, or say what to do first."""
     if not reads_digits(lab.session.settings):
-        lab.notify(f"{NOT_DIGITS} The pad needs a network that reads 8x8 digits.",
-                   title="Draw a digit")
+        lab.notify(f"{NOT_DIGITS} The pad needs a network that reads 8x8 digits.")
         return
     if lab.draw_pad is None:
         lab.draw_pad = Pad()

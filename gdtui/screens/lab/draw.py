@@ -9,7 +9,7 @@ pad covers the lab, like under any dialog.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,12 +18,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from gdtui.help import help_text
+from gdtui.screens.lab.run import TrainingRun
 from gdtui.training.drawing import DigitReader, Pad, reads_digits
 from gdtui.widgets.draw_pad import PadView, bars_text, image_text
 from gdtui.widgets.footer import KeysFooter
-
-if TYPE_CHECKING:
-    from gdtui.screens.lab.screen import LabScreen
 
 # At least this many columns and rows, the pad is drawn twice as large (64 x 32 cells).
 BIG_PAD = (112, 38)
@@ -31,14 +29,23 @@ BIG_PAD = (112, 38)
 NOT_DIGITS = "Draw a digit: load the digits preset first (p)."
 
 
-def open_draw_pad(lab: LabScreen) -> None:
+class Lab(Protocol):
+    """What the pad needs of the lab screen (which imports this module, so not its class)."""
+
+    training: TrainingRun
+    draw_pad: Pad | None
+
+    def notify(self, message: str) -> None: ...
+
+
+def open_draw_pad(lab: Lab) -> None:
     """Open the pad over the lab with a copy of its network, or say what to do first."""
-    if not reads_digits(lab.session.settings):
+    if not reads_digits(lab.training.session.settings):
         lab.notify(f"{NOT_DIGITS} The pad needs a network that reads 8x8 digits.")
         return
     if lab.draw_pad is None:
         lab.draw_pad = Pad()
-    lab.app.push_screen(DrawScreen(lab.draw_pad, lab.training.digit_reader()))
+    lab.training.screen.app.push_screen(DrawScreen(lab.draw_pad, lab.training.digit_reader()))
 
 
 class DrawScreen(ModalScreen[None]):

@@ -133,11 +133,19 @@ async def test_escape_goes_back_to_the_lab_which_keeps_the_drawing_and_trains_on
         assert shown_reading(app) == engine_reading(lab, app.screen.pad.inputs())
 
 
+async def test_the_lab_on_digits_says_d_draws(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lab(app, pilot, preset="digits")
+        await wait_for_text(pilot, "d: draw a digit for the network to read")
+
+
 async def test_on_other_data_d_says_to_load_the_digits_preset(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         lab = await open_lab(app, pilot)
         assert lab.session.settings.dataset == "moons"
+        assert "d: draw" not in await wait_for_text(pilot, "space: train")
         await pilot.press("d")
         await wait_until(pilot, lambda: any(NOT_DIGITS in str(toast.render())
                                             for toast in app.screen.query(Toast)))

@@ -128,6 +128,7 @@ def test_the_reader_answers_like_the_session_and_is_a_copy(trained):
     reader.network.parameter_vector[...] = 0.0  # a copy: the session's network is untouched
     assert np.allclose(trained.probabilities(trained.network.forward(pad.inputs()[None]))[0],
                        expected)
+    assert np.allclose(reader.probabilities(pad.inputs()), 0.1)  # (and a whole network)
 
 
 @pytest.mark.parametrize(("digit", "strokes"), [(0, ZERO), (1, ONE)])

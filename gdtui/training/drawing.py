@@ -21,18 +21,17 @@ Nothing here imports Textual.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gdtui.nn.network import MLP
 from gdtui.training import digits
 from gdtui.training.datasets import feature_columns
 from gdtui.training.session import class_probabilities
 
 if TYPE_CHECKING:
-    from gdtui.nn.network import MLP
     from gdtui.training.session import TrainingSession
     from gdtui.training.settings import Settings
 
@@ -208,10 +207,12 @@ class DigitReader:
         when the network does not read digits."""
         if not reads_digits(session.settings):
             raise ValueError("the pad needs a network trained on the digits dataset")
-        network = session.network
-        # (without its work buffers, rebuilt when next needed: see screens.lab.run.kept_copy)
-        return cls(copy.deepcopy(network, {id(network._buffers): {}}), session.loss_name,
-                   session.settings.features)
+        # A new network of the same shape given the same numbers: copy.deepcopy would copy the
+        # layers' views of the parameter vector as arrays of their own, cut off from it.
+        source = session.network
+        network = MLP(source.layer_sizes, source.activation, dtype=source.dtype)
+        network.parameter_vector[...] = source.parameter_vector
+        return cls(network, session.loss_name, session.settings.features)
 
     def probabilities(self, inputs: np.ndarray) -> np.ndarray:
         """The network's probability for each digit 0..9, for one image's 64 inputs: the

@@ -88,6 +88,9 @@ async def test_a_0_drawn_with_mouse_drags_then_erased_with_the_right_button_and_
         assert pad.bitmap[28:30, 29].all()
         await pilot.click("#pad", offset=(30, 15), button=3)
         assert not pad.bitmap[26:32, 27:32].any()
+        await pilot.click("#pad", offset=(30, 15))
+        await pilot.click("#pad", offset=(30, 15), control=True)  # ctrl with the left: the same
+        assert not pad.bitmap[26:32, 27:32].any()
         assert shown_reading(app) == engine_reading(lab, pad.inputs())
         await pilot.press("c")
         assert pad.empty

@@ -4,10 +4,10 @@ The pad is faithful to how the UCI digits were made (training/data/DIGITS.md): a
 bitmap of ink, size-normalised the way the data's bitmaps were, then each 4x4 block's ink
 pixels counted (0..16), then scaled to inputs like every image (digits.to_inputs).
 
-Every image of the data is 32 pixels tall and 17 to 24 wide, centred, whatever the writer's
-hand: NIST's programs scaled each character into that shape (a narrow 1 becomes a wide bar, as
-the data's average 1 shows). The pad does the same to the learner's ink before counting
-(`normalised`), so a digit drawn small or off to one side reads like one drawn to fill the pad.
+The UCI bitmaps were size-normalised and centred: every image of the data fills the 32 rows
+and is 17 to 24 pixels wide, whatever the writer's hand (even a 1 is a wide bar, as the data's
+average 1 shows). The pad does the same to the learner's ink before counting (`normalised`),
+so a digit drawn small or off to one side reads like one drawn to fill the pad.
 benchmarks/draw_pad.py measures it with the preset's network on the validation images
 redrawn smaller or in a corner (95% read right normalised, 8-31% as drawn), squeezed (66%
 and 52%), written as strokes with the pad's pen (90% and 48%), and a 1 as one straight

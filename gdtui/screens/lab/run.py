@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from gdtui.course.progress import LabRuns
 from gdtui.training.challenges import Challenge
+from gdtui.training.drawing import DigitReader
 from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
@@ -128,6 +129,11 @@ class TrainingRun:
         """A frame of the session as it is (paused: the lock is free or soon will be)."""
         with self.lock.ui():
             return make_frame(self.session, request)
+
+    def digit_reader(self) -> DigitReader:
+        """A copy of the network to read the draw pad with (ValueError if it reads no digits)."""
+        with self.lock.ui():
+            return DigitReader.of(self.session)
 
     def pause(self) -> None:
         """Stop the worker (it ends within one step) and log what the run did."""

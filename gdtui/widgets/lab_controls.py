@@ -17,7 +17,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from gdtui.training.fields import kept_text, parse_field, setting_text
@@ -129,6 +129,9 @@ class LabControls(VerticalScroll, can_focus=False):
 
     async def _add_settings(self) -> None:
         await self.mount_all(self._setting_rows())
+        # (a row is mounted before the controls in it, and a list takes its value as it
+        # mounts: wait for them too, so that once ready every setting shows its value)
+        await AwaitMount(self, [self.query_one(f"#field-{name}") for name in FIELDS])
         self.ready = True
         self._show_replaced(self._good["data_file"] is not None)
         if self._focus_when_ready:

@@ -110,13 +110,20 @@ def _place_points(dataset: Dataset, extent: tuple[float, ...], nx: int,
 _placed: list = [None]
 
 
+def placed_points(dataset: Dataset, extent: tuple[float, ...], nx: int,
+                  ny: int) -> tuple[Points, np.ndarray, np.ndarray]:
+    """The data points on an nx-by-ny picture of `extent` and the marks they make, placed
+    once per data and size."""
+    last = _placed[0]
+    if last is None or last[0] is not dataset or last[1] != (nx, ny):
+        last = _placed[0] = (dataset, (nx, ny), _place_points(dataset, extent, nx, ny))
+    return last[2]
+
+
 def _regions(session: TrainingSession, nx: int, ny: int) -> Regions:
     grid = session.predict_grid(nx, ny)
     dataset = session.dataset
-    last = _placed[0]
-    if last is None or last[0] is not dataset or last[1] != (nx, ny):
-        last = _placed[0] = (dataset, (nx, ny), _place_points(dataset, grid.extent, nx, ny))
-    points, marks, hollow = last[2]
+    points, marks, hollow = placed_points(dataset, grid.extent, nx, ny)
     if grid.classes is not None and grid.probabilities is not None:
         n_colours = grid.probabilities.shape[-1]
         chance = 1.0 / n_colours

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
 from gdtui.training.history import Change, Evaluation
+from gdtui.training.insides import Insides, make_insides, unit_picture
 from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.settings import SETTING_INFO, Settings
 from gdtui.training.trouble import Trouble
@@ -113,10 +114,16 @@ def snapshot(session: TrainingSession, max_points: int = 200,
 @dataclass(frozen=True)
 class FrameRequest:
     """What the Lab asks the next frame to hold: the verdict on `challenge` (if any), and a
-    model picture of `picture_size` (columns, rows), or None to keep the one on screen."""
+    model picture of `picture_size` (columns, rows), or None to keep the one on screen.
+
+    `unit` (layer, unit) asks for that unit's output as the picture instead of the
+    network's answer (see training.insides); `insides` asks for the network's insides with
+    maps of that size (columns, rows), for the network view."""
 
     picture_size: tuple[int, int] | None
     challenge: Challenge | None = None
+    unit: tuple[int, int] | None = None
+    insides: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,15 +135,20 @@ class Frame:
     evaluations: tuple[Evaluation, ...]  # the history's record: the chart thins it its own way
     picture: Regions | Curve | None
     picture_size: tuple[int, int] | None  # None: this frame has no new picture
+    insides: Insides | None = None  # None: no network view to draw, or keep the last
 
 
 def make_frame(session: TrainingSession, request: FrameRequest) -> Frame:
     """Copy a frame out of `session` as `request` asks (hold its lock while calling this)."""
-    size = request.picture_size
+    size, unit = request.picture_size, request.unit
+    picture = None
+    if size is not None:
+        picture = (unit_picture(session, *unit, *size) if unit is not None
+                   else model_picture(session, *size))
+    insides = make_insides(session, *request.insides) if request.insides else None
     return Frame(view=snapshot(session, 2, request.challenge),  # the chart thins its own
                  evaluations=tuple(session.history.evaluations),
-                 picture=model_picture(session, *size) if size is not None else None,
-                 picture_size=size)
+                 picture=picture, picture_size=size, insides=insides)
 
 
 def _percent(value: float | None) -> str:

@@ -167,7 +167,7 @@ def test_the_command_and_the_lab_judge_a_run_alike(capsys, options):
 
 
 @pytest.mark.parametrize("options, message", [
-    (["--hidden", "8,99"], "hidden layers: use up to 6 numbers from 1 to 16, like 8,8"),
+    (["--hidden", "8,99"], "hidden layers: use up to 6 numbers from 1 to 64, like 8,8"),
     (["--lr", "-1"], "learning rate must be a positive number"),
     (["--lr", "fast"], "learning rate must be a positive number"),
     (["--steps", "0"], "--steps must be a whole number from 1 to 1000000"),

@@ -52,7 +52,7 @@ def test_fields_read_what_is_typed(name, text, value):
 
 
 @pytest.mark.parametrize(("name", "text", "message"), [
-    ("hidden_layers", "8,x", "hidden layers: use up to 6 numbers from 1 to 16, like 8,8"),
+    ("hidden_layers", "8,x", "hidden layers: use up to 6 numbers from 1 to 64, like 8,8"),
     ("learning_rate", "abc", "learning rate must be a positive number"),
     ("noise", "lots", "noise must be a number, like 0.1"),
     ("regularization_rate", "nan", "regularization rate must be a number, like 0.1"),

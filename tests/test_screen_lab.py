@@ -163,7 +163,7 @@ async def test_bad_entries_explain_and_keep_the_last_good_value(make_app):
         lab = await open_lab(app, pilot)
         await type_into(pilot, "hidden_layers", "8,x")
         assert shown(lab, "#error-hidden_layers") == (
-            "hidden layers: use up to 6 numbers from 1 to 16, like 8,8 (kept 8,8)")
+            "hidden layers: use up to 6 numbers from 1 to 64, like 8,8 (kept 8,8)")
         await type_into(pilot, "learning_rate", "abc")
         assert shown(lab, "#error-learning_rate") == (
             "learning rate must be a positive number (kept 0.01)")

@@ -43,9 +43,11 @@ CHART_WIDTH, CHART_HEIGHT = 80, 18
 # (group, option, metavar, help); every value arrives as text and is checked in run()
 OPTIONS = (
     ("data", "--dataset", "NAME",
-     "circle, xor, gaussians, moons, spiral, spiral3, sine or plane (default: moons)"),
+     "circle, xor, gaussians, moons, spiral, spiral3, digits (real 8x8 handwritten digits), "
+     "sine or plane (default: moons)"),
     ("data", "--data", "FILE.csv", "learn from a CSV of numbers instead: inputs, then the target"),
-    ("data", "--points", "N", "number of points to draw (default: 500)"),
+    ("data", "--points", "N", "number of points to draw, or of digits images, at most 1797 "
+     "(default: 500)"),
     ("data", "--noise", "X", "noise, 0 to 1 (default: 0.1)"),
     ("data", "--validation-share", "X", "share kept for validation (default: 0.5)"),
     ("data", "--features", "LIST", "input features, like x1,x2,x1^2 (default: raw inputs)"),

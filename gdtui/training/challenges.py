@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gdtui.training.settings import Settings, settings_from_dict
+from gdtui.training.settings import DIGITS_DATA, Settings, settings_from_dict
 from gdtui.training.state import TrainingState
 
 # What a score measures, and whether more is better.
@@ -21,7 +21,8 @@ class Challenge:
     their value from `start`; `steady` settings must not change mid-run. The goal is met at
     the first evaluation, within `max_steps`, where `metric` ("validation_accuracy": at least
     `threshold`; "validation_loss": at most) is reached. `score` says what is compared
-    between successful attempts (see SCORES).
+    between successful attempts (see SCORES). With `max_hidden_units`, the network may have
+    at most that many hidden units in all.
     """
 
     id: str
@@ -34,6 +35,7 @@ class Challenge:
     score: str = "steps"
     locked: tuple[str, ...] = ("dataset", "data_file", "n_points", "noise", "validation_share")
     steady: tuple[str, ...] = field(default=())
+    max_hidden_units: int | None = None
 
     def settings(self) -> Settings:
         """The starting settings."""
@@ -80,6 +82,11 @@ CHALLENGES: tuple[Challenge, ...] = (
               "Fit the sine curve: validation loss at most 0.02 within 300 steps.",
               {"dataset": "sine", "hidden_layers": [8]},
               "validation_loss", 0.02, 300),
+    Challenge("digit-reader", "Digit reader",
+              "Read real handwritten digits: 97% validation accuracy with at most 16 hidden "
+              "units in all, within 3000 steps.",
+              {**DIGITS_DATA, "hidden_layers": [32]},
+              "validation_accuracy", 0.97, 3000, max_hidden_units=16),
 )
 
 
@@ -102,6 +109,10 @@ def judge(challenge: Challenge, session: TrainingState) -> Verdict:
         if getattr(settings, name) != getattr(start, name):
             return Verdict(False, None, f"{name.replace('_', ' ')} must stay "
                                         f"{getattr(start, name)!r} for this challenge")
+    units = sum(settings.hidden_layers)
+    if challenge.max_hidden_units is not None and units > challenge.max_hidden_units:
+        return Verdict(False, None, f"use at most {challenge.max_hidden_units} hidden units in "
+                                    f"all (this network has {units})")
     for change in session.history.changes:
         if change.by_hand:
             return Verdict(False, None, f"{change.name} was changed by hand at step "

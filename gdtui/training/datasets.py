@@ -9,14 +9,15 @@ classification, and to the target for regression.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from gdtui.numbers import read_number
+from gdtui.training import digits
 
-CLASSIFICATION_DATASETS = ("circle", "xor", "gaussians", "moons", "spiral", "spiral3")
+CLASSIFICATION_DATASETS = ("circle", "xor", "gaussians", "moons", "spiral", "spiral3", "digits")
 REGRESSION_DATASETS = ("sine", "plane")
 DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
 
@@ -139,6 +140,8 @@ def make_dataset(name: str, n_points: int = 200, noise: float = 0.1,
 
     circle, xor, gaussians, moons, spiral: two classes of 2-D points; spiral3: three.
     sine: y = sin(pi x) on x in [-1, 1]; plane: y = (x1 + x2) / 2 on [-1, 1]^2.
+    digits: `n_points` of the 1,797 real 8x8 handwritten digits (64 inputs, 10 classes),
+    picked by the seed, with `noise` added to each pixel.
     """
     if name not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
@@ -147,6 +150,8 @@ def make_dataset(name: str, n_points: int = 200, noise: float = 0.1,
     if not (math.isfinite(noise) and noise >= 0):
         raise DataError("noise must be a number of at least 0")
     rng = np.random.default_rng(seed)
+    if name == "digits":
+        return _digits(n_points, noise, validation_share, rng)
     if name == "sine":
         inputs = rng.uniform(-1.0, 1.0, (n_points, 1))
         targets = np.sin(np.pi * inputs[:, 0]) + rng.normal(0.0, noise, n_points)
@@ -160,6 +165,30 @@ def make_dataset(name: str, n_points: int = 200, noise: float = 0.1,
     n_classes = 3 if name == "spiral3" else 2
     return _split(name, "classification", points, labels.astype(np.int64),
                   validation_share, rng, n_classes, tuple(float(k) for k in range(n_classes)))
+
+
+def _digits(n_points: int, noise: float, validation_share: float,
+            rng: np.random.Generator) -> Dataset:
+    if n_points > digits.N_IMAGES:
+        raise DataError(f"number of points: digits has {digits.N_IMAGES:,} images; use at most "
+                        f"{digits.N_IMAGES}")
+    pixels, labels = digits.load_digits()
+    chosen = np.sort(rng.permutation(digits.N_IMAGES)[:n_points])
+    data = _split("digits", "classification", digits.to_inputs(pixels[chosen]),
+                  labels[chosen].copy(), validation_share, rng, digits.N_CLASSES,
+                  tuple(float(k) for k in range(digits.N_CLASSES)))
+    if not noise:
+        return data
+    # after the split, so that noise changes the pixels and never which images are checked on
+    return replace(data, train_inputs=data.train_inputs + rng.normal(
+                       0.0, noise, data.train_inputs.shape),
+                   validation_inputs=data.validation_inputs + rng.normal(
+                       0.0, noise, data.validation_inputs.shape))
+
+
+def dataset_inputs(name: str) -> int:
+    """How many raw input columns the toy dataset `name` has."""
+    return {"sine": 1, "digits": digits.N_PIXELS}.get(name, 2)
 
 
 def available_features(n_inputs: int) -> tuple[str, ...]:

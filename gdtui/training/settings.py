@@ -22,13 +22,15 @@ from gdtui.training.datasets import (
     OVERFIT_PRESET,
     REGRESSION_DATASETS,
     available_features,
+    dataset_inputs,
 )
+from gdtui.training.digits import N_IMAGES
 
 LEARNING_RATE_LADDER = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 LOSS_CHOICES = ("auto", "mse", "cross_entropy")  # auto: cross_entropy to classify, else mse
 REGULARIZATIONS = ("none", "l1", "l2")
 MAX_HIDDEN_LAYERS = 6
-MAX_UNITS = 16
+MAX_UNITS = 64  # the digits' 64 inputs want as many; the toy data needs far fewer
 MAX_BATCH_SIZE = 1000
 POINTS_RANGE = (10, 5000)
 VALIDATION_SHARE_RANGE = (0.1, 0.9)
@@ -260,7 +262,13 @@ def _check_settings(s: Settings) -> None:
     if len(set(s.features)) != len(s.features):
         raise SettingsError("features", "features: each feature can be chosen once")
     if s.data_file is None:
-        allowed = available_features(1 if s.dataset == "sine" else 2)
+        if s.dataset == "digits" and s.n_points > N_IMAGES:
+            raise SettingsError("n_points", f"number of points: digits has {N_IMAGES:,} images; "
+                                            f"use at most {N_IMAGES}")
+        if s.dataset == "digits" and s.features:
+            raise SettingsError("features", "features: digits learns from its 64 pixels as "
+                                            "they are; leave features empty")
+        allowed = available_features(dataset_inputs(s.dataset))
         extra = [f for f in s.features if f not in allowed]
         if extra:
             raise SettingsError("features", f"features: {', '.join(extra)} not available for "
@@ -335,6 +343,7 @@ def learning_rate_down(learning_rate: float) -> float:
 # --- presets: plain dicts, so the app can save its own next to these ---------------------------
 
 RANDOM_GUESS = "random guess"
+DIGITS_DATA = {"dataset": "digits", "n_points": N_IMAGES, "noise": 0.0, "validation_share": 0.25}
 
 PRESETS: dict[str, dict[str, Any]] = {
     "default": Settings().to_dict(),
@@ -351,6 +360,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     # already scores 88.8%. Picked by measuring the first 1,000 seeds (tests/test_lab_truth.py);
     # it learns the moons to 99% validation accuracy in 500 steps.
     RANDOM_GUESS: {**Settings().to_dict(), "seed": 534},
+    # Real handwritten digits: all 1,797 images, a quarter kept to check on. It passes 95%
+    # validation accuracy within 250 steps, a fraction of a second (tests/test_digits.py).
+    "digits": {**Settings().to_dict(), **DIGITS_DATA, "hidden_layers": [32]},
 }
 
 

@@ -31,7 +31,7 @@ MAP_LEVELS = 5  # shades of a unit's tiny map, from its lowest output to its hig
 WEIGHT_SIZES = (0.05, 0.5, 1.5)
 WIDE_LAYER = 16  # a layer of inputs wider than this is summarised ("64 inputs")
 WEIGHT_LIMIT = 100.0  # the largest weight a learner may type
-SLOPE_OF = "all training points"  # what the slopes are measured on, for the view to say
+SLOPE_OF = "all training data"  # what the slopes are measured on, for the view to say
 
 
 def input_names(features: Sequence[str], n_inputs: int) -> tuple[str, ...]:
@@ -242,3 +242,16 @@ def unit_picture(session: TrainingSession, layer: int, unit: int, nx: int,
     points, marks, hollow = placed_points(session.dataset, session.extent(), nx, ny)
     n_colours = max(session.dataset.n_classes, 2) if session.is_classification else 2
     return Regions((centred > 0).astype(int), strengths, points, n_colours, marks, hollow)
+
+
+def selection_text(insides: Insides, layer: int, unit: int, source: int | None) -> str:
+    """One line on what is selected: a weight's value and slope, or what the unit is."""
+    name = insides.name(layer, unit)
+    if layer == 0:
+        return f"{name}: an input; its map is its value over the plane"
+    off = f"{name} is off (o: on) · " if insides.is_off(layer, unit) else ""
+    if source is None:
+        return f"{off}{name}"
+    value, slope = insides.weight(layer, source, unit), insides.slope(layer, source, unit)
+    return (f"{off}{insides.weight_name(layer, source, unit)} = {value + 0.0:+.3f}, slope "
+            f"{slope + 0.0:+.2g} ({SLOPE_OF})")

@@ -140,7 +140,9 @@ class Frame:
 
 def make_frame(session: TrainingSession, request: FrameRequest) -> Frame:
     """Copy a frame out of `session` as `request` asks (hold its lock while calling this)."""
-    size, unit = request.picture_size, request.unit
+    size, unit, sizes = request.picture_size, request.unit, session.network.layer_sizes
+    if unit is not None and not (unit[0] < len(sizes) and unit[1] < sizes[unit[0]]):
+        unit = None  # (asked for just before a new network came)
     picture = None
     if size is not None:
         picture = (unit_picture(session, *unit, *size) if unit is not None
@@ -183,6 +185,18 @@ def network_text(layer_sizes: Sequence[int], settings: Settings) -> str:
     """Like "2-8-8-1 tanh, adam lr 0.01"."""
     shape = "-".join(str(n) for n in layer_sizes)
     return f"{shape} {settings.activation}, {settings.optimizer} lr {settings.learning_rate:g}"
+
+
+def hand_change_line(change: Change, before: Evaluation, after: Evaluation) -> str:
+    """What a change by hand cost, like "h1.3 off: loss 0.2100 → 0.4500, accuracy 97.0% →
+    81.0%. Press u to undo." (`before` and `after`: the evaluations either side of it)."""
+    what = (f"{change.name} {change.new}" if isinstance(change.new, str)
+            else f"{change.name} = {change.new:g}")
+    text = f"{what}: loss {_loss(before.train_loss)} → {_loss(after.train_loss)}"
+    if after.train_accuracy is not None:
+        text += (f", accuracy {_percent(before.train_accuracy)} → "
+                 f"{_percent(after.train_accuracy)}")
+    return f"{text}. Press u to undo."
 
 
 TROUBLE_WORDS = {"diverged": "diverged", "stuck": "got stuck"}

@@ -109,10 +109,14 @@ class LabPanes(Vertical):
         return panel.map_size() if picture is not None and panel.display else None
 
     def on_network_view_selected(self, event: NetworkView.Selected) -> None:
-        sizes = self.query_one(NetworkView).insides
-        single_output = sizes is not None and sizes.layer_sizes[-1] == 1 and \
-            event.layer == len(sizes.layer_sizes) - 1
-        self.unit = None if single_output else (event.layer, event.unit)
+        # The model panel draws the unit selected, unless it is the one output (the panel's
+        # own picture says more) or the data has no plane to draw it over.
+        insides = self.query_one(NetworkView).insides
+        if insides is None or insides.maps[event.layer] is None or (
+                insides.layer_sizes[-1] == 1 and event.layer == len(insides.layer_sizes) - 1):
+            self.unit = None
+        else:
+            self.unit = (event.layer, event.unit)
 
     def show(self, frame: Frame, running: bool) -> Snapshot:
         """Draw a frame; returns its view, with the losses as the chart thinned them."""

@@ -50,7 +50,11 @@ async def test_v_puts_the_network_in_the_model_panels_place_at_80x24(make_app):
         await wait_until(pilot, lambda: model.display and not panel.display)
 
 
-async def test_arrows_select_a_unit_and_the_model_panel_draws_it_large(make_app):
+async def test_arrows_select_a_unit_and_the_model_panel_draws_it_large(make_app, monkeypatch):
+    drawn = []  # the pictures the model panel is given
+    show = ModelPanel.show
+    monkeypatch.setattr(ModelPanel, "show", lambda panel, picture, *rest: (
+        drawn.append(picture), show(panel, picture, *rest)))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lab, view = await network_shown(app, pilot)
@@ -61,9 +65,9 @@ async def test_arrows_select_a_unit_and_the_model_panel_draws_it_large(make_app)
         await wait_until(pilot, lambda: panel.border_title.startswith("unit h1.3 of 2-8-8-1"))
         columns, rows = panel.picture_size()
         expected = unit_picture(lab.session, 1, 2, columns, rows)
-        regions = lab.query_one(RegionView)
-        await wait_until(pilot, lambda: regions._shown is not None
-                         and np.array_equal(regions._shown.colours, expected.colours))
+        await wait_until(pilot, lambda: np.array_equal(drawn[-1].colours, expected.colours)
+                         and np.array_equal(drawn[-1].strengths, expected.strengths))
+        assert lab.query_one(RegionView).display
         # the output, selected again, brings back the network's own answer
         await pilot.press("v", "right", "right")
         await pilot.press("v")
@@ -102,10 +106,12 @@ async def test_a_weight_edited_is_a_marker_and_undo_takes_it_back(make_app):
         await wait_for_text(pilot, "w h1.3←x2 =")
         await pilot.press("0", "full_stop", "5", "enter")
         await wait_until(pilot, lambda: lab.session.network.blocks[0][1, 2] == 0.5)
-        await wait_for_text(pilot, "w h1.3←x2 = +0.500")
+        # what it cost, then (the next selection) the weight as it is now
+        await wait_for_text(pilot, "w h1.3←x2 = 0.5: loss 0.6178 → ", "u undoes it")
+        await pilot.press("comma", "full_stop")
+        await wait_for_text(pilot, "w h1.3←x2 = +0.500, slope")
         await wait_until(pilot, lambda: "w h1.3←x2 0.5" in chart_text(lab))
         assert view.has_focus  # back to the view, the field closed
-        assert any("w h1.3←x2 = 0.5: loss" in n.message for n in app._notifications)
         await pilot.press("u")
         await wait_until(pilot, lambda: np.array_equal(lab.session.network.parameter_vector,
                                                        before))
@@ -145,10 +151,12 @@ async def test_switching_a_unit_off_shows_what_it_costs_and_training_keeps_it_of
         assert not np.array_equal(lab.session.network.forward(lab.session.train_features),
                                   outputs)
         latest = lab.session.history.latest
-        await wait_for_text(pilot, f"loss {latest.train_loss:.4f}", "h2.3 is off (o: on)")
+        # what it cost, in the status and in the view
+        await wait_for_text(pilot, f"loss {latest.train_loss:.4f}", "h2.3 off: loss ",
+                            f"→ {latest.train_loss:.4f}, acc ", "u undoes it")
         assert lab.session.history.changes[-1].name == "h2.3"  # a marker on the chart
-        cost = [n.message for n in app._notifications if n.message.startswith("h2.3 off:")]
-        assert cost and f"→ {latest.train_loss:.4f}" in cost[0] and "accuracy" in cost[0]
+        await pilot.press("comma")  # the next selection: the unit's state
+        await wait_for_text(pilot, "h2.3 is off (o: on)")
         await press_while_training(app, pilot, "space", lambda: lab.running)
         await wait_until(pilot, lambda: lab.session.step >= 400)
         await press_while_training(app, pilot, "space", lambda: not lab.running)

@@ -188,15 +188,14 @@ def network_text(layer_sizes: Sequence[int], settings: Settings) -> str:
 
 
 def hand_change_line(change: Change, before: Evaluation, after: Evaluation) -> str:
-    """What a change by hand cost, like "h1.3 off: loss 0.2100 → 0.4500, accuracy 97.0% →
-    81.0%. Press u to undo." (`before` and `after`: the evaluations either side of it)."""
+    """What a change by hand cost, like "h1.3 off: loss 0.2100 → 0.4500, acc 97.0% → 81.0%;
+    u undoes it" (`before` and `after`: the evaluations either side of it)."""
     what = (f"{change.name} {change.new}" if isinstance(change.new, str)
             else f"{change.name} = {change.new:g}")
     text = f"{what}: loss {_loss(before.train_loss)} → {_loss(after.train_loss)}"
     if after.train_accuracy is not None:
-        text += (f", accuracy {_percent(before.train_accuracy)} → "
-                 f"{_percent(after.train_accuracy)}")
-    return f"{text}. Press u to undo."
+        text += f", acc {_percent(before.train_accuracy)} → {_percent(after.train_accuracy)}"
+    return f"{text}; u undoes it"
 
 
 TROUBLE_WORDS = {"diverged": "diverged", "stuck": "got stuck"}

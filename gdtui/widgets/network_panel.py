@@ -32,7 +32,7 @@ class NetworkPanel(Vertical):
     """The network view with the selected weight's line and its field."""
 
     DEFAULT_CSS = """
-    NetworkPanel #network-detail { height: 1; padding: 0 1; }
+    NetworkPanel #network-detail { height: auto; max-height: 2; padding: 0 1; }
     NetworkPanel #network-scroll { height: 1fr; scrollbar-size: 1 1; }
     NetworkPanel #weight-edit { height: 1; display: none; }
     NetworkPanel #weight-edit.shown { display: block; }
@@ -55,6 +55,7 @@ class NetworkPanel(Vertical):
         super().__init__(**options)
         self._editing: tuple[int, int, int] | None = None
         self._said = ""  # the line on the selection, as shown
+        self._told: str | None = None  # what a change cost, said until the next selection
 
     def compose(self) -> ComposeResult:
         yield Static(id="network-detail")
@@ -94,13 +95,25 @@ class NetworkPanel(Vertical):
         if view.insides is None:
             return
         source = view.source if view.layer_index else None
-        text = selection_text(view.insides, view.layer_index, view.unit_index, source)
+        text = self._told or selection_text(view.insides, view.layer_index, view.unit_index,
+                                            source)
         if text != self._said:
+            line = self.query_one("#network-detail", Static)
+            room = line.content_size.width
+            # a layout pass (it repaints the screen) only when the text needs one more row,
+            # or one less: what a change cost may take two
+            wraps = (len(text) > room) != (len(self._said) > room)
             self._said = text
-            self.query_one("#network-detail", Static).update(Content(text), layout=False)
+            line.update(Content(text), layout=wraps)
+
+    def tell(self, text: str) -> None:
+        """Say `text` on the selection's line, until the selection changes."""
+        self._told = text
+        self._say()
 
     @on(NetworkView.Selected)
     def _selected(self) -> None:
+        self._told = None
         self._say()  # (the message goes on up to the screen, which redraws the model panel)
 
     def action_edit(self) -> None:

@@ -71,7 +71,8 @@ class NetworkControls:
             except ValueError as error:
                 return str(error)
             after = training.session.history.latest
-        self.screen.notify(hand_change_line(change, before, after), title="Changed by hand")
+        # said in the view (a notice would cover it), until the next selection
+        self._panel.tell(hand_change_line(change, before, after))
         self.screen.goals.forget_pass()
         self._redraw()
         return None

@@ -16,6 +16,7 @@ Screens (each with the keys a learner would press):
 
 - home: the home screen, idle (the baseline).
 - lab: the Training Lab, training the default network (`space`).
+- lab-network: the same with the network view shown (`v`, then `space`).
 - guess: the guessing game's "Watch it learn" at fast speed, learning rate 1 and secret 95, so
   a game takes its 20 guesses (`2`, `[` seven times, `shift+tab` to the secret, `95`, `enter`,
   `f`, `space`; `g`, `space` again as soon as a game ends).
@@ -71,6 +72,8 @@ class Scenario:
 SCENARIOS = {
     "home": Scenario(None, about="home screen, idle"),
     "lab": Scenario("lab", ("space",), about="Training Lab, training"),
+    "lab-network": Scenario("lab", ("v", "space"),
+                            about="Training Lab, training, network view shown"),
     "guess": Scenario("guess", ("2", *["["] * 7, "shift+tab", "9", "5", "enter", "f", "space"),
                       ("g", "space"), when_ended=True,
                       about="guessing game, watching games at fast speed"),

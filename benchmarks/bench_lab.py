@@ -1,7 +1,7 @@
 """How fast does the Training Lab train, next to the bare session? Prints numbers, asserts nothing.
 
     python benchmarks/bench_lab.py [--seconds 5] [--size 120x40] [--rounds 3] [--points 500]
-                                   [--picture]
+                                   [--picture] [--network]
 
 Network: the Lab's default (moons, 500 points, 2-8-8-1 tanh, Adam, batch 32). `--points N`
 trains on N moons points instead: the Lab's own setting up to 5,000, and above that a CSV of N
@@ -18,6 +18,9 @@ points written to a temporary file and loaded as a learner's CSV would be. Figur
   out of the session (snapshot, hints, judge, model picture) when the UI asked for one.
 - peak memory of the app process while training (ru_maxrss; goal: under 150 MB). The app runs
   in a fresh subprocess, so the headless loop here does not inflate it.
+
+`--network` shows the network view (`v`) while training: at 120x40 beside the picture, at 80x24
+in its place.
 
 `--picture` times the model panel's picture instead, at the given size and points: the
 training thread making it (`model_picture`) and the UI thread drawing it (`ModelPanel.show`,
@@ -60,7 +63,8 @@ def lab_settings(points: int):
     return Settings(data_file=str(path))
 
 
-async def _app_run(seconds: float, size: tuple[int, int], points: int) -> dict:
+async def _app_run(seconds: float, size: tuple[int, int], points: int,
+                   network: bool = False) -> dict:
     import gdtui.training.worker as worker
     from gdtui.app import GdtuiApp
     from gdtui.course.lessons import default_lessons_dir
@@ -85,6 +89,9 @@ async def _app_run(seconds: float, size: tuple[int, int], points: int) -> dict:
         app.open_area("lab", settings=lab_settings(points))
         await pilot.pause(0.5)
         screen = app.screen
+        if network:
+            await pilot.press("v")
+            await pilot.pause(0.3)
         original_draw, chart = screen.draw, screen.query_one(LossChart)
         original_build = chart._build
 
@@ -180,6 +187,8 @@ def main() -> None:
                         help=f"moons points (a CSV above {LAB_POINTS:,}; default: 500)")
     parser.add_argument("--picture", action="store_true",
                         help="time the model picture instead of training")
+    parser.add_argument("--network", action="store_true",
+                        help="train with the network view shown (v)")
     parser.add_argument("--app-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
@@ -192,16 +201,18 @@ def main() -> None:
               "points: under 10 ms)")
         return
     if args.app_only:
-        print(json.dumps(asyncio.run(_app_run(args.seconds, (width, height), args.points))))
+        print(json.dumps(asyncio.run(_app_run(args.seconds, (width, height), args.points,
+                                              args.network))))
         return
     print(f"Training Lab at {width}x{height}, default network on {args.points:,} points, "
-          f"{args.seconds:g} s per run")
+          f"{args.seconds:g} s per run{', network view shown' if args.network else ''}")
     ratios, memories, speeds = [], [], []
     for round_number in range(1, args.rounds + 1):
         before = headless(args.seconds / 2, args.points)
         child = subprocess.run([sys.executable, __file__, "--app-only", "--seconds",
                                 str(args.seconds), "--size", args.size, "--points",
-                                str(args.points)], capture_output=True, text=True)
+                                str(args.points), *(["--network"] if args.network else [])],
+                               capture_output=True, text=True)
         if child.returncode != 0:
             sys.exit(f"the app run failed:\n{child.stderr[-3000:]}")
         app = json.loads(child.stdout.strip().splitlines()[-1])

@@ -77,6 +77,8 @@ class NetworkView(LiveLines, can_focus=True):
         self.layer_index, self.unit_index, self.source = 0, 0, 0  # the selection
         self._hits: list[list[tuple[int, int, Hit]]] = []
         self._width = 0
+        self._styles: dict[tuple, Style] = {}  # made once per theme
+        self._styled_for: tuple = ()
 
     # -- what is shown and selected ---------------------------------------------------------
 
@@ -173,6 +175,9 @@ class NetworkView(LiveLines, can_focus=True):
             self._hits = []
             return []
         plain = self.rich_style
+        if self._styled_for != (plain, self.background_colors[1]):  # a new theme
+            self._styles.clear()
+            self._styled_for = (plain, self.background_colors[1])
         rows = 2 * max(insides.layer_sizes)
         cells: list[list[tuple[str, Style]]] = [[] for _ in range(rows)]
         hits: list[list[tuple[int, int, Hit]]] = [[] for _ in range(rows)]
@@ -246,13 +251,17 @@ class NetworkView(LiveLines, can_focus=True):
         value = insides.weight(layer, source, target)
         size = weight_size(value)
         sign = 1 if value >= 0 else -1
-        colour = Color.parse(HIGH if sign > 0 else LOW)
-        base = self.background_colors[1]
-        style = Style(color=base.blend(colour, 0.45 + 0.55 * size / 3).rich_color,
-                      bold=size == 3)
-        if selected_unit and source == self.source:
-            style += Style(reverse=True, underline=True)
-        return WEIGHT_GLYPHS[sign][size], self.rich_style + style
+        selected = selected_unit and source == self.source
+        key = ("weight", sign, size, selected)
+        style = self._styles.get(key)
+        if style is None:
+            colour = Color.parse(HIGH if sign > 0 else LOW)
+            base = self.background_colors[1]
+            style = self.rich_style + Style(
+                color=base.blend(colour, 0.45 + 0.55 * size / 3).rich_color, bold=size == 3,
+                reverse=selected, underline=selected)
+            self._styles[key] = style
+        return WEIGHT_GLYPHS[sign][size], style
 
     def _map_rows(self, insides: Insides, layer: int, unit: int,
                   width: int) -> tuple[list, list]:
@@ -273,12 +282,15 @@ class NetworkView(LiveLines, can_focus=True):
         return rows[0], rows[1]
 
     def _shade(self, level: int) -> Style:
-        middle = (MAP_LEVELS - 1) / 2
-        colour = Color.parse(HIGH if level > middle else LOW)
-        strength = abs(level - middle) / middle
-        base = self.background_colors[1]
-        tint = base.blend(colour, 0.35 + 0.65 * strength) if strength else self.colors[3]
-        return self.rich_style + Style(color=tint.rich_color)
+        style = self._styles.get(("map", level))
+        if style is None:
+            middle = (MAP_LEVELS - 1) / 2
+            colour = Color.parse(HIGH if level > middle else LOW)
+            strength = abs(level - middle) / middle
+            base = self.background_colors[1]
+            tint = base.blend(colour, 0.35 + 0.65 * strength) if strength else self.colors[3]
+            style = self._styles[("map", level)] = self.rich_style + Style(color=tint.rich_color)
+        return style
 
 
 def _text(text: str, width: int, style: Style) -> list[tuple[str, Style]]:

@@ -91,7 +91,7 @@ async def test_a_click_selects_a_unit_and_a_weight(make_app):
         await wait_until(pilot, lambda: detail(lab).startswith("b h1.2 ="))
         bias = lab.session.network.biases[0][1]
         assert f"= {bias + 0.0:+.3f}, slope" in detail(lab)
-        assert "(all training data)" in detail(lab)
+        assert "(training set)" in detail(lab)  # the slope on all of it, not a batch
 
 
 async def test_a_weight_edited_is_a_marker_and_undo_takes_it_back(make_app):

@@ -111,6 +111,18 @@ def test_the_lab_paused_after_twenty_single_steps(app, snap_compare, size):
     assert snap_compare(app, run_before=run_before, terminal_size=size)
 
 
+@SIZES
+def test_the_lab_network_view_after_twenty_single_steps(app, snap_compare, size):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("4")
+        await wait_for_text(pilot, "⏸ step 0 ·")
+        await pilot.press(*["n"] * 20, "v", "left", "left", "down", "down", "full_stop")
+        await wait_for_text(pilot, "⏸ step 20 ·", "reg. rate", "▶h1.3", "w h1.3←x2 =")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
 def test_the_loss_landscape_with_its_walks_at_their_end(app, snap_compare):
     async def run_before(pilot):
         await home(pilot)

@@ -31,7 +31,7 @@ MAP_LEVELS = 5  # shades of a unit's tiny map, from its lowest output to its hig
 WEIGHT_SIZES = (0.05, 0.5, 1.5)
 WIDE_LAYER = 16  # a layer of inputs wider than this is summarised ("64 inputs")
 WEIGHT_LIMIT = 100.0  # the largest weight a learner may type
-SLOPE_OF = "all training data"  # what the slopes are measured on, for the view to say
+SLOPE_OF = "training set"  # what the slopes are measured on (all of it), for the view to say
 
 
 def input_names(features: Sequence[str], n_inputs: int) -> tuple[str, ...]:

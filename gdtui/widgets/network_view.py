@@ -6,8 +6,8 @@ Layers run left to right, units top to bottom, two rows each: the unit's name an
 under the name the unit's weights in, one character each, from the units of the layer on its
 left, top to bottom, then its bias:
 
-    x1 ░▒▓█  ▶h1.1 ▒▓██  h2.1 ░░▒▓  out ░▒▓▓
-       ░▒▓█   ╋─ + ░▒▓█  ┼━-·+┼─╋ ─ ░▒▓▓  ━┼+─-··╋ + ▒▓██
+    x1 ·░▓█  h1.1 ░░▒▒  h2.1      ░░░░ ▶out       ▒▒▒▒
+       ·░▓█ +- ·  ▒▒▓▓ -+--┼+++ · ▓▓▓▓ +--──++┼ · ▒▒▒▒
 
 A plus shape is a positive weight, a minus shape a negative one, and the heavier the line the
 larger it is ("+ ┼ ╋", "- ─ ━"; "·" about zero), so the view reads without colour; colour
@@ -212,8 +212,9 @@ class NetworkView(LiveLines, can_focus=True):
         name_style = plain + Style(reverse=selected and self.has_focus, bold=selected)
         marker = "▶" if selected else " "
         top = _text(marker, 1, plain) + _text(insides.name(layer, slot), left - 1, name_style)
-        hits[2 * slot].append((here, here + width, Hit(layer, slot)))
         bottom = self._strip(insides, layer, slot, left, here, hits[2 * slot + 1])
+        for row in (2 * slot, 2 * slot + 1):  # a click anywhere else on it: the unit
+            hits[row].append((here, here + width, Hit(layer, slot)))
         if map_width:
             top.append((" ", plain))
             bottom.append((" ", plain))
@@ -243,7 +244,6 @@ class NetworkView(LiveLines, can_focus=True):
         for source in sources:  # a click on a glyph selects that weight
             column = here + (len(cells) - 1 if source == fan_in else source)
             hits.append((column, column + 1, Hit(layer, unit, source)))
-        hits.append((here, here + width, Hit(layer, unit)))
         return cells + [(" ", plain)] * (width - len(cells))
 
     def _weight_cell(self, insides: Insides, layer: int, source: int, target: int,

@@ -1,16 +1,18 @@
 """The Training Lab's network view, as the screen drives it: `v` shows it or hides it, a
 unit selected there is drawn large in the model panel, `o` switches it off or on, a weight
-typed in is set. Every change to the network goes through the run (its lock), is a marker
-on the chart, and `u` takes it back; the learner is told what it cost.
+typed in is set. Every change to the network goes through the run (`TrainingRun.by_hand`),
+is a marker on the chart, and `u` takes it back; the learner is told what it cost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.screen import Screen
 
 from gdtui.training.history import Change
+from gdtui.training.session import TrainingSession
 from gdtui.training.view import hand_change_line
 from gdtui.widgets.network_panel import NetworkPanel
 from gdtui.widgets.network_view import NetworkView
@@ -61,16 +63,12 @@ class NetworkControls:
         else:
             self._panel.refuse(error)
 
-    def _change(self, make) -> str | None:
+    def _change(self, make: Callable[[TrainingSession], Change]) -> str | None:
         """Make a change to the network and tell what it cost; the error, if refused."""
-        training = self.screen.training
-        with training.lock.ui():
-            before = training.session.history.latest
-            try:
-                change: Change = make(training.session)
-            except ValueError as error:
-                return str(error)
-            after = training.session.history.latest
+        try:
+            change, before, after = self.screen.training.by_hand(make)
+        except ValueError as error:
+            return str(error)
         # said in the view (a notice would cover it), until the next selection
         self._panel.tell(hand_change_line(change, before, after))
         self.screen.goals.forget_pass()

@@ -12,6 +12,7 @@ from gdtui.training.datasets import Dataset
 from gdtui.training.insides import (
     MAP_LEVELS,
     make_insides,
+    selection_text,
     training_slope,
     unit_picture,
     weight_size,
@@ -175,6 +176,8 @@ def test_one_input_gives_strips_and_many_inputs_no_maps():
     insides = make_insides(session, 6, 3)
     assert insides.maps == (None, None, None)
     assert insides.summarised(0) and not insides.summarised(1)
+    assert selection_text(insides, 0, 0, None) == "the 64 inputs, too many to draw one by one"
+    assert selection_text(insides, 2, 3, 16).startswith("b out3 = ")
     assert insides.name(2, 3) == "out3" and insides.name(0, 63) == "x64"
     assert insides.blocks[0].shape == (65, 16)
 

@@ -247,8 +247,11 @@ def unit_picture(session: TrainingSession, layer: int, unit: int, nx: int,
 def selection_text(insides: Insides, layer: int, unit: int, source: int | None) -> str:
     """One line on what is selected: a weight's value and slope, or what the unit is."""
     name = insides.name(layer, unit)
+    if insides.summarised(layer):
+        return f"the {insides.layer_sizes[0]} inputs, too many to draw one by one"
     if layer == 0:
-        return f"{name}: an input; its map is its value over the plane"
+        drawn = "; its map is its value over the plane" if insides.maps[0] is not None else ""
+        return f"{name}: an input{drawn}"
     off = f"{name} is off (o: on) · " if insides.is_off(layer, unit) else ""
     if source is None:
         return f"{off}{name}"

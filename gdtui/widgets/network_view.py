@@ -107,14 +107,15 @@ class NetworkView(LiveLines, can_focus=True):
             return
         sizes = self.insides.layer_sizes
         self.layer_index = max(0, min(layer, len(sizes) - 1))
-        self.unit_index = max(0, min(unit, sizes[self.layer_index] - 1))
+        units = 1 if self.insides.summarised(self.layer_index) else sizes[self.layer_index]
+        self.unit_index = max(0, min(unit, units - 1))
         if source is not None:
             self.source = source
         if self.layer_index:
             self.source = max(0, min(self.source, sizes[self.layer_index - 1]))
         self.repaint_changes()
         self._announce()
-        if self.insides is not None and isinstance(self.parent, Widget):
+        if isinstance(self.parent, Widget):
             # the selected unit's place, scrolled into sight (a layer may be 64 units tall)
             start = _column_start(self.insides, self.layer_index)
             width = _column_width(self.insides, self.layer_index)

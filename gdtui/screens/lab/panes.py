@@ -131,9 +131,10 @@ class LabPanes(Vertical):
             panel.show(frame.picture, view.is_classification)
         if frame.insides is not None:
             self.query_one(NetworkPanel).show(frame.insides)
-        title = f"model {network_text(view.layer_sizes, view.settings)}"
+        network = network_text(view.layer_sizes, view.settings)
+        title = f"model {network}"
         if self.unit is not None and (insides := self.query_one(NetworkView).insides):
-            title = f"unit {insides.name(*self.unit)} of {title[6:]}: its output"
+            title = f"unit {insides.name(*self.unit)} of {network}: its output"
         if panel.border_title != title:
             panel.border_title = title
         self.query_one(LabStatus).show(view, running, self.steps_per_second)

@@ -2,10 +2,7 @@
 as a small map of shade levels, every weight and bias with its slope, the units switched off,
 and the names a learner reads ("x2", "h1.3", "out").
 
-Layers are counted as the learner counts them: 0 is the inputs, 1 the first hidden layer, the
-last the output. A weight is (layer, source, target): from unit `source` of layer `layer - 1`
-into unit `target` of layer `layer`; `source` equal to the width of layer `layer - 1` is the
-target's bias. Units are numbered from 0 here and from 1 in their names.
+Layers, units and weights are counted as training.units says.
 
 `make_insides` copies all of it out of a session while its lock is held (training.view
 make_frame), so the view draws plain data, never the live network. Nothing here imports
@@ -14,7 +11,6 @@ Textual.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +18,7 @@ import numpy as np
 
 from gdtui.training.datasets import feature_columns
 from gdtui.training.picture import SHADE_LEVELS, Curve, Regions, placed_points
+from gdtui.training.units import input_names, unit_name, weight_name
 
 if TYPE_CHECKING:
     from gdtui.training.session import TrainingSession
@@ -30,43 +27,7 @@ MAP_LEVELS = 5  # shades of a unit's tiny map, from its lowest output to its hig
 # |weight| at which a weight counts as weak, medium, strong (below the first: about 0)
 WEIGHT_SIZES = (0.05, 0.5, 1.5)
 WIDE_LAYER = 16  # a layer of inputs wider than this is summarised ("64 inputs")
-WEIGHT_LIMIT = 100.0  # the largest weight a learner may type
 SLOPE_OF = "training set"  # what the slopes are measured on (all of it), for the view to say
-
-
-def input_names(features: Sequence[str], n_inputs: int) -> tuple[str, ...]:
-    """The inputs' names: the chosen feature columns, else x1, x2, ..."""
-    return tuple(features) if features else tuple(f"x{k + 1}" for k in range(n_inputs))
-
-
-def unit_name(layer_sizes: Sequence[int], inputs: Sequence[str], layer: int, unit: int) -> str:
-    """Like "x2" (an input), "h1.3" (hidden layer 1, unit 3), "out" or "out3" (class 3)."""
-    if layer == 0:
-        return inputs[unit] if unit < len(inputs) else f"x{unit + 1}"
-    if layer == len(layer_sizes) - 1:
-        return "out" if layer_sizes[-1] == 1 else f"out{unit}"
-    return f"h{layer}.{unit + 1}"
-
-
-def weight_name(layer_sizes: Sequence[int], inputs: Sequence[str], layer: int, source: int,
-                target: int) -> str:
-    """Like "w h1.3←x2" for a weight, "b h1.3" for a bias: what a chart marker says."""
-    into = unit_name(layer_sizes, inputs, layer, target)
-    if source == layer_sizes[layer - 1]:
-        return f"b {into}"
-    return f"w {into}←{unit_name(layer_sizes, inputs, layer - 1, source)}"
-
-
-def check_weight(layer_sizes: Sequence[int], layer: int, source: int, target: int) -> None:
-    """ValueError, in the learner's words, unless (layer, source, target) is a weight."""
-    if not 1 <= layer < len(layer_sizes):
-        raise ValueError(f"there is no layer {layer} of weights: the network has layers 1 "
-                         f"to {len(layer_sizes) - 1}")
-    if not 0 <= target < layer_sizes[layer]:
-        raise ValueError(f"layer {layer} has units 1 to {layer_sizes[layer]}")
-    if not 0 <= source <= layer_sizes[layer - 1]:
-        raise ValueError(f"a unit of layer {layer} has {layer_sizes[layer - 1]} weights in "
-                         "and a bias")
 
 
 def weight_size(value: float) -> int:

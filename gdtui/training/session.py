@@ -12,7 +12,7 @@ and post copies of what a screen needs):
     session.change("noise", 0.2)           # either of the two, as SETTING_INFO says; and why
     session.undo()                         # back to just before the last saved run(), or
                                            # after trouble, to the last good moment
-    session.set_parameter(1, 0, 2, 0.5)    # a weight by hand (training.insides counts them)
+    session.set_parameter(1, 0, 2, 0.5)    # a weight by hand (training.units counts them)
     session.switch_unit(1, 2, on=False)    # unit h1.3 has no effect until switched on
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
@@ -38,7 +38,6 @@ from gdtui.nn.optim import make_optimizer
 from gdtui.training.datasets import DataError, Dataset, feature_columns, load_csv, make_dataset
 from gdtui.training.hints import hints as session_hints
 from gdtui.training.history import Change, Evaluation, History
-from gdtui.training.insides import WEIGHT_LIMIT, check_weight, input_names, unit_name, weight_name
 from gdtui.training.settings import (
     LIVE_SETTINGS,
     SETTING_INFO,
@@ -58,6 +57,7 @@ from gdtui.training.trouble import (
     stuck,
 )
 from gdtui.training.undo import Moment, Moments
+from gdtui.training.units import WEIGHT_LIMIT, check_weight, input_names, unit_name, weight_name
 
 
 class RebuildNeeded(ValueError):
@@ -374,7 +374,7 @@ class TrainingSession:
     def set_parameter(self, layer: int, source: int, target: int, value: float) -> Change:
         """Set one weight by hand: from unit `source` of layer `layer - 1` into unit `target`
         of layer `layer` (0 is the inputs; `source` equal to that layer's width is the
-        bias: see training.insides). Returns the change recorded: a marker on the chart.
+        bias: see training.units). Returns the change recorded: a marker on the chart.
 
         Undo takes it back, and the network is measured again at once, so the loss and
         accuracy it costs show. ValueError, said for the learner, for a weight that does

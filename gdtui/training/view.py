@@ -117,7 +117,7 @@ class FrameRequest:
     model picture of `picture_size` (columns, rows), or None to keep the one on screen.
 
     `unit` (layer, unit) asks for that unit's output as the picture instead of the
-    network's answer (see training.insides); `insides` asks for the network's insides with
+    network's answer (see training.units); `insides` asks for the network's insides with
     maps of that size (columns, rows), for the network view."""
 
     picture_size: tuple[int, int] | None

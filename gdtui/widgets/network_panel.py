@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.widgets import Label, Static
 
 from gdtui.numbers import read_number
-from gdtui.training.insides import WEIGHT_LIMIT, Insides, selection_text
+from gdtui.training.insides import Insides, selection_text
+from gdtui.training.units import WEIGHT_LIMIT
 from gdtui.widgets.field import FieldMessages, ValidatedField
 from gdtui.widgets.network_view import LEGEND, NetworkView
 
@@ -45,7 +46,7 @@ class NetworkPanel(Vertical):
 
     class WeightEntered(Message):
         """The learner typed a new value for a weight: (layer, source, target) as
-        training.insides counts them."""
+        training.units counts them."""
 
         def __init__(self, layer: int, source: int, target: int, value: float) -> None:
             super().__init__()

@@ -210,3 +210,19 @@ async def test_help_tells_the_network_keys(make_app):
         keys = dict(app.screen.keys)
         assert keys["v"] == "Network" and keys["o"] == "Unit off/on"
         assert "network view" in app.screen.text.lower()
+
+
+async def test_o_says_what_it_needs_when_no_hidden_unit_is_selected(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        await pilot.press("o")  # the view is hidden
+        await wait_until(pilot, lambda: any("Select a hidden unit in the network view (v "
+                                            "shows it)" in n.message for n in app._notifications))
+        await pilot.press("v")
+        await wait_until(pilot, lambda: lab.query_one(NetworkView).insides is not None)
+        app.clear_notifications()
+        await pilot.press("o")  # the output is selected: it cannot be switched off
+        await wait_until(pilot, lambda: any("Select a hidden unit" in n.message
+                                            for n in app._notifications))
+        assert lab.session.switched_off == frozenset() and lab.session.history.changes == []

@@ -49,6 +49,7 @@ from gdtui.widgets.field import leave_field_or_go_back
 from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.model_panel import ModelPanel
 
 
 class LabScreen(Screen[None]):
@@ -77,6 +78,7 @@ class LabScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="lab.undo"),
         Binding("r", "reset", "Reset", show=False, id="lab.reset"),
         Binding("l", "log_scale", "Log scale", show=False, id="lab.log"),
+        Binding("m", "digits_view", "Digits view", show=False, id="lab.digits_view"),
         Binding("s", "save_preset", "Save preset", show=False, id="lab.save"),
         Binding("p", "load_preset", "Load preset", show=False, id="lab.load"),
         Binding("escape", "leave", "Back", show=False),
@@ -290,6 +292,11 @@ class LabScreen(Screen[None]):
     def action_log_scale(self) -> None:
         """Switch the loss chart between a log and a linear scale."""
         self.query_one(LabPanes).toggle_log_scale()
+
+    def action_digits_view(self) -> None:
+        """The digits panel's next view: the digits, the confusion matrix, the weights."""
+        if (why_not := self.query_one(ModelPanel).next_digits_view()) is not None:
+            self.notify(why_not)
 
     def action_speed(self) -> None:
         """Fast, medium or slow."""

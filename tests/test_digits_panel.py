@@ -40,7 +40,7 @@ def picture(guesses: list[int]) -> DigitsPicture:
     weights[:, 4:] = -0.6
     return DigitsPicture(images=pixels[first].reshape(10, 8, 8), labels=np.arange(10),
                          guesses=np.array(guesses), sureness=np.full(10, 0.875),
-                         confusion=confusion, weights=weights, weights_of="unit")
+                         confusion=confusion, weights=weights, weights_of="unit", step=7)
 
 
 def test_a_guess_is_marked_right_with_how_sure_or_wrong_with_the_true_digit():
@@ -104,7 +104,7 @@ def test_at_80x24_one_view_shows_and_from_120x40_all_three():
 def test_the_digits_view_at_80x24_marks_each_guess():
     guesses = [0, 1, 2, 8, 4, 5, 6, 7, 8, 9]  # the 3 is read as an 8
     lines = [text(line) for line in panel_lines(picture(guesses), "digits", 53, 7)]
-    assert lines[0] == "validation: 400 of 401 right (99.8%)"
+    assert lines[0] == "validation digits, step 7: 400 of 401 right (99.8%)"
     assert len(lines) == 6 and all(len(line) <= 53 for line in lines)
     assert lines[5].split() == ["0✓", "88%", "1✓", "88%", "2✓", "88%", "8✗", "is", "3",
                                 "4✓", "88%"]
@@ -128,7 +128,7 @@ def test_all_three_views_at_once_fill_the_panel_and_stay_inside_it(size):
                                                 width, height)]
     assert len(lines) <= height and all(len(line) <= width for line in lines)
     joined = "\n".join(lines)
-    for title in ("validation: 400 of 400 right", "confusion: rows digits, columns guesses",
+    for title in ("step 7: 400 of 400 right (100.0%)", "confusion: rows digits, columns guesses",
                   "what each hidden unit looks for"):
         assert title in joined
 

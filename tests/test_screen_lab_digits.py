@@ -32,7 +32,7 @@ async def load_digits(app, pilot):
     lab = await open_lab(app, pilot)
     await pilot.press("p", *["down"] * list(PRESETS).index("digits"), "enter")
     await wait_until(pilot, lambda: lab.session.settings.dataset == "digits")
-    await wait_for_text(pilot, "validation:", "m: confusion")
+    await wait_for_text(pilot, "right (", "m: confusion")
     return lab
 
 
@@ -62,7 +62,9 @@ async def test_digits_train_past_95_percent_and_the_grid_marks_each_guess(make_a
         await shows_the_session(pilot, lab)
         truth = digits_picture(lab.session)
         lines = panel_text(lab).splitlines()
-        assert lines[0].startswith(f"validation: {truth.n_right} of {truth.n_validation} right")
+        share = f"{truth.n_right / truth.n_validation:.1%}"
+        assert lines[0].endswith(f"step {lab.session.step:,}: {truth.n_right} of "
+                                 f"{truth.n_validation} right ({share})")
         assert truth.n_right / truth.n_validation >= 0.9
         # the five digits across 80x24 are 0 to 4, each labelled with the session's answer
         labels = lines[5]
@@ -106,7 +108,7 @@ async def test_m_shows_the_confusion_matrix_and_then_the_weights_changing_as_it_
 
         await pilot.press("m")  # and round to the digits again
         await wait_for_text(pilot, "m: confusion")
-        assert panel_text(lab).startswith("validation:")
+        assert re.match(r"(validation digits, )?step [\d,]+: \d+ of 449 right \(", panel_text(lab))
 
 
 async def test_at_120x40_all_three_show_and_back_at_80x24_one_at_a_time(make_app):
@@ -115,7 +117,7 @@ async def test_at_120x40_all_three_show_and_back_at_80x24_one_at_a_time(make_app
         lab = await load_digits(app, pilot)
         await pilot.press("n")
         await pilot.resize_terminal(120, 40)
-        await wait_for_text(pilot, "validation:", "confusion: rows digits, columns guesses",
+        await wait_for_text(pilot, "right (", "confusion: rows digits, columns guesses",
                             "what each hidden unit looks for")
         panel = lab.query_one(DigitsPanel)
         assert panel.all_shown and lab.query_one(ModelPanel).region.contains_region(panel.region)
@@ -132,7 +134,7 @@ async def test_at_120x40_all_three_show_and_back_at_80x24_one_at_a_time(make_app
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: not panel.all_shown)
         await wait_until(pilot, lambda: "m: confusion" in lab.query_one(ModelPanel).border_subtitle)
-        await wait_for_text(pilot, "validation:")
+        await wait_for_text(pilot, "right (")
         assert "confusion: rows digits" not in screen_text(app)
 
 

@@ -34,8 +34,9 @@ class DigitsPicture:
 
     `images` are the validation images the grid shows (pixel counts 0..16, as the network
     sees them), one of each digit in turn; `labels` their digits, `guesses` the network's
-    answers and `sureness` its probability for each answer. `confusion[true, guess]` counts
-    every validation image. `weights` holds one 8x8 image per hidden unit of the first layer
+    answers and `sureness` its probability for each answer, at training step `step` (the
+    lab's status line gives the last evaluation's). `confusion[true, guess]` counts every
+    validation image. `weights` holds one 8x8 image per hidden unit of the first layer
     (or per digit, for a network with no hidden layer: `weights_of` is "digit" then, else
     "unit"), scaled to [-1, 1] for drawing: positive where ink makes the unit fire.
     """
@@ -47,6 +48,7 @@ class DigitsPicture:
     confusion: np.ndarray  # (10, 10), rows: the true digit, columns: the guess
     weights: np.ndarray  # (units, 8, 8) in [-1, 1]
     weights_of: str  # "unit" or "digit"
+    step: int = 0  # the session's step when the picture was made
 
     @property
     def n_validation(self) -> int:
@@ -106,4 +108,4 @@ def digits_picture(session: TrainingSession) -> DigitsPicture:
         images=images.reshape(-1, digits.SIDE, digits.SIDE), labels=labels[shown],
         guesses=guesses[shown], sureness=probabilities[shown, guesses[shown]],
         confusion=confusion, weights=scaled_weights(session.network.weights[0]),
-        weights_of=weights_of)
+        weights_of=weights_of, step=session.step)

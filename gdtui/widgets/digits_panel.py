@@ -104,7 +104,11 @@ def grid_lines(picture: DigitsPicture, width: int, rows: int) -> list[list[Cell]
     """The title and as many validation digits as fit, each with its guess marked."""
     n, right = picture.n_validation, picture.n_right
     share = f" ({right / n:.1%})" if n else ""
-    title = _text(f"validation: {right} of {n} right{share}", "title")
+    # at this step, which may be later than the status line's last evaluation
+    title = f"step {picture.step:,}: {right} of {n} right{share}"
+    if len(title) + len("validation digits, ") <= width:
+        title = f"validation digits, {title}"
+    title = _text(title, "title")
     labels, guesses = picture.labels.tolist(), picture.guesses.tolist()
     sureness = picture.sureness.tolist()
 

@@ -180,3 +180,32 @@ async def test_the_backprop_exercise_opens_the_stepper_at_its_target(make_app):
         assert (stepper.preset, stepper.target) == ("lesson", 0.0)
         shown = await compare(app, pilot)
         assert "What happened:  positive" in shown and "✓ Right." in shown
+
+
+async def test_the_outcome_is_measured_off_the_screen_thread(make_app, tmp_path, monkeypatch):
+    # A lab exercise is rerun headless to measure it (half a second): on the UI thread the
+    # screen under the dialog would not answer keys meanwhile.
+    import threading
+
+    from gdtui import measures
+
+    threads = []
+    real = measures.check_outcome
+
+    def recording(*args):
+        threads.append(threading.current_thread())
+        return real(*args)
+
+    monkeypatch.setattr(measures, "check_outcome", recording)
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    write_lesson(lessons, "1.md", id="one", order=1, body=LAB_EXERCISE)
+    app = make_app(lessons, data_dir=tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lesson(app, pilot, "one")
+        await predict(app, pilot, "2")
+        lab = app.screen
+        await wait_until(pilot, lambda: lab.session.step == 30 and not lab.running)
+        shown = await compare(app, pilot)
+        assert "What happened:  neither" in shown
+        assert len(threads) == 1 and threads[0] is not threading.main_thread()

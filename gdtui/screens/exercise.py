@@ -4,6 +4,7 @@ right is decided by gdtui.course.exercises and measured by gdtui.measures."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -217,15 +218,21 @@ class ExerciseFlow:
         longer under it): compare and save, over whatever screen shows now."""
         if self.pending is None or self.app.screen is self.running_on:
             return
-        from gdtui.measures import check_outcome
-
         exercise, prediction = self.pending
         self.pending, self.running_on = None, None
         if self.banner is not None:
             if self.banner.is_attached:
                 self.banner.remove()
             self.banner = None
-        outcome, problem = check_outcome(exercise.measure, exercise.options, exercise.argument)
+        # Measuring reruns the exercise headless (half a second for a lab run): on a thread,
+        # so the screen under it keeps answering keys meanwhile.
+        self.app.run_worker(self._compare(exercise, prediction), group="exercise-measure")
+
+    async def _compare(self, exercise: Exercise, prediction: str | float) -> None:
+        from gdtui.measures import check_outcome
+
+        outcome, problem = await asyncio.to_thread(check_outcome, exercise.measure,
+                                                   exercise.options, exercise.argument)
         if problem is not None:
             self.screen.notify(f"This exercise cannot be measured: {problem}", severity="error")
             return

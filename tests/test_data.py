@@ -14,6 +14,7 @@ from gdtui.training.datasets import (
     OVERFIT_PRESET,
     DataError,
     available_features,
+    dataset_inputs,
     feature_columns,
     load_csv,
     make_dataset,
@@ -32,7 +33,8 @@ def test_same_seed_same_points_other_seed_other_points(name):
 @pytest.mark.parametrize("name", DATASETS)
 def test_shapes_split_share_and_scale(name):
     data = make_dataset(name, n_points=200, noise=0.0, validation_share=0.3)
-    n_inputs = 1 if name == "sine" else 2
+    n_inputs = dataset_inputs(name)
+    assert n_inputs == {"sine": 1, "digits": 64}.get(name, 2)
     assert data.train_inputs.shape == (140, n_inputs)
     assert data.validation_inputs.shape == (60, n_inputs)
     assert len(data.train_targets) == 140 and len(data.validation_targets) == 60
@@ -40,13 +42,20 @@ def test_shapes_split_share_and_scale(name):
     assert np.abs(data.inputs).max() <= (1.2 if name == "gaussians" else 1.0 + 1e-9)
 
 
-@pytest.mark.parametrize("name", CLASSIFICATION_DATASETS)
+@pytest.mark.parametrize("name", [n for n in CLASSIFICATION_DATASETS if n != "digits"])
 def test_classes_are_numbered_from_zero_and_balanced(name):
     data = make_dataset(name, n_points=300, noise=0.1)
     counts = np.bincount(data.targets)
     assert data.kind == "classification"
     assert len(counts) == data.n_classes == (3 if name == "spiral3" else 2)
     assert counts.min() == counts.max()  # 300 splits evenly into 2 or 3 classes
+
+
+def test_300_digits_picked_at_random_hold_every_digit_about_as_often():
+    data = make_dataset("digits", n_points=300, noise=0.1)
+    counts = np.bincount(data.targets)
+    assert data.kind == "classification" and len(counts) == data.n_classes == 10
+    assert counts.sum() == 300 and counts.min() >= 15 and counts.max() <= 45  # 30 each on average
 
 
 def test_circle_inner_class_is_inside_and_outer_class_outside():

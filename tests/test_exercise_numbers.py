@@ -70,6 +70,17 @@ def sure_enough() -> list[str]:
             f"ln 2 = {fixed(math.log(2), 2)}", "at step 0"]
 
 
+def ten_classes() -> list[str]:
+    session = TrainingSession(preset_settings("digits"))
+    loss = float(session.evaluate().train_loss)
+    assert session.network.layer_sizes == (64, 32, 10)
+    assert math.log(10) < loss < math.log(10) + 0.15  # the lesson's answer, within tolerance
+    side = math.isqrt(session.network.n_inputs)
+    return [f"{side}x{side} images", f"{session.network.n_inputs} pixels in",
+            f"{session.network.n_outputs} outputs", "at step 0",
+            f"−ln(1/10) = ln 10 ≈ {fixed(math.log(10), 2)}", f"The lab shows {fixed(loss, 2)}"]
+
+
 def lesson_unit(target: float) -> tuple[Stepper, float]:
     stepper = Stepper(preset="lesson")
     stepper.set_target(target)
@@ -183,8 +194,8 @@ def l2_holds() -> list[str]:
 
 
 EXAMPLES = {
-    "first-loss": first_loss, "sure-enough": sure_enough, "slope-sign": slope_sign,
-    "target-zero": target_zero, "guesses-rate-2": guesses_rate_2,
+    "first-loss": first_loss, "sure-enough": sure_enough, "ten-classes": ten_classes,
+    "slope-sign": slope_sign, "target-zero": target_zero, "guesses-rate-2": guesses_rate_2,
     "bowl-zigzag": bowl_zigzag, "bowl-one-step": bowl_one_step, "line-limit": line_limit,
     "momentum-survives": momentum_survives, "turns-up": turns_up, "l2-holds": l2_holds,
     "batch-of-one": batch_of_one, "adam-past-limits": adam_past_limits,

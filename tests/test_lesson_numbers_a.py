@@ -12,13 +12,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import pytest
 
 from gdtui.course.cardfile import NUMERIC, load_cards
 from gdtui.course.lessons import load_course
+from gdtui.nn.functions import loss_function
 from gdtui.stepper import Stepper, engine_numbers
+from gdtui.training.challenges import challenge_by_id
+from gdtui.training.digits import load_digits
 from gdtui.training.session import TrainingSession
 from gdtui.training.settings import RANDOM_GUESS, preset_settings
 
@@ -233,7 +237,7 @@ def the_loss_of_a_fresh_network() -> list[Claim]:
             (anchor, f"rather than about {math.log(2):.1f}"),
             (anchor, f"starts at a loss of {first.train_loss:.4f}, next to ln 2 = "
                      f"{math.log(2):.4f}"),
-            ("key-ideas", f"near a loss of ln K ({math.log(2):.3f} for two)")]
+            ("key-ideas", f"near a loss of ln K ({math.log(2):.3f} for two,")]
 
 
 @worked("loss")
@@ -262,6 +266,151 @@ def the_loss_cards() -> list[Claim]:
             (CARDS, f"2² = {2 ** 2}. Three times as big costs {3 ** 2} times"),
             (CARDS, f"ln 2 ≈ {math.log(2):.3f}: −ln(p/2) = −ln(p) + ln 2"),
             (CARDS, f"ln 3 ≈ {math.log(3):.3f}. For 2 classes, ln 2 ≈ {math.log(2):.3f}")]
+
+
+# --- lesson 2: from two classes to ten --------------------------------------------------------
+
+THREE_SCORES = [2.0, 1.0, 0.0]
+RANDOM_STARTS = 200  # of the lab's digits network, seeds 0..199
+
+
+def softmax(scores) -> np.ndarray:
+    """The class probabilities the lab computes from a network's scores (softmax)."""
+    return digits_session().probabilities(np.array([scores], dtype=float))[0]
+
+
+def softmax_cross_entropy(scores, correct: int) -> tuple[float, np.ndarray]:
+    """(loss, dL/dz for every score) of one example, by the engine's loss function."""
+    logits = np.array([scores], dtype=float)
+    gradient, scratch = np.empty_like(logits), np.empty_like(logits)
+    loss = loss_function("cross_entropy", len(scores))(logits, np.array([correct]), gradient,
+                                                       scratch)
+    return loss, gradient[0]
+
+
+@cache
+def digits_session() -> TrainingSession:
+    """The lab's digits preset at step 0 (never trained: callers must not run it)."""
+    return TrainingSession(preset_settings("digits"))
+
+
+@cache
+def digits_random_starts() -> tuple[np.ndarray, np.ndarray]:
+    """(first loss, first training accuracy) of the digits network from many random starts."""
+    firsts = [TrainingSession(preset_settings("digits").replace(seed=seed)).history.latest
+              for seed in range(RANDOM_STARTS)]
+    return (np.array([each.train_loss for each in firsts]),
+            np.array([each.train_accuracy for each in firsts]))
+
+
+@worked("loss")
+def softmax_of_three_scores() -> list[Claim]:
+    anchor = "from-two-classes-to-ten"
+    exps, p = np.exp(THREE_SCORES), softmax(THREE_SCORES)
+    assert np.allclose(p, exps / exps.sum()) and p.sum() == pytest.approx(1)
+    assert np.argmax(p) == np.argmax(THREE_SCORES)  # the answer is the same either way
+    assert np.allclose(softmax(np.add(THREE_SCORES, 5)), p)  # only differences count
+    equal_three, equal_ten = softmax([3.0] * 3), softmax([3.0] * 10)
+    assert np.allclose(equal_three, 1 / 3)
+    for z in (-7.0, -1.1, 0.0, 2.0):  # the sigmoid is softmax over the scores z and 0
+        assert softmax([z, 0.0])[0] == pytest.approx(sigmoid(z))
+    return [(anchor, f"chooses among ten classes, 0 to {10 - 1}"),
+            (anchor, f"e^z              {'   '.join(f'{e:.3f}' for e in exps)}   sum "
+                     f"{exps.sum():.3f}"),
+            (anchor, f"p = e^z / sum    {'   '.join(f'{q:.3f}' for q in p)}   sum "
+                     f"{p.sum():.0f}"),
+            (anchor, "add 5 to every score and every e^z is multiplied by e^5"),
+            (anchor, f"1/3 each for three classes, {equal_ten[0]:.1f} each for ten"),
+            (anchor, "e^z / (e^z + 1) = 1 / (1 + e^(−z)), which is σ(z)")]
+
+
+@worked("loss")
+def cross_entropy_on_three_scores() -> list[Claim]:
+    p = softmax(THREE_SCORES)
+    first, _ = softmax_cross_entropy(THREE_SCORES, 0)
+    third, _ = softmax_cross_entropy(THREE_SCORES, 2)
+    assert first == pytest.approx(-math.log(p[0])) and third == pytest.approx(-math.log(p[2]))
+    gap = THREE_SCORES[0] - THREE_SCORES[2]
+    assert third - first == pytest.approx(gap)  # ln S − z: the loss gap is the score gap
+    return [("from-two-classes-to-ten",
+             f"−ln {p[0]:.3f} ≈ {first:.3f} and a correct third class −ln {p[2]:.3f} ≈ "
+             f"{third:.3f}: exactly {gap:.0f} more")]
+
+
+@worked("loss")
+def ten_classes_at_a_random_start() -> list[Claim]:
+    anchor = "ten-classes-at-a-random-start"
+    session = digits_session()
+    first = session.history.latest
+    labels = session.dataset.train_targets
+    counts = np.bincount(labels, minlength=10)
+    outputs = session.network.forward(session.train_features)
+    answers = np.bincount(outputs.argmax(axis=1), minlength=10)
+    assert answers.argmax() == 7 and answers[2] == 0
+    largest = session.probabilities(outputs).max(axis=1).mean()
+    pixels, _ = load_digits()
+    blank = np.count_nonzero(pixels == 0) / pixels.size
+    assert np.count_nonzero(np.mean(pixels == 0, axis=0) >= 0.9) >= 10  # "in the same places"
+    # a network that says 0.7 and 0.3 whatever it sees: its mean loss over the two truths
+    blind = (-math.log(0.7) - math.log(0.3)) / 2
+    assert blind > math.log(2)
+    losses, accuracies = digits_random_starts()
+    assert accuracies.mean() == pytest.approx(1 / 10, abs=0.005)  # chance, on average
+    assert np.mean(accuracies >= first.train_accuracy) < 0.05  # "one of the lucky draws"
+    assert first.train_loss > math.log(10) and losses.min() < math.log(10) < losses.mean()
+    assert np.mean(losses > math.log(10)) > 0.9  # "usually lands a little above ln K"
+    return [(anchor, f"−ln 0.1 = ln 10 ≈ {math.log(10):.3f}: ln K for K = 10"),
+            (anchor, f"**{1 / 10:.0%} accuracy is chance**, as {1 / 2:.0%} is for two"),
+            (anchor, f"The lab trains on {len(labels):,} images, with {counts.min()} to "
+                     f"{counts.max()} of each digit"),
+            (anchor, f"starts a little higher, at {first.train_loss:.4f}"),
+            (anchor, f"Its largest probability for an image is {largest:.2f} on average, not "
+                     f"{1 / 10:.2f}"),
+            (anchor, f"about half of an image's pixels ({blank:.0%} on average) are blank"),
+            (anchor, f"it answers 7 for {answers[7]} of the {len(labels):,} training images and "
+                     "2 for none"),
+            (anchor, f"(0.36 + 1.20) / 2 = {blind:.2f}, above ln 2 = {math.log(2):.2f}"),
+            (anchor, f"Over {RANDOM_STARTS} random starts of the digits network, the first "
+                     f"loss ran from {losses.min():.2f} to {losses.max():.2f} "
+                     f"({losses.mean():.2f} on average) and the accuracy from "
+                     f"{accuracies.min():.1%} to {accuracies.max():.1%}: "
+                     f"{accuracies.mean():.1%} on average, chance"),
+            (anchor, f"at {first.train_accuracy:.1%}, is one of the lucky draws"),
+            (anchor, f"A first loss of {losses.min():.1f} to {losses.max():.1f} is a healthy "
+                     "start"),
+            ("key-ideas", f"({math.log(2):.3f} for two, {math.log(10):.3f} for ten)"),
+            ("key-ideas", f"Chance is {1 / 10:.0%}.")]
+
+
+@worked("loss")
+def the_digits_in_the_lab() -> list[Claim]:
+    session = TrainingSession(preset_settings("digits"))
+    session.run(300)
+    passed = next(each.step for each in session.history.evaluations
+                  if each.validation_accuracy >= 0.95)
+    challenge = challenge_by_id("digit-reader")
+    assert challenge.metric == "validation_accuracy"
+    anchor = "ten-classes-at-a-random-start"  # its Try it paragraph
+    return [(anchor, f"the loss starts at {session.starting_loss:.2f} and validation accuracy "
+                     f"passes 95% at step {passed}"),
+            (anchor, f"the {challenge.title} challenge (`c` in the lab): "
+                     f"{challenge.threshold:.0%} with at most {challenge.max_hidden_units} "
+                     "hidden units")]
+
+
+@worked("loss")
+def the_ten_class_cards() -> list[Claim]:
+    exps, p = np.exp(THREE_SCORES), softmax(THREE_SCORES)
+    losses, accuracies = digits_random_starts()
+    return [(CARDS, f"e^2 / (e^2 + e^1 + e^0) = {exps[0]:.3f} / {exps.sum():.3f} ≈ {p[0]:.3f}. "
+                    f"The other two get {p[1]:.3f} and {p[2]:.3f}."),
+            (CARDS, f"each class gets 1/10 = {softmax([3.0] * 10)[0]:.1f}"),
+            (CARDS, f"so the loss is about −ln 0.1 = ln 10 ≈ {math.log(10):.3f}"),
+            (CARDS, f"chance is 1/K, {1 / 10:.0%} for ten classes as {1 / 2:.0%} is for two. "
+                    f"Over {RANDOM_STARTS} random starts the lab's digits network averaged "
+                    f"{accuracies.mean():.1%} right"),
+            (CARDS, f"starts at a loss of {digits_session().starting_loss:.2f}, not ln 10 = "
+                    f"{math.log(10):.3f}")]
 
 
 # --- lesson 3: slopes ----------------------------------------------------------------------
@@ -484,9 +633,9 @@ GIVEN = {
     # the re-rolled and the nudged weights, the choices "−1 and 1" and "0 and 100", a card's
     # tolerance; 7%, 92% and 88.8% are the lab's, checked in tests/test_lab_truth.py
     "guessing-network": "0.9 0.8 -0.5 -0.3 -1 100 0.001 7 92 88.8",
-    # a card's targets (3, 2, 8), the illustrative bad first losses 3 and 10, the choice "95",
-    # cards' tolerances; the card answer 1.1 is checked below with the other numeric cards
-    "loss": "8 10 95 0.005 0.02 1.1",
+    # a card's targets (3, 2, 8), the illustrative bad first losses 3, 10 and 30, the choice
+    # "95", cards' tolerances; the card answer 1.1 is checked below with the other numeric cards
+    "loss": "8 10 30 95 0.001 0.005 0.02 1.1",
     # the weighted sum's chosen w and b, z = 0, a card's tolerance
     "slopes": "-0.3 -0.25 0 0.005",
     # the chosen nudges (w to −0.299, x to 2.001), step numbers 3 and 4, cards' tolerances
@@ -526,6 +675,9 @@ NUMERIC_ANSWERS = {
     "ce-calc": -math.log(0.95),
     "ce-halving": -math.log(0.25) - -math.log(0.5),
     "loss-at-start": math.log(3),
+    "softmax-calc": softmax(THREE_SCORES)[0],
+    "softmax-equal-scores": softmax([3.0] * 10)[0],
+    "loss-at-start-ten": math.log(10),
     "slope-rate": 6 * 0.01,
     "slope-square": 2 * 3,
     "slope-weighted-sum": 2,

@@ -22,7 +22,10 @@ from gdtui.course.lessons import default_lessons_dir, load_course
 from gdtui.guessing import play
 from gdtui.guessing.rules import Outcome, sweep
 from gdtui.landscape import MODELS, Landscape, classify
+from gdtui.nn.functions import loss_function
 from gdtui.nn.optim import Adam, Momentum
+from gdtui.training.session import TrainingSession
+from gdtui.training.settings import preset_settings
 from tests.conftest import wait_until
 from tests.test_screen_lesson import open_lesson, reader_rows
 
@@ -281,6 +284,35 @@ def test_the_flat_sigmoid_and_what_cross_entropy_does_to_it():
     assert round(ratio, -1) == 550
     shows(DESCENT, "= y − 1  ≈ −0.999", "about 550 times the MSE gradient of −0.0018",
           "dL/dz = y − 1 ≈ −0.999", "about −0.0018", "about 550 times larger")
+
+
+def test_softmax_with_cross_entropy_pushes_each_score_by_p_minus_t():
+    scores, correct = np.array([[2.0, 1.0, 0.0]]), np.array([1])
+    engine = loss_function("cross_entropy", 3)
+
+    def loss_and_gradient(logits):
+        gradient, scratch = np.empty_like(logits), np.empty_like(logits)
+        return engine(logits, correct, gradient, scratch), gradient[0]
+
+    p = TrainingSession(preset_settings("digits")).probabilities(scores)[0]  # the lab's softmax
+    target = np.eye(3)[correct[0]]
+    loss, gradient = loss_and_gradient(scores)
+    assert np.allclose(gradient, p - target) and gradient.sum() == pytest.approx(0)
+    shows(DESCENT, "dL/dz = p − t", f"p        {listed(p, 3).replace(', ', '    ')}",
+          "t        0        1        0",
+          f"p − t    {num(gradient[0], 3)}   {num(gradient[1], 3)}    {num(gradient[2], 3)}",
+          f"(1 − {p[1]:.3f} = {1 - p[1]:.3f})")
+    # the nudge check, and the same rule for one sigmoid output: y − t
+    nudged, _ = loss_and_gradient(scores + [[0.0, 0.001, 0.0]])
+    assert (nudged - loss) / 0.001 == pytest.approx(gradient[1], abs=0.0005)
+    shows(DESCENT, f"the loss goes from {loss:.6f} to {nudged:.6f}, a change of "
+                   f"{num(nudged - loss, 6)}, as {num(gradient[1], 3)} × 0.001 predicts",
+          f"e^0.001 ≈ {math.exp(0.001):.3f}", f"y − 1 ≈ {num(sigmoid(-7) - 1, 3)} for the unit")
+    assert math.log1p(0.001) == pytest.approx(0.001, rel=0.001)  # ln(1 + x) ≈ x
+    shows(DESCENT, f"p = {p[0]:.3f}, {p[1]:.3f} and {p[2]:.3f}",  # the cards
+          f"p − t = {p[1]:.3f} − 1 = {num(gradient[1], 3)}",
+          f"+{gradient[0]:.3f} and +{gradient[2]:.3f}", "N: -0.755 +- 0.005")
+    assert num(gradient[1], 3) == "−0.755"
 
 
 def test_mini_batches_counts_and_noise():
@@ -549,7 +581,7 @@ def test_key_ideas_follow_the_try_it_paragraph(name):
 
 def test_every_numeric_card_of_these_lessons_is_checked_here():
     """A numeric card's value is one this file computes (so a new card needs a test)."""
-    checked = {0.55, 0.002, 0.25, 32.0, -0.3, 0.38, 0.001}
+    checked = {0.55, 0.002, 0.25, 32.0, -0.3, 0.38, 0.001, -0.755}
     course = load_course(LESSONS)
     from gdtui.course.cardfile import NUMERIC, load_cards
 

@@ -267,7 +267,8 @@ def test_the_shipped_course_has_no_problems():
     assert course.problems == []
     assert 5 <= len(course.lessons) <= 8
     for lesson in course.lessons:
-        assert 3 <= lesson.minutes <= 8, lesson.id
+        # Short lessons: the loss lesson, with its section on ten classes, is the longest.
+        assert 3 <= lesson.minutes <= 10, lesson.id
         words = len(lesson.body.split())
         # A reading speed of roughly 120-250 words a minute for math-heavy text.
         assert 120 * lesson.minutes * 0.6 <= words <= 250 * lesson.minutes, (lesson.id, words)

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from gdtui.areas import place_names
-from gdtui.course.lessons import parse_lesson
+from gdtui.course.cardfile import load_cards
+from gdtui.course.lessons import load_course, parse_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +37,12 @@ def test_the_readme_names_every_screen_a_link_may_open():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = re.search(r"\(screens: ([a-z, ]+)\)", text).group(1).split(", ")
     assert listed == list(place_names())
+
+
+def test_the_readme_counts_the_shipped_lessons_and_cards():
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    course = load_course()
+    cards, _ = load_cards(course.lessons)
+    words = "one two three four five six seven eight nine ten eleven twelve".split()
+    assert f"{words[len(course.lessons) - 1]} short lessons" in text
+    assert f"{len(cards)} cards from the lessons" in text

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 
+from gdtui.screens.help import HelpScreen
 from gdtui.training.digits_picture import digits_picture
 from gdtui.training.settings import PRESETS
 from gdtui.widgets.digits_panel import NEGATIVE, POSITIVE, DigitsPanel, guess_label
@@ -161,3 +162,15 @@ async def test_without_colour_the_panel_says_everything_in_glyphs(make_app, monk
                    for segment in panel.render_line(y) if segment.style and segment.text.strip()}
         assert len(colours) == 1  # one ink: the marks and glyphs carry the meaning
         assert "✓" in panel_text(lab) or "✗" in panel_text(lab)
+
+
+async def test_the_help_names_m_and_says_what_the_digits_panel_shows(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await load_digits(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert dict(app.screen.keys)["m"] == "Digits view"
+        for words in ("**The digits panel**", "`3✗ is 8` guessed 3 for an 8", "[bracketed]",
+                      "░▒▓ where ink makes the unit fire", "`m` moves from one to"):
+            assert words in app.screen.text

@@ -35,7 +35,6 @@ GRID_GAP = 2  # cells between two digits of the grid
 WEIGHTS_GAP = 2  # and between two weight images
 LABEL_ROWS = 1  # the line under each image
 MATRIX_ROWS = 1 + N_CLASSES  # header and one row per digit
-SUMMARY_ROWS = 4  # digit, right, wrong, taken for
 DIGIT_TILE = SIDE // 2 + LABEL_ROWS  # a digit in half blocks and its label
 WEIGHT_TILE = SIDE + LABEL_ROWS  # a weight image, full size, and its label
 
@@ -206,7 +205,7 @@ def layout(width: int, height: int, n_units: int) -> dict[str, int] | None:
     weight_rows_left = -(-n_units // across) - 1
     weights_first = True
     while spare >= DIGIT_TILE:
-        if weight_rows_left and spare >= WEIGHT_TILE and (weights_first or spare < DIGIT_TILE):
+        if weight_rows_left and spare >= WEIGHT_TILE and weights_first:
             plan["weights"] += WEIGHT_TILE
             spare -= WEIGHT_TILE
             weight_rows_left -= 1

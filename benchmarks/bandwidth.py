@@ -17,7 +17,7 @@ Screens (each with the keys a learner would press):
 - home: the home screen, idle (the baseline).
 - lab: the Training Lab, training the default network (`space`).
 - digits: the Training Lab on the preset `digits` (`p`, down to it, `enter`), training (`space`)
-  with the digits panel live; digits-weights: the same on its weights view (`m` twice), where
+  with the digits panel live; digits-weights: the same on its weights view (`m` thrice), where
   every image changes at every picture (at 120x40 all three views show either way).
 - guess: the guessing game's "Watch it learn" at fast speed, learning rate 1 and secret 95, so
   a game takes its 20 guesses (`2`, `[` seven times, `shift+tab` to the secret, `95`, `enter`,
@@ -85,7 +85,7 @@ SCENARIOS = {
     "digits": Scenario("lab", ("p", *["down"] * preset_index("digits"), "enter", "space"),
                        about="Training Lab on the digits preset, training, digits panel live"),
     "digits-weights": Scenario("lab", ("p", *["down"] * preset_index("digits"), "enter", "m",
-                                       "m", "space"),
+                                       "m", "m", "space"),
                                about="the same, on the digits panel's weights view"),
     "guess": Scenario("guess", ("2", *["["] * 7, "shift+tab", "9", "5", "enter", "f", "space"),
                       ("g", "space"), when_ended=True,

@@ -7,16 +7,18 @@ import numpy as np
 import pytest
 
 from gdtui.training import digits
-from gdtui.training.digits_picture import DigitsPicture
+from gdtui.training.digits_picture import Digits, DigitsPicture
 from gdtui.widgets.digits_panel import (
     ALL_THREE,
     NEGATIVE,
     POSITIVE,
+    VIEWS,
     digit_rows,
     guess_label,
     layout,
     legend,
     matrix_lines,
+    next_view,
     panel_lines,
     summary_lines,
     weight_rows,
@@ -28,8 +30,9 @@ def text(line) -> str:
 
 
 def picture(guesses: list[int]) -> DigitsPicture:
-    """Ten shown digits 0..9 (the first image of each in the shipped file) with `guesses`;
-    a confusion matrix of 40 right of each digit plus each wrong guess; 12 weight images."""
+    """Ten shown digits 0..9 (the first image of each in the shipped file) with `guesses`, and
+    those guessed wrong as the mistakes; a confusion matrix of 40 right of each digit plus each
+    wrong guess; 12 weight images."""
     pixels, labels = digits.load_digits()
     first = [int(np.flatnonzero(labels == k)[0]) for k in range(10)]
     confusion = np.diag(np.full(10, 40))
@@ -38,9 +41,11 @@ def picture(guesses: list[int]) -> DigitsPicture:
     weights = np.zeros((12, 8, 8))
     weights[:, :4] = 0.9
     weights[:, 4:] = -0.6
-    return DigitsPicture(images=pixels[first].reshape(10, 8, 8), labels=np.arange(10),
-                         guesses=np.array(guesses), sureness=np.full(10, 0.875),
-                         confusion=confusion, weights=weights, weights_of="unit", step=7)
+    images, guesses = pixels[first].reshape(10, 8, 8), np.array(guesses)
+    sample = Digits(images, np.arange(10), guesses, np.full(10, 0.875))
+    wrong = guesses != np.arange(10)
+    mistakes = Digits(images[wrong], np.arange(10)[wrong], guesses[wrong], np.full(10, 0.5)[wrong])
+    return DigitsPicture(sample, mistakes, confusion, weights, "unit", step=7)
 
 
 def test_a_guess_is_marked_right_with_how_sure_or_wrong_with_the_true_digit():
@@ -133,8 +138,29 @@ def test_all_three_views_at_once_fill_the_panel_and_stay_inside_it(size):
         assert title in joined
 
 
-def test_the_legend_names_the_next_view_or_all_three():
-    assert legend("digits", False).endswith("m: confusion")
+def test_the_legend_names_the_next_view_and_m_goes_round_four_or_swaps_the_grid():
+    assert legend("digits", False).endswith("m: mistakes")
+    assert legend("mistakes", False).endswith("m: confusion")
     assert legend("confusion", False).endswith("m: weights")
     assert legend("weights", False).endswith("m: digits")
-    assert "m:" not in legend("digits", True)
+    assert legend("digits", True, 80) == "✓ right ✗ wrong  ░▒▓ fires -=≡ quiets  m: mistakes"
+    assert legend("mistakes", True, 38) == "✓ right ✗ wrong  m: digits"
+    assert [next_view(view, True) for view in VIEWS] == ["mistakes", "digits", "digits",
+                                                         "digits"]
+
+
+def test_the_mistakes_view_shows_only_digits_read_wrong():
+    shown = picture([0, 1, 2, 8, 4, 5, 6, 7, 8, 1])
+    lines = [text(line) for line in panel_lines(shown, "mistakes", 53, 7)]
+    assert lines[0] == "step 7: 2 mistakes of 402"
+    assert lines[5].split() == ["8✗", "is", "3", "1✗", "is", "9"]
+    perfect = picture(list(range(10)))
+    lines = [text(line) for line in panel_lines(perfect, "mistakes", 53, 7)]
+    assert lines == ["step 7: no mistakes, all 400 right"]
+
+
+def test_with_all_three_shown_the_mistakes_take_the_digits_place():
+    shown = picture([0, 1, 2, 8, 4, 5, 6, 7, 8, 1])
+    lines = [text(line) for line in panel_lines(shown, "mistakes", 41, 31)]
+    assert lines[0] == "step 7: 2 mistakes of 402"
+    assert "confusion: rows digits, columns guesses" in lines

@@ -63,24 +63,38 @@ def test_the_confusion_matrix_counts_each_true_digit_and_guess(trained):
 
 
 def test_the_grid_marks_agree_with_the_networks_argmax_on_the_images_it_shows(trained):
-    picture = digits_picture(trained)
-    assert len(picture.images) == len(picture.labels) == SHOWN
-    assert picture.images.shape[1:] == (8, 8) and picture.images.max() <= digits.MAX_COUNT
+    sample = digits_picture(trained).sample
+    assert len(sample.images) == len(sample.labels) == SHOWN
+    assert sample.images.shape[1:] == (8, 8) and sample.images.max() <= digits.MAX_COUNT
     # the network's answer on the images as drawn (no noise: the counts are exact)
-    outputs = trained.network.forward(digits.to_inputs(picture.images.reshape(-1, 64)))
+    outputs = trained.network.forward(digits.to_inputs(sample.images.reshape(-1, 64)))
     probabilities = softmax(outputs)
-    assert picture.guesses.tolist() == outputs.argmax(axis=1).tolist()
-    assert picture.sureness == pytest.approx(probabilities.max(axis=1))
-    assert picture.right.tolist() == (outputs.argmax(axis=1) == picture.labels).tolist()
+    assert sample.guesses.tolist() == outputs.argmax(axis=1).tolist()
+    assert sample.sureness == pytest.approx(probabilities.max(axis=1))
+    assert sample.right.tolist() == (outputs.argmax(axis=1) == sample.labels).tolist()
 
 
 def test_the_grid_shows_one_of_each_digit_in_turn_the_same_ones_every_time(trained):
     first = digits_picture(trained)
-    assert first.labels[:10].tolist() == list(range(10))
-    assert first.labels[10:20].tolist() == list(range(10))
+    assert first.sample.labels[:10].tolist() == list(range(10))
+    assert first.sample.labels[10:20].tolist() == list(range(10))
     trained_more = TrainingSession(settings_from_dict(PRESETS["digits"]))
     trained_more.run(5)
-    assert np.array_equal(digits_picture(trained_more).images, first.images)
+    assert np.array_equal(digits_picture(trained_more).sample.images, first.sample.images)
+
+
+def test_the_mistakes_are_the_first_validation_images_read_wrong(trained):
+    picture = digits_picture(trained)
+    mistakes = picture.mistakes
+    outputs = trained.network.forward(trained.dataset.validation_inputs)
+    labels = trained.dataset.validation_targets.astype(int)
+    wrong = np.flatnonzero(outputs.argmax(axis=1) != labels)
+    assert len(mistakes.labels) == min(SHOWN, picture.n_validation - picture.n_right) > 0
+    assert not mistakes.right.any()
+    assert mistakes.labels.tolist() == labels[wrong[:SHOWN]].tolist()
+    counts = digits.to_counts(trained.dataset.validation_inputs[wrong[:SHOWN]])
+    assert np.array_equal(mistakes.images.reshape(-1, 64), np.rint(counts))
+    assert mistakes.sureness == pytest.approx(softmax(outputs[wrong[:SHOWN]]).max(axis=1))
 
 
 def test_shown_order_takes_the_first_of_each_digit_then_the_second():
@@ -134,7 +148,7 @@ def test_a_network_with_infinite_weights_still_gives_a_finite_picture():
     session.network.weights[0][0, 0] = np.inf
     session.network.weights[0][1, 0] = np.nan
     picture = digits_picture(session)
-    assert np.all(np.isfinite(picture.weights)) and np.all(np.isfinite(picture.sureness))
+    assert np.all(np.isfinite(picture.weights)) and np.all(np.isfinite(picture.sample.sureness))
     assert picture.n_validation == 449
 
 
@@ -162,6 +176,6 @@ def test_loss_mse_on_digits_gives_guesses_and_sureness_in_0_to_1():
     session = TrainingSession(settings_from_dict({**PRESETS["digits"], "loss": "mse"}))
     session.run(30)
     picture = digits_picture(session)
-    assert np.all((picture.sureness >= 0) & (picture.sureness <= 1))
+    assert np.all((picture.sample.sureness >= 0) & (picture.sample.sureness <= 1))
     assert picture.n_right / picture.n_validation == pytest.approx(
         session.evaluate().validation_accuracy)

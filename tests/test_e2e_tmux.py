@@ -108,7 +108,7 @@ def test_the_digits_panel_in_a_real_terminal_at_80x24(terminal_factory, tmp_path
     term.keys("p")
     term.wait_for("Load a preset")
     term.keys(*["Down"] * list(PRESETS).index("digits"), "Enter")
-    shown = term.wait_for("right (", "m: confusion", "✓ right  ✗ wrong")
+    shown = term.wait_for("right (", "m: mistakes", "✓ right  ✗ wrong")
     assert "no picture" not in shown
     term.keys("space")
 
@@ -122,6 +122,8 @@ def test_the_digits_panel_in_a_real_terminal_at_80x24(terminal_factory, tmp_path
     grid = shown[shown.index("model 64-32-10"):]
     assert re.search(r"\d✓ \d+%", grid)  # each digit with its guess, marked
     assert any(block in grid for block in "▀▄█")  # drawn in half blocks
+    term.keys("m")
+    shown = term.wait_for("mistakes of 449", "✗ is", "m: confusion")
     term.keys("m")
     shown = term.wait_for("confusion:", "taken for", "m: weights")
     assert re.search(r"right( +\d+){10}", shown)

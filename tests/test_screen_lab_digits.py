@@ -1,6 +1,6 @@
 """The lab's digits panel, driven as a learner would: load the preset digits with `p`, train
 with space until the validation accuracy shown passes 95%, then read the guesses, the confusion
-matrix and the weights, with `m` between them at 80x24 and all three at 120x40."""
+matrix and the weights, and the mistakes, with `m` between them at 80x24 and all three at 120x40."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def load_digits(app, pilot):
     lab = await open_lab(app, pilot)
     await pilot.press("p", *["down"] * list(PRESETS).index("digits"), "enter")
     await wait_until(pilot, lambda: lab.session.settings.dataset == "digits")
-    await wait_for_text(pilot, "right (", "m: confusion")
+    await wait_for_text(pilot, "right (", "m: mistakes")
     return lab
 
 
@@ -69,11 +69,12 @@ async def test_digits_train_past_95_percent_and_the_grid_marks_each_guess(make_a
         assert truth.n_right / truth.n_validation >= 0.9
         # the five digits across 80x24 are 0 to 4, each labelled with the session's answer
         labels = lines[5]
+        sample = truth.sample
         expected = [guess_label(int(g), int(t), float(s)) for g, t, s in
-                    zip(truth.guesses[:5], truth.labels[:5], truth.sureness[:5], strict=True)]
+                    zip(sample.guesses[:5], sample.labels[:5], sample.sureness[:5], strict=True)]
         assert labels.rstrip() == "  ".join(text.ljust(8) for text in expected).rstrip()
-        assert labels.count("✓") == int(truth.right[:5].sum())
-        assert labels.count("✗") == 5 - int(truth.right[:5].sum())
+        assert labels.count("✓") == int(sample.right[:5].sum())
+        assert labels.count("✗") == 5 - int(sample.right[:5].sum())
         assert set("".join(lines[1:5])) <= set(" ▀▄█")  # the digits, in half blocks
         assert "✓ right  ✗ wrong" in lab.query_one(ModelPanel).border_subtitle
 
@@ -85,6 +86,16 @@ async def test_m_shows_the_confusion_matrix_and_then_the_weights_changing_as_it_
         lab = await load_digits(app, pilot)
         await train_to_95_percent(app, pilot, lab)
         await shows_the_session(pilot, lab)
+        await pilot.press("m")  # the digits it reads wrong
+        await wait_for_text(pilot, "mistakes of 449", "m: confusion")
+        truth = digits_picture(lab.session)
+        wrong = truth.n_validation - truth.n_right
+        lines = panel_text(lab).splitlines()
+        assert lines[0].startswith(f"step {lab.session.step:,}: {wrong} mistakes of 449")
+        marks = [f"{g}✗ is {t}" for g, t in zip(truth.mistakes.guesses[:5].tolist(),
+                                                 truth.mistakes.labels[:5].tolist(), strict=True)]
+        assert lines[5].rstrip() == "  ".join(mark.ljust(8) for mark in marks).rstrip()
+        assert "✓" not in "\n".join(lines[1:])
         await pilot.press("m")
         await wait_for_text(pilot, "taken for", "m: weights")
         truth = digits_picture(lab.session)
@@ -108,7 +119,7 @@ async def test_m_shows_the_confusion_matrix_and_then_the_weights_changing_as_it_
         assert lab.session.step > 0 and "what each hidden unit looks for" in panel_text(lab)
 
         await pilot.press("m")  # and round to the digits again
-        await wait_for_text(pilot, "m: confusion")
+        await wait_for_text(pilot, "m: mistakes")
         assert re.match(r"(validation digits, )?step [\d,]+: \d+ of 449 right \(", panel_text(lab))
 
 
@@ -128,13 +139,17 @@ async def test_at_120x40_all_three_show_and_back_at_80x24_one_at_a_time(make_app
         wide = len(str(truth.confusion.max()))
         for digit in range(10):  # the diagonal, bracketed: told apart without colour
             assert f"[{truth.confusion[digit, digit]:>{wide}}]" in text
-        assert "m:" not in lab.query_one(ModelPanel).border_subtitle
+        assert lab.query_one(ModelPanel).border_subtitle.endswith("m: mistakes")
+        await pilot.press("m")  # the mistakes take the digits' place, above the rest
+        await wait_for_text(pilot, "mistakes of 449", "confusion: rows digits, columns guesses",
+                            "what each hidden unit looks for")
+        assert lab.query_one(ModelPanel).border_subtitle.endswith("m: digits")
         await pilot.press("m")
-        await wait_until(pilot, lambda: any("shows all three" in n.message
-                                            for n in app._notifications))
+        await wait_for_text(pilot, "right (", "confusion: rows digits, columns guesses")
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: not panel.all_shown)
-        await wait_until(pilot, lambda: "m: confusion" in lab.query_one(ModelPanel).border_subtitle)
+        await wait_until(pilot,
+                         lambda: "m: mistakes" in lab.query_one(ModelPanel).border_subtitle)
         await wait_for_text(pilot, "right (")
         assert "confusion: rows digits" not in screen_text(app)
 
@@ -172,5 +187,6 @@ async def test_the_help_names_m_and_says_what_the_digits_panel_shows(make_app):
         assert isinstance(app.screen, HelpScreen)
         assert dict(app.screen.keys)["m"] == "Digits view"
         for words in ("**The digits panel**", "`3✗ is 8` guessed 3 for an 8", "[bracketed]",
-                      "░▒▓ where ink makes the unit fire", "`m` moves from one to"):
+                      "░▒▓ where ink makes the unit fire", "`m` moves\nfrom one view to the next",
+                      "*mistakes*"):
             assert words in app.screen.text

@@ -1,5 +1,5 @@
-"""The digits panel's picture: validation digits with the network's guesses, the confusion
-matrix, and the first layer's weights as 8x8 images.
+"""The digits panel's picture: validation digits with the network's guesses (a fixed sample,
+and the mistakes), the confusion matrix, and the first layer's weights as 8x8 images.
 
 Built from a session while its lock is held (on the training thread, at most once a second
 while training: screens/lab/panes.py picture_wanted); the result is plain NumPy arrays that the
@@ -22,33 +22,47 @@ if TYPE_CHECKING:
     from gdtui.training.datasets import Dataset
     from gdtui.training.session import TrainingSession
 
-SHOWN = 60  # validation images offered to the grid: more than the largest panel shows
+SHOWN = 60  # validation images offered to the grid, and mistakes: more than a panel shows
 # The weights are drawn against this share of their largest sizes, so one outlier does not
 # fade every other weight.
 WEIGHT_PERCENTILE = 98.0
 
 
 @dataclass(frozen=True)
-class DigitsPicture:
-    """What the network makes of the validation digits, and what its first layer looks for.
-
-    `images` are the validation images the grid shows (pixel counts 0..16, as the network
-    sees them), one of each digit in turn; `labels` their digits, `guesses` the network's
-    answers and `sureness` its probability for each answer, at training step `step` (the
-    lab's status line gives the last evaluation's). `confusion[true, guess]` counts every
-    validation image. `weights` holds one 8x8 image per hidden unit of the first layer
-    (or per digit, for a network with no hidden layer: `weights_of` is "digit" then, else
-    "unit"), scaled to [-1, 1] for drawing: positive where ink makes the unit fire.
-    """
+class Digits:
+    """Some validation images with the network's answers: `images` as pixel counts 0..16 (as
+    the network sees them), `labels` their digits, `guesses` the network's answers and
+    `sureness` its probability for each answer."""
 
     images: np.ndarray  # (n, 8, 8) uint8
     labels: np.ndarray  # (n,)
     guesses: np.ndarray  # (n,)
     sureness: np.ndarray  # (n,)
+
+    @property
+    def right(self) -> np.ndarray:
+        """True for each image the network reads right."""
+        return self.guesses == self.labels
+
+
+@dataclass(frozen=True)
+class DigitsPicture:
+    """What the network makes of the validation digits, and what its first layer looks for,
+    at training step `step` (the lab's status line gives the last evaluation's).
+
+    `sample` holds the same validation images at every step, one of each digit in turn;
+    `mistakes` the first ones it reads wrong now. `confusion[true, guess]` counts every
+    validation image. `weights` holds one 8x8 image per hidden unit of the first layer (or
+    per digit, for a network with no hidden layer: `weights_of` is "digit" then, else
+    "unit"), scaled to [-1, 1] for drawing: positive where ink makes the unit fire.
+    """
+
+    sample: Digits
+    mistakes: Digits
     confusion: np.ndarray  # (10, 10), rows: the true digit, columns: the guess
     weights: np.ndarray  # (units, 8, 8) in [-1, 1]
     weights_of: str  # "unit" or "digit"
-    step: int = 0  # the session's step when the picture was made
+    step: int = 0
 
     @property
     def n_validation(self) -> int:
@@ -59,11 +73,6 @@ class DigitsPicture:
     def n_right(self) -> int:
         """How many of them the network reads right (the matrix's diagonal)."""
         return int(np.trace(self.confusion))
-
-    @property
-    def right(self) -> np.ndarray:
-        """True for each shown image the network reads right."""
-        return self.guesses == self.labels
 
 
 def is_digits(dataset: Dataset) -> bool:
@@ -101,11 +110,15 @@ def digits_picture(session: TrainingSession) -> DigitsPicture:
     guesses = session.classes_from_outputs(outputs)
     n = digits.N_CLASSES
     confusion = np.bincount(labels * n + guesses, minlength=n * n).reshape(n, n)
-    shown = shown_order(labels)
-    images = np.rint(digits.to_counts(inputs[shown])).astype(np.uint8)
-    weights_of = "unit" if len(session.network.layer_sizes) > 2 else "digit"
+
+    def chosen(indices: np.ndarray) -> Digits:
+        images = np.rint(digits.to_counts(inputs[indices])).astype(np.uint8)
+        return Digits(images.reshape(-1, digits.SIDE, digits.SIDE), labels[indices],
+                      guesses[indices], probabilities[indices, guesses[indices]])
+
     return DigitsPicture(
-        images=images.reshape(-1, digits.SIDE, digits.SIDE), labels=labels[shown],
-        guesses=guesses[shown], sureness=probabilities[shown, guesses[shown]],
+        sample=chosen(shown_order(labels)),
+        mistakes=chosen(np.flatnonzero(guesses != labels)[:SHOWN]),
         confusion=confusion, weights=scaled_weights(session.network.weights[0]),
-        weights_of=weights_of, step=session.step)
+        weights_of="unit" if len(session.network.layer_sizes) > 2 else "digit",
+        step=session.step)

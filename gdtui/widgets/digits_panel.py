@@ -4,7 +4,9 @@ matrix, and the first layer's weights as 8x8 images (training/digits_picture.py 
 Everything reads without colour (NO_COLOR, 16 colours): digits are half blocks (▀ ▄ █), a guess
 is marked ✓ or ✗, the matrix's diagonal is [bracketed], and a weight's sign is its glyph family
 (░ ▒ ▓ where ink makes the unit fire, - = ≡ where ink quiets it); colour comes on top. When the
-three views do not fit the panel (80x24), one shows at a time and `m` moves to the next.
+three views do not fit the panel (80x24), one shows at a time and `m` moves to the next, with
+the network's mistakes as a fourth; from 120x40 all three show and `m` swaps the digits for the
+mistakes.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from textual.message import Message
 from textual.strip import Strip
 
 from gdtui.training.digits import MAX_COUNT, N_CLASSES, SIDE
-from gdtui.training.digits_picture import DigitsPicture
+from gdtui.training.digits_picture import Digits, DigitsPicture
 from gdtui.widgets.repaint import LiveLines, style_runs
 
-VIEWS = ("digits", "confusion", "weights")
+VIEWS = ("digits", "mistakes", "confusion", "weights")
+GRIDS = ("digits", "mistakes")  # the views of digit images: the top one when all show
 VIEW_KEY = "m"
 INK = 5  # a pixel count (of 16) from which a pixel is drawn as ink
 HALF_BLOCKS = " ▀▄█"  # by which half is ink: none, upper, lower, both
@@ -80,11 +83,16 @@ def weight_rows(image: np.ndarray, compact: bool) -> list[list[Cell]]:
     return [[WEIGHT_CELLS[value] for value in row] for row in signed]
 
 
+def _across(width: int, gap: int) -> int:
+    """How many images (and the gaps between them) fit across `width`."""
+    return max(1, (width + gap) // (IMAGE + gap))
+
+
 def _tiles(n: int, tile: Callable[[int], tuple[list[list[Cell]], list[Cell]]], width: int,
            gap: int, tile_height: int, rows: int) -> list[list[Cell]]:
     """Images with a label under each (`tile(k)`, `tile_height` lines in all), side by side as
     many as `width` holds, in as many rows of images as fit in `rows` lines."""
-    across = max(1, (width + gap) // (IMAGE + gap))
+    across = _across(width, gap)
     lines: list[list[Cell]] = []
     for start in range(0, min(n, across * (rows // tile_height)), across):
         row = [tile(k) for k in range(start, min(start + across, n))]
@@ -99,24 +107,44 @@ def _tiles(n: int, tile: Callable[[int], tuple[list[list[Cell]], list[Cell]]], w
     return lines
 
 
-def grid_lines(picture: DigitsPicture, width: int, rows: int) -> list[list[Cell]]:
-    """The title and as many validation digits as fit, each with its guess marked."""
-    n, right = picture.n_validation, picture.n_right
-    share = f" ({right / n:.1%})" if n else ""
-    # at this step, which may be later than the status line's last evaluation
-    title = f"step {picture.step:,}: {right} of {n} right{share}"
-    if len(title) + len("validation digits, ") <= width:
-        title = f"validation digits, {title}"
-    title = _text(title, "title")
-    labels, guesses = picture.labels.tolist(), picture.guesses.tolist()
-    sureness = picture.sureness.tolist()
+def _title(long: str, short: str, width: int) -> list[Cell]:
+    return _text(long if len(long) <= width else short, "title")
+
+
+def _digit_tiles(group: Digits, width: int, rows: int) -> list[list[Cell]]:
+    """As many of `group`'s digits as fit, each with its guess marked."""
+    labels, guesses = group.labels.tolist(), group.guesses.tolist()
+    sureness = group.sureness.tolist()
 
     def tile(k: int) -> tuple[list[list[Cell]], list[Cell]]:
         guess, label = guesses[k], labels[k]
-        return (digit_rows(picture.images[k]), _text(guess_label(guess, label, sureness[k]),
-                                                     "right" if guess == label else "wrong"))
+        return (digit_rows(group.images[k]), _text(guess_label(guess, label, sureness[k]),
+                                                   "right" if guess == label else "wrong"))
 
-    return [title, *_tiles(len(labels), tile, width, GRID_GAP, DIGIT_TILE, rows - 1)]
+    return _tiles(len(labels), tile, width, GRID_GAP, DIGIT_TILE, rows)
+
+
+def grid_lines(picture: DigitsPicture, width: int, rows: int) -> list[list[Cell]]:
+    """The title and as many of the sample's digits as fit, each with its guess marked."""
+    n, right = picture.n_validation, picture.n_right
+    share = f" ({right / n:.1%})" if n else ""
+    # at this step, which may be later than the status line's last evaluation
+    short = f"step {picture.step:,}: {right} of {n} right{share}"
+    return [_title(f"validation digits, {short}", short, width),
+            *_digit_tiles(picture.sample, width, rows - 1)]
+
+
+def mistakes_lines(picture: DigitsPicture, width: int, rows: int) -> list[list[Cell]]:
+    """The title and as many of the digits the network reads wrong as fit."""
+    wrong = picture.n_validation - picture.n_right
+    if not wrong:
+        return [_text(f"step {picture.step:,}: no mistakes, all {picture.n_validation} right",
+                      "title")]
+    lines = _digit_tiles(picture.mistakes, width, rows - 1)
+    shown = min(wrong, len(lines) // DIGIT_TILE * _across(width, GRID_GAP))
+    first = f" (the first {shown})" if shown < wrong else ""
+    short = f"{wrong} mistakes of {picture.n_validation}{first}"
+    return [_title(f"step {picture.step:,}: {short}", short, width), *lines]
 
 
 def _count(count: int) -> str:
@@ -181,14 +209,15 @@ def weights_lines(picture: DigitsPicture, width: int, rows: int) -> list[list[Ce
     n = len(picture.weights)
     tile_height = (SIDE // 2 if compact else SIDE) + LABEL_ROWS
     lines = _tiles(n, tile, width, WEIGHTS_GAP, tile_height, rows - 1)
-    across = max(1, (width + WEIGHTS_GAP) // (IMAGE + WEIGHTS_GAP))
-    shown = min(n, len(lines) // tile_height * across)
+    shown = min(n, len(lines) // tile_height * _across(width, WEIGHTS_GAP))
     more = f" ({shown} of {n})" if shown < n else ""
     return [_text(f"what {what} looks for{more}", "title"), *lines]
 
 
-SECTIONS = {"digits": grid_lines, "confusion": confusion_lines, "weights": weights_lines}
+SECTIONS = {"digits": grid_lines, "mistakes": mistakes_lines, "confusion": confusion_lines,
+            "weights": weights_lines}
 # The fewest lines each view needs to be worth showing next to the others.
+# ("digits" stands for the grid on top: the digits or the mistakes)
 ALL_THREE = {"digits": 1 + DIGIT_TILE, "confusion": 1 + MATRIX_ROWS,
              "weights": 1 + WEIGHT_TILE}
 
@@ -201,8 +230,7 @@ def layout(width: int, height: int, n_units: int) -> dict[str, int] | None:
     if spare < 0:
         return None
     plan = dict(ALL_THREE)
-    across = max(1, (width + WEIGHTS_GAP) // (IMAGE + WEIGHTS_GAP))
-    weight_rows_left = -(-n_units // across) - 1
+    weight_rows_left = -(-n_units // _across(width, WEIGHTS_GAP)) - 1
     weights_first = True
     while spare >= DIGIT_TILE:
         if weight_rows_left and spare >= WEIGHT_TILE and weights_first:
@@ -218,24 +246,35 @@ def layout(width: int, height: int, n_units: int) -> dict[str, int] | None:
 
 def panel_lines(picture: DigitsPicture, view: str, width: int,
                 height: int) -> list[list[Cell]]:
-    """Every line of the panel: all three views if they fit, else the one chosen."""
+    """Every line of the panel: the digits (or the mistakes, as `view` says), the confusion
+    matrix and the weights if they fit, else the one view chosen."""
     plan = layout(width, height, len(picture.weights)) or {view: height}
+    top = view if view in GRIDS else "digits"
     lines: list[list[Cell]] = []
     for name, rows in plan.items():
-        lines += SECTIONS[name](picture, width, rows)[:rows]
+        lines += SECTIONS[top if name == "digits" else name](picture, width, rows)[:rows]
     return lines[:height]
 
 
-def legend(view: str, all_shown: bool) -> str:
+def next_view(view: str, all_shown: bool) -> str:
+    """The view `m` moves to: the next of the four, or with all shown, the other grid (the
+    digits or the mistakes) above the matrix and the weights."""
+    if all_shown:
+        return "mistakes" if view == "digits" else "digits"
+    return VIEWS[(VIEWS.index(view) + 1) % len(VIEWS)]
+
+
+def legend(view: str, all_shown: bool, width: int = 80) -> str:
     """The key to the panel, for its bottom border (markup: "\\[" is a bracket): what the
-    marks mean, and `m`."""
-    keys = {"digits": "✓ right  ✗ wrong (is: the digit)",
+    marks mean, and where `m` goes; shortened to fit `width`."""
+    keys = {"digits": "✓ right  ✗ wrong (is: the digit)", "mistakes": "✗ wrong (is: the digit)",
             "confusion": "\\[n] read right  · none",
             "weights": "░▒▓ ink fires it  -=≡ ink quiets it"}
+    goes = f"{VIEW_KEY}: {next_view(view, all_shown)}"
     if all_shown:
-        return "✓ right ✗ wrong  ░▒▓ fires -=≡ quiets"
-    following = VIEWS[(VIEWS.index(view) + 1) % len(VIEWS)]
-    return f"{keys[view]}  {VIEW_KEY}: {following}"
+        full = f"✓ right ✗ wrong  ░▒▓ fires -=≡ quiets  {goes}"
+        return full if len(full) <= width else f"✓ right ✗ wrong  {goes}"
+    return f"{keys[view]}  {goes}"
 
 
 class DigitsPanel(LiveLines):
@@ -267,10 +306,14 @@ class DigitsPanel(LiveLines):
         self.post_message(self.Resized())
 
     def next_view(self) -> str:
-        """Move to the next view (digits, confusion, weights) and return its name."""
-        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        """Move to the next view (see `next_view`) and return its name."""
+        self.view = next_view(self.view, self.all_shown)
         self.repaint_changes()
         return self.view
+
+    def legend(self) -> str:
+        """The key to what the panel shows now, for its border."""
+        return legend(self.view, self.all_shown, self.size.width - 4)
 
     def _style(self, kind: object) -> Style:
         style = self._styles.get(kind)

@@ -22,7 +22,6 @@ from textual_plotext import PlotextPlot
 from gdtui.training.digits_picture import DigitsPicture
 from gdtui.training.picture import SHADE_LEVELS, Curve, Regions
 from gdtui.widgets.digits_panel import VIEW_KEY, DigitsPanel
-from gdtui.widgets.digits_panel import legend as digits_legend
 from gdtui.widgets.repaint import LiveLines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.
@@ -181,7 +180,7 @@ class ModelPanel(Vertical):
         elif isinstance(picture, DigitsPicture):
             digits = self.query_one(DigitsPanel)
             digits.show(picture)
-            subtitle = digits_legend(digits.view, digits.all_shown)
+            subtitle = digits.legend()
         else:
             subtitle = ""
         self._set_subtitle(subtitle)
@@ -192,15 +191,14 @@ class ModelPanel(Vertical):
         if not digits.has_class("shown"):
             return (f"{VIEW_KEY} changes the digits panel's view: load the preset 'digits' "
                     "(p) first.")
-        if digits.all_shown:
-            return "The panel shows all three: the digits, the confusion matrix, the weights."
-        self._set_subtitle(digits_legend(digits.next_view(), False))
+        digits.next_view()
+        self._set_subtitle(digits.legend())
         return None
 
     def on_digits_panel_resized(self) -> None:
-        # all three views may fit now, or no longer
         digits = self.query_one(DigitsPanel)
-        self._set_subtitle(digits_legend(digits.view, digits.all_shown))
+        if digits.has_class("shown"):  # all three views may fit now, or no longer
+            self._set_subtitle(digits.legend())
 
     def _set_subtitle(self, subtitle: str) -> None:
         if subtitle != self._subtitle:  # setting it repaints the whole panel, even unchanged

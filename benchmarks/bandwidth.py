@@ -18,7 +18,8 @@ Screens (each with the keys a learner would press):
 - lab: the Training Lab, training the default network (`space`).
 - digits: the Training Lab on the preset `digits` (`p`, down to it, `enter`), training (`space`)
   with the digits panel live; digits-weights: the same on its weights view (`m` thrice), where
-  every image changes at every picture (at 120x40 all three views show either way).
+  every image changes at every picture (at 120x40, where all three views show, that leaves the
+  mistakes above them, which change too).
 - guess: the guessing game's "Watch it learn" at fast speed, learning rate 1 and secret 95, so
   a game takes its 20 guesses (`2`, `[` seven times, `shift+tab` to the secret, `95`, `enter`,
   `f`, `space`; `g`, `space` again as soon as a game ends).

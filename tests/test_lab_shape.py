@@ -14,6 +14,7 @@ from gdtui.screens.help import HelpScreen
 from gdtui.screens.lab.dialogs import LoadPreset
 from gdtui.screens.lab.screen import LabScreen
 from gdtui.training.remembered import STORE_KEY, recall, remember
+from gdtui.training.session import TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.worker import SPEEDS
 from gdtui.widgets.footer import KeysFooter
@@ -442,3 +443,26 @@ async def test_leaving_the_lab_while_its_settings_are_built_is_clean(make_app, m
                          if leave == "escape" else app.return_code == 0)
     assert app._exception is None
 
+
+
+async def test_the_network_undo_brings_back_after_a_preset_trains_as_it_did(make_app):
+    # A network kept for undo is a deep copy; its layers must still be views of the vector
+    # the optimizer updates, or the network that comes back never learns again.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await kept_lab(app, pilot)
+        await pilot.press("n", "n", "n")
+        twin = TrainingSession(lab.session.settings)
+        twin.run(3)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, LoadPreset))
+        app.screen.dismiss("spiral")
+        await wait_until(pilot, lambda: lab.session.settings.dataset == "spiral")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: lab.session.settings.dataset == "moons")
+        for _ in range(20):
+            await pilot.press("n")
+        await wait_until(pilot, lambda: lab.session.step == 23)
+        twin.run(20)
+        assert lab.session.history.latest.train_loss == twin.history.latest.train_loss
+        assert lab.session.history.latest.train_loss < lab.session.history.first.train_loss

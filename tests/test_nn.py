@@ -265,3 +265,16 @@ def test_snapshot_continues_with_the_same_batches():
     twin = batches.snapshot()
     for _ in range(10):
         assert np.array_equal(batches.next()[0], twin.next()[0])
+
+
+def test_a_deep_copy_of_a_network_is_its_own_and_still_learns():
+    import copy
+
+    network = MLP((2, 4, 1), seed=3)
+    twin = copy.deepcopy(network)
+    assert np.array_equal(twin.parameter_vector, network.parameter_vector)
+    # the copy's layers are views of its own vector, as the optimizer needs them to be
+    twin.parameter_vector[:] = 0.5
+    assert all(np.all(w == 0.5) for w in twin.weights)
+    assert all(np.all(b == 0.5) for b in twin.biases)
+    assert not np.any(network.parameter_vector == 0.5)  # and not of the original's

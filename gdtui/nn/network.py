@@ -109,12 +109,7 @@ class MLP:
         blocks = [(fan_in + 1) * fan_out for fan_in, fan_out in pairwise(sizes)]
         self.parameter_vector = np.zeros(sum(blocks), self.dtype)
         self.gradient_vector = np.zeros(sum(blocks), self.dtype)
-        # Layer i is a (fan_in + 1, fan_out) block: rows 0..fan_in-1 are W, the last row is b.
-        self.blocks = self._split(self.parameter_vector)
-        self.gradient_blocks = self._split(self.gradient_vector)
-        self.weights = [block[:-1] for block in self.blocks]
-        self.biases = [block[-1] for block in self.blocks]
-        self._weights_transposed = [w.T for w in self.weights]
+        self._make_views()
         # 1 for weights, 0 for biases: regularisation applies to weights only
         self.weight_mask = np.zeros_like(self.parameter_vector)
         for mask_block in self._split(self.weight_mask):
@@ -123,6 +118,29 @@ class MLP:
         self._buffers: dict[int, _Buffers] = {}
         self._loss_functions = {name: loss_function(name, sizes[-1]) for name in LOSSES}
         self.initialize(seed)
+
+    def _make_views(self) -> None:
+        # Layer i is a (fan_in + 1, fan_out) block: rows 0..fan_in-1 are W, the last row is b.
+        self.blocks = self._split(self.parameter_vector)
+        self.gradient_blocks = self._split(self.gradient_vector)
+        self.weights = [block[:-1] for block in self.blocks]
+        self.biases = [block[-1] for block in self.blocks]
+        self._weights_transposed = [w.T for w in self.weights]
+
+    def __deepcopy__(self, memo: dict) -> MLP:
+        """An independent copy whose layers are views of its own parameter vector again (a
+        plain deepcopy copies each view apart: the optimizer would then update a vector the
+        forward pass no longer reads). Work buffers are not copied; they are made when used."""
+        twin = MLP.__new__(MLP)
+        memo[id(self)] = twin
+        twin.__dict__.update(self.__dict__)  # sizes, names, functions: shared, never changed
+        twin.parameter_vector = self.parameter_vector.copy()
+        twin.gradient_vector = self.gradient_vector.copy()
+        twin.weight_mask = self.weight_mask.copy()
+        twin._penalty_work = np.empty_like(self.parameter_vector)
+        twin._buffers = {}
+        twin._make_views()
+        return twin
 
     def _split(self, vector: np.ndarray) -> list[np.ndarray]:
         sizes, views, start = self.layer_sizes, [], 0

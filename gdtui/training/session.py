@@ -94,6 +94,23 @@ class Grid:
     values: np.ndarray | None = None
 
 
+def class_probabilities(outputs: np.ndarray, loss_name: str) -> np.ndarray:
+    """Class probabilities, shape (n, n_classes), from the outputs of a network trained with
+    the loss `loss_name` (softmax, sigmoid, or for mse the outputs clipped to [0, 1])."""
+    if loss_name == "mse":
+        clipped = np.clip(outputs, 0.0, 1.0)
+        if outputs.shape[1] == 1:
+            return np.column_stack([1.0 - clipped[:, 0], clipped[:, 0]])
+        total = clipped.sum(axis=1, keepdims=True)
+        return np.where(total > 0, clipped / np.where(total > 0, total, 1.0),
+                        1.0 / outputs.shape[1])
+    if outputs.shape[1] == 1:
+        p = 0.5 * (1.0 + np.tanh(0.5 * outputs[:, 0]))  # sigmoid, overflow-free
+        return np.column_stack([1.0 - p, p])
+    shifted = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
 class TrainingSession:
     """Owns the network, the data, the optimizer and the history of one training run."""
 
@@ -399,18 +416,7 @@ class TrainingSession:
 
     def probabilities(self, outputs: np.ndarray) -> np.ndarray:
         """Class probabilities, shape (n, n_classes), from network outputs."""
-        if self.loss_name == "mse":
-            clipped = np.clip(outputs, 0.0, 1.0)
-            if outputs.shape[1] == 1:
-                return np.column_stack([1.0 - clipped[:, 0], clipped[:, 0]])
-            total = clipped.sum(axis=1, keepdims=True)
-            return np.where(total > 0, clipped / np.where(total > 0, total, 1.0),
-                            1.0 / outputs.shape[1])
-        if outputs.shape[1] == 1:
-            p = 0.5 * (1.0 + np.tanh(0.5 * outputs[:, 0]))  # sigmoid, overflow-free
-            return np.column_stack([1.0 - p, p])
-        shifted = np.exp(outputs - outputs.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+        return class_probabilities(outputs, self.loss_name)
 
     def extent(self) -> tuple[float, ...]:
         """(min, max) per raw input over all points, padded by 5 %: x_min, x_max[, y_min, y_max]."""

@@ -11,9 +11,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from gdtui.training.drawing import reads_digits
 from gdtui.training.view import Snapshot, status_line
 
 KEYS_HINT = "space: train · n: one step · [ ]: learning rate · c: challenges · ?: help"
+DIGITS_HINT = f"d: draw a digit for the network to read · {KEYS_HINT}"
 
 
 class LabStatus(Vertical):
@@ -51,7 +53,7 @@ class LabStatus(Vertical):
         if view.hints:
             self._set("hint", Content(" · ".join(view.hints)))
         else:
-            self._set("hint", Content(KEYS_HINT))
+            self._set("hint", Content(DIGITS_HINT if reads_digits(view.settings) else KEYS_HINT))
 
     def show_challenge(self, text: str | None) -> None:
         """The challenge line, or none."""

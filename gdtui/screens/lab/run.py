@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from gdtui.course.progress import LabRuns
 from gdtui.training.challenges import Challenge
+from gdtui.training.drawing import DigitReader
 from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
@@ -33,9 +34,8 @@ EARLIER_NETWORKS = 5  # networks thrown away that undo can still bring back
 
 def kept_copy(session: TrainingSession) -> TrainingSession:
     """A copy of `session` to keep for undo, without the network's work buffers (rebuilt when
-    next needed): on 5,000 points they are most of its size, some 12 MB."""
-    buffers = session.network._buffers
-    return copy.deepcopy(session, {id(buffers): type(buffers)()})
+    next needed: on 5,000 points they are most of its size, some 12 MB; MLP.__deepcopy__)."""
+    return copy.deepcopy(session)
 
 
 class TrainingStopped(Message):
@@ -129,6 +129,11 @@ class TrainingRun:
         """A frame of the session as it is (paused: the lock is free or soon will be)."""
         with self.lock.ui():
             return make_frame(self.session, request)
+
+    def digit_reader(self) -> DigitReader:
+        """A copy of the network to read the draw pad with (ValueError if it reads no digits)."""
+        with self.lock.ui():
+            return DigitReader.of(self.session)
 
     def pause(self) -> None:
         """Stop the worker (it ends within one step) and log what the run did."""

@@ -81,6 +81,7 @@ class LabScreen(Screen[None]):
         Binding("m", "digits_view", "Digits view", show=False, id="lab.digits_view"),
         Binding("s", "save_preset", "Save preset", show=False, id="lab.save"),
         Binding("p", "load_preset", "Load preset", show=False, id="lab.load"),
+        Binding("d", "draw", "Draw a digit", show=False, id="lab.draw"),
         Binding("escape", "leave", "Back", show=False),
     ]
 
@@ -99,6 +100,7 @@ class LabScreen(Screen[None]):
         self.goals = Goals(self, self.tuning.load, lambda: self.training.pause())
         self.view: Snapshot | None = None
         self.pace = RedrawPace()
+        self.draw_pad = None  # the digit drawn on the pad (`d`), kept while the app runs
 
     @property
     def session(self) -> TrainingSession:
@@ -323,6 +325,12 @@ class LabScreen(Screen[None]):
     def action_load_preset(self) -> None:
         """Load a built-in or saved preset."""
         self.goals.load_preset()
+
+    def action_draw(self) -> None:
+        """Draw a digit for the digits network to read (lab/draw.py)."""
+        from gdtui.screens.lab.draw import open_draw_pad
+
+        open_draw_pad(self)
 
     def action_challenge(self) -> None:
         """Pick a challenge, or go back to free play."""

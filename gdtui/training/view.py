@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
+from gdtui.training.digits_picture import DigitsPicture
 from gdtui.training.history import Change, Evaluation
 from gdtui.training.insides import Insides, make_insides, unit_picture
 from gdtui.training.picture import Curve, Regions, model_picture
@@ -133,7 +134,7 @@ class Frame:
 
     view: Snapshot
     evaluations: tuple[Evaluation, ...]  # the history's record: the chart thins it its own way
-    picture: Regions | Curve | None
+    picture: Regions | Curve | DigitsPicture | None
     picture_size: tuple[int, int] | None  # None: this frame has no new picture
     insides: Insides | None = None  # None: no network view to draw, or keep the last
 

@@ -50,6 +50,7 @@ from gdtui.widgets.field import leave_field_or_go_back
 from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.model_panel import ModelPanel
 from gdtui.widgets.network_panel import NetworkPanel
 from gdtui.widgets.network_view import NetworkView
 
@@ -83,6 +84,7 @@ class LabScreen(Screen[None]):
         Binding("r", "reset", "Reset", show=False, id="lab.reset"),
         Binding("l", "log_scale", "Log scale", show=False, id="lab.log"),
         Binding("o", "switch_unit", "Unit off/on", show=False, id="lab.switch_unit"),
+        Binding("m", "digits_view", "Digits view", show=False, id="lab.digits_view"),
         Binding("s", "save_preset", "Save preset", show=False, id="lab.save"),
         Binding("p", "load_preset", "Load preset", show=False, id="lab.load"),
         Binding("d", "draw", "Draw a digit", show=False, id="lab.draw"),
@@ -316,6 +318,11 @@ class LabScreen(Screen[None]):
     @on(NetworkPanel.WeightEntered)
     def _weight_entered(self, event: NetworkPanel.WeightEntered) -> None:
         self.network.set_weight(event)
+
+    def action_digits_view(self) -> None:
+        """The digits panel's next view: the digits, the confusion matrix, the weights."""
+        if (why_not := self.query_one(ModelPanel).next_digits_view()) is not None:
+            self.notify(why_not)
 
     def action_speed(self) -> None:
         """Fast, medium or slow."""

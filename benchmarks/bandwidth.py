@@ -16,6 +16,11 @@ Screens (each with the keys a learner would press):
 
 - home: the home screen, idle (the baseline).
 - lab: the Training Lab, training the default network (`space`).
+- lab-network: the same with the network view shown (`v`, then `space`).
+- digits: the Training Lab on the preset `digits` (`p`, down to it, `enter`), training (`space`)
+  with the digits panel live; digits-weights: the same on its weights view (`m` thrice), where
+  every image changes at every picture (at 120x40, where all three views show, that leaves the
+  mistakes above them, which change too).
 - guess: the guessing game's "Watch it learn" at fast speed, learning rate 1 and secret 95, so
   a game takes its 20 guesses (`2`, `[` seven times, `shift+tab` to the secret, `95`, `enter`,
   `f`, `space`; `g`, `space` again as soon as a game ends).
@@ -68,9 +73,24 @@ class Scenario:
     about: str = ""
 
 
+def preset_index(name: str) -> int:
+    """Where the built-in preset `name` is in the lab's list of presets (a new data dir has no
+    presets of its own)."""
+    from gdtui.training.settings import PRESETS
+
+    return list(PRESETS).index(name)
+
+
 SCENARIOS = {
     "home": Scenario(None, about="home screen, idle"),
     "lab": Scenario("lab", ("space",), about="Training Lab, training"),
+    "lab-network": Scenario("lab", ("v", "space"),
+                            about="Training Lab, training, network view shown"),
+    "digits": Scenario("lab", ("p", *["down"] * preset_index("digits"), "enter", "space"),
+                       about="Training Lab on the digits preset, training, digits panel live"),
+    "digits-weights": Scenario("lab", ("p", *["down"] * preset_index("digits"), "enter", "m",
+                                       "m", "m", "space"),
+                               about="the same, on the digits panel's weights view"),
     "guess": Scenario("guess", ("2", *["["] * 7, "shift+tab", "9", "5", "enter", "f", "space"),
                       ("g", "space"), when_ended=True,
                       about="guessing game, watching games at fast speed"),
@@ -79,7 +99,7 @@ SCENARIOS = {
     "backprop": Scenario("backprop", (), ("r",), 1.0, about="backprop stepper, r once a second"),
 }
 KEY_BYTES = {"space": b" ", "enter": b"\r", "escape": b"\x1b", "ctrl+q": b"\x11",
-             "shift+tab": b"\x1b[Z"}
+             "shift+tab": b"\x1b[Z", "down": b"\x1b[B"}
 
 # Queries Textual may send; the answers a plain xterm would give.
 DECRQM = re.compile(rb"\x1b\[\?(\d+)\$p")  # "is this mode supported?"
@@ -319,7 +339,7 @@ def main() -> None:
         print(f"gdtui bytes written to the terminal, {args.seconds:g} s after a "
               f"{args.warmup:g} s warm-up, {fps}, TERM={args.term}"
               f"{' COLORTERM=' + args.colorterm if args.colorterm else ''}")
-        print(f"{'screen':<10} {'size':>7} {'bytes/s':>9} {'KiB/s':>7} {'updates/s':>9} "
+        print(f"{'screen':<14} {'size':>7} {'bytes/s':>9} {'KiB/s':>7} {'updates/s':>9} "
               f"{'bytes/update':>12}  what")
     for name in screens:
         for size in sizes:
@@ -333,7 +353,7 @@ def main() -> None:
                                   "updates_per_second": result.updates_per_second,
                                   "bytes_per_update": result.bytes_per_update}), flush=True)
             else:
-                print(f"{name:<10} {result.size:>7} {result.bytes_per_second:>9,.0f} "
+                print(f"{name:<14} {result.size:>7} {result.bytes_per_second:>9,.0f} "
                       f"{result.bytes_per_second / 1024:>7.1f} "
                       f"{result.updates_per_second:>9.1f} {result.bytes_per_update:>12,.0f}  "
                       f"{SCENARIOS[name].about}", flush=True)

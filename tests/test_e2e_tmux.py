@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gdtui.course.lessons import load_course
+from gdtui.training.settings import PRESETS
 from tests.tmux_terminal import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -131,6 +133,37 @@ def test_a_window_too_small_shows_the_size_it_needs_and_comes_back(terminal_fact
     # the lab is back and still training
     shown = term.wait_for("steps/s", "? Help", gone=("Make the terminal",))
     assert "Make the terminal" not in shown
+    term.keys("q")
+    term.wait_for("gdtui-exited-0")
+
+
+def test_the_digits_panel_in_a_real_terminal_at_80x24(terminal_factory, tmp_path):
+    term = terminal_factory("--data-dir", str(tmp_path / "data"), "--open", "lab")
+    term.wait_for("step 0 ·")
+    term.keys("p")
+    term.wait_for("Load a preset")
+    term.keys(*["Down"] * list(PRESETS).index("digits"), "Enter")
+    shown = term.wait_for("right (", "m: mistakes", "✓ right  ✗ wrong")
+    assert "no picture" not in shown
+    term.keys("space")
+
+    def accuracy(screen: str) -> float:
+        found = re.search(r"\(val ([\d.]+)%\)", screen)
+        return float(found.group(1)) if found else 0.0
+
+    term.wait_until(lambda screen: accuracy(screen) >= 95, "95% validation accuracy shown")
+    term.keys("space")
+    shown = term.wait_for("▶ Run", "right (")
+    grid = shown[shown.index("model 64-32-10"):]
+    assert re.search(r"\d✓ \d+%", grid)  # each digit with its guess, marked
+    assert any(block in grid for block in "▀▄█")  # drawn in half blocks
+    term.keys("m")
+    shown = term.wait_for("mistakes of 449", "✗ is", "m: confusion")
+    term.keys("m")
+    shown = term.wait_for("confusion:", "taken for", "m: weights")
+    assert re.search(r"right( +\d+){10}", shown)
+    term.keys("m")
+    shown = term.wait_for("what each hidden unit looks for (5 of 32)", "h1", "m: digits")
     term.keys("q")
     term.wait_for("gdtui-exited-0")
 

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 import pytest
 
 from gdtui.screens.backprop import BackpropScreen
-from tests.conftest import wait_for_text, wait_until
+from gdtui.training.settings import PRESETS
+from tests.conftest import screen_text, wait_for_text, wait_until
 
 THEME = "textual-dark"
 SEED = 17  # the order of the flashcards: the sigmoid card comes first
@@ -107,6 +108,34 @@ def test_the_lab_paused_after_twenty_single_steps(app, snap_compare, size):
         # the status, the chart and the model are drawn together, from a timer; the settings
         # come a frame after the lab
         await wait_for_text(pilot, "⏸ step 20 ·", "reg. rate")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_the_lab_network_view_after_twenty_single_steps(app, snap_compare, size):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("4")
+        await wait_for_text(pilot, "⏸ step 0 ·")
+        await pilot.press(*["n"] * 20, "v", "left", "left", "down", "down", "full_stop")
+        await wait_for_text(pilot, "⏸ step 20 ·", "reg. rate", "▶h1.3", "w h1.3←x2 =")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_the_digits_panel_paused_after_twenty_single_steps(app, snap_compare, size):
+    async def run_before(pilot):
+        await home(pilot)
+        await pilot.press("4")
+        await wait_for_text(pilot, "⏸ step 0 ·")
+        await pilot.press("p", *["down"] * list(PRESETS).index("digits"), "enter")
+        await wait_for_text(pilot, "model 64-32-10", "right (")
+        await pilot.press(*["n"] * 20)
+        await wait_for_text(pilot, "⏸ step 20 ·", "reg. rate", "right (")
+        pilot.app.clear_notifications()  # the word on the new network: it times out
+        await wait_until(pilot, lambda: "New network" not in screen_text(pilot.app))
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
 

@@ -117,6 +117,10 @@ def judge(challenge: Challenge, session: TrainingState) -> Verdict:
         return Verdict(False, None, f"use at most {challenge.max_hidden_units} hidden units in "
                                     f"all (this network has {units})")
     for change in session.history.changes:
+        if change.by_hand:
+            return Verdict(False, None, f"{change.name} was changed by hand at step "
+                                        f"{change.step}: a challenge is won by training; "
+                                        "undo it, or reset")
         if change.name in challenge.steady:
             return Verdict(False, None, f"{change.name.replace('_', ' ')} was changed mid-run "
                                         f"at step {change.step}; keep it steady from the start")

@@ -38,12 +38,16 @@ class Evaluation:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A setting changed mid-run, before step `step + 1`: a marker on the loss chart."""
+    """A setting changed mid-run, before step `step + 1`: a marker on the loss chart.
+
+    `by_hand` for a change made to the network itself, not a setting: a weight set by hand
+    ("w h1.3←x2"), a unit switched off or on ("h1.3")."""
 
     step: int
     name: str
     old: Any
     new: Any
+    by_hand: bool = False
 
 
 def _step(evaluation: Evaluation) -> int:

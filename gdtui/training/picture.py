@@ -1,4 +1,5 @@
-"""The model panel's picture: decision regions over 2-D data, or a fitted curve.
+"""The model panel's picture: decision regions over 2-D data, a fitted curve, or for the
+handwritten digits the digits panel's picture (training/digits_picture.py).
 
 Built from a session while its lock is held; the result is plain data (NumPy arrays and
 lists) that the panel draws. Nothing here imports Textual.
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from gdtui.training.digits_picture import DigitsPicture, digits_picture, is_digits
 
 if TYPE_CHECKING:
     from gdtui.training.datasets import Dataset
@@ -110,13 +113,20 @@ def _place_points(dataset: Dataset, extent: tuple[float, ...], nx: int,
 _placed: list = [None]
 
 
+def placed_points(dataset: Dataset, extent: tuple[float, ...], nx: int,
+                  ny: int) -> tuple[Points, np.ndarray, np.ndarray]:
+    """The data points on an nx-by-ny picture of `extent` and the marks they make, placed
+    once per data and size."""
+    last = _placed[0]
+    if last is None or last[0] is not dataset or last[1] != (nx, ny):
+        last = _placed[0] = (dataset, (nx, ny), _place_points(dataset, extent, nx, ny))
+    return last[2]
+
+
 def _regions(session: TrainingSession, nx: int, ny: int) -> Regions:
     grid = session.predict_grid(nx, ny)
     dataset = session.dataset
-    last = _placed[0]
-    if last is None or last[0] is not dataset or last[1] != (nx, ny):
-        last = _placed[0] = (dataset, (nx, ny), _place_points(dataset, grid.extent, nx, ny))
-    points, marks, hollow = last[2]
+    points, marks, hollow = placed_points(dataset, grid.extent, nx, ny)
     if grid.classes is not None and grid.probabilities is not None:
         n_colours = grid.probabilities.shape[-1]
         chance = 1.0 / n_colours
@@ -132,9 +142,13 @@ def _regions(session: TrainingSession, nx: int, ny: int) -> Regions:
     return Regions(colours, strengths.astype(int), points, n_colours, marks, hollow)
 
 
-def model_picture(session: TrainingSession, nx: int, ny: int) -> Regions | Curve | None:
-    """The model panel's picture: regions for 2-D data, a curve for 1-input regression."""
+def model_picture(session: TrainingSession, nx: int,
+                  ny: int) -> Regions | Curve | DigitsPicture | None:
+    """The model panel's picture: regions for 2-D data, a curve for 1-input regression, the
+    digits panel's picture for the handwritten digits (whatever the panel's size)."""
     dataset = session.dataset
+    if is_digits(dataset):
+        return digits_picture(session)
     if dataset.n_inputs == 2:
         return _regions(session, nx, ny)
     if dataset.n_inputs == 1 and not session.is_classification:

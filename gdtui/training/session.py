@@ -12,6 +12,8 @@ and post copies of what a screen needs):
     session.change("noise", 0.2)           # either of the two, as SETTING_INFO says; and why
     session.undo()                         # back to just before the last saved run(), or
                                            # after trouble, to the last good moment
+    session.set_parameter(1, 0, 2, 0.5)    # a weight by hand (training.units counts them)
+    session.switch_unit(1, 2, on=False)    # unit h1.3 has no effect until switched on
 
 Settings, SettingsError, the learning-rate ladder and presets live in training.settings;
 Evaluation, Change and History in training.history; what counts as trouble (diverged, stuck) in
@@ -26,6 +28,7 @@ import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -54,6 +57,7 @@ from gdtui.training.trouble import (
     stuck,
 )
 from gdtui.training.undo import Moment, Moments
+from gdtui.training.units import WEIGHT_LIMIT, check_weight, input_names, unit_name, weight_name
 
 
 class RebuildNeeded(ValueError):
@@ -163,6 +167,9 @@ class TrainingSession:
         self.step = 0
         self.trouble: Trouble | None = None  # why the run stopped by itself, if it did
         self._undo = Moments()  # where undo goes back to (training.undo)
+        # units switched off: their outgoing weights, kept to put back when switched on
+        self._off: dict[tuple[int, int], np.ndarray] = {}
+        self._keep: np.ndarray | None = None  # 0 where a weight is held at 0, else 1
         self._chance = (chance_accuracy(dataset.train_targets) if dataset.kind == "classification"
                         else 0.0)
         first = self.evaluate()
@@ -293,6 +300,7 @@ class TrainingSession:
             self._save_undo_point()
         network, optimizer, batches = self.network, self.optimizer, self._batches
         parameters, gradients = [network.parameter_vector], [network.gradient_vector]
+        keep = self._keep  # (None unless a unit is off: then its weights out stay 0)
         loss_name, settings = self.loss_name, self.settings
         regularization, rate = settings.regularization, settings.regularization_rate
         regularize = regularization != "none" and rate != 0.0
@@ -310,7 +318,11 @@ class TrainingSession:
                     break
                 if regularize:
                     network.add_regularization(regularization, rate)
+                if keep is not None:
+                    gradients[0] *= keep
                 optimizer.step(parameters, gradients)
+                if keep is not None:
+                    parameters[0] *= keep
                 history.batch_loss = loss
                 taken += 1
                 self.step += 1
@@ -355,7 +367,8 @@ class TrainingSession:
         """A copy of everything training changes, to come back to."""
         return Moment(
             self.settings, self.network.parameter_vector.copy(), copy.deepcopy(self.optimizer),
-            self._batches.snapshot(), self.step, self.trouble, self.history.copy())
+            self._batches.snapshot(), self.step, self.trouble, self.history.copy(),
+            {unit: weights.copy() for unit, weights in self._off.items()})
 
     def _is_good(self) -> bool:
         """True when the session is a moment worth going back to (training.trouble.looks_good)."""
@@ -391,7 +404,92 @@ class TrainingSession:
         self._batches = point.batches
         self.step, self.trouble = point.step, point.trouble
         self.history = point.history
+        self._off = point.switched_off
+        self._keep = self._keep_mask()
         return True
+
+    # --- changing the network by hand -----------------------------------------------------
+
+    @property
+    def switched_off(self) -> frozenset[tuple[int, int]]:
+        """The hidden units switched off, as (layer, unit) (see switch_unit)."""
+        return frozenset(self._off)
+
+    def set_parameter(self, layer: int, source: int, target: int, value: float) -> Change:
+        """Set one weight by hand: from unit `source` of layer `layer - 1` into unit `target`
+        of layer `layer` (0 is the inputs; `source` equal to that layer's width is the
+        bias: see training.units). Returns the change recorded: a marker on the chart.
+
+        Undo takes it back, and the network is measured again at once, so the loss and
+        accuracy it costs show. ValueError, said for the learner, for a weight that does
+        not exist, a value that is not a number from -WEIGHT_LIMIT to WEIGHT_LIMIT, or a
+        weight out of a unit switched off (it is held at 0).
+        """
+        sizes = self.network.layer_sizes
+        check_weight(sizes, layer, source, target)
+        value = float(value)
+        if not -WEIGHT_LIMIT <= value <= WEIGHT_LIMIT:  # (also refuses nan)
+            raise ValueError(f"a weight must be a number from {-WEIGHT_LIMIT:g} to "
+                             f"{WEIGHT_LIMIT:g}")
+        if (layer - 1, source) in self._off:
+            name = unit_name(sizes, self._inputs, layer - 1, source)
+            raise ValueError(f"{name} is switched off, so its weights out stay 0: switch it "
+                             "on first")
+        block = self.network.blocks[layer - 1]
+        old = float(block[source, target])
+        self._save_undo_point()
+        block[source, target] = value
+        return self._changed_by_hand(weight_name(sizes, self._inputs, layer, source, target),
+                                     old, value)
+
+    def switch_unit(self, layer: int, unit: int, on: bool | None = None) -> Change:
+        """Switch hidden unit `unit` of layer `layer` off (on=False), on (True) or over
+        (None). While off, its weights out are 0 and training keeps them there, so it has
+        no effect on the output; switched on, they come back as they were. Returns the change
+        recorded (a marker); undo takes it back. ValueError for a unit that is not hidden."""
+        sizes = self.network.layer_sizes
+        if not 0 < layer < len(sizes) - 1 or not 0 <= unit < sizes[layer]:
+            raise ValueError("only a hidden unit can be switched off")
+        is_off = (layer, unit) in self._off
+        if on is None:
+            on = is_off
+        if on != is_off:
+            raise ValueError(f"{unit_name(sizes, self._inputs, layer, unit)} is "
+                             f"{'on' if on else 'off'} already")
+        self._save_undo_point()
+        outgoing = self.network.blocks[layer][unit]  # its weights into the next layer
+        if on:
+            outgoing[...] = self._off.pop((layer, unit))
+        else:
+            self._off[(layer, unit)] = outgoing.copy()
+            outgoing[...] = 0.0
+        self._keep = self._keep_mask()
+        return self._changed_by_hand(unit_name(sizes, self._inputs, layer, unit),
+                                     "off" if on else "on", "on" if on else "off")
+
+    @property
+    def _inputs(self) -> tuple[str, ...]:
+        return input_names(self.settings.features, self.network.n_inputs)
+
+    def _keep_mask(self) -> np.ndarray | None:
+        """1 for every parameter training may move, 0 for the weights out of units switched
+        off; None when no unit is off (training then pays nothing)."""
+        if not self._off:
+            return None
+        sizes = self.network.layer_sizes
+        starts = np.cumsum([0, *((n + 1) * m for n, m in pairwise(sizes))])
+        keep = np.ones_like(self.network.parameter_vector)
+        for layer, unit in self._off:  # block `layer` holds the weights out of that layer
+            width = sizes[layer + 1]
+            start = starts[layer] + unit * width
+            keep[start:start + width] = 0.0
+        return keep
+
+    def _changed_by_hand(self, name: str, old: Any, new: Any) -> Change:
+        change = Change(self.step, name, old, new, by_hand=True)
+        self.history.changes.append(change)
+        self.history.add(self.evaluate())  # what it costs shows at once
+        return change
 
     # --- looking at the network -----------------------------------------------------------
 

@@ -11,7 +11,7 @@ memory stays bounded however long a run goes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,8 @@ class Moment:
     step: int
     trouble: Trouble | None
     history: History
+    # units switched off, with their weights out (see TrainingSession.switch_unit)
+    switched_off: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
 
 class Moments:

@@ -15,7 +15,9 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from gdtui.training.challenges import SCORES, Challenge, Verdict, judge
+from gdtui.training.digits_picture import DigitsPicture
 from gdtui.training.history import Change, Evaluation
+from gdtui.training.insides import Insides, make_insides, unit_picture
 from gdtui.training.picture import Curve, Regions, model_picture
 from gdtui.training.settings import SETTING_INFO, Settings
 from gdtui.training.trouble import Trouble
@@ -114,10 +116,16 @@ def snapshot(session: TrainingSession, max_points: int = 200,
 @dataclass(frozen=True)
 class FrameRequest:
     """What the Lab asks the next frame to hold: the verdict on `challenge` (if any), and a
-    model picture of `picture_size` (columns, rows), or None to keep the one on screen."""
+    model picture of `picture_size` (columns, rows), or None to keep the one on screen.
+
+    `unit` (layer, unit) asks for that unit's output as the picture instead of the
+    network's answer (see training.units); `insides` asks for the network's insides with
+    maps of that size (columns, rows), for the network view."""
 
     picture_size: tuple[int, int] | None
     challenge: Challenge | None = None
+    unit: tuple[int, int] | None = None
+    insides: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,17 +135,24 @@ class Frame:
 
     view: Snapshot
     evaluations: tuple[Evaluation, ...]  # the history's record: the chart thins it its own way
-    picture: Regions | Curve | None
+    picture: Regions | Curve | DigitsPicture | None
     picture_size: tuple[int, int] | None  # None: this frame has no new picture
+    insides: Insides | None = None  # None: no network view to draw, or keep the last
 
 
 def make_frame(session: TrainingSession, request: FrameRequest) -> Frame:
     """Copy a frame out of `session` as `request` asks (hold its lock while calling this)."""
-    size = request.picture_size
+    size, unit, sizes = request.picture_size, request.unit, session.network.layer_sizes
+    if unit is not None and not (unit[0] < len(sizes) and unit[1] < sizes[unit[0]]):
+        unit = None  # (asked for just before a new network came)
+    picture = None
+    if size is not None:
+        picture = (unit_picture(session, *unit, *size) if unit is not None
+                   else model_picture(session, *size))
+    insides = make_insides(session, *request.insides) if request.insides else None
     return Frame(view=snapshot(session, 2, request.challenge),  # the chart thins its own
                  evaluations=tuple(session.history.evaluations),
-                 picture=model_picture(session, *size) if size is not None else None,
-                 picture_size=size)
+                 picture=picture, picture_size=size, insides=insides)
 
 
 def _percent(value: float | None) -> str:
@@ -180,6 +195,17 @@ def model_title(view: Snapshot) -> str:
     title = f"model {network_text(view.layer_sizes, view.settings)}"
     data_file = view.settings.data_file
     return f"{title} · {PurePath(data_file).name}" if data_file else title
+
+
+def hand_change_line(change: Change, before: Evaluation, after: Evaluation) -> str:
+    """What a change by hand cost, like "h1.3 off: loss 0.2100 → 0.4500, acc 97.0% → 81.0%;
+    u undoes it" (`before` and `after`: the evaluations either side of it)."""
+    what = (f"{change.name} {change.new}" if isinstance(change.new, str)
+            else f"{change.name} = {change.new:g}")
+    text = f"{what}: loss {_loss(before.train_loss)} → {_loss(after.train_loss)}"
+    if after.train_accuracy is not None:
+        text += f", acc {_percent(before.train_accuracy)} → {_percent(after.train_accuracy)}"
+    return f"{text}; u undoes it"
 
 
 TROUBLE_WORDS = {"diverged": "diverged", "stuck": "got stuck"}

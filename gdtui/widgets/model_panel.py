@@ -1,5 +1,6 @@
 """The Training Lab's model panel: decision regions with the data points on top for 2-D data,
-the fitted curve for 1-input regression.
+the fitted curve for 1-input regression, the digits panel (widgets/digits_panel.py) for the
+handwritten digits.
 
 The regions are drawn cell by cell with Rich segments (one grid point per terminal cell):
 each class's region has its own faint character ("-" for class 0, "+" for class 1) as well as
@@ -18,7 +19,9 @@ from textual.strip import Strip
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from gdtui.training.digits_picture import DigitsPicture
 from gdtui.training.picture import SHADE_LEVELS, Curve, Regions
+from gdtui.widgets.digits_panel import VIEW_KEY, DigitsPanel
 from gdtui.widgets.repaint import LiveLines, style_runs
 
 # Told apart by shape as well as colour; hollow shapes are validation points.
@@ -140,7 +143,7 @@ class CurveView(PlotextPlot):
 
 
 class ModelPanel(Vertical):
-    """Shows whichever picture suits the data: regions, a curve, or a note."""
+    """Shows whichever picture suits the data: regions, a curve, the digits, or a note."""
 
     DEFAULT_CSS = """
     ModelPanel > * { display: none; }
@@ -153,6 +156,7 @@ class ModelPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield RegionView(id="regions")
         yield CurveView(id="curve")
+        yield DigitsPanel(id="digits")
         yield Static("This data has more than 2 inputs: no picture.", id="model-note")
 
     def picture_size(self) -> tuple[int, int]:
@@ -160,9 +164,11 @@ class ModelPanel(Vertical):
         size = self.content_size
         return max(size.width, 2), max(size.height, 2)
 
-    def show(self, picture: Regions | Curve | None, classification: bool) -> None:
+    def show(self, picture: Regions | Curve | DigitsPicture | None,
+             classification: bool) -> None:
         """Draw the picture and put its key in the bottom border."""
-        shown = {Regions: "regions", Curve: "curve"}.get(type(picture), "model-note")
+        shown = {Regions: "regions", Curve: "curve",
+                 DigitsPicture: "digits"}.get(type(picture), "model-note")
         for child in self.children:
             child.set_class(child.id == shown, "shown")
         if isinstance(picture, Regions):
@@ -171,7 +177,29 @@ class ModelPanel(Vertical):
         elif isinstance(picture, Curve):
             self.query_one(CurveView).show(picture)
             subtitle = "• train  x validation  ⠿ network"
+        elif isinstance(picture, DigitsPicture):
+            digits = self.query_one(DigitsPanel)
+            digits.show(picture)
+            subtitle = digits.legend()
         else:
             subtitle = ""
+        self._set_subtitle(subtitle)
+
+    def next_digits_view(self) -> str | None:
+        """Move the digits panel to its next view; None if it did, else why it did not."""
+        digits = self.query_one(DigitsPanel)
+        if not digits.has_class("shown"):
+            return (f"{VIEW_KEY} changes the digits panel's view: load the preset 'digits' "
+                    "(p) first.")
+        digits.next_view()
+        self._set_subtitle(digits.legend())
+        return None
+
+    def on_digits_panel_resized(self) -> None:
+        digits = self.query_one(DigitsPanel)
+        if digits.has_class("shown"):  # all three views may fit now, or no longer
+            self._set_subtitle(digits.legend())
+
+    def _set_subtitle(self, subtitle: str) -> None:
         if subtitle != self._subtitle:  # setting it repaints the whole panel, even unchanged
             self.border_subtitle = self._subtitle = subtitle

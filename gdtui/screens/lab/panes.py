@@ -1,4 +1,5 @@
-"""The Training Lab's right side: the status lines, the loss chart and the model panel.
+"""The Training Lab's right side: the status lines, the loss chart, the model panel and the
+network view (`v`: in the model panel's place on a small terminal, with it on a large one).
 
 `LabPanes.show(frame, running)` draws one frame, a copy made by training.view.make_frame, so
 drawing never needs the session. `picture_wanted()` says when a frame should bring a new
@@ -13,10 +14,12 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 
-from gdtui.training.view import Frame, Snapshot, model_title
+from gdtui.training.view import Frame, Snapshot, model_title, network_text
 from gdtui.widgets.lab_status import LabStatus
 from gdtui.widgets.loss_chart import LossChart
 from gdtui.widgets.model_panel import ModelPanel
+from gdtui.widgets.network_panel import NetworkPanel
+from gdtui.widgets.network_view import NetworkView
 
 REDRAW_SECONDS = 0.1  # at most ten redraws a second
 # While training, at most about 1/REDRAW_BUDGET of the time goes to drawing (the UI thread's,
@@ -68,12 +71,14 @@ class LabPanes(Vertical):
         self._next_picture = 0.0
         self._picture_size: tuple[int, int] | None = None
         self._interval: int | None = None  # steps between evaluations, for the chart's title
+        self.unit: tuple[int, int] | None = None  # the unit the model panel draws (None: all)
 
     def compose(self) -> ComposeResult:
         yield LabStatus(id="lab-status")
         with Container(id="panels"):
             yield LossChart(id="loss-chart")
             yield ModelPanel(id="model-panel")
+            yield NetworkPanel(id="network-panel")
 
     def on_mount(self) -> None:
         self._title_chart()
@@ -92,6 +97,27 @@ class LabPanes(Vertical):
         self._next_picture = now + max(PICTURE_SECONDS, PICTURE_SHARE * redraw_seconds)
         return size
 
+    def picture_due(self) -> None:
+        """The next frame brings a new picture (and the network's insides), even while
+        training: the learner changed what they show."""
+        self._next_picture = 0.0
+
+    def insides_wanted(self, picture: tuple[int, int] | None) -> tuple[int, int] | None:
+        """The map size of the network's insides the next frame should bring, with the
+        picture (None: the network view is hidden, or the picture is kept)."""
+        panel = self.query_one(NetworkPanel)
+        return panel.map_size() if picture is not None and panel.display else None
+
+    def on_network_view_selected(self, event: NetworkView.Selected) -> None:
+        # The model panel draws the unit selected, unless it is the one output (the panel's
+        # own picture says more) or the data has no plane to draw it over.
+        insides = self.query_one(NetworkView).insides
+        if insides is None or insides.maps[event.layer] is None or (
+                insides.layer_sizes[-1] == 1 and event.layer == len(insides.layer_sizes) - 1):
+            self.unit = None
+        else:
+            self.unit = (event.layer, event.unit)
+
     def show(self, frame: Frame, running: bool) -> Snapshot:
         """Draw a frame; returns its view, with the losses as the chart thinned them."""
         chart, panel = self.query_one(LossChart), self.query_one(ModelPanel)
@@ -103,7 +129,12 @@ class LabPanes(Vertical):
         self._title_chart()
         if frame.picture_size is not None:
             panel.show(frame.picture, view.is_classification)
+        if frame.insides is not None:
+            self.query_one(NetworkPanel).show(frame.insides)
+        network = network_text(view.layer_sizes, view.settings)
         title = model_title(view)
+        if self.unit is not None and (insides := self.query_one(NetworkView).insides):
+            title = f"unit {insides.name(*self.unit)} of {network}: its output"
         if panel.border_title != title:
             panel.border_title = title
         self.query_one(LabStatus).show(view, running, self.steps_per_second)

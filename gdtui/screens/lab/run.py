@@ -25,6 +25,7 @@ from gdtui.course.progress import LabRuns
 from gdtui.training.challenges import Challenge
 from gdtui.training.datasets import Dataset
 from gdtui.training.drawing import DigitReader
+from gdtui.training.history import Change, Evaluation
 from gdtui.training.session import Changed, TrainingSession
 from gdtui.training.settings import Settings
 from gdtui.training.view import Frame, FrameRequest, activity_line, make_frame, snapshot
@@ -218,6 +219,16 @@ class TrainingRun:
             line = activity_line(snapshot(self.session, 2))
         self.runs.undone(self.screen.app.store, self._logged_step, line)
         return self._logged_step
+
+    def by_hand(self, make: Callable[[TrainingSession], Change]
+                ) -> tuple[Change, Evaluation, Evaluation]:
+        """Change the network by hand (`make` sets a weight or switches a unit), between two
+        chunks while training: the change, and the evaluations just before and after it.
+        Raises what `make` raises (ValueError), and then nothing changed."""
+        with self.lock.ui():
+            before = self.session.history.latest
+            change = make(self.session)
+            return change, before, self.session.history.latest
 
     def reset(self, challenge: Challenge | None = None) -> None:
         """Pause and start again with the same settings and the same first weights (the

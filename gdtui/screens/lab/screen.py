@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from gdtui.help import help_text
 from gdtui.screens.lab.goals import Goals
+from gdtui.screens.lab.network import NetworkControls
 from gdtui.screens.lab.panes import REDRAW_SECONDS, LabPanes, RedrawPace
 from gdtui.screens.lab.reading import GROUP as READING
 from gdtui.screens.lab.run import FrameReady, TrainingRun, TrainingStopped
@@ -50,6 +51,9 @@ from gdtui.widgets.field import leave_field_or_go_back
 from gdtui.widgets.footer import KeysFooter
 from gdtui.widgets.lab_controls import ButtonAction, LabControls, SettingEntered
 from gdtui.widgets.loss_chart import LossChart
+from gdtui.widgets.model_panel import ModelPanel
+from gdtui.widgets.network_panel import NetworkPanel
+from gdtui.widgets.network_view import NetworkView
 
 
 class LabScreen(Screen[None]):
@@ -70,6 +74,8 @@ class LabScreen(Screen[None]):
         Binding("e", "edit", "Settings", tooltip="edit the settings (tab moves between them)",
                 id="lab.edit"),
         Binding("c", "challenge", "Challenge", id="lab.challenge"),
+        Binding("v", "network", "Network", tooltip="the network view: units, maps, weights",
+                id="lab.network"),
         Binding("left_square_bracket", "learning_rate(-1)", "Rate-", key_display="[",
                 id="lab.rate_down"),
         Binding("right_square_bracket", "learning_rate(1)", "Rate+", key_display="]",
@@ -78,6 +84,8 @@ class LabScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="lab.undo"),
         Binding("r", "reset", "Reset", show=False, id="lab.reset"),
         Binding("l", "log_scale", "Log scale", show=False, id="lab.log"),
+        Binding("o", "switch_unit", "Unit off/on", show=False, id="lab.switch_unit"),
+        Binding("m", "digits_view", "Digits view", show=False, id="lab.digits_view"),
         Binding("s", "save_preset", "Save preset", show=False, id="lab.save"),
         Binding("p", "load_preset", "Load preset", show=False, id="lab.load"),
         Binding("d", "draw", "Draw a digit", show=False, id="lab.draw"),
@@ -99,6 +107,7 @@ class LabScreen(Screen[None]):
         self.goals = Goals(self, self.tuning.load, lambda: self.training.pause())
         self.view: Snapshot | None = None
         self.pace = RedrawPace()
+        self.network = NetworkControls(self)
         self.draw_pad = None  # the digit drawn on the pad (`d`), kept while the app runs
 
     @property
@@ -164,9 +173,10 @@ class LabScreen(Screen[None]):
 
     def redraw(self) -> None:
         """Show the session: paused, drawn at once; training, a frame is asked of the worker."""
-        picture = self.query_one(LabPanes).picture_wanted(time.perf_counter(), self.running,
-                                                          self.redraw_seconds)
-        request = FrameRequest(picture, self.goals.challenge)
+        panes = self.query_one(LabPanes)
+        picture = panes.picture_wanted(time.perf_counter(), self.running, self.redraw_seconds)
+        request = FrameRequest(picture, self.goals.challenge, panes.unit,
+                               panes.insides_wanted(picture))
         if self.running:
             self.training.frames.ask(request)
         else:
@@ -296,6 +306,27 @@ class LabScreen(Screen[None]):
     def action_log_scale(self) -> None:
         """Switch the loss chart between a log and a linear scale."""
         self.query_one(LabPanes).toggle_log_scale()
+
+    def action_network(self) -> None:
+        """Show or hide the network view."""
+        self.network.toggle()
+
+    def action_switch_unit(self) -> None:
+        """Switch the unit selected in the network view off, or on again."""
+        self.network.switch_unit()
+
+    @on(NetworkView.Selected)
+    def _unit_selected(self, event: NetworkView.Selected) -> None:
+        self.network.selected(event)
+
+    @on(NetworkPanel.WeightEntered)
+    def _weight_entered(self, event: NetworkPanel.WeightEntered) -> None:
+        self.network.set_weight(event)
+
+    def action_digits_view(self) -> None:
+        """The digits panel's next view: the digits, the confusion matrix, the weights."""
+        if (why_not := self.query_one(ModelPanel).next_digits_view()) is not None:
+            self.notify(why_not)
 
     def action_speed(self) -> None:
         """Fast, medium or slow."""

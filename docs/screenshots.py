@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gdtui.app import GdtuiApp
 from gdtui.store import Store
+from gdtui.training.settings import PRESETS
 
 DOCS = Path(__file__).resolve().parent
 
@@ -43,6 +44,11 @@ async def main() -> None:
     await shoot("cards", ["2", "r", "space"])
     await shoot("landscape", ["6", "space", "wait"])
     await shoot("too-small", ["4"], size=(60, 18))
+    await shoot("network", ["4", "f", "space", "wait", "space", "v", "left", "left", "down"])
+    digits = ["4", "p", *["down"] * list(PRESETS).index("digits"), "enter"]
+    await shoot("digits", [*digits, "f", "space", "wait", "space"], size=(120, 40))
+    one = ["d", *["up"] * 7, "space", *["down"] * 14, "space"]  # a 1, pen down and up again
+    await shoot("draw", [*digits, "f", "space", "wait", "space", *one])
 
 
 if __name__ == "__main__":

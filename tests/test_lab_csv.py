@@ -426,3 +426,17 @@ def test_a_file_too_big_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(DataError, match=r"^huge.csv: 25 MB, more than gdtui reads \(20 MB at "
                                         r"most\)$"):
         load_csv(path)
+
+
+async def test_a_csv_the_panel_cannot_draw_says_what_it_draws(make_app, tmp_path):
+    # one input and two classes: neither regions nor a curve (the words once said "more
+    # than 2 inputs", which this file does not have)
+    path = write(tmp_path, "one.csv", "x,label\n0.1,0\n0.2,0\n0.3,0\n0.8,1\n0.9,1\n1.0,1\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        lab = await open_lab(app, pilot)
+        await type_into(pilot, "data_file", path)
+        await wait_until(pilot, lambda: lab.session.dataset.n_inputs == 1)
+        text = await wait_for_text(pilot, "No picture of this data")
+        assert "more than 2 inputs" not in text
+        assert lab.query_one("#model-note").has_class("shown")

@@ -157,7 +157,10 @@ class ModelPanel(Vertical):
         yield RegionView(id="regions")
         yield CurveView(id="curve")
         yield DigitsPanel(id="digits")
-        yield Static("This data has more than 2 inputs: no picture.", id="model-note")
+        # (2-input data gets regions, a 1-input regression its curve, the digits their panel)
+        yield Static("No picture of this data: the panel draws data with 2 inputs, a curve of "
+                     "1 input to a number, and the digits. The loss chart and the network view "
+                     "(v) still show how it learns.", id="model-note")
 
     def picture_size(self) -> tuple[int, int]:
         """(columns, rows) a region picture should have to fill the panel."""

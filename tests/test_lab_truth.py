@@ -272,8 +272,12 @@ async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_kee
 
         await wait_until(pilot, toasts)
         told = toasts()[-1]
-        assert told.endswith(f"Press u to go back to step {back:,}.")
-        assert "lesson 5's flat ground" in told
+        assert told == f"{trouble.explanation} Press u to go back to step {back:,}."
+        # Most runs pin most hidden units (lesson 5's flat ground); how many depends on the
+        # step the rate went up at, which the machine's pace decides: fewer, only the outputs.
+        assert ("where the curve is flat and the gradient about 0: lesson 5's flat ground."
+                in told
+                or "At learning rate 10 the outputs got pinned at 0 or 1." in told)
         assert f"the network is right on {accuracy:.1%}" in told
         assert 3000 <= back < trouble.step  # the good steps are kept, not only the run's start
         await pilot.press("u")

@@ -51,6 +51,15 @@ async def wait_until(pilot, condition: Callable[[], object], seconds: float = 30
         await pilot.pause(0.02)
 
 
+async def handled(app, pilot) -> None:
+    """Wait until the app has handled every message already queued (keys, callbacks, a worker's
+    end): it handles them in order, so a callback queued now runs after them all. For checking
+    that something did *not* happen, where there is no condition to wait for."""
+    done: list[bool] = []
+    app.call_later(done.append, True)
+    await wait_until(pilot, lambda: done)
+
+
 def screen_text(app) -> str:
     """The whole screen as plain text, as the learner sees it (what export_screenshot draws)."""
     from rich.console import Console

@@ -21,7 +21,7 @@ from gdtui.training.session import TrainingSession
 from gdtui.training.settings import Settings, SettingsError
 from gdtui.widgets.lab_controls import LabControls
 from gdtui.widgets.model_panel import ModelPanel
-from tests.conftest import screen_text, wait_for_text, wait_until
+from tests.conftest import handled, screen_text, wait_for_text, wait_until
 from tests.test_lab_shape import notices, told
 from tests.test_screen_lab import open_lab, shown, type_into
 
@@ -414,7 +414,7 @@ async def test_a_preset_while_a_big_csv_is_read_gives_it_up(make_app, tmp_path, 
         reading = lab.tuning.reading
         slow_reading.set()
         await wait_until(pilot, lambda: not lab.workers)  # the worker ends, and is ignored
-        await pilot.pause()
+        await handled(app, pilot)
         assert lab.session.settings.data_file is None and reading._reading is None
         assert shown(lab, "#error-data_file") == ""
 

@@ -27,7 +27,7 @@ from gdtui.training.trouble import PINNED_SHARE, pinned_units
 from gdtui.training.undo import GOOD_MOMENT_EVERY, MAX_UNDO, Moment, Moments
 from gdtui.training.view import activity_line, snapshot
 from gdtui.training.worker import DEFAULT_SPEED, SPEEDS, SessionLock, train_in_chunks
-from tests.conftest import wait_for_text, wait_until, write_lesson
+from tests.conftest import handled, wait_for_text, wait_until, write_lesson
 from tests.test_cli_train import train
 from tests.test_lab_support import FakeClock
 
@@ -242,11 +242,7 @@ async def press(app, pilot, *keys: str) -> None:
     """Press keys while the lab trains (pilot.press waits for an idle CPU, which a run is not)."""
     for key in keys:
         app.simulate_key(key)
-        # The app handles its messages in order: once a callback queued after the key has run,
-        # so has the key.
-        handled: list[bool] = []
-        app.call_later(handled.append, True)
-        await wait_until(pilot, lambda handled=handled: handled)
+        await handled(app, pilot)
 
 
 async def test_raising_the_rate_to_10_stops_the_run_with_the_lesson_and_undo_keeps_the_good_steps(

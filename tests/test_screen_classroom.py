@@ -7,7 +7,7 @@ import pytest
 
 from gdtui.course.schedule import AGAIN, GOOD
 from gdtui.store import DB_NAME
-from tests.conftest import screen_text, wait_for_text, wait_until
+from tests.conftest import handled, screen_text, wait_for_text, wait_until
 from tests.test_classroom import FIRST, grade, learner
 
 
@@ -102,10 +102,10 @@ async def test_a_learner_has_no_class_screen(make_app, class_root):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "Lessons read: 0 of")
         await pilot.press("t")
-        await pilot.pause()
+        await handled(app, pilot)
         assert "Missed most" not in screen_text(app)
         app.action_open_class()
-        await pilot.pause()
+        await handled(app, pilot)
         assert "Missed most" not in screen_text(app)
         assert not any(command.title == "Class"
                        for command in app.get_system_commands(app.screen))

@@ -13,7 +13,7 @@ from gdtui.training.digits_picture import digits_picture
 from gdtui.training.settings import PRESETS
 from gdtui.widgets.digits_panel import NEGATIVE, POSITIVE, DigitsPanel, guess_label
 from gdtui.widgets.model_panel import ModelPanel
-from tests.conftest import screen_text, wait_for_text, wait_until
+from tests.conftest import handled, screen_text, wait_for_text, wait_until
 from tests.test_screen_lab import open_lab, press_while_training
 
 
@@ -42,7 +42,7 @@ async def train_to_95_percent(app, pilot, lab) -> None:
     await pilot.press("space")
     await wait_until(pilot, lambda: shown_accuracy(app) >= 0.95, seconds=60)
     await press_while_training(app, pilot, "space", lambda: not lab.running)
-    await pilot.pause()
+    await handled(app, pilot)
 
 
 async def shows_the_session(pilot, lab) -> None:

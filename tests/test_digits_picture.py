@@ -13,6 +13,7 @@ from gdtui.training import digits
 from gdtui.training.digits_picture import (
     SHOWN,
     DigitsPicture,
+    by_digit,
     digits_picture,
     scaled_weights,
     shown_order,
@@ -179,3 +180,12 @@ def test_loss_mse_on_digits_gives_guesses_and_sureness_in_0_to_1():
     assert np.all((picture.sample.sureness >= 0) & (picture.sample.sureness <= 1))
     assert picture.n_right / picture.n_validation == pytest.approx(
         session.evaluate().validation_accuracy)
+
+
+def test_by_digit_counts_right_wrong_and_the_guess_each_digit_is_taken_for():
+    confusion = np.zeros((10, 10), dtype=np.int64)
+    confusion[1, 1], confusion[1, 8], confusion[1, 7] = 40, 3, 1  # 1 read as 8 most often
+    confusion[0, 0] = 30  # 0 never wrong
+    right, wrong, taken_for = by_digit(confusion)
+    assert (right[1], wrong[1], taken_for[1]) == (40, 4, 8)
+    assert (right[0], wrong[0], taken_for[0]) == (30, 0, -1)

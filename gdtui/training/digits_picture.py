@@ -81,6 +81,15 @@ def is_digits(dataset: Dataset) -> bool:
             and dataset.n_classes == digits.N_CLASSES)
 
 
+def by_digit(confusion: np.ndarray) -> tuple[list[int], list[int], list[int]]:
+    """Per true digit, from a confusion matrix (rows digits, columns guesses): how many read
+    right, how many wrong, and the guess it is most often taken for (-1: never wrong)."""
+    right = np.diag(confusion)
+    mistaken = confusion - np.diag(right)
+    taken_for = [int(row.argmax()) if row.any() else -1 for row in mistaken]
+    return right.tolist(), (confusion.sum(axis=1) - right).tolist(), taken_for
+
+
 def shown_order(labels: np.ndarray, n: int = SHOWN) -> np.ndarray:
     """Indices of up to `n` images taking one of each digit in turn: the first 0, the first
     1, ..., the first 9, then the second of each, and so on (the same ones at every frame)."""

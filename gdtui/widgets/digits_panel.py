@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from gdtui.training.digits import MAX_COUNT, N_CLASSES, SIDE
-from gdtui.training.digits_picture import Digits, DigitsPicture
+from gdtui.training.digits_picture import Digits, DigitsPicture, by_digit
 from gdtui.widgets.repaint import LiveLines, style_runs
 
 VIEWS = ("digits", "mistakes", "confusion", "weights")
@@ -174,13 +174,11 @@ def summary_lines(confusion: np.ndarray, width: int) -> list[list[Cell]]:
     """The confusion matrix in four lines, for a short panel: per digit, how many read
     right, how many wrong, and the guess it is most often taken for."""
     cell = 4 if 9 + N_CLASSES * 4 <= width else 3
-    wrong = confusion.sum(axis=1) - np.diag(confusion)
-    mistaken = confusion - np.diag(np.diag(confusion))
-    taken_for = [str(int(row.argmax())) if row.any() else "·" for row in mistaken]
+    right, wrong, taken_for = by_digit(confusion)
     rows = [("digit", [str(k) for k in range(N_CLASSES)], "muted"),
-            ("right", [str(c) for c in np.diag(confusion).tolist()], "diagonal"),
-            ("wrong", [_count(c) for c in wrong.tolist()], "missed"),
-            ("taken for", taken_for, "missed")]
+            ("right", [str(c) for c in right], "diagonal"),
+            ("wrong", [_count(c) for c in wrong], "missed"),
+            ("taken for", [str(k) if k >= 0 else "·" for k in taken_for], "missed")]
     return [_text(f"{name:<9}", "muted") + _text("".join(v.rjust(cell) for v in values), kind)
             for name, values, kind in rows]
 
